@@ -1,0 +1,140 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Arguments of an InferenceFunction. Every value that decides whether a
+ * resource exists, or how the image is built, is a plain value so that the
+ * resource graph is known at preview time in every Pulumi language.
+ */
+export interface InferenceFunctionArgs {
+    /**
+     * Directory holding the Dockerfile and the Python app to build into the
+     * Lambda image. Defaults to the app bundled with this package (its `app/`
+     * folder, resolved from the package location, not the working directory).
+     */
+    appPath?: string;
+    /**
+     * Path of the Dockerfile, relative to `appPath`. Defaults to `Dockerfile`.
+     */
+    dockerfile?: string;
+    /**
+     * Build arguments passed to `docker build` (for example `BASE_IMAGE` to pin
+     * the base image by digest). Defaults to none.
+     */
+    buildArgs?: { [key: string]: pulumi.Input<string> };
+    /**
+     * Stage of a multi-stage Dockerfile to build. Defaults to the last stage.
+     */
+    buildTarget?: string;
+    /**
+     * Instruction set of the function: `x86_64` or `arm64`. The image is built
+     * for exactly the matching platform (`linux/amd64` or `linux/arm64`).
+     * Defaults to `x86_64`.
+     */
+    architecture?: string;
+    /**
+     * Local model file to upload to the model bucket. Its sha256 is computed
+     * at deploy time and handed to the function as `MODEL_SHA256`. Required
+     * unless `modelBucketName` and `modelKey` name an object that already
+     * exists. Defaults to none.
+     */
+    modelPath?: string;
+    /**
+     * Object key of the model in the bucket. Defaults to
+     * `models/<file name of modelPath>`.
+     */
+    modelKey?: pulumi.Input<string>;
+    /**
+     * Name of an existing bucket to keep the model in, instead of creating a
+     * private one. The bucket's own settings are left as they are. Defaults
+     * to none (a new private, versioned, encrypted, TLS-only bucket).
+     */
+    modelBucketName?: pulumi.Input<string>;
+    /**
+     * Hex sha256 of an existing model object, required when `modelPath` is
+     * absent (the object is not uploaded by this component). Ignored when
+     * `modelPath` is given: the checksum is then computed from the file.
+     * Defaults to none.
+     */
+    modelSha256?: pulumi.Input<string>;
+    /**
+     * Memory of the function in MB, an integer from 128 to 10240. CPU is
+     * allotted in proportion. Defaults to 1024.
+     */
+    memorySize?: number;
+    /**
+     * Timeout of one invocation in seconds, an integer from 1 to 900.
+     * Defaults to 30.
+     */
+    timeout?: number;
+    /**
+     * Size of `/tmp` in MB, an integer from 512 to 10240; the model is
+     * downloaded there, so it must fit. Defaults to 512.
+     */
+    ephemeralStorageSize?: number;
+    /**
+     * Concurrent executions reserved for (and capped at) this function, a
+     * non-negative integer. Defaults to none (the account's unreserved pool).
+     */
+    reservedConcurrency?: number;
+    /**
+     * Number of pre-initialised environments. When set, a version is published
+     * with every change and an alias `live` points at it with this provisioned
+     * concurrency; the function URL, if any, then serves the alias. A positive
+     * integer. Defaults to none (no alias, no provisioned concurrency).
+     */
+    provisionedConcurrency?: number;
+    /**
+     * Extra environment variables of the function. May not set the names the
+     * component owns: `MODEL_BUCKET`, `MODEL_KEY`, `MODEL_VERSION_ID` and
+     * `MODEL_SHA256`. Defaults to none.
+     */
+    environment?: { [key: string]: pulumi.Input<string> };
+    /**
+     * Days to keep the function's logs; one of CloudWatch's allowed values
+     * (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+     * 1827, 2192, 2557, 2922, 3288, 3653). Defaults to 30.
+     */
+    logRetentionDays?: number;
+    /**
+     * Turn on active AWS X-Ray tracing (and grant the role the X-Ray write
+     * actions). Defaults to false.
+     */
+    enableTracing?: boolean;
+    /**
+     * Give the function an HTTPS endpoint (a Lambda function URL). Defaults to
+     * false.
+     */
+    enableFunctionUrl?: boolean;
+    /**
+     * Authentication of the function URL: `AWS_IAM` (callers sign requests
+     * with SigV4) or `NONE` (public). Only used with `enableFunctionUrl`.
+     * Defaults to `AWS_IAM`.
+     */
+    functionUrlAuthType?: string;
+    /**
+     * Subnets to place the function in. Give both this and
+     * `vpcSecurityGroupIds`, or neither. The subnets need a route to S3 (a
+     * gateway endpoint or NAT) to reach the model. Defaults to none (no VPC).
+     */
+    vpcSubnetIds?: pulumi.Input<string>[];
+    /**
+     * Security groups of the function's network interfaces. Give both this
+     * and `vpcSubnetIds`, or neither. Defaults to none (no VPC).
+     */
+    vpcSecurityGroupIds?: pulumi.Input<string>[];
+    /**
+     * Number of newest images the ECR lifecycle policy keeps, an integer from
+     * 1 to 1000; older ones expire. Defaults to 10.
+     */
+    keepImages?: number;
+    /**
+     * Let `pulumi destroy` delete the model bucket and the image repository
+     * even when they still hold objects or images. Defaults to false.
+     */
+    forceDestroy?: boolean;
+    /**
+     * Tags applied to every taggable resource the component creates. Defaults
+     * to none.
+     */
+    tags?: { [key: string]: pulumi.Input<string> };
+}

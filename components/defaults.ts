@@ -1,0 +1,41 @@
+import * as path from "path";
+
+/** Environment variable names the component owns; user `environment` may not set them. */
+export const MODEL_ENV_NAMES = ["MODEL_BUCKET", "MODEL_KEY", "MODEL_VERSION_ID", "MODEL_SHA256"] as const;
+
+export const DEFAULTS = {
+    dockerfile: "Dockerfile",
+    architecture: "x86_64",
+    memorySize: 1024,
+    timeout: 30,
+    ephemeralStorageSize: 512,
+    logRetentionDays: 30,
+    functionUrlAuthType: "AWS_IAM",
+    keepImages: 10,
+} as const;
+
+/** Lambda architecture -> the one build platform an image for it must have. */
+export const PLATFORMS: { [architecture: string]: "linux/amd64" | "linux/arm64" } = {
+    x86_64: "linux/amd64",
+    arm64: "linux/arm64",
+};
+
+export const FUNCTION_URL_AUTH_TYPES = ["AWS_IAM", "NONE"];
+
+/** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS = [
+    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+];
+
+/** Tag of the registry build cache inside the function's own repository. */
+export const CACHE_TAG = "buildcache";
+
+/** Alias that provisioned concurrency is attached to. */
+export const LIVE_ALIAS = "live";
+
+/**
+ * The app bundled with this package. Both the TypeScript sources
+ * (`components/`) and the compiled output (`bin/`) sit one level below the
+ * package root, so the same relative step works for both.
+ */
+export const BUNDLED_APP_PATH = path.resolve(__dirname, "..", "app");

@@ -1,0 +1,2 @@
+export { InferenceFunction } from "./inferenceFunction";
+export { InferenceFunctionArgs } from "./args";

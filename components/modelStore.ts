@@ -1,0 +1,148 @@
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { sha256File } from "./sha256";
+
+export interface ModelStoreOptions {
+    modelPath?: string;
+    modelKey?: pulumi.Input<string>;
+    modelBucketName?: pulumi.Input<string>;
+    modelSha256?: pulumi.Input<string>;
+    forceDestroy: boolean;
+    tags?: { [key: string]: pulumi.Input<string> };
+}
+
+/** Where the function finds its model, and how it checks it. */
+export interface ModelStore {
+    bucketName: pulumi.Output<string>;
+    key: pulumi.Output<string>;
+    /** ARN of the model object; the role may read this object and nothing else. */
+    objectArn: pulumi.Output<string>;
+    /** S3 version id of the exact object to load ("" for an unversioned adopted bucket). */
+    versionId: pulumi.Output<string>;
+    sha256: pulumi.Output<string>;
+    /** Resources the function must wait for (the object and, if created, the bucket policy). */
+    dependencies: pulumi.Resource[];
+}
+
+/** Denies every request that does not come over TLS, to the bucket and its objects. */
+export function tlsOnlyPolicy(bucketArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    });
+}
+
+/** S3 reports the version of an object in an unversioned bucket as "null"; the handler then fetches the latest. */
+export function normaliseVersionId(versionId: string | undefined): string {
+    return !versionId || versionId === "null" ? "" : versionId;
+}
+
+function createPrivateBucket(name: string, o: ModelStoreOptions, parent: pulumi.Resource) {
+    const bucket = new aws.s3.Bucket(`${name}-models`, { forceDestroy: o.forceDestroy, tags: o.tags }, { parent });
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(
+        `${name}-models-public-access`,
+        {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        },
+        { parent },
+    );
+    const ownership = new aws.s3.BucketOwnershipControls(
+        `${name}-models-ownership`,
+        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+        { parent },
+    );
+    const versioning = new aws.s3.BucketVersioning(
+        `${name}-models-versioning`,
+        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+        { parent },
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-models-encryption`,
+        {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+        },
+        { parent },
+    );
+    const policy = new aws.s3.BucketPolicy(
+        `${name}-models-policy`,
+        { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyPolicy) },
+        // S3 refuses a bucket policy while the public access block is being applied.
+        { parent, dependsOn: [publicAccess] },
+    );
+    // The upload must land in a versioned, encrypted, locked-down bucket, or it gets no version id.
+    return { bucket, settled: [publicAccess, ownership, versioning, encryption, policy] };
+}
+
+/**
+ * Creates (or adopts) the bucket and uploads the model, or looks up an
+ * object that is already there. Every path ends with the bucket, key,
+ * version id and sha256 the handler needs to fetch and verify the model.
+ */
+export function createModelStore(name: string, o: ModelStoreOptions, parent: pulumi.Resource): ModelStore {
+    let bucketName: pulumi.Output<string>;
+    let bucketArn: pulumi.Output<string>;
+    let settled: pulumi.Resource[] = [];
+    if (o.modelBucketName === undefined) {
+        const created = createPrivateBucket(name, o, parent);
+        bucketName = created.bucket.bucket;
+        bucketArn = created.bucket.arn;
+        settled = created.settled;
+    } else {
+        // Looked up rather than formatted, so a wrong name fails at preview.
+        const existing = aws.s3.getBucketOutput({ bucket: o.modelBucketName }, { parent });
+        bucketName = existing.bucket;
+        bucketArn = existing.arn;
+    }
+
+    if (o.modelPath !== undefined) {
+        const key = pulumi.output(o.modelKey ?? `models/${path.basename(o.modelPath)}`);
+        const object = new aws.s3.BucketObjectv2(
+            `${name}-model`,
+            {
+                bucket: bucketName,
+                key,
+                source: new pulumi.asset.FileAsset(o.modelPath),
+                contentType: "application/octet-stream",
+                // S3 recomputes the checksum on receipt and rejects a corrupted upload.
+                checksumAlgorithm: "SHA256",
+                tags: o.tags,
+            },
+            { parent, dependsOn: settled },
+        );
+        return {
+            bucketName,
+            key,
+            objectArn: pulumi.interpolate`${bucketArn}/${key}`,
+            versionId: object.versionId.apply(normaliseVersionId),
+            sha256: pulumi.output(sha256File(o.modelPath)),
+            dependencies: [object],
+        };
+    }
+
+    const key = pulumi.output(o.modelKey!);
+    // Pins the version present at deploy time: a later upload rolls out only with the next deploy.
+    const existing = aws.s3.getObjectOutput({ bucket: bucketName, key }, { parent });
+    return {
+        bucketName,
+        key,
+        objectArn: pulumi.interpolate`${bucketArn}/${key}`,
+        versionId: existing.versionId.apply(normaliseVersionId),
+        sha256: pulumi.output(o.modelSha256!),
+        dependencies: settled,
+    };
+}

@@ -1,0 +1,202 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { InferenceFunctionArgs } from "./args";
+import {
+    BUNDLED_APP_PATH,
+    DEFAULTS,
+    FUNCTION_URL_AUTH_TYPES,
+    LOG_RETENTION_DAYS,
+    MODEL_ENV_NAMES,
+    PLATFORMS,
+} from "./defaults";
+
+/** Arguments after validation, with every default applied. */
+export interface ResolvedArgs {
+    appPath: string;
+    dockerfilePath: string;
+    architecture: string;
+    platform: "linux/amd64" | "linux/arm64";
+    modelPath?: string;
+    memorySize: number;
+    timeout: number;
+    ephemeralStorageSize: number;
+    logRetentionDays: number;
+    functionUrlAuthType: string;
+    keepImages: number;
+}
+
+type Problem = pulumi.InputPropertyErrorDetails;
+
+function checkInteger(
+    problems: Problem[],
+    propertyPath: string,
+    value: number | undefined,
+    min: number,
+    max: number,
+    unit: string,
+): void {
+    if (value === undefined) {
+        return;
+    }
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+        problems.push({
+            propertyPath,
+            reason: `must be an integer from ${min} to ${max}${unit}; got ${JSON.stringify(value)}`,
+        });
+    }
+}
+
+function checkOneOf(problems: Problem[], propertyPath: string, value: unknown, allowed: readonly unknown[]): void {
+    if (value !== undefined && !allowed.includes(value)) {
+        problems.push({
+            propertyPath,
+            reason: `must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}; got ${JSON.stringify(value)}`,
+        });
+    }
+}
+
+/** True when `value` is a plain value present now (not an Output or a Promise still to resolve). */
+function isKnown(value: unknown): boolean {
+    return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/**
+ * Checks every argument and returns them with defaults applied, or throws one
+ * `InputPropertiesError` listing every problem. Runs before any resource is
+ * registered, so bad input never leaves a half-created component behind.
+ * Values that are Outputs are not judged: they are unknown until deploy.
+ */
+export function validateArgs(name: string, args: InferenceFunctionArgs): ResolvedArgs {
+    const problems: Problem[] = [];
+    // Languages other than TypeScript can pass null for an absent value.
+    const a = Object.fromEntries(
+        Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined),
+    ) as InferenceFunctionArgs;
+
+    const appPath = path.resolve(a.appPath ?? BUNDLED_APP_PATH);
+    const dockerfile = a.dockerfile ?? DEFAULTS.dockerfile;
+    const dockerfilePath = path.resolve(appPath, dockerfile);
+    if (!fs.existsSync(appPath) || !fs.statSync(appPath).isDirectory()) {
+        problems.push({ propertyPath: "appPath", reason: `must be an existing directory; ${appPath} is not one` });
+    } else if (!fs.existsSync(dockerfilePath) || !fs.statSync(dockerfilePath).isFile()) {
+        problems.push({
+            propertyPath: a.dockerfile === undefined ? "appPath" : "dockerfile",
+            reason: `must name a Dockerfile inside appPath; ${dockerfilePath} does not exist`,
+        });
+    }
+
+    const architecture = a.architecture ?? DEFAULTS.architecture;
+    checkOneOf(problems, "architecture", architecture, Object.keys(PLATFORMS));
+
+    checkInteger(problems, "memorySize", a.memorySize, 128, 10240, " (MB)");
+    checkInteger(problems, "timeout", a.timeout, 1, 900, " (seconds)");
+    checkInteger(problems, "ephemeralStorageSize", a.ephemeralStorageSize, 512, 10240, " (MB)");
+    checkInteger(problems, "reservedConcurrency", a.reservedConcurrency, 0, 1_000_000, "");
+    checkInteger(problems, "provisionedConcurrency", a.provisionedConcurrency, 1, 1_000_000, "");
+    checkInteger(problems, "keepImages", a.keepImages, 1, 1000, "");
+    checkOneOf(problems, "logRetentionDays", a.logRetentionDays, LOG_RETENTION_DAYS);
+    checkOneOf(problems, "functionUrlAuthType", a.functionUrlAuthType, FUNCTION_URL_AUTH_TYPES);
+    if (
+        a.reservedConcurrency !== undefined &&
+        a.provisionedConcurrency !== undefined &&
+        Number.isInteger(a.reservedConcurrency) &&
+        Number.isInteger(a.provisionedConcurrency) &&
+        a.provisionedConcurrency > a.reservedConcurrency
+    ) {
+        problems.push({
+            propertyPath: "provisionedConcurrency",
+            reason: `must not exceed reservedConcurrency (${a.reservedConcurrency}); got ${a.provisionedConcurrency}`,
+        });
+    }
+
+    const ephemeralMb = a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize;
+    let modelPath: string | undefined;
+    if (a.modelPath !== undefined) {
+        modelPath = path.resolve(a.modelPath);
+        if (!fs.existsSync(modelPath) || !fs.statSync(modelPath).isFile()) {
+            problems.push({ propertyPath: "modelPath", reason: `must be an existing file; ${modelPath} is not one` });
+        } else if (Number.isInteger(ephemeralMb) && fs.statSync(modelPath).size > ephemeralMb * 1024 * 1024) {
+            problems.push({
+                propertyPath: "ephemeralStorageSize",
+                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${fs.statSync(modelPath).size} bytes, /tmp is ${ephemeralMb} MB`,
+            });
+        }
+    } else {
+        if (a.modelBucketName === undefined || a.modelKey === undefined) {
+            problems.push({
+                propertyPath: "modelPath",
+                reason: "is required unless modelBucketName and modelKey name a model object that already exists",
+            });
+        } else if (a.modelSha256 === undefined) {
+            problems.push({
+                propertyPath: "modelSha256",
+                reason: "is required when the model is not uploaded from modelPath (the function verifies the download against it)",
+            });
+        }
+    }
+    if (isKnown(a.modelSha256) && !/^[0-9a-f]{64}$/.test(String(a.modelSha256))) {
+        problems.push({
+            propertyPath: "modelSha256",
+            reason: `must be 64 lowercase hex characters; got ${JSON.stringify(a.modelSha256)}`,
+        });
+    }
+    if (isKnown(a.modelKey) && (String(a.modelKey) === "" || String(a.modelKey).startsWith("/"))) {
+        problems.push({
+            propertyPath: "modelKey",
+            reason: `must be a non-empty object key that does not start with "/"; got ${JSON.stringify(a.modelKey)}`,
+        });
+    }
+
+    const hasSubnets = a.vpcSubnetIds !== undefined;
+    const hasGroups = a.vpcSecurityGroupIds !== undefined;
+    if (hasSubnets !== hasGroups) {
+        problems.push({
+            propertyPath: hasSubnets ? "vpcSecurityGroupIds" : "vpcSubnetIds",
+            reason: "must be given together with " + (hasSubnets ? "vpcSubnetIds" : "vpcSecurityGroupIds"),
+        });
+    }
+    for (const [prop, list] of [
+        ["vpcSubnetIds", a.vpcSubnetIds],
+        ["vpcSecurityGroupIds", a.vpcSecurityGroupIds],
+    ] as const) {
+        if (Array.isArray(list) && list.length === 0) {
+            problems.push({ propertyPath: prop, reason: "must hold at least one id" });
+        }
+    }
+
+    for (const key of Object.keys(a.environment ?? {})) {
+        if ((MODEL_ENV_NAMES as readonly string[]).includes(key)) {
+            problems.push({
+                propertyPath: `environment.${key}`,
+                reason: `is set by the component from the model it deploys and may not be overridden`,
+            });
+        } else if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) {
+            problems.push({
+                propertyPath: `environment.${key}`,
+                reason: "must be a name of letters, digits and underscores that starts with a letter",
+            });
+        }
+    }
+
+    if (problems.length > 0) {
+        throw new pulumi.InputPropertiesError({
+            message: `InferenceFunction "${name}" has ${problems.length} invalid argument${problems.length === 1 ? "" : "s"}`,
+            errors: problems,
+        });
+    }
+
+    return {
+        appPath,
+        dockerfilePath,
+        architecture,
+        platform: PLATFORMS[architecture],
+        modelPath,
+        memorySize: a.memorySize ?? DEFAULTS.memorySize,
+        timeout: a.timeout ?? DEFAULTS.timeout,
+        ephemeralStorageSize: ephemeralMb,
+        logRetentionDays: a.logRetentionDays ?? DEFAULTS.logRetentionDays,
+        functionUrlAuthType: a.functionUrlAuthType ?? DEFAULTS.functionUrlAuthType,
+        keepImages: a.keepImages ?? DEFAULTS.keepImages,
+    };
+}

@@ -1,0 +1,3 @@
+// Entry point for Pulumi's source-based package analyzer (`pulumi package add`),
+// which looks for an index.ts at the package root. npm consumers get bin/index.js.
+export * from "./components";
