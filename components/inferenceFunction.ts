@@ -41,8 +41,9 @@ export class InferenceFunction extends pulumi.ComponentResource {
     public readonly functionUrl?: pulumi.Output<string>;
 
     constructor(name: string, args: InferenceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("lambda-inference:index:InferenceFunction", name, {}, opts);
+        // Judged before super(): bad input must not leave even the component registered.
         const r = validateArgs(name, args);
+        super("lambda-inference:index:InferenceFunction", name, {}, opts);
         const forceDestroy = args.forceDestroy ?? false;
         const tags = args.tags;
 

@@ -97,11 +97,14 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     checkInteger(problems, "keepImages", a.keepImages, 1, 1000, "");
     checkOneOf(problems, "logRetentionDays", a.logRetentionDays, LOG_RETENTION_DAYS);
     checkOneOf(problems, "functionUrlAuthType", a.functionUrlAuthType, FUNCTION_URL_AUTH_TYPES);
+    // Compared only once each is valid on its own, so one mistake is reported once.
+    const countsValid = problems.every(
+        (p) => p.propertyPath !== "reservedConcurrency" && p.propertyPath !== "provisionedConcurrency",
+    );
     if (
+        countsValid &&
         a.reservedConcurrency !== undefined &&
         a.provisionedConcurrency !== undefined &&
-        Number.isInteger(a.reservedConcurrency) &&
-        Number.isInteger(a.provisionedConcurrency) &&
         a.provisionedConcurrency > a.reservedConcurrency
     ) {
         problems.push({
