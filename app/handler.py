@@ -1,0 +1,121 @@
+"""Lambda entry point: predictions from the deployed scikit-learn model.
+
+Init (module import) fetches, verifies and loads the model once; a failure
+there fails init with a message naming the model's bucket, key and version.
+Each invoke validates its input and answers 400 for the caller's mistakes
+and 500 for ours, and never lets an exception reach the runtime.
+"""
+
+import json
+import sys
+import time
+import uuid
+from typing import Any, Optional
+
+import numpy as np
+import sklearn
+
+import model_store
+from validation import BadRequest, Limits, document_from_http, is_http_event, rows_from_document
+
+# Inputs are validated finite before they reach the model; skip sklearn's second pass.
+sklearn.set_config(assume_finite=True)
+
+
+def log(level: str, message: str, **fields: Any) -> None:
+    """One JSON line per event; features are never among the fields."""
+    record = {"level": level, "message": message, **fields}
+    sys.stdout.write(json.dumps(record, default=str) + "\n")
+    sys.stdout.flush()
+
+
+class Predictor:
+    """Holds the one loaded model and answers documents with JSON-native results."""
+
+    def __init__(self, model: Any, version_id: Optional[str], sha256: Optional[str]):
+        self.model = model
+        self.n_features = int(model.n_features_in_)
+        self.has_proba = hasattr(model, "predict_proba")
+        self.identity = {"versionId": version_id or None, "sha256": sha256[:12] if sha256 else None}
+
+    def predict(self, rows: list) -> dict:
+        x = np.asarray(rows, dtype=np.float64)
+        result = {"predictions": self.model.predict(x).tolist()}
+        if self.has_proba:
+            result["probabilities"] = self.model.predict_proba(x).tolist()
+        result["model"] = self.identity
+        return result
+
+
+class App:
+    def __init__(self, predictor: Predictor, limits: Limits):
+        self.predictor = predictor
+        self.limits = limits
+        self.cold = True
+
+    def __call__(self, event: Any, context: Any) -> Any:
+        started = time.perf_counter()
+        request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
+        cold, self.cold = self.cold, False
+        http = is_http_event(event)
+        rows = 0
+        try:
+            document = document_from_http(event, self.limits) if http else event
+            matrix, _ = rows_from_document(document, self.predictor.n_features, self.limits)
+            rows = len(matrix)
+            status, body = 200, self.predictor.predict(matrix)
+        except BadRequest as e:
+            status, body = e.status, {"error": e.code, "message": e.message}
+        except Exception as e:  # noqa: BLE001 - nothing may escape to the runtime
+            status = 500
+            body = {
+                "error": "internal_error",
+                "message": "the model could not answer this request",
+                "requestId": request_id,
+            }
+            log("ERROR", "prediction failed", requestId=request_id, errorType=type(e).__name__)
+        log(
+            "INFO" if status < 500 else "ERROR",
+            "request",
+            requestId=request_id,
+            coldStart=cold,
+            http=http,
+            status=status,
+            rows=rows,
+            latencyMs=round((time.perf_counter() - started) * 1000, 3),
+            **({"error": body["error"]} if status != 200 else {}),
+        )
+        if http:
+            return {
+                "statusCode": status,
+                "headers": {"Content-Type": "application/json"},
+                "body": json.dumps(body),
+                "isBase64Encoded": False,
+            }
+        return body if status == 200 else {"status": status, **body}
+
+
+def init(env=None) -> App:
+    """Everything Lambda's init phase does: load the model, read the limits."""
+    import os
+
+    env = os.environ if env is None else env
+    started = time.perf_counter()
+    model, source = model_store.load_from_env(env)
+    predictor = Predictor(model, source.version_id, source.sha256)
+    log(
+        "INFO",
+        "model loaded",
+        model=source.describe(),
+        sha256=source.short_sha,
+        features=predictor.n_features,
+        initMs=round((time.perf_counter() - started) * 1000, 3),
+    )
+    return App(predictor, Limits.from_env(env))
+
+
+try:
+    lambda_handler = init()
+except model_store.ModelLoadError as e:
+    log("ERROR", "init failed", error=str(e))
+    raise

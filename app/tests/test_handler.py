@@ -1,0 +1,160 @@
+import base64
+import json
+
+import numpy as np
+import pytest
+
+import handler
+from validation import Limits
+
+SETOSA = [5.1, 3.5, 1.4, 0.2]
+VIRGINICA = [7.7, 3.0, 6.1, 2.3]
+
+
+def http(document, b64=False):
+    body = json.dumps(document)
+    return {
+        "version": "2.0",
+        "requestContext": {"http": {"method": "POST"}},
+        "body": base64.b64encode(body.encode()).decode() if b64 else body,
+        "isBase64Encoded": b64,
+    }
+
+
+class TestDirectInvoke:
+    def test_single_row(self, app, context, demo_metadata):
+        result = app({"features": SETOSA}, context)
+        assert result["predictions"] == ["setosa"]
+        assert len(result["probabilities"]) == 1 and len(result["probabilities"][0]) == 3
+        assert abs(sum(result["probabilities"][0]) - 1) < 1e-9
+        assert result["model"] == {"versionId": None, "sha256": demo_metadata["sha256"][:12]}
+
+    def test_batch(self, app, context):
+        result = app({"instances": [SETOSA, VIRGINICA]}, context)
+        assert result["predictions"] == ["setosa", "virginica"]
+        assert len(result["probabilities"]) == 2
+
+    def test_bad_request_is_the_error_document(self, app, context):
+        assert app({"features": [1, 2]}, context) == {
+            "status": 400,
+            "error": "wrong_feature_count",
+            "message": "features has 2 values; the model takes exactly 4",
+        }
+
+
+class TestHttp:
+    def test_proxy_response(self, app, context):
+        response = app(http({"features": VIRGINICA}, b64=True), context)
+        assert response["statusCode"] == 200
+        assert response["headers"] == {"Content-Type": "application/json"}
+        assert response["isBase64Encoded"] is False
+        assert json.loads(response["body"])["predictions"] == ["virginica"]
+
+    def test_api_gateway_v1(self, app, context):
+        event = {"httpMethod": "POST", "body": json.dumps({"instances": [SETOSA]}), "requestContext": {}}
+        assert json.loads(app(event, context)["body"])["predictions"] == ["setosa"]
+
+    def test_bad_request(self, app, context):
+        response = app(http({"features": [1, 2, 3, "x"]}), context)
+        assert response["statusCode"] == 400
+        assert json.loads(response["body"]) == {
+            "error": "not_numeric",
+            "message": "features[3] must be a number; got str",
+        }
+
+
+class BrokenModel:
+    n_features_in_ = 4
+
+    def predict(self, x):
+        raise RuntimeError("secret internals /var/task/model.py line 3")
+
+
+class NumpyTypesModel:
+    """Answers in numpy scalars, as many estimators do."""
+
+    n_features_in_ = 2
+
+    def predict(self, x):
+        return np.array([np.int64(3)] * len(x))
+
+    def predict_proba(self, x):
+        return np.array([[np.float32(0.25), np.float32(0.75)]] * len(x))
+
+
+class TestFaults:
+    def test_internal_error_is_500_without_a_trace(self, context, capsys):
+        app = handler.App(handler.Predictor(BrokenModel(), "v1", "ab" * 32), Limits())
+        response = app(http({"features": SETOSA}), context)
+        assert response["statusCode"] == 500
+        assert json.loads(response["body"]) == {
+            "error": "internal_error",
+            "message": "the model could not answer this request",
+            "requestId": "req-test-0001",
+        }
+        assert "secret internals" not in capsys.readouterr().out
+
+    def test_direct_internal_error(self, context):
+        app = handler.App(handler.Predictor(BrokenModel(), None, None), Limits())
+        assert app({"features": SETOSA}, context)["status"] == 500
+
+    def test_numpy_results_become_json_natives(self, context):
+        app = handler.App(handler.Predictor(NumpyTypesModel(), "v9", "cd" * 32), Limits())
+        result = app({"instances": [[1, 2], [3, 4]]}, context)
+        assert result == {
+            "predictions": [3, 3],
+            "probabilities": [[0.25, 0.75], [0.25, 0.75]],
+            "model": {"versionId": "v9", "sha256": "cdcdcdcdcdcd"},
+        }
+        assert type(result["predictions"][0]) is int and type(result["probabilities"][0][0]) is float
+        json.dumps(result)
+
+    def test_model_without_predict_proba_has_no_probabilities(self, context):
+        class Regressor:
+            n_features_in_ = 1
+
+            def predict(self, x):
+                return np.asarray(x)[:, 0] * 2
+
+        app = handler.App(handler.Predictor(Regressor(), None, None), Limits())
+        assert app({"features": [1.5]}, context) == {
+            "predictions": [3.0],
+            "model": {"versionId": None, "sha256": None},
+        }
+
+
+class TestLogs:
+    def test_one_json_line_per_request_with_cold_start_and_no_features(self, app, context, capsys):
+        capsys.readouterr()
+        app({"instances": [[1.23456, 2.5, 3.5, 4.5]]}, context)
+        app({"features": [9.87654, 1, 1, 1]}, context)
+        lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert [(l["message"], l["coldStart"], l["rows"], l["status"]) for l in lines] == [
+            ("request", True, 1, 200),
+            ("request", False, 1, 200),
+        ]
+        assert all(l["requestId"] == "req-test-0001" and l["latencyMs"] >= 0 for l in lines)
+        text = json.dumps(lines)
+        assert "1.23456" not in text and "9.87654" not in text
+
+    def test_errors_log_their_code(self, app, context, capsys):
+        capsys.readouterr()
+        app({"features": []}, context)
+        (line,) = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+        assert line["status"] == 400 and line["error"] == "wrong_feature_count"
+
+
+def test_module_handler_is_initialised_from_the_environment(demo_metadata):
+    assert handler.lambda_handler.predictor.n_features == demo_metadata["n_features"]
+    assert handler.lambda_handler.predictor.identity["sha256"] == demo_metadata["sha256"][:12]
+
+
+@pytest.mark.parametrize("name", ["direct", "batch", "function-url", "apigateway-v1", "bad-request"])
+def test_sample_events(app, context, name):
+    import os
+
+    with open(os.path.join(os.path.dirname(__file__), "..", "events", f"{name}.json")) as f:
+        event = json.load(f)
+    result = app(event, context)
+    status = result.get("statusCode", result.get("status", 200))
+    assert status == (400 if name == "bad-request" else 200)

@@ -1,0 +1,135 @@
+"""Malformed events, generated: every one gets a 4xx JSON error, none escapes."""
+
+import base64
+import json
+import math
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import handler
+from validation import Limits
+
+APP = None
+TRIED = {"count": 0}
+
+json_leaf = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=8),
+)
+json_value = st.recursive(
+    json_leaf,
+    lambda children: st.lists(children, max_size=6) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=20,
+)
+
+
+def _is_valid_number(v):
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return False
+    return math.isfinite(v) if isinstance(v, float) else abs(v) <= 1e308
+
+
+def _is_valid_row(row, n):
+    return (
+        isinstance(row, list)
+        and len(row) == n
+        and all(_is_valid_number(v) for v in row)
+    )
+
+
+def _is_valid_document(doc, n=4):
+    if not isinstance(doc, dict) or (("features" in doc) == ("instances" in doc)):
+        return False
+    if "features" in doc:
+        return _is_valid_row(doc["features"], n)
+    rows = doc["instances"]
+    return isinstance(rows, list) and 0 < len(rows) <= 1000 and all(_is_valid_row(r, n) for r in rows)
+
+
+bad_rows = st.one_of(
+    st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=8).filter(lambda r: len(r) != 4),
+    st.lists(json_leaf, min_size=4, max_size=4).filter(lambda r: not _is_valid_row(r, 4)),
+    json_value.filter(lambda v: not isinstance(v, list)),
+)
+bad_documents = st.one_of(
+    json_value,
+    st.builds(lambda r: {"features": r}, bad_rows),
+    st.builds(lambda rows: {"instances": rows}, st.lists(bad_rows, max_size=4)),
+    st.builds(lambda r, extra: {"features": r, "instances": extra}, bad_rows, json_value),
+    st.dictionaries(st.sampled_from(["feature", "Features", "rows", "data"]), json_value, max_size=2),
+).filter(lambda d: not _is_valid_document(d))
+
+
+def as_http(document, b64, v1):
+    body = json.dumps(document)
+    if b64:
+        body = base64.b64encode(body.encode()).decode()
+    if v1:
+        return {"httpMethod": "POST", "body": body, "isBase64Encoded": b64, "requestContext": {}}
+    return {"requestContext": {"http": {"method": "POST"}}, "body": body, "isBase64Encoded": b64}
+
+
+raw_bodies = st.one_of(st.text(max_size=40), st.binary(max_size=40).map(lambda b: b.decode("latin-1")))
+
+
+class Ctx:
+    aws_request_id = "prop-test"
+
+
+def app():
+    global APP
+    if APP is None:
+        APP = handler.App(handler.lambda_handler.predictor, Limits())
+    return APP
+
+
+def assert_error(response, http):
+    TRIED["count"] += 1
+    if http:
+        assert response["statusCode"] == 400
+        assert response["headers"] == {"Content-Type": "application/json"}
+        body = json.loads(response["body"])
+    else:
+        assert response["status"] == 400
+        body = {k: v for k, v in response.items() if k != "status"}
+    assert set(body) == {"error", "message"}
+    assert isinstance(body["error"], str) and isinstance(body["message"], str) and body["message"]
+
+
+SETTINGS = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+
+
+@SETTINGS
+@given(bad_documents)
+def test_direct_invokes(document):
+    assert_error(app()(document, Ctx()), http=False)
+
+
+@SETTINGS
+@given(bad_documents, st.booleans(), st.booleans())
+def test_http_documents(document, b64, v1):
+    assert_error(app()(as_http(document, b64, v1), Ctx()), http=True)
+
+
+@SETTINGS
+@given(raw_bodies.filter(lambda s: not _parses_valid(s)), st.booleans())
+def test_http_raw_bodies(body, b64):
+    event = {"requestContext": {"http": {"method": "POST"}}, "body": body, "isBase64Encoded": b64}
+    assert_error(app()(event, Ctx()), http=True)
+
+
+def _parses_valid(s):
+    try:
+        return _is_valid_document(json.loads(s))
+    except Exception:
+        return False
+
+
+def test_enough_malformed_events_were_tried():
+    # Runs after the three property tests in file order.
+    print(f"malformed events tried: {TRIED['count']}")
+    assert TRIED["count"] >= 1000

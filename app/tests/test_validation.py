@@ -1,0 +1,150 @@
+import base64
+import json
+
+import pytest
+
+from validation import BadRequest, Limits, document_from_http, is_http_event, rows_from_document
+
+LIMITS = Limits(max_batch_rows=3, max_body_bytes=200)
+
+
+def url_event(body, method="POST", b64=False):
+    return {
+        "version": "2.0",
+        "requestContext": {"http": {"method": method, "path": "/"}},
+        "body": base64.b64encode(body.encode()).decode() if b64 else body,
+        "isBase64Encoded": b64,
+    }
+
+
+def v1_event(body, method="POST"):
+    return {"httpMethod": method, "path": "/predict", "requestContext": {"stage": "prod"}, "body": body}
+
+
+def bad(fn, *args):
+    with pytest.raises(BadRequest) as info:
+        fn(*args)
+    return info.value.status, info.value.code, info.value.message
+
+
+class TestEventKinds:
+    def test_function_url_and_api_gateway_v2_are_http(self):
+        assert is_http_event(url_event("{}"))
+
+    def test_api_gateway_v1_is_http(self):
+        assert is_http_event(v1_event("{}"))
+
+    def test_direct_invokes_are_not_http(self):
+        assert not is_http_event({"features": [1, 2]})
+        assert not is_http_event([1, 2])
+        assert not is_http_event({"requestContext": "x", "features": [1]})
+
+    def test_plain_json_body(self):
+        assert document_from_http(url_event('{"features": [1]}'), LIMITS) == {"features": [1]}
+
+    def test_base64_body(self):
+        assert document_from_http(url_event('{"features": [2]}', b64=True), LIMITS) == {"features": [2]}
+
+    def test_v1_body(self):
+        assert document_from_http(v1_event('{"instances": [[1]]}'), LIMITS) == {"instances": [[1]]}
+
+
+class TestHttpRules:
+    def test_only_post(self):
+        assert bad(document_from_http, url_event("{}", method="GET"), LIMITS) == (
+            405,
+            "method_not_allowed",
+            "use POST with a JSON body; got GET",
+        )
+        assert bad(document_from_http, v1_event("{}", method="PUT"), LIMITS)[:2] == (405, "method_not_allowed")
+
+    def test_missing_body(self):
+        assert bad(document_from_http, url_event(None), LIMITS) == (
+            400,
+            "missing_body",
+            "the request has no body; send a JSON document",
+        )
+        assert bad(document_from_http, url_event(""), LIMITS)[1] == "missing_body"
+
+    def test_non_string_body(self):
+        assert bad(document_from_http, url_event(["x"]), LIMITS)[1] == "invalid_body"
+
+    def test_bad_base64(self):
+        assert bad(document_from_http, {**url_event("@@@"), "isBase64Encoded": True}, LIMITS) == (
+            400,
+            "invalid_body",
+            "the body is marked base64 but is not valid base64",
+        )
+
+    def test_invalid_json(self):
+        assert bad(document_from_http, url_event("{nope"), LIMITS) == (400, "invalid_json", "the body is not valid JSON")
+
+    def test_body_cap_plain_and_base64(self):
+        big = json.dumps({"features": [1.0] * 60})
+        assert len(big) > 200
+        assert bad(document_from_http, url_event(big), LIMITS) == (
+            400,
+            "body_too_large",
+            "the body exceeds 200 bytes",
+        )
+        assert bad(document_from_http, url_event(big, b64=True), LIMITS)[1] == "body_too_large"
+
+    def test_body_of_exactly_the_cap_passes(self):
+        body = '{"features": [1]}'.ljust(200)
+        assert len(body) == 200
+        assert document_from_http(url_event(body), LIMITS) == {"features": [1]}
+        assert bad(document_from_http, url_event(body + " "), LIMITS)[1] == "body_too_large"
+
+
+class TestDocumentRules:
+    def test_single_row(self):
+        assert rows_from_document({"features": [1, 2.5]}, 2, LIMITS) == ([[1, 2.5]], True)
+
+    def test_batch(self):
+        assert rows_from_document({"instances": [[1, 2], [3, 4]]}, 2, LIMITS) == ([[1, 2], [3, 4]], False)
+
+    @pytest.mark.parametrize(
+        "document, code, message",
+        [
+            ([1, 2], "invalid_request", 'send a JSON object with "features" or "instances"'),
+            ({}, "invalid_request", 'send exactly one of "features" (one row) or "instances" (a list of rows)'),
+            (
+                {"features": [1, 2], "instances": [[1, 2]]},
+                "invalid_request",
+                'send exactly one of "features" (one row) or "instances" (a list of rows)',
+            ),
+            ({"features": None}, "invalid_shape", "features must be a list of 2 numbers"),
+            ({"features": [1]}, "wrong_feature_count", "features has 1 values; the model takes exactly 2"),
+            ({"features": [1, 2, 3]}, "wrong_feature_count", "features has 3 values; the model takes exactly 2"),
+            ({"features": [1, "2"]}, "not_numeric", "features[1] must be a number; got str"),
+            ({"features": [True, 2]}, "not_numeric", "features[0] must be a number; got bool"),
+            ({"features": [None, 2]}, "not_numeric", "features[0] must be a number; got NoneType"),
+            ({"features": [float("nan"), 2]}, "not_finite", "features[0] must be finite; got nan"),
+            ({"features": [1, float("inf")]}, "not_finite", "features[1] must be finite; got inf"),
+            ({"features": [1, 10**400]}, "not_finite", "features[1] is too large to be a float"),
+            ({"instances": []}, "invalid_shape", "instances must be a non-empty list of rows"),
+            ({"instances": {"a": 1}}, "invalid_shape", "instances must be a non-empty list of rows"),
+            ({"instances": [[1, 2], 3]}, "invalid_shape", "instances[1] must be a list of 2 numbers"),
+            ({"instances": [[1, 2], [1, {}]]}, "not_numeric", "instances[1][1] must be a number; got dict"),
+            (
+                {"instances": [[1, 2]] * 4},
+                "batch_too_large",
+                "instances has 4 rows; at most 3 are allowed",
+            ),
+        ],
+    )
+    def test_rejections(self, document, code, message):
+        assert bad(rows_from_document, document, 2, LIMITS) == (400, code, message)
+
+
+class TestLimitsFromEnv:
+    def test_defaults(self):
+        assert Limits.from_env({}) == Limits(1000, 1024 * 1024)
+
+    def test_overrides(self):
+        assert Limits.from_env({"MAX_BATCH_ROWS": "10", "MAX_BODY_BYTES": "2048"}) == Limits(10, 2048)
+
+    @pytest.mark.parametrize("raw", ["0", "-3", "ten"])
+    def test_bad_values_name_the_variable(self, raw):
+        with pytest.raises(ValueError, match=f"MAX_BATCH_ROWS must be a positive integer; got '{raw}'"):
+            Limits.from_env({"MAX_BATCH_ROWS": raw})

@@ -1,0 +1,54 @@
+"""Trains the demo model: a small classifier on the iris data set that ships
+with scikit-learn (no download), saved with joblib beside a metadata file.
+
+    python train.py --out model/
+"""
+
+import argparse
+import hashlib
+import json
+import os
+
+import joblib
+import sklearn
+from sklearn.datasets import load_iris
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+
+def train():
+    data = load_iris()
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, random_state=0))
+    model.fit(data.data, data.target_names[data.target])
+    return model, data
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model"))
+    args = parser.parse_args(argv)
+    os.makedirs(args.out, exist_ok=True)
+    model, data = train()
+    model_path = os.path.join(args.out, "model.joblib")
+    joblib.dump(model, model_path)
+    with open(model_path, "rb") as f:
+        sha256 = hashlib.sha256(f.read()).hexdigest()
+    metadata = {
+        "file": "model.joblib",
+        "sha256": sha256,
+        "scikit_learn_version": sklearn.__version__,
+        "n_features": int(model.n_features_in_),
+        "feature_names": list(data.feature_names),
+        "classes": [str(c) for c in model.classes_],
+        "training_accuracy": round(float(model.score(data.data, data.target_names[data.target])), 4),
+    }
+    with open(os.path.join(args.out, "model.json"), "w") as f:
+        json.dump(metadata, f, indent=2)
+        f.write("\n")
+    print(json.dumps(metadata))
+    return metadata
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""Turns a Lambda event into a validated feature matrix, or a BadRequest.
+
+Direct invokes carry the document itself; function URL and API Gateway
+(v1 and v2) proxy events carry it as a JSON body, possibly base64-encoded.
+"""
+
+import base64
+import binascii
+import json
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, List, Tuple
+
+DEFAULT_MAX_BATCH_ROWS = 1000
+DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+
+
+class BadRequest(Exception):
+    """The caller's fault: answered with status 400 and never logged with its data."""
+
+    def __init__(self, code: str, message: str, status: int = 400):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_batch_rows: int = DEFAULT_MAX_BATCH_ROWS
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+
+    @staticmethod
+    def from_env(env=os.environ) -> "Limits":
+        return Limits(
+            max_batch_rows=_positive_int(env, "MAX_BATCH_ROWS", DEFAULT_MAX_BATCH_ROWS),
+            max_body_bytes=_positive_int(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+        )
+
+
+def _positive_int(env, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a positive integer; got {raw!r}") from None
+    if value < 1:
+        raise ValueError(f"{name} must be a positive integer; got {raw!r}")
+    return value
+
+
+def is_http_event(event: Any) -> bool:
+    """Function URL / API Gateway v2 events have requestContext.http; v1 has httpMethod."""
+    if not isinstance(event, dict):
+        return False
+    context = event.get("requestContext")
+    return "httpMethod" in event or (isinstance(context, dict) and "http" in context)
+
+
+def http_method(event: dict) -> str:
+    context = event.get("requestContext")
+    if isinstance(context, dict) and isinstance(context.get("http"), dict):
+        return str(context["http"].get("method", "")).upper()
+    return str(event.get("httpMethod", "")).upper()
+
+
+def document_from_http(event: dict, limits: Limits) -> Any:
+    method = http_method(event)
+    if method != "POST":
+        raise BadRequest("method_not_allowed", f"use POST with a JSON body; got {method or 'no method'}", 405)
+    body = event.get("body")
+    if body is None or body == "":
+        raise BadRequest("missing_body", "the request has no body; send a JSON document")
+    if not isinstance(body, str):
+        raise BadRequest("invalid_body", "the request body must be a string")
+    # Checked before decoding, so an oversized body costs nothing more.
+    if len(body) > limits.max_body_bytes * 4 // 3 + 4:
+        raise BadRequest("body_too_large", f"the body exceeds {limits.max_body_bytes} bytes")
+    if event.get("isBase64Encoded") is True:
+        try:
+            raw = base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest("invalid_body", "the body is marked base64 but is not valid base64") from None
+    else:
+        raw = body.encode("utf-8", "surrogatepass")
+    if len(raw) > limits.max_body_bytes:
+        raise BadRequest("body_too_large", f"the body exceeds {limits.max_body_bytes} bytes")
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadRequest("invalid_json", "the body is not valid JSON") from None
+
+
+def _check_row(row: Any, where: str, n_features: int) -> None:
+    if not isinstance(row, list):
+        raise BadRequest("invalid_shape", f"{where} must be a list of {n_features} numbers")
+    if len(row) != n_features:
+        raise BadRequest(
+            "wrong_feature_count", f"{where} has {len(row)} values; the model takes exactly {n_features}"
+        )
+    for j, value in enumerate(row):
+        # bool is an int subclass; true/false are not features.
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise BadRequest("not_numeric", f"{where}[{j}] must be a number; got {type(value).__name__}")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise BadRequest("not_finite", f"{where}[{j}] must be finite; got {value}")
+        if isinstance(value, int) and abs(value) > 1e308:
+            raise BadRequest("not_finite", f"{where}[{j}] is too large to be a float")
+
+
+def rows_from_document(document: Any, n_features: int, limits: Limits) -> Tuple[List[list], bool]:
+    """Returns (rows, single): `features` gives one row, `instances` a batch."""
+    if not isinstance(document, dict):
+        raise BadRequest("invalid_request", 'send a JSON object with "features" or "instances"')
+    has_features = "features" in document
+    has_instances = "instances" in document
+    if has_features == has_instances:
+        raise BadRequest(
+            "invalid_request",
+            'send exactly one of "features" (one row) or "instances" (a list of rows)',
+        )
+    if has_features:
+        _check_row(document["features"], "features", n_features)
+        return [document["features"]], True
+    instances = document["instances"]
+    if not isinstance(instances, list) or not instances:
+        raise BadRequest("invalid_shape", "instances must be a non-empty list of rows")
+    if len(instances) > limits.max_batch_rows:
+        raise BadRequest(
+            "batch_too_large", f"instances has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
+        )
+    for i, row in enumerate(instances):
+        _check_row(row, f"instances[{i}]", n_features)
+    return instances, False
