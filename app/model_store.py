@@ -143,7 +143,11 @@ def load(path: str, source: ModelSource) -> Any:
     return model
 
 
-def load_from_env(env=os.environ, cache_dir: str = "/tmp", client=None):
-    """(model, source): everything init needs, or a ModelLoadError naming the model's location."""
+def load_from_env(env=os.environ, cache_dir: Optional[str] = None, client=None):
+    """(model, source): everything init needs, or a ModelLoadError naming the model's location.
+
+    The cache lives in /tmp (the only writable path on Lambda) unless MODEL_CACHE_DIR says otherwise.
+    """
     source = ModelSource.from_env(env)
+    cache_dir = cache_dir or env.get("MODEL_CACHE_DIR") or "/tmp"
     return load(fetch(source, cache_dir, client), source), source

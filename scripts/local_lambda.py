@@ -1,0 +1,215 @@
+"""Runs the app the way Lambda does, on loopback: moto_server as the S3 API
+holding the model, and the AWS Lambda Runtime Interface Emulator running
+`python -m awslambdaric handler.lambda_handler` with the same MODEL_*
+environment InferenceFunction gives the real function.
+
+Used by the runtime tests and by `npm start`. Every process is started in
+its own session and stopped by its pid; every wait is bounded.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APP = os.path.join(ROOT, "app")
+VENV_BIN = os.path.join(ROOT, ".venv", "bin")
+RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
+DEMO_MODEL = os.path.join(APP, "model", "model.joblib")
+INVOKE_PATH = "/2015-03-31/functions/function/invocations"
+REGION = "us-east-1"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
+
+
+class LocalRunError(RuntimeError):
+    """One line telling the user what to fix."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def sha256_file(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise LocalRunError(f"{what} exited with code {proc.returncode} before listening on port {port}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise LocalRunError(f"{what} did not listen on port {port} within {timeout:.0f}s")
+
+
+@dataclass
+class Invocation:
+    status: int
+    body: object
+    seconds: float
+
+
+@dataclass
+class LocalLambda:
+    """The processes of one local run; use as a context manager so they always stop."""
+
+    workdir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="lambda-inference-local-"))
+    processes: List[Tuple[str, subprocess.Popen]] = field(default_factory=list)
+    s3_port: Optional[int] = None
+    rie_port: Optional[int] = None
+
+    def __enter__(self) -> "LocalLambda":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _spawn(self, what: str, argv: List[str], env: Dict[str, str], cwd: str, log_name: str) -> subprocess.Popen:
+        log = open(os.path.join(self.workdir, log_name), "wb")
+        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        log.close()
+        self.processes.append((what, proc))
+        return proc
+
+    def log(self, log_name: str) -> str:
+        path = os.path.join(self.workdir, log_name)
+        if not os.path.exists(path):
+            return ""
+        with open(path, errors="replace") as f:
+            return f.read()
+
+    def start_s3(self, port: Optional[int] = None) -> str:
+        self.s3_port = port or free_port()
+        if not port_is_free(self.s3_port):
+            raise LocalRunError(f"port {self.s3_port} is busy; choose another with --s3-port or stop what uses it")
+        env = {**os.environ, **FAKE_CREDENTIALS}
+        argv = [os.path.join(VENV_BIN, "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)]
+        proc = self._spawn("moto_server", argv, env, self.workdir, "moto.log")
+        wait_for_port(self.s3_port, proc, "moto_server", 30)
+        return self.endpoint
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.s3_port}"
+
+    def upload_model(self, model_path: str, bucket: str = "local-models", key: Optional[str] = None) -> Dict[str, str]:
+        """Stores the model as InferenceFunction does; returns the MODEL_* environment for it."""
+        import boto3
+
+        if not os.path.isfile(model_path):
+            raise LocalRunError(f"model file {model_path} does not exist; pass --model PATH to a joblib file")
+        key = key or f"models/{os.path.basename(model_path)}"
+        s3 = boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION,
+                          aws_access_key_id="local", aws_secret_access_key="local")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        with open(model_path, "rb") as f:
+            version = s3.put_object(Bucket=bucket, Key=key, Body=f, ChecksumAlgorithm="SHA256")["VersionId"]
+        return {
+            "MODEL_BUCKET": bucket,
+            "MODEL_KEY": key,
+            "MODEL_VERSION_ID": version,
+            "MODEL_SHA256": sha256_file(model_path),
+        }
+
+    def start_function(self, model_env: Dict[str, str], port: Optional[int] = None, extra_env=None) -> str:
+        for path, what in ((RIE, "aws-lambda-rie"), (os.path.join(VENV_BIN, "python"), "the Python venv")):
+            if not os.path.exists(path):
+                raise LocalRunError(f"{what} is missing at {path}; run scripts/setup.sh")
+        self.rie_port = port or free_port()
+        if not port_is_free(self.rie_port):
+            raise LocalRunError(f"port {self.rie_port} is busy; choose another with --port or stop what uses it")
+        runtime_api_port = free_port()
+        cache = os.path.join(self.workdir, "tmp")
+        os.makedirs(cache, exist_ok=True)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            **FAKE_CREDENTIALS,
+            **model_env,
+            "AWS_ENDPOINT_URL_S3": self.endpoint,
+            "MODEL_CACHE_DIR": cache,
+            "AWS_LAMBDA_FUNCTION_NAME": "inference-local",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": "30",
+            "OMP_NUM_THREADS": "1",
+            "OPENBLAS_NUM_THREADS": "1",
+            "PYTHONPATH": APP,
+            **(extra_env or {}),
+        }
+        argv = [
+            RIE,
+            "--runtime-api-address", f"127.0.0.1:{runtime_api_port}",
+            "--runtime-interface-emulator-address", f"127.0.0.1:{self.rie_port}",
+            os.path.join(VENV_BIN, "python"), "-m", "awslambdaric", "handler.lambda_handler",
+        ]
+        proc = self._spawn("aws-lambda-rie", argv, env, APP, "function.log")
+        wait_for_port(self.rie_port, proc, "aws-lambda-rie", 30)
+        return f"http://127.0.0.1:{self.rie_port}{INVOKE_PATH}"
+
+    def invoke(self, event: object, timeout: float = 60) -> Invocation:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{self.rie_port}{INVOKE_PATH}",
+            data=json.dumps(event).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as e:
+            status, raw = e.code, e.read()
+        seconds = time.perf_counter() - started
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode(errors="replace")
+        return Invocation(status, body, seconds)
+
+    def stop(self) -> None:
+        for what, proc in reversed(self.processes):
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                except ProcessLookupError:
+                    continue
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    proc.wait(timeout=5)
+        self.processes.clear()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit("import this module; `npm start` runs it")
