@@ -37,7 +37,10 @@ describe("function and log group", () => {
             assert.strictEqual(absent in f.inputs, false, `${absent} must be absent`);
         }
         assert.strictEqual(await valueOf(fn.functionName), "demo-fn-1a2b3c");
-        assert.strictEqual(await valueOf(fn.functionArn), "arn:aws:lambda:us-east-1:123456789012:function:demo-fn-1a2b3c");
+        assert.strictEqual(
+            await valueOf(fn.functionArn),
+            "arn:aws:lambda:us-east-1:123456789012:function:demo-fn-1a2b3c",
+        );
         assert.strictEqual(fn.functionUrl, undefined);
     });
 

@@ -28,7 +28,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: any } {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
-        const physical = args.inputs.name ?? (args.inputs.namePrefix ? `${args.inputs.namePrefix}0001` : `${args.name}-1a2b3c`);
+        const physical =
+            args.inputs.name ?? (args.inputs.namePrefix ? `${args.inputs.namePrefix}0001` : `${args.name}-1a2b3c`);
         const state: any = { ...args.inputs };
         switch (args.type) {
             case "aws:ecr/repository:Repository":
@@ -87,7 +88,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
                 };
             case "aws:s3/getBucket:getBucket":
-                return { bucket: args.inputs.bucket, arn: `arn:aws:s3:::${args.inputs.bucket}`, id: args.inputs.bucket };
+                return {
+                    bucket: args.inputs.bucket,
+                    arn: `arn:aws:s3:::${args.inputs.bucket}`,
+                    id: args.inputs.bucket,
+                };
             case "aws:s3/getObject:getObject":
                 return {
                     bucket: args.inputs.bucket,

@@ -99,10 +99,9 @@ describe("model store", () => {
         assert.strictEqual(ofType("aws:s3/bucketPolicy:BucketPolicy").length, 0);
         assert.strictEqual(ofType("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").length, 0);
         assert.strictEqual(one("aws:s3/bucketObjectv2:BucketObjectv2").inputs.bucket, "team-models");
-        assert.deepStrictEqual(
-            mocks.calls.find((c) => c.token === "aws:s3/getBucket:getBucket")?.inputs,
-            { bucket: "team-models" },
-        );
+        assert.deepStrictEqual(mocks.calls.find((c) => c.token === "aws:s3/getBucket:getBucket")?.inputs, {
+            bucket: "team-models",
+        });
         const read = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "demo-role-model-read").inputs.policy);
         assert.strictEqual(read.Statement[0].Resource, "arn:aws:s3:::team-models/models/model.joblib");
     });
@@ -111,10 +110,10 @@ describe("model store", () => {
         const sha = "0".repeat(63) + "1";
         const fn = await deploy({ modelBucketName: "team-models", modelKey: "iris/model.joblib", modelSha256: sha });
         assert.strictEqual(ofType("aws:s3/bucketObjectv2:BucketObjectv2").length, 0);
-        assert.deepStrictEqual(
-            mocks.calls.find((c) => c.token === "aws:s3/getObject:getObject")?.inputs,
-            { bucket: "team-models", key: "iris/model.joblib" },
-        );
+        assert.deepStrictEqual(mocks.calls.find((c) => c.token === "aws:s3/getObject:getObject")?.inputs, {
+            bucket: "team-models",
+            key: "iris/model.joblib",
+        });
         assert.deepStrictEqual(one("aws:lambda/function:Function").inputs.environment.variables, {
             MODEL_BUCKET: "team-models",
             MODEL_KEY: "iris/model.joblib",

@@ -62,7 +62,11 @@ describe("optional pieces", () => {
     });
 
     it("VPC placement with both lists", async () => {
-        await deploy({ modelPath: FIXTURE_MODEL, vpcSubnetIds: ["subnet-a", "subnet-b"], vpcSecurityGroupIds: ["sg-1"] });
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            vpcSubnetIds: ["subnet-a", "subnet-b"],
+            vpcSecurityGroupIds: ["sg-1"],
+        });
         assert.deepStrictEqual(one(FN).inputs.vpcConfig, {
             subnetIds: ["subnet-a", "subnet-b"],
             securityGroupIds: ["sg-1"],

@@ -20,13 +20,18 @@ describe("IAM role", () => {
         assert.strictEqual("managedPolicyArns" in role.inputs, false);
         assert.strictEqual(ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
         assert.strictEqual(await valueOf(fn.roleArn), "arn:aws:iam::123456789012:role/demo-role-1a2b3c");
-        assert.strictEqual(one("aws:lambda/function:Function").inputs.role, "arn:aws:iam::123456789012:role/demo-role-1a2b3c");
+        assert.strictEqual(
+            one("aws:lambda/function:Function").inputs.role,
+            "arn:aws:iam::123456789012:role/demo-role-1a2b3c",
+        );
     });
 
     it("has exactly two policies by default: its own log group, and the model object", async () => {
         await deploy();
         assert.deepStrictEqual(
-            ofType("aws:iam/rolePolicy:RolePolicy").map((p) => p.name).sort(),
+            ofType("aws:iam/rolePolicy:RolePolicy")
+                .map((p) => p.name)
+                .sort(),
             ["demo-role-logs", "demo-role-model-read"],
         );
         assert.deepStrictEqual(policyOf("demo-role-logs"), {

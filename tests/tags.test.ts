@@ -19,7 +19,9 @@ describe("tags", () => {
     it("reach every taggable child, and only those", async () => {
         const tags = { team: "ml-platform", cost: "inference" };
         await deploy({ modelPath: FIXTURE_MODEL, tags });
-        const tagged = awsResources().filter((r) => "tags" in r.inputs).map((r) => r.type);
+        const tagged = awsResources()
+            .filter((r) => "tags" in r.inputs)
+            .map((r) => r.type);
         assert.deepStrictEqual(tagged.sort(), [...TAGGABLE].sort());
         for (const r of mocks.resources.filter((x) => TAGGABLE.includes(x.type))) {
             assert.deepStrictEqual(r.inputs.tags, tags, `${r.name} carries the tags`);

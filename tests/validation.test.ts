@@ -54,8 +54,7 @@ describe("bad input", () => {
             { propertyPath: "keepImages", reason: "must be an integer from 1 to 1000; got 1.5" },
             {
                 propertyPath: "logRetentionDays",
-                reason:
-                    "must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; got 10",
+                reason: "must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; got 10",
             },
             { propertyPath: "functionUrlAuthType", reason: 'must be one of "AWS_IAM", "NONE"; got "PUBLIC"' },
             { propertyPath: "vpcSecurityGroupIds", reason: "must be given together with vpcSubnetIds" },
@@ -124,7 +123,10 @@ describe("bad input", () => {
         e = await rejected({ modelBucketName: "team-models", modelKey: "/m.joblib", modelSha256: "ABC" });
         assert.deepStrictEqual(e.errors, [
             { propertyPath: "modelSha256", reason: 'must be 64 lowercase hex characters; got "ABC"' },
-            { propertyPath: "modelKey", reason: 'must be a non-empty object key that does not start with "/"; got "/m.joblib"' },
+            {
+                propertyPath: "modelKey",
+                reason: 'must be a non-empty object key that does not start with "/"; got "/m.joblib"',
+            },
         ]);
     });
 

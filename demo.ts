@@ -1,0 +1,23 @@
+// The root Pulumi program: deploys the bundled app with its demo model.
+// `pulumi up` here; `npm run plan` runs it offline under mocks.
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { InferenceFunction } from "./components";
+
+const config = new pulumi.Config();
+
+const inference = new InferenceFunction("inference", {
+    modelPath: path.join(__dirname, "app", "model", "model.joblib"),
+    architecture: config.get("architecture") ?? "x86_64",
+    enableFunctionUrl: config.getBoolean("enableFunctionUrl") ?? true,
+    tags: { project: "lambda-inference-demo" },
+});
+
+export const functionName = inference.functionName;
+export const functionArn = inference.functionArn;
+export const functionUrl = inference.functionUrl;
+export const imageUri = inference.imageUri;
+export const modelBucketName = inference.modelBucketName;
+export const modelKey = inference.modelKey;
+export const modelVersionId = inference.modelVersionId;
+export const logGroupName = inference.logGroupName;

@@ -1,0 +1,36 @@
+import * as assert from "assert";
+import * as path from "path";
+import { mocks, one, settle, valueOf } from "./mocks";
+
+const ROOT = path.resolve(__dirname, "..");
+
+describe("root program (demo.ts)", () => {
+    it("deploys the bundled app and demo model, with a function URL, and exports the outputs", async () => {
+        mocks.reset();
+        const program = require(path.join(ROOT, "demo"));
+        await settle();
+        assert.strictEqual(one("lambda-inference:index:InferenceFunction").name, "inference");
+        assert.deepStrictEqual(one("docker-build:index:Image").inputs.context, { location: path.join(ROOT, "app") });
+        assert.strictEqual(
+            await one("aws:s3/bucketObjectv2:BucketObjectv2").inputs.source.path,
+            path.join(ROOT, "app", "model", "model.joblib"),
+        );
+        assert.strictEqual(one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "AWS_IAM");
+        const modelJson = require(path.join(ROOT, "app", "model", "model.json"));
+        assert.strictEqual(
+            one("aws:lambda/function:Function").inputs.environment.variables.MODEL_SHA256,
+            modelJson.sha256,
+        );
+        assert.deepStrictEqual(Object.keys(program).sort(), [
+            "functionArn",
+            "functionName",
+            "functionUrl",
+            "imageUri",
+            "logGroupName",
+            "modelBucketName",
+            "modelKey",
+            "modelVersionId",
+        ]);
+        assert.strictEqual(await valueOf(program.functionName), "inference-fn-1a2b3c");
+    });
+});
