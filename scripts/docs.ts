@@ -27,10 +27,13 @@ export function renderTables(schema: any): { inputs: string; outputs: string } {
     );
     const always = new Set<string>(resource.required ?? []);
     const outputs = Object.entries<any>(resource.properties).map(
-        ([name, p]) => `| \`${name}\` | ${typeOf(p)} | ${always.has(name) ? "always" : "when enabled"} | ${cell(p.description)} |`,
+        ([name, p]) =>
+            `| \`${name}\` | ${typeOf(p)} | ${always.has(name) ? "always" : "when enabled"} | ${cell(p.description)} |`,
     );
     return {
-        inputs: ["| input | type | required | description and default |", "| --- | --- | --- | --- |", ...inputs].join("\n"),
+        inputs: ["| input | type | required | description and default |", "| --- | --- | --- | --- |", ...inputs].join(
+            "\n",
+        ),
         outputs: ["| output | type | present | description |", "| --- | --- | --- | --- |", ...outputs].join("\n"),
     };
 }

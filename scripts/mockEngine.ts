@@ -1,0 +1,139 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/** One resource the program registered, as the engine would have seen it. */
+export interface Recorded {
+    type: string;
+    name: string;
+    inputs: any;
+}
+
+export const ACCOUNT = "123456789012";
+export const REGION = "us-east-1";
+export const IMAGE_DIGEST = "sha256:" + "ab".repeat(32);
+export const ECR_PASSWORD = "ecr-token-password";
+export const EXISTING_OBJECT_VERSION = "existing-object-version";
+
+/**
+ * Records every resource and invoke, and fills in the outputs AWS and the
+ * docker-build provider compute (URLs, ARNs, digests, version ids). Tests use
+ * realistic example values; the offline plan passes `computed` to show each
+ * such value as known only after deploy.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    resources: Recorded[] = [];
+    calls: { token: string; inputs: any }[] = [];
+
+    constructor(private readonly computed?: (what: string) => string) {}
+
+    /** An output value AWS computes: the example, or the plan's placeholder for it. */
+    private c(what: string, example: string): string {
+        return this.computed ? this.computed(what) : example;
+    }
+
+    reset(): void {
+        this.resources = [];
+        this.calls = [];
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: any } {
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        // Auto-named resources get their physical name from AWS/Pulumi at deploy time.
+        const physical =
+            args.inputs.name ??
+            this.c(
+                `${args.name} name`,
+                args.inputs.namePrefix ? `${args.inputs.namePrefix}0001` : `${args.name}-1a2b3c`,
+            );
+        const state: any = { ...args.inputs };
+        switch (args.type) {
+            case "aws:ecr/repository:Repository":
+                Object.assign(state, {
+                    name: physical,
+                    registryId: this.c("registryId", ACCOUNT),
+                    repositoryUrl: this.c("repositoryUrl", `${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com/${physical}`),
+                    arn: this.c(`${args.name} arn`, `arn:aws:ecr:${REGION}:${ACCOUNT}:repository/${physical}`),
+                });
+                break;
+            case "docker-build:index:Image":
+                Object.assign(state, { digest: this.c("image digest", IMAGE_DIGEST) });
+                break;
+            case "aws:s3/bucket:Bucket":
+                Object.assign(state, { bucket: physical, arn: this.c("bucket arn", `arn:aws:s3:::${physical}`) });
+                break;
+            case "aws:s3/bucketObjectv2:BucketObjectv2":
+                Object.assign(state, { versionId: this.c("model version id", `version-of-${args.inputs.key}`) });
+                break;
+            case "aws:cloudwatch/logGroup:LogGroup":
+                Object.assign(state, {
+                    name: physical,
+                    arn: this.c("log group arn", `arn:aws:logs:${REGION}:${ACCOUNT}:log-group:${physical}`),
+                });
+                break;
+            case "aws:iam/role:Role":
+                Object.assign(state, {
+                    name: physical,
+                    arn: this.c("role arn", `arn:aws:iam::${ACCOUNT}:role/${physical}`),
+                });
+                break;
+            case "aws:lambda/function:Function":
+                Object.assign(state, {
+                    name: physical,
+                    arn: this.c("function arn", `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${physical}`),
+                    version: args.inputs.publish ? this.c("published version", "7") : "$LATEST",
+                });
+                break;
+            case "aws:lambda/alias:Alias":
+                Object.assign(state, { arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn:${args.inputs.name}` });
+                break;
+            case "aws:lambda/functionUrl:FunctionUrl":
+                Object.assign(state, {
+                    functionUrl: this.c("function URL", "https://abcdefghij.lambda-url.us-east-1.on.aws/"),
+                });
+                break;
+        }
+        // Like the AWS provider, a bucket's id is its name.
+        const id = args.type === "aws:s3/bucket:Bucket" ? physical : `${physical}-id`;
+        return { id, state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): any {
+        this.calls.push({ token: args.token, inputs: args.inputs });
+        switch (args.token) {
+            case "aws:ecr/getAuthorizationToken:getAuthorizationToken":
+                return {
+                    userName: "AWS",
+                    password: ECR_PASSWORD,
+                    authorizationToken: Buffer.from(`AWS:${ECR_PASSWORD}`).toString("base64"),
+                    proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
+                };
+            case "aws:s3/getBucket:getBucket":
+                return {
+                    bucket: args.inputs.bucket,
+                    arn: `arn:aws:s3:::${args.inputs.bucket}`,
+                    id: args.inputs.bucket,
+                };
+            case "aws:s3/getObject:getObject":
+                return {
+                    bucket: args.inputs.bucket,
+                    key: args.inputs.key,
+                    versionId: EXISTING_OBJECT_VERSION,
+                    arn: `arn:aws:s3:::${args.inputs.bucket}/${args.inputs.key}`,
+                };
+            default:
+                throw new Error(`unexpected invoke ${args.token}`);
+        }
+    }
+}
+
+/**
+ * Waits until every registration the program started has reached the mock.
+ * `waitForRPCs` is what `pulumi up` itself awaits before exiting; it is marked
+ * internal, so fail loudly if an SDK upgrade removes it.
+ */
+export async function settle(): Promise<void> {
+    const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+    if (typeof wait !== "function") {
+        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update scripts/mockEngine.ts");
+    }
+    await wait();
+}
