@@ -1,0 +1,90 @@
+"""`npm start` end to end, and its answers to bad input: one clear line,
+a non-zero exit, and no process left behind."""
+
+import os
+import socket
+import subprocess
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
+pytestmark = pytest.mark.skipif(not os.path.exists(RIE), reason="aws-lambda-rie not built; run scripts/setup.sh")
+
+
+def ours_running():
+    """Processes npm start may leave: the emulator, its runtime, moto_server (matched on this checkout's paths)."""
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
+    return [l for l in out.splitlines() if ROOT in l and ("aws-lambda-rie" in l or "moto_server" in l or "awslambdaric" in l)]
+
+
+def npm_start(*args, timeout=240):
+    before = ours_running()
+    result = subprocess.run(
+        ["npm", "start", "--silent", "--", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+    )
+    assert ours_running() == before, "npm start left processes behind"
+    return result
+
+
+def test_end_to_end():
+    result = npm_start()
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "app/events/direct.json       status 200" in out and "predictions=['setosa']" in out
+    assert "app/events/batch.json        status 200" in out
+    assert "predictions=['setosa', 'versicolor', 'virginica']" in out
+    assert "app/events/function-url.json status 200" in out and "predictions=['virginica']" in out
+    assert 'app/events/bad-request.json  status 400' in out and '"error": "not_numeric"' in out
+    assert "(cold start: init + invoke)" in out and "[start] cold init (fetch from S3, verify sha256, load):" in out
+    assert "NOTHING WAS DEPLOYED" in out
+    assert "19 passed, 0 failed" in out
+    assert "[start] stopped every process it started" in out
+
+
+def test_own_event_and_model_without_plan(tmp_path):
+    event = tmp_path / "event.json"
+    event.write_text('{"instances": [[6.0, 2.2, 5.0, 1.5]]}')
+    result = npm_start("--event", str(event), "--model", os.path.join(ROOT, "app", "model", "model.joblib"), "--no-plan")
+    assert result.returncode == 0, result.stderr
+    assert f"{event}" in result.stdout and "status 200" in result.stdout
+    assert "Offline plan" not in result.stdout
+
+
+def last_line(result):
+    return result.stderr.strip().splitlines()[-1]
+
+
+def test_missing_model(tmp_path):
+    missing = tmp_path / "none.joblib"
+    result = npm_start("--model", str(missing), "--no-plan")
+    assert result.returncode == 1
+    assert last_line(result) == f"npm start: model file {missing} does not exist; pass --model PATH to a joblib file"
+
+
+def test_corrupt_model(tmp_path):
+    corrupt = tmp_path / "corrupt.joblib"
+    corrupt.write_bytes(b"not a pickle at all")
+    result = npm_start("--model", str(corrupt), "--no-plan")
+    assert result.returncode == 1
+    assert last_line(result).startswith(
+        "npm start: init failed: could not load the model from s3://local-models/models/corrupt.joblib (version "
+    )
+
+
+def test_malformed_event_file(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{nope")
+    result = npm_start("--event", str(bad), "--no-plan")
+    assert result.returncode == 1
+    assert last_line(result).startswith(f"npm start: event file {bad} is not valid JSON (")
+
+
+def test_busy_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen(1)
+        port = s.getsockname()[1]
+        result = npm_start("--port", str(port), "--no-plan")
+    assert result.returncode == 1
+    assert last_line(result) == f"npm start: port {port} is busy; choose another with --port or stop what uses it"
