@@ -114,14 +114,15 @@ export interface InferenceFunctionArgs {
     /**
      * Subnets to place the function in. Give both this and
      * `vpcSecurityGroupIds`, or neither. The subnets need a route to S3 (a
-     * gateway endpoint or NAT) to reach the model. Defaults to none (no VPC).
+     * gateway endpoint or NAT) to reach the model. A list or an Output of one
+     * (such as `awsx.ec2.Vpc`'s `privateSubnetIds`). Defaults to none (no VPC).
      */
-    vpcSubnetIds?: pulumi.Input<string>[];
+    vpcSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Security groups of the function's network interfaces. Give both this
      * and `vpcSubnetIds`, or neither. Defaults to none (no VPC).
      */
-    vpcSecurityGroupIds?: pulumi.Input<string>[];
+    vpcSecurityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Number of newest images the ECR lifecycle policy keeps, an integer from
      * 1 to 1000; older ones expire. Defaults to 10.

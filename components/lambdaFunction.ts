@@ -14,8 +14,8 @@ export interface FunctionOptions {
     environment: pulumi.Input<{ [key: string]: pulumi.Input<string> }>;
     logGroupName: pulumi.Input<string>;
     enableTracing: boolean;
-    vpcSubnetIds?: pulumi.Input<string>[];
-    vpcSecurityGroupIds?: pulumi.Input<string>[];
+    vpcSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+    vpcSecurityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     tags?: { [key: string]: pulumi.Input<string> };
     /** What must exist before the function starts: its log group, role policies and model. */
     dependsOn: pulumi.Resource[];

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import * as assert from "assert";
 import { deploy, FIXTURE_MODEL } from "./harness";
 import { ofType, one, valueOf } from "./mocks";
@@ -71,6 +72,16 @@ describe("optional pieces", () => {
             subnetIds: ["subnet-a", "subnet-b"],
             securityGroupIds: ["sg-1"],
         });
+    });
+
+    it("VPC lists given as Outputs of lists (as awsx.ec2.Vpc exposes them)", async () => {
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            vpcSubnetIds: pulumi.output(["subnet-a"]),
+            vpcSecurityGroupIds: pulumi.output(["sg-1"]),
+        });
+        assert.deepStrictEqual(one(FN).inputs.vpcConfig, { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] });
+        assert.strictEqual(one("aws:iam/rolePolicy:RolePolicy", "demo-role-vpc-access").name, "demo-role-vpc-access");
     });
 
     it("active X-Ray tracing", async () => {

@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
-import { checks } from "../scripts/plan";
-import { deploy, FIXTURE_MODEL } from "./harness";
-import { mocks } from "./mocks";
+import { checks } from "../../scripts/plan";
+import { deploy, FIXTURE_MODEL } from "../harness";
+import { mocks } from "../mocks";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = path.resolve(__dirname, "..", "..");
 
 describe("offline plan (npm run plan)", () => {
     it("--json: the root program's 17 resources, nothing deployed, every secure default passing", () => {

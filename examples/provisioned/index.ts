@@ -1,0 +1,14 @@
+import { InferenceFunction } from "lambda-inference";
+
+// Two environments kept initialised (model downloaded, verified, loaded):
+// no cold starts for up to two concurrent requests. Every deploy publishes a
+// version and moves the `live` alias, so a new model rolls out as a new version.
+const steady = new InferenceFunction("steady", {
+    modelPath: "../../app/model/model.joblib",
+    provisionedConcurrency: 2,
+    reservedConcurrency: 10,
+    enableFunctionUrl: true,
+});
+
+export const functionName = steady.functionName;
+export const functionUrl = steady.functionUrl; // serves the `live` alias

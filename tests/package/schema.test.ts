@@ -1,0 +1,125 @@
+import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { renderReadme } from "../../scripts/docs";
+import { buildSchema } from "../../scripts/schema";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const TOKEN = "lambda-inference:index:InferenceFunction";
+
+const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
+    appPath: ["string", true],
+    dockerfile: ["string", true],
+    buildArgs: ["object", true],
+    buildTarget: ["string", true],
+    architecture: ["string", true],
+    modelPath: ["string", true],
+    modelKey: ["string", false],
+    modelBucketName: ["string", false],
+    modelSha256: ["string", false],
+    memorySize: ["number", true],
+    timeout: ["number", true],
+    ephemeralStorageSize: ["number", true],
+    reservedConcurrency: ["number", true],
+    provisionedConcurrency: ["number", true],
+    environment: ["object", true],
+    logRetentionDays: ["number", true],
+    enableTracing: ["boolean", true],
+    enableFunctionUrl: ["boolean", true],
+    functionUrlAuthType: ["string", true],
+    vpcSubnetIds: ["array", false],
+    vpcSecurityGroupIds: ["array", false],
+    keepImages: ["number", true],
+    forceDestroy: ["boolean", true],
+    tags: ["object", true],
+};
+
+const OUTPUTS = [
+    "repositoryUrl",
+    "imageUri",
+    "imageDigest",
+    "functionName",
+    "functionArn",
+    "roleArn",
+    "modelBucketName",
+    "modelKey",
+    "modelVersionId",
+    "logGroupName",
+    "functionUrl",
+];
+
+describe("package schema (what `pulumi package add` gives other languages)", function () {
+    this.timeout(60_000);
+    let schema: any;
+    before(async () => {
+        schema = await buildSchema();
+    });
+
+    it("has the component token, named after package.json", () => {
+        assert.strictEqual(schema.name, "lambda-inference");
+        assert.deepStrictEqual(Object.keys(schema.resources), [TOKEN]);
+        assert.strictEqual(schema.resources[TOKEN].isComponent, true);
+        assert.match(schema.resources[TOKEN].description, /^A Python machine-learning model served by AWS Lambda/);
+    });
+
+    it("has every input, optional, with its type, plainness and a description", () => {
+        const r = schema.resources[TOKEN];
+        assert.deepStrictEqual(Object.keys(r.inputProperties).sort(), Object.keys(INPUTS).sort());
+        assert.deepStrictEqual(r.requiredInputs ?? [], []);
+        for (const [name, [type, plain]] of Object.entries(INPUTS)) {
+            const p = r.inputProperties[name];
+            assert.strictEqual(p.type, type, `${name} type`);
+            assert.strictEqual(p.plain === true, plain, `${name} plain`);
+            assert.strictEqual(p.optional, true, `${name} optional`);
+            assert.ok(
+                p.description && /Defaults?\s+to|Required\s+unless|required\s+when/i.test(p.description),
+                `${name} states its default`,
+            );
+        }
+        for (const map of ["buildArgs", "environment", "tags"]) {
+            assert.deepStrictEqual(r.inputProperties[map].additionalProperties, { type: "string" });
+        }
+    });
+
+    it("has every output with a description; all but functionUrl always present", () => {
+        const r = schema.resources[TOKEN];
+        assert.deepStrictEqual(Object.keys(r.properties).sort(), [...OUTPUTS].sort());
+        assert.deepStrictEqual([...r.required].sort(), OUTPUTS.filter((o) => o !== "functionUrl").sort());
+        for (const name of OUTPUTS) {
+            assert.strictEqual(r.properties[name].type, "string");
+            assert.ok(r.properties[name].description, `${name} has a description`);
+        }
+    });
+
+    it("matches the committed schema.json (regenerate with `npm run schema`)", () => {
+        const committed = JSON.parse(fs.readFileSync(path.join(ROOT, "schema.json"), "utf8"));
+        assert.deepStrictEqual(schema, committed);
+    });
+
+    it("matches the README's inputs/outputs tables (regenerate with `npm run docs`)", () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        assert.ok(renderReadme(readme, schema) === readme, "README.md tables are stale: run `npm run docs`");
+    });
+
+    it("accepts every property the YAML example sets, with the right type", () => {
+        const program: any = yaml.load(fs.readFileSync(path.join(ROOT, "examples", "yaml", "Pulumi.yaml"), "utf8"));
+        assert.deepStrictEqual(program.packages, { "lambda-inference": "../.." });
+        const inputs = schema.resources[TOKEN].inputProperties;
+        const uses = Object.values<any>(program.resources).filter((r) => r.type === TOKEN);
+        assert.strictEqual(uses.length, 1);
+        for (const [name, value] of Object.entries<any>(uses[0].properties)) {
+            assert.ok(name in inputs, `${name} is an input of ${TOKEN}`);
+            const t = Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+            assert.strictEqual(t, inputs[name].type, `${name} is a ${inputs[name].type}`);
+            if (t === "object") {
+                for (const v of Object.values(value))
+                    assert.strictEqual(typeof v, "string", `${name} values are strings`);
+            }
+        }
+        for (const out of Object.values<string>(program.outputs)) {
+            const [, prop] = /^\$\{classifier\.(\w+)\}$/.exec(out) ?? [];
+            assert.ok(prop in schema.resources[TOKEN].properties, `${out} is an output`);
+        }
+    });
+});
