@@ -6,17 +6,21 @@ Each invoke validates its input and answers 400 for the caller's mistakes
 and 500 for ours, and never lets an exception reach the runtime.
 """
 
-import json
-import sys
 import time
-import uuid
-from typing import Any, Optional
 
-import numpy as np
-import sklearn
+_MODULE_STARTED = time.perf_counter()
 
-import model_store
-from validation import BadRequest, Limits, document_from_http, is_http_event, rows_from_document
+import json  # noqa: E402
+import os  # noqa: E402
+import sys  # noqa: E402
+import uuid  # noqa: E402
+from typing import Any, Optional  # noqa: E402
+
+import numpy as np  # noqa: E402
+import sklearn  # noqa: E402
+
+import model_store  # noqa: E402
+from validation import BadRequest, Limits, document_from_http, is_http_event, rows_from_document  # noqa: E402
 
 # Inputs are validated finite before they reach the model; skip sklearn's second pass.
 sklearn.set_config(assume_finite=True)
@@ -29,20 +33,57 @@ def log(level: str, message: str, **fields: Any) -> None:
     sys.stdout.flush()
 
 
+# Final estimators whose `predict` is, by definition, the class with the highest
+# `predict_proba`: for them one probability pass yields both answers.
+ARGMAX_CLASSIFIERS = frozenset(
+    {
+        "LogisticRegression",
+        "RandomForestClassifier",
+        "ExtraTreesClassifier",
+        "DecisionTreeClassifier",
+        "ExtraTreeClassifier",
+        "GradientBoostingClassifier",
+        "HistGradientBoostingClassifier",
+        "KNeighborsClassifier",
+        "GaussianNB",
+        "MultinomialNB",
+        "BernoulliNB",
+        "ComplementNB",
+        "MLPClassifier",
+        "LinearDiscriminantAnalysis",
+        "QuadraticDiscriminantAnalysis",
+    }
+)
+
+
+def final_estimator(model: Any) -> Any:
+    steps = getattr(model, "steps", None)
+    return steps[-1][1] if steps else model
+
+
 class Predictor:
-    """Holds the one loaded model and answers documents with JSON-native results."""
+    """Holds the one loaded model and answers a feature matrix with JSON-native results."""
 
     def __init__(self, model: Any, version_id: Optional[str], sha256: Optional[str]):
         self.model = model
         self.n_features = int(model.n_features_in_)
         self.has_proba = hasattr(model, "predict_proba")
+        self.classes = getattr(model, "classes_", None)
+        self.labels_from_proba = (
+            self.has_proba
+            and self.classes is not None
+            and type(final_estimator(model)).__name__ in ARGMAX_CLASSIFIERS
+        )
         self.identity = {"versionId": version_id or None, "sha256": sha256[:12] if sha256 else None}
 
-    def predict(self, rows: list) -> dict:
-        x = np.asarray(rows, dtype=np.float64)
-        result = {"predictions": self.model.predict(x).tolist()}
-        if self.has_proba:
-            result["probabilities"] = self.model.predict_proba(x).tolist()
+    def predict(self, x: np.ndarray) -> dict:
+        if self.labels_from_proba:
+            proba = self.model.predict_proba(x)
+            result = {"predictions": self.classes[proba.argmax(axis=1)].tolist(), "probabilities": proba.tolist()}
+        else:
+            result = {"predictions": self.model.predict(x).tolist()}
+            if self.has_proba:
+                result["probabilities"] = self.model.predict_proba(x).tolist()
         result["model"] = self.identity
         return result
 
@@ -97,10 +138,7 @@ class App:
 
 def init(env=None) -> App:
     """Everything Lambda's init phase does: load the model, read the limits."""
-    import os
-
     env = os.environ if env is None else env
-    started = time.perf_counter()
     model, source = model_store.load_from_env(env)
     predictor = Predictor(model, source.version_id, source.sha256)
     log(
@@ -109,7 +147,8 @@ def init(env=None) -> App:
         model=source.describe(),
         sha256=source.short_sha,
         features=predictor.n_features,
-        initMs=round((time.perf_counter() - started) * 1000, 3),
+        # From the first line of this module: imports, download, checksum and load.
+        initMs=round((time.perf_counter() - _MODULE_STARTED) * 1000, 3),
     )
     return App(predictor, Limits.from_env(env))
 

@@ -61,22 +61,49 @@ def sha256_of(path: str) -> str:
 
 
 def s3_client():
-    # boto3 honours AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL itself, so a local S3 API can stand in.
-    import boto3
+    """A botocore S3 client with standard retries (throttling and 5xx are retried).
+
+    botocore and s3transfer (both in the Lambda base image) without boto3's
+    session layer: the same download, tens of milliseconds less init.
+    botocore honours AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, so a local S3 API can stand in.
+    """
+    import botocore.session
     from botocore.config import Config
 
-    return boto3.client("s3", config=Config(retries={"mode": "standard", "total_max_attempts": 5}))
+    session = botocore.session.get_session()
+    return session.create_client("s3", config=Config(retries={"mode": "standard", "total_max_attempts": 5}))
+
+
+# Above this size, ranged parallel GETs beat one stream; below it, one GET is the fastest cold start.
+PARALLEL_DOWNLOAD_BYTES = 64 * 1024 * 1024
+
+
+def download_object(client, bucket: str, key: str, path: str, version_id: Optional[str]) -> None:
+    """One GET streamed to `path` for a model up to 64 MiB (a single round trip);
+    ranged, parallel GETs through s3transfer (as boto3's download_file) above."""
+    extra = {"VersionId": version_id} if version_id else {}
+    response = client.get_object(Bucket=bucket, Key=key, **extra)
+    body = response["Body"]
+    if response.get("ContentLength", 0) > PARALLEL_DOWNLOAD_BYTES:
+        body.close()
+        from s3transfer.manager import TransferManager
+
+        with TransferManager(client) as manager:
+            manager.download(bucket, key, path, extra_args=extra).result()
+        return
+    with open(path, "wb") as f:
+        for chunk in body.iter_chunks(CHUNK):
+            f.write(chunk)
 
 
 def _download(source: ModelSource, destination: str, client) -> None:
     from botocore.exceptions import BotoCoreError, ClientError
 
-    extra = {"VersionId": source.version_id} if source.version_id else None
     directory = os.path.dirname(destination)
     fd, partial = tempfile.mkstemp(dir=directory, prefix=".download-")
     os.close(fd)
     try:
-        client.download_file(source.bucket, source.key, partial, ExtraArgs=extra)
+        download_object(client, source.bucket, source.key, partial, source.version_id)
     except ClientError as e:
         os.unlink(partial)
         code = e.response.get("Error", {}).get("Code", "Unknown")

@@ -158,3 +158,30 @@ def test_sample_events(app, context, name):
     result = app(event, context)
     status = result.get("statusCode", result.get("status", 200))
     assert status == (400 if name == "bad-request" else 200)
+
+
+class TestOnePass:
+    def test_demo_model_labels_from_probabilities_equal_predict(self):
+        from sklearn.datasets import load_iris
+
+        predictor = handler.lambda_handler.predictor
+        assert predictor.labels_from_proba is True
+        x = load_iris().data
+        assert predictor.predict(x)["predictions"] == predictor.model.predict(x).tolist()
+
+    def test_other_classifiers_call_predict_and_predict_proba(self):
+        class Platt:
+            """Like SVC(probability=True): predict is not the argmax of predict_proba."""
+
+            n_features_in_ = 1
+            classes_ = np.array(["a", "b"])
+
+            def predict(self, x):
+                return np.array(["a"] * len(x))
+
+            def predict_proba(self, x):
+                return np.array([[0.4, 0.6]] * len(x))
+
+        predictor = handler.Predictor(Platt(), None, None)
+        assert predictor.labels_from_proba is False
+        assert predictor.predict(np.array([[1.0]]))["predictions"] == ["a"]

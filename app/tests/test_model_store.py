@@ -41,14 +41,18 @@ def demo_bytes():
         return f.read()
 
 
-class CountingClient:
-    def __init__(self, inner):
-        self.inner = inner
-        self.downloads = []
+@pytest.fixture
+def downloads(monkeypatch):
+    """Records every object download model_store makes, and still performs it."""
+    seen = []
+    real = model_store.download_object
 
-    def download_file(self, bucket, key, path, ExtraArgs=None):
-        self.downloads.append((bucket, key, ExtraArgs))
-        return self.inner.download_file(bucket, key, path, ExtraArgs=ExtraArgs)
+    def recording(client, bucket, key, path, version_id):
+        seen.append((bucket, key, version_id))
+        return real(client, bucket, key, path, version_id)
+
+    monkeypatch.setattr(model_store, "download_object", recording)
+    return seen
 
 
 def env(version, digest):
@@ -77,25 +81,37 @@ class TestFetch:
         assert source.version_id == version
         assert sorted(os.listdir(tmp_path)) == [f"model-{sha(demo_bytes)}.bin"]
 
-    def test_reuses_a_verified_copy_in_tmp(self, s3, demo_bytes, tmp_path):
+    def test_reuses_a_verified_copy_in_tmp(self, s3, demo_bytes, tmp_path, downloads):
         version = upload(s3, demo_bytes)
-        client = CountingClient(s3)
         source = ModelSource(BUCKET, KEY, version, sha(demo_bytes))
-        first = model_store.fetch(source, str(tmp_path), client)
-        second = model_store.fetch(source, str(tmp_path), client)
+        first = model_store.fetch(source, str(tmp_path), s3)
+        second = model_store.fetch(source, str(tmp_path), s3)
         assert first == second
-        assert client.downloads == [(BUCKET, KEY, {"VersionId": version})]
+        assert downloads == [(BUCKET, KEY, version)]
 
-    def test_replaces_a_tampered_cached_copy(self, s3, demo_bytes, tmp_path):
+    def test_replaces_a_tampered_cached_copy(self, s3, demo_bytes, tmp_path, downloads):
         version = upload(s3, demo_bytes)
-        client = CountingClient(s3)
         source = ModelSource(BUCKET, KEY, version, sha(demo_bytes))
-        path = model_store.fetch(source, str(tmp_path), client)
+        path = model_store.fetch(source, str(tmp_path), s3)
         with open(path, "ab") as f:
             f.write(b"tampered")
-        assert model_store.fetch(source, str(tmp_path), client) == path
-        assert len(client.downloads) == 2
+        assert model_store.fetch(source, str(tmp_path), s3) == path
+        assert len(downloads) == 2
         assert model_store.sha256_of(path) == sha(demo_bytes)
+
+    def test_large_models_use_ranged_parallel_downloads(self, s3, demo_bytes, tmp_path, monkeypatch):
+        import s3transfer.manager
+
+        used = []
+        real = s3transfer.manager.TransferManager.download
+        monkeypatch.setattr(model_store, "PARALLEL_DOWNLOAD_BYTES", 100)
+        monkeypatch.setattr(
+            s3transfer.manager.TransferManager, "download", lambda self, *a, **k: used.append(a) or real(self, *a, **k)
+        )
+        version = upload(s3, demo_bytes)
+        path = model_store.fetch(ModelSource(BUCKET, KEY, version, sha(demo_bytes)), str(tmp_path), s3)
+        assert model_store.sha256_of(path) == sha(demo_bytes)
+        assert [a[:2] for a in used] == [(BUCKET, KEY)]
 
     def test_fetches_exactly_the_pinned_version(self, s3, demo_bytes, tmp_path):
         old = upload(s3, demo_bytes)
@@ -144,7 +160,7 @@ class TestFetch:
         with pytest.raises(ModelLoadError) as info:
             model_store.fetch(ModelSource(BUCKET, "models/absent.joblib", None, "0" * 64), str(tmp_path), s3)
         assert str(info.value) == (
-            f"model not found at s3://{BUCKET}/models/absent.joblib (version latest): 404"
+            f"model not found at s3://{BUCKET}/models/absent.joblib (version latest): NoSuchKey"
         )
         assert os.listdir(tmp_path) == []
 
@@ -158,15 +174,16 @@ class TestFetch:
             model_store.fetch(ModelSource("other-bucket", KEY, None, "0" * 64), str(tmp_path), s3)
 
 
-class FailingClient:
-    def __init__(self, error):
-        self.error = error
-
-    def download_file(self, *args, **kwargs):
-        raise self.error
-
-
 class TestS3Errors:
+    @pytest.fixture(autouse=True)
+    def failing(self, monkeypatch):
+        """Makes the next download raise the error a test puts in `self.error`."""
+
+        def fail(*args):
+            raise self.error
+
+        monkeypatch.setattr(model_store, "download_object", fail)
+
     @pytest.mark.parametrize(
         "code, message",
         [
@@ -176,16 +193,16 @@ class TestS3Errors:
         ],
     )
     def test_client_errors_name_the_object(self, tmp_path, code, message):
-        error = ClientError({"Error": {"Code": code, "Message": "x"}}, "GetObject")
+        self.error = ClientError({"Error": {"Code": code, "Message": "x"}}, "GetObject")
         with pytest.raises(ModelLoadError) as info:
-            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), FailingClient(error))
+            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), client=object())
         assert str(info.value) == message
         assert os.listdir(tmp_path) == []
 
     def test_network_errors_name_the_object(self, tmp_path):
-        error = EndpointConnectionError(endpoint_url="https://s3.example")
+        self.error = EndpointConnectionError(endpoint_url="https://s3.example")
         with pytest.raises(ModelLoadError, match=r"^could not download s3://b/k \(version v1\): EndpointConnectionError"):
-            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), FailingClient(error))
+            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), client=object())
 
     def test_throttling_is_retried_by_the_client(self):
         client = model_store.s3_client()

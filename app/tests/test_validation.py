@@ -98,10 +98,21 @@ class TestHttpRules:
 
 class TestDocumentRules:
     def test_single_row(self):
-        assert rows_from_document({"features": [1, 2.5]}, 2, LIMITS) == ([[1, 2.5]], True)
+        x, single = rows_from_document({"features": [1, 2.5]}, 2, LIMITS)
+        assert (x.tolist(), x.dtype.name, single) == ([[1.0, 2.5]], "float64", True)
 
     def test_batch(self):
-        assert rows_from_document({"instances": [[1, 2], [3, 4]]}, 2, LIMITS) == ([[1, 2], [3, 4]], False)
+        x, single = rows_from_document({"instances": [[1, 2], [3, 4]]}, 2, LIMITS)
+        assert (x.tolist(), x.shape, single) == ([[1.0, 2.0], [3.0, 4.0]], (2, 2), False)
+
+    def test_finds_the_offending_value_in_a_large_batch(self):
+        rows = [[1.0, 2.0]] * 3
+        rows = rows[:2] + [[1.0, float("nan")]]
+        assert bad(rows_from_document, {"instances": rows}, 2, LIMITS) == (
+            400,
+            "not_finite",
+            "instances[2][1] must be finite; got nan",
+        )
 
     @pytest.mark.parametrize(
         "document, code, message",
