@@ -20,66 +20,38 @@ export const ASSUME_ROLE_POLICY = JSON.stringify({
     ],
 });
 
-export function logsPolicy(logGroupArn: string): string {
+/** A one-statement Allow policy document. */
+function allow(sid: string, actions: string[], resource: string): string {
     return JSON.stringify({
         Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "WriteOwnLogGroup",
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-                Resource: `${logGroupArn}:*`,
-            },
-        ],
+        Statement: [{ Sid: sid, Effect: "Allow", Action: actions, Resource: resource }],
     });
+}
+
+export function logsPolicy(logGroupArn: string): string {
+    return allow("WriteOwnLogGroup", ["logs:CreateLogStream", "logs:PutLogEvents"], `${logGroupArn}:*`);
 }
 
 export function modelReadPolicy(modelObjectArn: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "ReadModelObject",
-                Effect: "Allow",
-                Action: ["s3:GetObject", "s3:GetObjectVersion"],
-                Resource: modelObjectArn,
-            },
-        ],
-    });
+    return allow("ReadModelObject", ["s3:GetObject", "s3:GetObjectVersion"], modelObjectArn);
 }
 
 /** Lambda manages the function's network interfaces; EC2 allows these actions only on "*". */
-export const VPC_ACCESS_POLICY = JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-        {
-            Sid: "ManageFunctionNetworkInterfaces",
-            Effect: "Allow",
-            Action: [
-                "ec2:CreateNetworkInterface",
-                "ec2:DescribeNetworkInterfaces",
-                "ec2:DescribeSubnets",
-                "ec2:DeleteNetworkInterface",
-                "ec2:AssignPrivateIpAddresses",
-                "ec2:UnassignPrivateIpAddresses",
-            ],
-            Resource: "*",
-        },
+export const VPC_ACCESS_POLICY = allow(
+    "ManageFunctionNetworkInterfaces",
+    [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
     ],
-});
+    "*",
+);
 
 /** X-Ray has no resource-level permissions for writing traces, so "*" is the only resource. */
-export const TRACING_POLICY = JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-        {
-            Sid: "WriteTraces",
-            Effect: "Allow",
-            Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-            Resource: "*",
-        },
-    ],
-});
+export const TRACING_POLICY = allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*");
 
 /**
  * The function's role: trusted only by Lambda, allowed to write to its own
