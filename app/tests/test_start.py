@@ -88,3 +88,29 @@ def test_busy_port():
         result = npm_start("--port", str(port), "--no-plan")
     assert result.returncode == 1
     assert last_line(result) == f"npm start: port {port} is busy; choose another with --port or stop what uses it"
+
+
+def test_ctrl_c_stops_everything():
+    import signal
+
+    before = ours_running()
+    proc = subprocess.Popen(
+        [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "scripts", "start.py")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        for line in proc.stdout:
+            if line.startswith("[start] Lambda runtime emulator:"):
+                break
+        assert len(ours_running()) > len(before), "the emulator and S3 API are up"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert err.strip().splitlines()[-1] == "npm start: interrupted; every process it started was stopped"
+    assert ours_running() == before
