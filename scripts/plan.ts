@@ -1,4 +1,4 @@
-// The offline plan: runs the real root program (demo.ts) under Pulumi mocks
+// The offline plan: runs the real root program (demo/index.ts) under Pulumi mocks
 // and prints the InferenceFunction tree as `pulumi preview` would show it,
 // then the secure-defaults checklist evaluated on that plan. Nothing is
 // deployed; no credentials are needed.  `npm run plan [-- --json]`
@@ -188,7 +188,7 @@ export function checks(resources: Recorded[]): Check[] {
     return list;
 }
 
-/** Runs demo.ts under mocks; every value AWS would compute is shown as such. */
+/** Runs demo/index.ts under mocks; every value AWS would compute is shown as such. */
 export async function plan(): Promise<Plan> {
     const mocks = new RecordingMocks(COMPUTED);
     await pulumi.runtime.setMocks(mocks, "lambda-inference-demo", "plan", false);
@@ -205,7 +205,7 @@ function show(value: unknown): string {
 
 export function render(p: Plan): string {
     const lines = [
-        "Offline plan of the root program (demo.ts) — computed under Pulumi mocks; NOTHING WAS DEPLOYED.",
+        "Offline plan of the root program (demo/index.ts) — computed under Pulumi mocks; NOTHING WAS DEPLOYED.",
         "Values marked (known after deploy) are computed by AWS or the image build.",
         "",
     ];

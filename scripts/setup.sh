@@ -12,13 +12,14 @@ rie_version="v0.0.0-20261030222936-bef5c4ba774d"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
-reqs_hash="$(cat "$root/app/requirements.txt" "$root/app/requirements-dev.txt" | sha256sum | cut -c1-16)"
+reqs_hash="$(cat "$root/app/requirements.txt" "$root/app/requirements-dev.txt" "$root/app/constraints-dev.txt" | sha256sum | cut -c1-16)"
 if [[ -x "$venv/bin/python" && "$(cat "$venv/.stamp" 2>/dev/null)" == "$reqs_hash" ]]; then
   say "python venv up to date ($venv)"
 else
   say "creating python venv in $venv (pinned app requirements + test tools)"
   python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check --only-binary=:all: -r "$root/app/requirements-dev.txt"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --only-binary=:all: \
+    -r "$root/app/requirements-dev.txt" -c "$root/app/constraints-dev.txt"
   echo "$reqs_hash" > "$venv/.stamp"
   say "python venv ready"
 fi

@@ -4,7 +4,7 @@ import { mocks, one, settle, valueOf } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
 
-describe("root program (demo.ts)", () => {
+describe("root program (demo/index.ts)", () => {
     it("deploys the bundled app and demo model, with a function URL, and exports the outputs", async () => {
         mocks.reset();
         const program = require(path.join(ROOT, "demo"));

@@ -2,12 +2,12 @@
 // `pulumi up` here; `npm run plan` runs it offline under mocks.
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { InferenceFunction } from "./components";
+import { InferenceFunction } from "../components";
 
 const config = new pulumi.Config();
 
 const inference = new InferenceFunction("inference", {
-    modelPath: path.join(__dirname, "app", "model", "model.joblib"),
+    modelPath: path.join(__dirname, "..", "app", "model", "model.joblib"),
     architecture: config.get("architecture") ?? "x86_64",
     enableFunctionUrl: config.getBoolean("enableFunctionUrl") ?? true,
     tags: { project: "lambda-inference-demo" },
