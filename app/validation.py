@@ -97,6 +97,14 @@ def document_from_http(event: dict, limits: Limits) -> Any:
         raise BadRequest("invalid_json", "the body is not valid JSON") from None
 
 
+def _fits_float(value: int) -> bool:
+    try:
+        float(value)
+        return True
+    except OverflowError:
+        return False
+
+
 def _check_row(row: Any, where: str, n_features: int) -> None:
     if not isinstance(row, list):
         raise BadRequest("invalid_shape", f"{where} must be a list of {n_features} numbers")
@@ -110,7 +118,7 @@ def _check_row(row: Any, where: str, n_features: int) -> None:
             raise BadRequest("not_numeric", f"{where}[{j}] must be a number; got {type(value).__name__}")
         if isinstance(value, float) and not math.isfinite(value):
             raise BadRequest("not_finite", f"{where}[{j}] must be finite; got {value}")
-        if isinstance(value, int) and abs(value) > 1e308:
+        if isinstance(value, int) and not _fits_float(value):
             raise BadRequest("not_finite", f"{where}[{j}] is too large to be a float")
 
 

@@ -44,8 +44,9 @@ export class InferenceFunction extends pulumi.ComponentResource {
         // Judged before super(): bad input must not leave even the component registered.
         const r = validateArgs(name, args);
         super("lambda-inference:index:InferenceFunction", name, {}, opts);
-        const forceDestroy = args.forceDestroy ?? false;
-        const tags = args.tags;
+        const given = r.given;
+        const forceDestroy = given.forceDestroy ?? false;
+        const tags = given.tags;
 
         const repository = createRepository(name, { keepImages: r.keepImages, forceDestroy, tags }, this);
         const image = createImage(
@@ -55,8 +56,8 @@ export class InferenceFunction extends pulumi.ComponentResource {
                 appPath: r.appPath,
                 dockerfilePath: r.dockerfilePath,
                 platform: r.platform,
-                buildArgs: args.buildArgs,
-                buildTarget: args.buildTarget,
+                buildArgs: given.buildArgs,
+                buildTarget: given.buildTarget,
             },
             this,
         );
@@ -67,9 +68,9 @@ export class InferenceFunction extends pulumi.ComponentResource {
             name,
             {
                 modelPath: r.modelPath,
-                modelKey: args.modelKey,
-                modelBucketName: args.modelBucketName,
-                modelSha256: args.modelSha256,
+                modelKey: given.modelKey,
+                modelBucketName: given.modelBucketName,
+                modelSha256: given.modelSha256,
                 forceDestroy,
                 tags,
             },
@@ -82,8 +83,8 @@ export class InferenceFunction extends pulumi.ComponentResource {
             {
                 logGroupArn: logGroup.arn,
                 modelObjectArn: model.objectArn,
-                enableVpc: args.vpcSubnetIds !== undefined,
-                enableTracing: args.enableTracing ?? false,
+                enableVpc: given.vpcSubnetIds !== undefined,
+                enableTracing: given.enableTracing ?? false,
                 tags,
             },
             this,
@@ -98,20 +99,20 @@ export class InferenceFunction extends pulumi.ComponentResource {
                 memorySize: r.memorySize,
                 timeout: r.timeout,
                 ephemeralStorageSize: r.ephemeralStorageSize,
-                reservedConcurrency: args.reservedConcurrency,
-                provisionedConcurrency: args.provisionedConcurrency,
+                reservedConcurrency: given.reservedConcurrency,
+                provisionedConcurrency: given.provisionedConcurrency,
                 // A new model changes these values, so Lambda starts fresh environments with it.
                 environment: {
-                    ...args.environment,
+                    ...given.environment,
                     MODEL_BUCKET: model.bucketName,
                     MODEL_KEY: model.key,
                     MODEL_VERSION_ID: model.versionId,
                     MODEL_SHA256: model.sha256,
                 },
                 logGroupName: logGroup.name,
-                enableTracing: args.enableTracing ?? false,
-                vpcSubnetIds: args.vpcSubnetIds,
-                vpcSecurityGroupIds: args.vpcSecurityGroupIds,
+                enableTracing: given.enableTracing ?? false,
+                vpcSubnetIds: given.vpcSubnetIds,
+                vpcSecurityGroupIds: given.vpcSecurityGroupIds,
                 tags,
                 dependsOn: [logGroup, ...policies, ...model.dependencies],
             },
@@ -128,7 +129,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
         this.modelKey = model.key;
         this.modelVersionId = model.versionId;
         this.logGroupName = logGroup.name;
-        if (args.enableFunctionUrl) {
+        if (given.enableFunctionUrl) {
             this.functionUrl = createFunctionUrl(name, fn, alias, r.functionUrlAuthType, this).functionUrl;
         }
 

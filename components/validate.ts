@@ -13,6 +13,8 @@ import {
 
 /** Arguments after validation, with every default applied. */
 export interface ResolvedArgs {
+    /** The arguments as given, less null values (other languages send null for absent). */
+    given: InferenceFunctionArgs;
     appPath: string;
     dockerfilePath: string;
     architecture: string;
@@ -190,6 +192,7 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     }
 
     return {
+        given: a,
         appPath,
         dockerfilePath,
         architecture,

@@ -173,8 +173,24 @@ describe("bad input", () => {
 
     it("treats null (from other languages) as absent", async () => {
         mocks.reset();
-        new InferenceFunction("demo", { modelPath: FIXTURE_MODEL, memorySize: null as unknown as number });
+        const nulls = {
+            memorySize: null,
+            tags: null,
+            environment: null,
+            vpcSubnetIds: null,
+            vpcSecurityGroupIds: null,
+        };
+        new InferenceFunction("demo", { modelPath: FIXTURE_MODEL, ...nulls } as unknown as InferenceFunctionArgs);
         await settle();
-        assert.strictEqual(mocks.resources.find((r) => r.name === "demo-fn")?.inputs.memorySize, 1024);
+        const fn = mocks.resources.find((r) => r.name === "demo-fn");
+        assert.strictEqual(fn?.inputs.memorySize, 1024);
+        assert.strictEqual("vpcConfig" in (fn?.inputs ?? {}), false);
+        assert.strictEqual("tags" in (fn?.inputs ?? {}), false);
+        assert.deepStrictEqual(Object.keys(fn?.inputs.environment.variables).sort(), [
+            "MODEL_BUCKET",
+            "MODEL_KEY",
+            "MODEL_SHA256",
+            "MODEL_VERSION_ID",
+        ]);
     });
 });

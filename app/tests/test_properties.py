@@ -30,7 +30,13 @@ json_value = st.recursive(
 def _is_valid_number(v):
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         return False
-    return math.isfinite(v) if isinstance(v, float) else abs(v) <= 1e308
+    if isinstance(v, float):
+        return math.isfinite(v)
+    try:
+        float(v)
+        return True
+    except OverflowError:
+        return False
 
 
 def _is_valid_row(row, n):
