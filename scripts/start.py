@@ -91,7 +91,7 @@ def main(argv=None) -> int:
             (json.loads(l)["initMs"] for l in lam.log("function.log").splitlines() if '"model loaded"' in l), None
         )
         if init_ms is not None:
-            print(f"[start] cold init (fetch from S3, verify sha256, load): {init_ms:.0f} ms", flush=True)
+            print(f"[start] cold init (imports, S3 fetch, sha256 check, model load): {init_ms:.0f} ms", flush=True)
     print("[start] stopped every process it started", flush=True)
     return 1 if failed else 0
 
