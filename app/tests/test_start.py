@@ -36,7 +36,7 @@ def test_end_to_end():
     assert "predictions=['setosa', 'versicolor', 'virginica']" in out
     assert "app/events/function-url.json status 200" in out and "predictions=['virginica']" in out
     assert 'app/events/bad-request.json  status 400' in out and '"error": "not_numeric"' in out
-    assert "(cold start: init + invoke)" in out and "[start] cold init (fetch from S3, verify sha256, load):" in out
+    assert "(cold start: init + invoke)" in out and "[start] cold init (imports, S3 fetch, sha256 check, model load):" in out
     assert "NOTHING WAS DEPLOYED" in out
     assert "19 passed, 0 failed" in out
     assert "[start] stopped every process it started" in out
