@@ -125,7 +125,10 @@ export interface InferenceFunctionArgs {
     vpcSecurityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Number of newest images the ECR lifecycle policy keeps, an integer from
-     * 1 to 1000; older ones expire. Defaults to 10.
+     * 1 to 1000; older ones expire (the build cache is kept apart). The
+     * function always runs the newest image; with `provisionedConcurrency`,
+     * older published versions keep pointing at their own images, so keep at
+     * least as many as the versions you may roll back to. Defaults to 10.
      */
     keepImages?: number;
     /**
