@@ -27,25 +27,25 @@ SEED_VENV = os.path.join(BENCH, "seed-venv")
 sys.path[:0] = [APP, os.path.join(ROOT, "scripts")]
 
 import local_lambda  # noqa: E402
+import model_store  # noqa: E402
 import prune_site_packages  # noqa: E402
 
 GOALS = {"P1": 0.8, "P2 single row p50": 1.3, "P2 100 rows p50": 1.1, "P3": 0.5}
 
 
-def median_ready_seconds(argv, env, cwd, runs):
-    """Median wall time from spawning a fresh interpreter to its 'ready' line."""
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        for line in proc.stdout:
-            if line.strip() == "ready":
-                times.append(time.perf_counter() - start)
-                break
-        proc.wait(timeout=60)
-        if proc.returncode != 0:
-            raise RuntimeError(f"{argv} failed: {proc.stderr.read()}")
-    return statistics.median(times), times
+def ready_seconds(argv, env, cwd):
+    """Wall time from spawning a fresh interpreter to its 'ready' line."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    elapsed = None
+    for line in proc.stdout:
+        if line.strip() == "ready":
+            elapsed = time.perf_counter() - start
+            break
+    proc.wait(timeout=60)
+    if proc.returncode != 0 or elapsed is None:
+        raise RuntimeError(f"{argv} failed: {proc.stderr.read()}")
+    return elapsed
 
 
 def p1_cold_init(runs):
@@ -62,11 +62,11 @@ def p1_cold_init(runs):
             cache = tempfile.mkdtemp(dir=lam.workdir)  # empty /tmp: a real download every time
             env = {**base_env, **local_lambda.FAKE_CREDENTIALS, **model_env, "AWS_ENDPOINT_URL_S3": lam.endpoint,
                    "MODEL_CACHE_DIR": cache, "PYTHONPATH": APP}
-            ours += median_ready_seconds([sys.executable, "-c", "import handler; print('ready')"], env, APP, 1)[1]
+            ours.append(ready_seconds([sys.executable, "-c", "import handler; print('ready')"], env, APP))
             env = {**base_env, "MODEL_PATH": os.path.join(seed_model, "model.joblib"),
                    "PYTHONPATH": os.path.join(ROOT, "bench")}
-            seed += median_ready_seconds([os.path.join(SEED_VENV, "bin", "python"), "-c",
-                                          "import seed_handler; print('ready')"], env, ROOT, 1)[1]
+            seed.append(ready_seconds([os.path.join(SEED_VENV, "bin", "python"), "-c",
+                                       "import seed_handler; print('ready')"], env, ROOT))
     o, s = statistics.median(ours), statistics.median(seed)
     return {"ours_s": o, "seed_s": s, "ratio": o / s, "runs": runs}
 
@@ -80,7 +80,7 @@ def p2_warm(iterations):
     import numpy as np
 
     os.environ["MODEL_PATH"] = local_lambda.DEMO_MODEL
-    os.environ["MODEL_SHA256"] = local_lambda.sha256_file(local_lambda.DEMO_MODEL)
+    os.environ["MODEL_SHA256"] = model_store.sha256_of(local_lambda.DEMO_MODEL)
     with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
         import handler
         from validation import Limits

@@ -119,12 +119,13 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     let modelPath: string | undefined;
     if (a.modelPath !== undefined) {
         modelPath = path.resolve(a.modelPath);
-        if (!fs.existsSync(modelPath) || !fs.statSync(modelPath).isFile()) {
+        const stat = fs.statSync(modelPath, { throwIfNoEntry: false });
+        if (!stat?.isFile()) {
             problems.push({ propertyPath: "modelPath", reason: `must be an existing file; ${modelPath} is not one` });
-        } else if (Number.isInteger(ephemeralMb) && fs.statSync(modelPath).size > ephemeralMb * 1024 * 1024) {
+        } else if (Number.isInteger(ephemeralMb) && stat.size > ephemeralMb * 1024 * 1024) {
             problems.push({
                 propertyPath: "ephemeralStorageSize",
-                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${fs.statSync(modelPath).size} bytes, /tmp is ${ephemeralMb} MB`,
+                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${stat.size} bytes, /tmp is ${ephemeralMb} MB`,
             });
         }
     } else {

@@ -7,7 +7,6 @@ Used by the runtime tests and by `npm start`. Every process is started in
 its own session and stopped by its pid; every wait is bounded.
 """
 
-import hashlib
 import json
 import os
 import shutil
@@ -29,6 +28,9 @@ RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
 DEMO_MODEL = os.path.join(APP, "model", "model.joblib")
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 REGION = "us-east-1"
+sys.path.insert(0, APP)
+import model_store  # noqa: E402  (the app's own checksum code: the local run hashes as the handler verifies)
+
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 
 
@@ -49,14 +51,6 @@ def port_is_free(port: int) -> bool:
             return True
         except OSError:
             return False
-
-
-def sha256_file(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float) -> None:
@@ -139,7 +133,7 @@ class LocalLambda:
             "MODEL_BUCKET": bucket,
             "MODEL_KEY": key,
             "MODEL_VERSION_ID": version,
-            "MODEL_SHA256": sha256_file(model_path),
+            "MODEL_SHA256": model_store.sha256_of(model_path),
         }
 
     def start_function(self, model_env: Dict[str, str], port: Optional[int] = None, extra_env=None) -> str:

@@ -137,3 +137,11 @@ export async function settle(): Promise<void> {
     }
     await wait();
 }
+
+/** The marker the Pulumi runtime wraps secret values in when it hands inputs to the mock monitor. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+export function isSecret(value: any): boolean {
+    return !!value && value[SECRET_SIG] === SECRET_VALUE;
+}

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { Recorded, RecordingMocks } from "../scripts/mockEngine";
+import { isSecret, Recorded, RecordingMocks } from "../scripts/mockEngine";
 
 export * from "../scripts/mockEngine";
 
@@ -22,8 +22,7 @@ export function registeredAt(type: string, name: string): number {
 
 /** Unwraps a value the mock monitor received as a secret; fails if it was not secret. */
 export function secretValue(value: any): any {
-    const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-    if (!value || value[SECRET_SIG] !== "1b47061264138c4ac30d75fd1eb44270") {
+    if (!isSecret(value)) {
         throw new Error(`expected a secret, got ${JSON.stringify(value)}`);
     }
     return value.value;
