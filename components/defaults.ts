@@ -3,6 +3,7 @@ import * as path from "path";
 /** Environment variable names the component owns; user `environment` may not set them. */
 export const MODEL_ENV_NAMES = ["MODEL_BUCKET", "MODEL_KEY", "MODEL_VERSION_ID", "MODEL_SHA256"] as const;
 
+/** The value of every optional argument that has one. `validateArgs` is the only reader. */
 export const DEFAULTS = {
     dockerfile: "Dockerfile",
     architecture: "x86_64",
@@ -10,27 +11,32 @@ export const DEFAULTS = {
     timeout: 30,
     ephemeralStorageSize: 512,
     logRetentionDays: 30,
+    enableTracing: false,
+    enableFunctionUrl: false,
     functionUrlAuthType: "AWS_IAM",
     keepImages: 10,
+    forceDestroy: false,
 } as const;
 
+export type Platform = "linux/amd64" | "linux/arm64";
+
 /** Lambda architecture -> the one build platform an image for it must have. */
-export const PLATFORMS: { [architecture: string]: "linux/amd64" | "linux/arm64" } = {
+export const PLATFORMS: { readonly [architecture: string]: Platform } = {
     x86_64: "linux/amd64",
     arm64: "linux/arm64",
 };
 
-export const FUNCTION_URL_AUTH_TYPES = ["AWS_IAM", "NONE"];
+export const FUNCTION_URL_AUTH_TYPES = ["AWS_IAM", "NONE"] as const;
 
 /** Retention values CloudWatch Logs accepts (PutRetentionPolicy). */
 export const LOG_RETENTION_DAYS = [
     1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+] as const;
 
 /** Tag of the registry build cache inside the function's own repository. */
 export const CACHE_TAG = "buildcache";
 
-/** Alias that provisioned concurrency is attached to. */
+/** The alias callers invoke; it points at the newest published version. */
 export const LIVE_ALIAS = "live";
 
 /**

@@ -2,38 +2,35 @@ import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { CACHE_TAG } from "./defaults";
-
-export interface ImageOptions {
-    repository: aws.ecr.Repository;
-    appPath: string;
-    dockerfilePath: string;
-    platform: "linux/amd64" | "linux/arm64";
-    buildArgs?: { [key: string]: pulumi.Input<string> };
-    buildTarget?: string;
-}
+import { ResolvedArgs } from "./validate";
 
 /**
  * Builds the app image for exactly one platform and pushes it to the
  * repository. One platform and no attestations keep the pushed manifest a
  * single image manifest: Lambda rejects image indexes.
  */
-export function createImage(name: string, o: ImageOptions, parent: pulumi.Resource): dockerBuild.Image {
+export function createImage(
+    name: string,
+    r: ResolvedArgs,
+    repository: aws.ecr.Repository,
+    parent: pulumi.Resource,
+): dockerBuild.Image {
     // A fresh token on every run: ECR tokens expire after 12 hours.
-    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: o.repository.registryId }, { parent });
-    const cacheRef = pulumi.interpolate`${o.repository.repositoryUrl}:${CACHE_TAG}`;
+    const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
+    const cacheRef = pulumi.interpolate`${repository.repositoryUrl}:${CACHE_TAG}`;
     return new dockerBuild.Image(
         `${name}-image`,
         {
-            context: { location: o.appPath },
-            dockerfile: { location: o.dockerfilePath },
-            platforms: [o.platform],
-            buildArgs: o.buildArgs,
-            target: o.buildTarget,
+            context: { location: r.appPath },
+            dockerfile: { location: r.dockerfilePath },
+            platforms: [r.platform],
+            buildArgs: r.buildArgs,
+            target: r.buildTarget,
             push: true,
-            tags: [pulumi.interpolate`${o.repository.repositoryUrl}:latest`],
+            tags: [pulumi.interpolate`${repository.repositoryUrl}:latest`],
             registries: [
                 {
-                    address: o.repository.repositoryUrl,
+                    address: repository.repositoryUrl,
                     username: token.userName,
                     password: pulumi.secret(token.password),
                 },
@@ -44,4 +41,9 @@ export function createImage(name: string, o: ImageOptions, parent: pulumi.Resour
         },
         { parent },
     );
+}
+
+/** What Lambda runs: `repositoryUrl@digest`. Lambda rejects `repo:tag@digest` (image.ref), and a tag alone never redeploys. */
+export function imageUriOf(repository: aws.ecr.Repository, image: dockerBuild.Image): pulumi.Output<string> {
+    return pulumi.interpolate`${repository.repositoryUrl}@${image.digest}`;
 }

@@ -1,16 +1,9 @@
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { tlsOnlyPolicy } from "./policies";
 import { sha256File } from "./sha256";
-
-export interface ModelStoreOptions {
-    modelPath?: string;
-    modelKey?: pulumi.Input<string>;
-    modelBucketName?: pulumi.Input<string>;
-    modelSha256?: pulumi.Input<string>;
-    forceDestroy: boolean;
-    tags?: { [key: string]: pulumi.Input<string> };
-}
+import { ResolvedArgs } from "./validate";
 
 /** Where the function finds its model, and how it checks it. */
 export interface ModelStore {
@@ -25,30 +18,13 @@ export interface ModelStore {
     dependencies: pulumi.Resource[];
 }
 
-/** Denies every request that does not come over TLS, to the bucket and its objects. */
-export function tlsOnlyPolicy(bucketArn: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, `${bucketArn}/*`],
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
-    });
-}
-
 /** S3 reports the version of an object in an unversioned bucket as "null"; the handler then fetches the latest. */
 export function normaliseVersionId(versionId: string | undefined): string {
     return !versionId || versionId === "null" ? "" : versionId;
 }
 
-function createPrivateBucket(name: string, o: ModelStoreOptions, parent: pulumi.Resource) {
-    const bucket = new aws.s3.Bucket(`${name}-models`, { forceDestroy: o.forceDestroy, tags: o.tags }, { parent });
+function createPrivateBucket(name: string, r: ResolvedArgs, parent: pulumi.Resource) {
+    const bucket = new aws.s3.Bucket(`${name}-models`, { forceDestroy: r.forceDestroy, tags: r.tags }, { parent });
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
         `${name}-models-public-access`,
         {
@@ -93,34 +69,34 @@ function createPrivateBucket(name: string, o: ModelStoreOptions, parent: pulumi.
  * object that is already there. Every path ends with the bucket, key,
  * version id and sha256 the handler needs to fetch and verify the model.
  */
-export function createModelStore(name: string, o: ModelStoreOptions, parent: pulumi.Resource): ModelStore {
+export function createModelStore(name: string, r: ResolvedArgs, parent: pulumi.Resource): ModelStore {
     let bucketName: pulumi.Output<string>;
     let bucketArn: pulumi.Output<string>;
     let settled: pulumi.Resource[] = [];
-    if (o.modelBucketName === undefined) {
-        const created = createPrivateBucket(name, o, parent);
+    if (r.modelBucketName === undefined) {
+        const created = createPrivateBucket(name, r, parent);
         bucketName = created.bucket.bucket;
         bucketArn = created.bucket.arn;
         settled = created.settled;
     } else {
         // Looked up rather than formatted, so a wrong name fails at preview.
-        const existing = aws.s3.getBucketOutput({ bucket: o.modelBucketName }, { parent });
+        const existing = aws.s3.getBucketOutput({ bucket: r.modelBucketName }, { parent });
         bucketName = existing.bucket;
         bucketArn = existing.arn;
     }
 
-    if (o.modelPath !== undefined) {
-        const key = pulumi.output(o.modelKey ?? `models/${path.basename(o.modelPath)}`);
+    if (r.modelPath !== undefined) {
+        const key = pulumi.output(r.modelKey ?? `models/${path.basename(r.modelPath)}`);
         const object = new aws.s3.BucketObjectv2(
             `${name}-model`,
             {
                 bucket: bucketName,
                 key,
-                source: new pulumi.asset.FileAsset(o.modelPath),
+                source: new pulumi.asset.FileAsset(r.modelPath),
                 contentType: "application/octet-stream",
                 // S3 recomputes the checksum on receipt and rejects a corrupted upload.
                 checksumAlgorithm: "SHA256",
-                tags: o.tags,
+                tags: r.tags,
             },
             { parent, dependsOn: settled },
         );
@@ -129,12 +105,12 @@ export function createModelStore(name: string, o: ModelStoreOptions, parent: pul
             key,
             objectArn: pulumi.interpolate`${bucketArn}/${key}`,
             versionId: object.versionId.apply(normaliseVersionId),
-            sha256: pulumi.output(sha256File(o.modelPath)),
+            sha256: pulumi.output(sha256File(r.modelPath)),
             dependencies: [object],
         };
     }
 
-    const key = pulumi.output(o.modelKey!);
+    const key = pulumi.output(r.modelKey!);
     // Pins the version present at deploy time: a later upload rolls out only with the next deploy.
     const existing = aws.s3.getObjectOutput({ bucket: bucketName, key }, { parent });
     return {
@@ -142,7 +118,7 @@ export function createModelStore(name: string, o: ModelStoreOptions, parent: pul
         key,
         objectArn: pulumi.interpolate`${bucketArn}/${key}`,
         versionId: existing.versionId.apply(normaliseVersionId),
-        sha256: pulumi.output(o.modelSha256!),
+        sha256: pulumi.output(r.modelSha256!),
         dependencies: settled,
     };
 }

@@ -8,24 +8,50 @@ import {
     FUNCTION_URL_AUTH_TYPES,
     LOG_RETENTION_DAYS,
     MODEL_ENV_NAMES,
+    Platform,
     PLATFORMS,
 } from "./defaults";
 
-/** Arguments after validation, with every default applied. */
+type Tags = { [key: string]: pulumi.Input<string> };
+
+/**
+ * The arguments after validation, with every default applied: the one object
+ * the constructor and every builder read. Optional here means "absent by
+ * default" (no reserved concurrency, no VPC, no tags), never "default not yet
+ * applied".
+ */
 export interface ResolvedArgs {
-    /** The arguments as given, less null values (other languages send null for absent). */
-    given: InferenceFunctionArgs;
     appPath: string;
     dockerfilePath: string;
+    buildArgs?: { [key: string]: pulumi.Input<string> };
+    buildTarget?: string;
     architecture: string;
-    platform: "linux/amd64" | "linux/arm64";
+    platform: Platform;
+    /** Absolute path of the model file to upload; absent when an existing object is adopted. */
     modelPath?: string;
+    modelKey?: pulumi.Input<string>;
+    modelBucketName?: pulumi.Input<string>;
+    modelSha256?: pulumi.Input<string>;
     memorySize: number;
     timeout: number;
     ephemeralStorageSize: number;
+    reservedConcurrency?: number;
+    provisionedConcurrency?: number;
+    /** Publish a version with every change and point the `live` alias at it. */
+    publishVersion: boolean;
+    environment: { [key: string]: pulumi.Input<string> };
     logRetentionDays: number;
+    enableTracing: boolean;
+    enableFunctionUrl: boolean;
     functionUrlAuthType: string;
+    /** Present exactly when the function is placed in a VPC. */
+    vpc?: {
+        subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+        securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    };
     keepImages: number;
+    forceDestroy: boolean;
+    tags?: Tags;
 }
 
 type Problem = pulumi.InputPropertyErrorDetails;
@@ -115,17 +141,17 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         });
     }
 
-    const ephemeralMb = a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize;
+    const ephemeralStorageSize = a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize;
     let modelPath: string | undefined;
     if (a.modelPath !== undefined) {
         modelPath = path.resolve(a.modelPath);
         const stat = fs.statSync(modelPath, { throwIfNoEntry: false });
         if (!stat?.isFile()) {
             problems.push({ propertyPath: "modelPath", reason: `must be an existing file; ${modelPath} is not one` });
-        } else if (Number.isInteger(ephemeralMb) && stat.size > ephemeralMb * 1024 * 1024) {
+        } else if (Number.isInteger(ephemeralStorageSize) && stat.size > ephemeralStorageSize * 1024 * 1024) {
             problems.push({
                 propertyPath: "ephemeralStorageSize",
-                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${stat.size} bytes, /tmp is ${ephemeralMb} MB`,
+                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${stat.size} bytes, /tmp is ${ephemeralStorageSize} MB`,
             });
         }
     } else {
@@ -193,17 +219,34 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     }
 
     return {
-        given: a,
         appPath,
         dockerfilePath,
+        buildArgs: a.buildArgs,
+        buildTarget: a.buildTarget,
         architecture,
         platform: PLATFORMS[architecture],
         modelPath,
+        modelKey: a.modelKey,
+        modelBucketName: a.modelBucketName,
+        modelSha256: a.modelSha256,
         memorySize: a.memorySize ?? DEFAULTS.memorySize,
         timeout: a.timeout ?? DEFAULTS.timeout,
-        ephemeralStorageSize: ephemeralMb,
+        ephemeralStorageSize,
+        reservedConcurrency: a.reservedConcurrency,
+        provisionedConcurrency: a.provisionedConcurrency,
+        // Provisioned concurrency needs a published version to attach to.
+        publishVersion: a.provisionedConcurrency !== undefined,
+        environment: a.environment ?? {},
         logRetentionDays: a.logRetentionDays ?? DEFAULTS.logRetentionDays,
+        enableTracing: a.enableTracing ?? DEFAULTS.enableTracing,
+        enableFunctionUrl: a.enableFunctionUrl ?? DEFAULTS.enableFunctionUrl,
         functionUrlAuthType: a.functionUrlAuthType ?? DEFAULTS.functionUrlAuthType,
+        vpc:
+            a.vpcSubnetIds !== undefined && a.vpcSecurityGroupIds !== undefined
+                ? { subnetIds: a.vpcSubnetIds, securityGroupIds: a.vpcSecurityGroupIds }
+                : undefined,
         keepImages: a.keepImages ?? DEFAULTS.keepImages,
+        forceDestroy: a.forceDestroy ?? DEFAULTS.forceDestroy,
+        tags: a.tags,
     };
 }

@@ -4,7 +4,8 @@
 // deployed; no credentials are needed.  `npm run plan [-- --json]`
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { isSecret, Recorded, RecordingMocks, settle } from "./mockEngine";
+import { MODEL_ENV_NAMES, PLATFORMS } from "../components/defaults";
+import { isSecret, Recorded, RecordingMocks, settle } from "../tests/mockEngine";
 
 const ROOT = path.resolve(__dirname, "..");
 const COMPUTED = (what: string) => `(known after deploy: ${what})`;
@@ -66,7 +67,7 @@ function json(text: unknown): any {
     }
 }
 
-/** The secure defaults DESIGN.md promises, judged on what would be registered. */
+/** The secure defaults the README promises, judged on what would be registered. */
 export function checks(resources: Recorded[]): Check[] {
     const repo = find(resources, "aws:ecr/repository:Repository")?.inputs ?? {};
     const image = find(resources, "docker-build:index:Image")?.inputs ?? {};
@@ -82,7 +83,7 @@ export function checks(resources: Recorded[]): Check[] {
     const url = find(resources, "aws:lambda/functionUrl:FunctionUrl")?.inputs;
     const env = fn.environment?.variables ?? {};
     const arch = fn.architectures?.[0];
-    const platform = { x86_64: "linux/amd64", arm64: "linux/arm64" }[arch as string];
+    const platform = PLATFORMS[arch as string];
     const secretRegistries = isSecret(image.registries);
     const list: Check[] = [
         { name: "ECR scans images on push", pass: repo.imageScanningConfiguration?.scanOnPush === true, detail: "" },
@@ -174,7 +175,7 @@ export function checks(resources: Recorded[]): Check[] {
         },
         {
             name: "function gets the model's location and identity",
-            pass: ["MODEL_BUCKET", "MODEL_KEY", "MODEL_VERSION_ID", "MODEL_SHA256"].every((k) => k in env),
+            pass: MODEL_ENV_NAMES.every((k) => k in env),
             detail: `MODEL_SHA256=${env.MODEL_SHA256}`,
         },
     ];

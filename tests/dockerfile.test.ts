@@ -42,7 +42,7 @@ describe("app/Dockerfile", () => {
 
     it("installs requirements with --no-cache-dir and prunes them, before any app source is copied", () => {
         const install = indexOf((k, a) => k === "RUN" && a.includes("pip install"));
-        const source = indexOf((k, a) => k === "COPY" && a.includes("handler.py"));
+        const source = indexOf((k, a) => k === "COPY" && a.startsWith("function/"));
         assert.ok(install >= 0 && source >= 0);
         assert.ok(install < source, "dependencies are a layer of their own, below the source");
         const run = instructions[install].getArgumentsContent() ?? "";
@@ -62,6 +62,14 @@ describe("app/Dockerfile", () => {
         assert.match(env, /OPENBLAS_NUM_THREADS=1/);
     });
 
+    it("copies the function's modules as one folder and compiles them, naming none of them", () => {
+        const copies = instructions.filter((i) => i.getKeyword() === "COPY" && !/--from=/.test(raw(i)));
+        assert.deepStrictEqual(copies.map(raw).slice(-1), ["COPY function/ ${LAMBDA_TASK_ROOT}/"]);
+        assert.ok(!/\.py\b/.test(copies.slice(-1).map(raw).join("")));
+        const compile = instructions.find((i) => /compileall/.test(i.getArgumentsContent() ?? ""));
+        assert.strictEqual(compile?.getArgumentsContent(), "python -m compileall -q -l ${LAMBDA_TASK_ROOT}");
+    });
+
     it("ends with the handler CMD in exec form", () => {
         assert.strictEqual(keywords[keywords.length - 1], "CMD");
         assert.strictEqual(instructions[instructions.length - 1].getArgumentsContent(), '["handler.lambda_handler"]');
@@ -75,16 +83,10 @@ describe("app/Dockerfile", () => {
             .map((l) => l.slice(1))
             .sort();
         assert.ok(ignore.split("\n").includes("**"), "everything is excluded first");
-        assert.deepStrictEqual(allowed, [
-            "Dockerfile",
-            "handler.py",
-            "model_store.py",
-            "prune_site_packages.py",
-            "requirements.txt",
-            "validation.py",
-        ]);
-        for (const file of allowed) {
+        assert.deepStrictEqual(allowed, ["Dockerfile", "function/*.py", "prune_site_packages.py", "requirements.txt"]);
+        for (const file of allowed.filter((f) => !f.includes("*"))) {
             assert.ok(fs.existsSync(path.join(APP, file)), `${file} exists`);
         }
+        assert.ok(fs.existsSync(path.join(APP, "function", "handler.py")), "the handler is in function/");
     });
 });

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isSecret, Recorded, RecordingMocks } from "../scripts/mockEngine";
+import { isSecret, Recorded, RecordingMocks } from "./mockEngine";
 
-export * from "../scripts/mockEngine";
+export * from "./mockEngine";
 
 export const mocks = new RecordingMocks();
 pulumi.runtime.setMocks(mocks, "lambda-inference", "test", false);

@@ -62,6 +62,18 @@ describe("optional pieces", () => {
         assert.strictEqual(one("aws:lambda/functionUrl:FunctionUrl").inputs.qualifier, "live");
     });
 
+    it("exposes the alias and the published version only when a version is published", async () => {
+        let fn = await deploy({ modelPath: FIXTURE_MODEL, provisionedConcurrency: 1 });
+        assert.strictEqual(await valueOf(fn.aliasName), "live");
+        assert.strictEqual(
+            await valueOf(fn.aliasArn),
+            "arn:aws:lambda:us-east-1:123456789012:function:demo-fn-1a2b3c:live",
+        );
+        assert.strictEqual(await valueOf(fn.functionVersion), "7");
+        fn = await deploy();
+        assert.deepStrictEqual([fn.aliasName, fn.aliasArn, fn.functionVersion], [undefined, undefined, undefined]);
+    });
+
     it("VPC placement with both lists", async () => {
         await deploy({
             modelPath: FIXTURE_MODEL,

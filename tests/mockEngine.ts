@@ -83,7 +83,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                 });
                 break;
             case "aws:lambda/alias:Alias":
-                Object.assign(state, { arn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:fn:${args.inputs.name}` });
+                Object.assign(state, {
+                    arn: this.c(
+                        "alias arn",
+                        `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${args.inputs.functionName}:${args.inputs.name}`,
+                    ),
+                });
                 break;
             case "aws:lambda/functionUrl:FunctionUrl":
                 Object.assign(state, {
@@ -133,7 +138,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 export async function settle(): Promise<void> {
     const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     if (typeof wait !== "function") {
-        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update scripts/mockEngine.ts");
+        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update tests/mockEngine.ts");
     }
     await wait();
 }

@@ -1,0 +1,48 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedArgs } from "./validate";
+
+/**
+ * A function URL on the function (or its `live` alias). With auth `NONE`
+ * anyone may call it, which Lambda only allows with two resource-policy
+ * statements: InvokeFunctionUrl, and InvokeFunction via the URL only.
+ */
+export function createFunctionUrl(
+    name: string,
+    r: ResolvedArgs,
+    deps: { fn: aws.lambda.Function; alias?: aws.lambda.Alias },
+    parent: pulumi.Resource,
+): aws.lambda.FunctionUrl {
+    const functionName = deps.fn.name;
+    const qualifier = deps.alias?.name;
+    const url = new aws.lambda.FunctionUrl(
+        `${name}-url`,
+        { functionName, qualifier, authorizationType: r.functionUrlAuthType },
+        { parent },
+    );
+    if (r.functionUrlAuthType === "NONE") {
+        new aws.lambda.Permission(
+            `${name}-url-public`,
+            {
+                function: functionName,
+                qualifier,
+                action: "lambda:InvokeFunctionUrl",
+                principal: "*",
+                functionUrlAuthType: "NONE",
+            },
+            { parent },
+        );
+        new aws.lambda.Permission(
+            `${name}-url-public-invoke`,
+            {
+                function: functionName,
+                qualifier,
+                action: "lambda:InvokeFunction",
+                principal: "*",
+                invokedViaFunctionUrl: true,
+            },
+            { parent },
+        );
+    }
+    return url;
+}

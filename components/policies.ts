@@ -1,0 +1,101 @@
+// Every policy document the component writes, as pure functions of the ARNs
+// they name: tested directly, and shared by the builders and the offline plan.
+import { CACHE_TAG } from "./defaults";
+
+const VERSION = "2012-10-17";
+
+export const ASSUME_ROLE_POLICY = JSON.stringify({
+    Version: VERSION,
+    Statement: [
+        {
+            Effect: "Allow",
+            Principal: { Service: "lambda.amazonaws.com" },
+            Action: "sts:AssumeRole",
+        },
+    ],
+});
+
+/** A one-statement Allow policy document. */
+function allow(sid: string, actions: string[], resource: string): string {
+    return JSON.stringify({
+        Version: VERSION,
+        Statement: [{ Sid: sid, Effect: "Allow", Action: actions, Resource: resource }],
+    });
+}
+
+export function logsPolicy(logGroupArn: string): string {
+    return allow("WriteOwnLogGroup", ["logs:CreateLogStream", "logs:PutLogEvents"], `${logGroupArn}:*`);
+}
+
+export function modelReadPolicy(modelObjectArn: string): string {
+    return allow("ReadModelObject", ["s3:GetObject", "s3:GetObjectVersion"], modelObjectArn);
+}
+
+/** Lambda manages the function's network interfaces; EC2 allows these actions only on "*". */
+export const VPC_ACCESS_POLICY = allow(
+    "ManageFunctionNetworkInterfaces",
+    [
+        "ec2:CreateNetworkInterface",
+        "ec2:DescribeNetworkInterfaces",
+        "ec2:DescribeSubnets",
+        "ec2:DeleteNetworkInterface",
+        "ec2:AssignPrivateIpAddresses",
+        "ec2:UnassignPrivateIpAddresses",
+    ],
+    "*",
+);
+
+/** X-Ray has no resource-level permissions for writing traces, so "*" is the only resource. */
+export const TRACING_POLICY = allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*");
+
+/** Denies every request that does not come over TLS, to the bucket and its objects. */
+export function tlsOnlyPolicy(bucketArn: string): string {
+    return JSON.stringify({
+        Version: VERSION,
+        Statement: [
+            {
+                Sid: "DenyInsecureTransport",
+                Effect: "Deny",
+                Principal: "*",
+                Action: "s3:*",
+                Resource: [bucketArn, `${bucketArn}/*`],
+                Condition: { Bool: { "aws:SecureTransport": "false" } },
+            },
+        ],
+    });
+}
+
+/**
+ * The ECR lifecycle policy. Rule 1 keeps the build cache manifest out of
+ * reach of rule 2 (an image matched by a higher-priority rule is never expired
+ * by a lower one), so the cache does not count against `keepImages` and is
+ * never deleted. Rule 2 keeps the newest `keepImages` images: the function
+ * always runs the newest one, so it is never expired while live.
+ */
+export function lifecyclePolicy(keepImages: number): string {
+    return JSON.stringify({
+        rules: [
+            {
+                rulePriority: 1,
+                description: "Keep the registry build cache",
+                selection: {
+                    tagStatus: "tagged",
+                    tagPrefixList: [CACHE_TAG],
+                    countType: "imageCountMoreThan",
+                    countNumber: 1,
+                },
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 2,
+                description: `Keep the newest ${keepImages} images`,
+                selection: {
+                    tagStatus: "any",
+                    countType: "imageCountMoreThan",
+                    countNumber: keepImages,
+                },
+                action: { type: "expire" },
+            },
+        ],
+    });
+}

@@ -1,0 +1,100 @@
+import * as assert from "assert";
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { normaliseVersionId } from "../components/modelStore";
+import {
+    ASSUME_ROLE_POLICY,
+    lifecyclePolicy,
+    logsPolicy,
+    modelReadPolicy,
+    tlsOnlyPolicy,
+    TRACING_POLICY,
+    VPC_ACCESS_POLICY,
+} from "../components/policies";
+import { sha256File } from "../components/sha256";
+import { FIXTURE_MODEL, FIXTURE_SHA256 } from "./harness";
+
+/** The pure helpers, without a deploy around them (as awsx tests its policy builders). */
+describe("policy documents", () => {
+    it("trust: lambda.amazonaws.com may assume the role, nothing else", () => {
+        assert.deepStrictEqual(JSON.parse(ASSUME_ROLE_POLICY), {
+            Version: "2012-10-17",
+            Statement: [{ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }],
+        });
+    });
+
+    it("logs: write to the streams of one log group", () => {
+        const arn = "arn:aws:logs:eu-west-1:111122223333:log-group:/aws/lambda/x-1";
+        assert.deepStrictEqual(JSON.parse(logsPolicy(arn)).Statement, [
+            {
+                Sid: "WriteOwnLogGroup",
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+                Resource: `${arn}:*`,
+            },
+        ]);
+    });
+
+    it("model read: GetObject and GetObjectVersion on exactly the object ARN given", () => {
+        const arn = "arn:aws:s3:::bucket/models/m.onnx";
+        assert.deepStrictEqual(JSON.parse(modelReadPolicy(arn)).Statement, [
+            { Sid: "ReadModelObject", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: arn },
+        ]);
+    });
+
+    it("VPC and tracing: only the actions AWS allows on no narrower resource than *", () => {
+        const vpc = JSON.parse(VPC_ACCESS_POLICY).Statement[0];
+        assert.strictEqual(vpc.Resource, "*");
+        assert.ok(vpc.Action.every((a: string) => a.startsWith("ec2:") && !a.includes("*")));
+        assert.deepStrictEqual(JSON.parse(TRACING_POLICY).Statement[0].Action, [
+            "xray:PutTraceSegments",
+            "xray:PutTelemetryRecords",
+        ]);
+    });
+
+    it("TLS only: denies insecure transport on the bucket and every object in it", () => {
+        const statement = JSON.parse(tlsOnlyPolicy("arn:aws:s3:::b")).Statement[0];
+        assert.deepStrictEqual(statement.Resource, ["arn:aws:s3:::b", "arn:aws:s3:::b/*"]);
+        assert.deepStrictEqual(statement.Condition, { Bool: { "aws:SecureTransport": "false" } });
+        assert.strictEqual(statement.Effect, "Deny");
+    });
+
+    it("ECR lifecycle: the cache rule outranks the count rule, which keeps exactly keepImages", () => {
+        const rules = JSON.parse(lifecyclePolicy(3)).rules;
+        assert.deepStrictEqual(
+            rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.countNumber]),
+            [
+                [1, "tagged", 1],
+                [2, "any", 3],
+            ],
+        );
+        assert.deepStrictEqual(rules[0].selection.tagPrefixList, ["buildcache"]);
+    });
+});
+
+describe("model helpers", () => {
+    it("normaliseVersionId: S3's 'null' and absent mean the latest object, passed as an empty string", () => {
+        assert.strictEqual(normaliseVersionId(undefined), "");
+        assert.strictEqual(normaliseVersionId(""), "");
+        assert.strictEqual(normaliseVersionId("null"), "");
+        assert.strictEqual(
+            normaliseVersionId("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"),
+            "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY",
+        );
+    });
+
+    it("sha256File: the hex digest of the fixture, and of a file larger than one stream chunk", async () => {
+        assert.strictEqual(await sha256File(FIXTURE_MODEL), FIXTURE_SHA256);
+        const big = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "sha-")), "big.bin");
+        const data = crypto.randomBytes(3 * 64 * 1024 + 7);
+        fs.writeFileSync(big, data);
+        assert.strictEqual(await sha256File(big), crypto.createHash("sha256").update(data).digest("hex"));
+        fs.rmSync(path.dirname(big), { recursive: true });
+    });
+
+    it("sha256File rejects a missing file", async () => {
+        await assert.rejects(sha256File("/nonexistent/model.joblib"), /ENOENT/);
+    });
+});
