@@ -47,7 +47,7 @@ def prune(site: str) -> int:
     return before - tree_size(site)
 
 
-def main(argv=None) -> None:
+def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     if len(argv) != 1 or not os.path.isdir(argv[0]):
         sys.exit("usage: prune_site_packages.py SITE_PACKAGES_DIR")

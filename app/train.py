@@ -8,6 +8,7 @@ import argparse
 import hashlib
 import json
 import os
+from typing import Any
 
 import joblib
 import sklearn
@@ -17,14 +18,14 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 
-def train():
+def train() -> tuple[Any, Any]:
     data = load_iris()
     model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, random_state=0))
     model.fit(data.data, data.target_names[data.target])
     return model, data
 
 
-def main(argv=None) -> dict:
+def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model"))
     args = parser.parse_args(argv)

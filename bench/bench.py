@@ -24,7 +24,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
 BENCH = os.path.join(ROOT, ".bench")
 SEED_VENV = os.path.join(BENCH, "seed-venv")
-sys.path[:0] = [APP, os.path.join(ROOT, "scripts")]
+FUNCTION = os.path.join(APP, "function")
+sys.path[:0] = [FUNCTION, APP, os.path.join(ROOT, "local")]
 
 import local_lambda  # noqa: E402
 import model_store  # noqa: E402
@@ -50,8 +51,11 @@ def ready_seconds(argv, env, cwd):
 
 def p1_cold_init(runs):
     seed_model = os.path.join(BENCH, "seed-model")
-    subprocess.run([os.path.join(SEED_VENV, "bin", "python"), os.path.join(APP, "train.py"), "--out", seed_model],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [os.path.join(SEED_VENV, "bin", "python"), os.path.join(APP, "train.py"), "--out", seed_model],
+        check=True,
+        capture_output=True,
+    )
     base_env = {"PATH": os.environ["PATH"], "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
     with local_lambda.LocalLambda() as lam:
         lam.start_s3()
@@ -60,13 +64,25 @@ def p1_cold_init(runs):
         # Interleaved, so drift on the machine hits both sides alike.
         for _ in range(runs):
             cache = tempfile.mkdtemp(dir=lam.workdir)  # empty /tmp: a real download every time
-            env = {**base_env, **local_lambda.FAKE_CREDENTIALS, **model_env, "AWS_ENDPOINT_URL_S3": lam.endpoint,
-                   "MODEL_CACHE_DIR": cache, "PYTHONPATH": APP}
-            ours.append(ready_seconds([sys.executable, "-c", "import handler; print('ready')"], env, APP))
-            env = {**base_env, "MODEL_PATH": os.path.join(seed_model, "model.joblib"),
-                   "PYTHONPATH": os.path.join(ROOT, "bench")}
-            seed.append(ready_seconds([os.path.join(SEED_VENV, "bin", "python"), "-c",
-                                       "import seed_handler; print('ready')"], env, ROOT))
+            env = {
+                **base_env,
+                **local_lambda.FAKE_CREDENTIALS,
+                **model_env,
+                "AWS_ENDPOINT_URL_S3": lam.endpoint,
+                "MODEL_CACHE_DIR": cache,
+                "PYTHONPATH": FUNCTION,
+            }
+            ours.append(ready_seconds([sys.executable, "-c", "import handler; print('ready')"], env, FUNCTION))
+            env = {
+                **base_env,
+                "MODEL_PATH": os.path.join(seed_model, "model.joblib"),
+                "PYTHONPATH": os.path.join(ROOT, "bench"),
+            }
+            seed.append(
+                ready_seconds(
+                    [os.path.join(SEED_VENV, "bin", "python"), "-c", "import seed_handler; print('ready')"], env, ROOT
+                )
+            )
     o, s = statistics.median(ours), statistics.median(seed)
     return {"ours_s": o, "seed_s": s, "ratio": o / s, "runs": runs}
 
@@ -102,15 +118,25 @@ def p2_warm(iterations):
             for _ in range(200):  # warm-up
                 model.predict(x), app(event, Context())
             for _ in range(iterations):
-                t = time.perf_counter(); model.predict(np.asarray(rows)); base.append(time.perf_counter() - t)
-                t = time.perf_counter(); model.predict_proba(np.asarray(rows)); floor.append(time.perf_counter() - t)
-                t = time.perf_counter(); app(event, Context()); ours.append(time.perf_counter() - t)
-            (b50, b99), (f50, f99), (o50, o99) = percentiles(base), percentiles(floor), percentiles(ours)
+                t = time.perf_counter()
+                model.predict(np.asarray(rows))
+                base.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                model.predict_proba(np.asarray(rows))
+                floor.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                app(event, Context())
+                ours.append(time.perf_counter() - t)
+            (b50, b99), (f50, _), (o50, o99) = percentiles(base), percentiles(floor), percentiles(ours)
             results[label] = {
-                "predict_p50_us": b50 * 1e6, "predict_p99_us": b99 * 1e6,
+                "predict_p50_us": b50 * 1e6,
+                "predict_p99_us": b99 * 1e6,
                 "predict_proba_p50_us": f50 * 1e6,
-                "handler_p50_us": o50 * 1e6, "handler_p99_us": o99 * 1e6,
-                "ratio_p50": o50 / b50, "ratio_p99": o99 / b99, "floor_ratio_p50": f50 / b50,
+                "handler_p50_us": o50 * 1e6,
+                "handler_p99_us": o99 * 1e6,
+                "ratio_p50": o50 / b50,
+                "ratio_p99": o99 / b99,
+                "floor_ratio_p50": f50 / b50,
             }
     return results
 
@@ -121,10 +147,29 @@ def installed_bytes(requirements, name):
     copies them and applies the Dockerfile's own pruning code afresh."""
     raw, pruned = os.path.join(BENCH, f"{name}-raw"), os.path.join(BENCH, name)
     if not os.path.isdir(raw):
-        platforms = [f"--platform={p}_x86_64" for p in ("manylinux2014", "manylinux_2_17", "manylinux_2_27", "manylinux_2_28")]
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        "--no-warn-conflicts", "--only-binary=:all:", "--python-version=3.12", "--implementation=cp",
-                        *platforms, "--target", raw, "-r", requirements], check=True)
+        platforms = [
+            f"--platform={p}_x86_64" for p in ("manylinux2014", "manylinux_2_17", "manylinux_2_27", "manylinux_2_28")
+        ]
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-warn-conflicts",
+                "--only-binary=:all:",
+                "--python-version=3.12",
+                "--implementation=cp",
+                *platforms,
+                "--target",
+                raw,
+                "-r",
+                requirements,
+            ],
+            check=True,
+        )
     shutil.rmtree(pruned, ignore_errors=True)
     shutil.copytree(raw, pruned, symlinks=True)
     prune_site_packages.prune(pruned)  # the very code the Dockerfile runs
@@ -169,19 +214,46 @@ def main(argv=None):
 
     p1, p2, p3, p4 = results["P1"], results["P2"], results["P3"], results["P4"]
     rows = [
-        ("P1 cold init (median of %d)" % p1["runs"], f"{p1['ours_s'] * 1000:.0f} ms", f"{p1['seed_s'] * 1000:.0f} ms",
-         p1["ratio"], GOALS["P1"]),
+        (
+            f"P1 cold init (median of {p1['runs']})",
+            f"{p1['ours_s'] * 1000:.0f} ms",
+            f"{p1['seed_s'] * 1000:.0f} ms",
+            p1["ratio"],
+            GOALS["P1"],
+        ),
     ]
     for label in ("single row", "100 rows"):
         r = p2[label]
-        rows.append((f"P2 {label} p50", f"{r['handler_p50_us']:.0f} us", f"{r['predict_p50_us']:.0f} us",
-                     r["ratio_p50"], GOALS[f"P2 {label} p50"]))
-        rows.append((f"P2 {label} p99", f"{r['handler_p99_us']:.0f} us", f"{r['predict_p99_us']:.0f} us",
-                     r["ratio_p99"], None))
-        rows.append((f"   floor: predict_proba p50", f"{r['predict_proba_p50_us']:.0f} us",
-                     f"{r['predict_p50_us']:.0f} us", r["floor_ratio_p50"], None))
-    rows.append(("P3 dependency payload", f"{p3['ours_bytes'] / 1e6:.1f} MB", f"{p3['seed_bytes'] / 1e6:.1f} MB",
-                 p3["ratio"], GOALS["P3"]))
+        rows.append(
+            (
+                f"P2 {label} p50",
+                f"{r['handler_p50_us']:.0f} us",
+                f"{r['predict_p50_us']:.0f} us",
+                r["ratio_p50"],
+                GOALS[f"P2 {label} p50"],
+            )
+        )
+        rows.append(
+            (f"P2 {label} p99", f"{r['handler_p99_us']:.0f} us", f"{r['predict_p99_us']:.0f} us", r["ratio_p99"], None)
+        )
+        rows.append(
+            (
+                "   floor: predict_proba p50",
+                f"{r['predict_proba_p50_us']:.0f} us",
+                f"{r['predict_p50_us']:.0f} us",
+                r["floor_ratio_p50"],
+                None,
+            )
+        )
+    rows.append(
+        (
+            "P3 dependency payload",
+            f"{p3['ours_bytes'] / 1e6:.1f} MB",
+            f"{p3['seed_bytes'] / 1e6:.1f} MB",
+            p3["ratio"],
+            GOALS["P3"],
+        )
+    )
     print(f"\nmachine: {results['machine']}")
     print(f"{'measure':34s} {'ours':>12s} {'baseline':>12s} {'ratio':>7s}  goal")
     for name, ours, base, ratio, goal in rows:

@@ -10,7 +10,7 @@ for a in "$@"; do
 done
 bash scripts/setup.sh
 echo "== the app, locally, under the Lambda runtime emulator"
-.venv/bin/python scripts/start.py "${args[@]+"${args[@]}"}"
+.venv/bin/python local/start.py "${args[@]+"${args[@]}"}"
 if [[ $plan == 1 ]]; then
   echo
   echo "== offline plan of the root program (npm run plan)"

@@ -13,7 +13,8 @@ DEMO_MODEL = os.path.join(MODEL_DIR, "model.joblib")
 with open(os.path.join(MODEL_DIR, "model.json")) as f:
     DEMO_METADATA = json.load(f)
 
-sys.path.insert(0, APP)
+FUNCTION = os.path.join(APP, "function")
+sys.path.insert(0, FUNCTION)
 os.environ["MODEL_PATH"] = DEMO_MODEL
 os.environ["MODEL_SHA256"] = DEMO_METADATA["sha256"]
 

@@ -1,5 +1,6 @@
 import base64
 import json
+import os
 
 import numpy as np
 import pytest
@@ -129,18 +130,18 @@ class TestLogs:
         app({"instances": [[1.23456, 2.5, 3.5, 4.5]]}, context)
         app({"features": [9.87654, 1, 1, 1]}, context)
         lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-        assert [(l["message"], l["coldStart"], l["rows"], l["status"]) for l in lines] == [
+        assert [(r["message"], r["coldStart"], r["rows"], r["status"]) for r in lines] == [
             ("request", True, 1, 200),
             ("request", False, 1, 200),
         ]
-        assert all(l["requestId"] == "req-test-0001" and l["latencyMs"] >= 0 for l in lines)
+        assert all(r["requestId"] == "req-test-0001" and r["latencyMs"] >= 0 for r in lines)
         text = json.dumps(lines)
         assert "1.23456" not in text and "9.87654" not in text
 
     def test_errors_log_their_code(self, app, context, capsys):
         capsys.readouterr()
         app({"features": []}, context)
-        (line,) = [json.loads(l) for l in capsys.readouterr().out.splitlines()]
+        (line,) = [json.loads(s) for s in capsys.readouterr().out.splitlines()]
         assert line["status"] == 400 and line["error"] == "wrong_feature_count"
 
 
@@ -185,3 +186,41 @@ class TestOnePass:
         predictor = handler.Predictor(Platt(), None, None)
         assert predictor.labels_from_proba is False
         assert predictor.predict(np.array([[1.0]]))["predictions"] == ["a"]
+
+
+class TestInitFailures:
+    """Every init failure takes the same path: one logged "init failed" line, then the error to the runtime."""
+
+    @staticmethod
+    def import_handler(**env):
+        import subprocess
+        import sys
+
+        from conftest import FUNCTION
+
+        return subprocess.run(
+            [sys.executable, "-c", "import handler"],
+            cwd=FUNCTION,
+            env={"PATH": os.environ["PATH"], **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+
+    @pytest.mark.parametrize(
+        "setting, error",
+        [
+            ({"MAX_BATCH_ROWS": "0"}, "MAX_BATCH_ROWS must be a positive integer; got '0'"),
+            ({"MAX_BODY_BYTES": "1MB"}, "MAX_BODY_BYTES must be a positive integer; got '1MB'"),
+            ({"MODEL_PATH": "/nonexistent/model.joblib"}, "model not found: local file /nonexistent/model.joblib"),
+        ],
+    )
+    def test_logged_once_then_raised(self, demo_metadata, setting, error):
+        from conftest import DEMO_MODEL
+
+        env = {"MODEL_PATH": DEMO_MODEL, "MODEL_SHA256": demo_metadata["sha256"], **setting}
+        result = self.import_handler(**env)
+        assert result.returncode == 1
+        logged = [json.loads(s) for s in result.stdout.splitlines()]
+        assert logged == [{"level": "ERROR", "message": "init failed", "error": error}]
+        assert result.stderr.strip().splitlines()[-1].endswith(error)

@@ -136,9 +136,7 @@ class TestFetch:
         version = upload(s3, data)
         with pytest.raises(ModelLoadError) as info:
             model_store.load_from_env(env(version, sha(data)), str(tmp_path), s3)
-        assert str(info.value).startswith(
-            f"could not load the model from s3://{BUCKET}/{KEY} (version {version}): "
-        )
+        assert str(info.value).startswith(f"could not load the model from s3://{BUCKET}/{KEY} (version {version}): ")
 
     def test_refuses_a_pickle_that_is_not_an_estimator(self, s3, tmp_path):
         import io
@@ -159,14 +157,15 @@ class TestFetch:
     def test_missing_object(self, s3, tmp_path):
         with pytest.raises(ModelLoadError) as info:
             model_store.fetch(ModelSource(BUCKET, "models/absent.joblib", None, "0" * 64), str(tmp_path), s3)
-        assert str(info.value) == (
-            f"model not found at s3://{BUCKET}/models/absent.joblib (version latest): NoSuchKey"
-        )
+        assert str(info.value) == (f"model not found at s3://{BUCKET}/models/absent.joblib (version latest): NoSuchKey")
         assert os.listdir(tmp_path) == []
 
     def test_missing_version(self, s3, demo_bytes, tmp_path):
         upload(s3, demo_bytes)
-        with pytest.raises(ModelLoadError, match=r"^model not found at s3://models-bucket/models/model.joblib \(version no-such-version\): "):
+        with pytest.raises(
+            ModelLoadError,
+            match=r"^model not found at s3://models-bucket/models/model.joblib \(version no-such-version\): ",
+        ):
             model_store.fetch(ModelSource(BUCKET, KEY, "no-such-version", sha(demo_bytes)), str(tmp_path), s3)
 
     def test_missing_bucket(self, s3, tmp_path):
@@ -189,7 +188,10 @@ class TestS3Errors:
         [
             ("SlowDown", "S3 error reading s3://b/k (version v1): SlowDown"),
             ("InternalError", "S3 error reading s3://b/k (version v1): InternalError"),
-            ("AccessDenied", "access denied reading s3://b/k (version v1): the role may read only the deployed model object"),
+            (
+                "AccessDenied",
+                "access denied reading s3://b/k (version v1): the role may read only the deployed model object",
+            ),
         ],
     )
     def test_client_errors_name_the_object(self, tmp_path, code, message):
@@ -201,7 +203,9 @@ class TestS3Errors:
 
     def test_network_errors_name_the_object(self, tmp_path):
         self.error = EndpointConnectionError(endpoint_url="https://s3.example")
-        with pytest.raises(ModelLoadError, match=r"^could not download s3://b/k \(version v1\): EndpointConnectionError"):
+        with pytest.raises(
+            ModelLoadError, match=r"^could not download s3://b/k \(version v1\): EndpointConnectionError"
+        ):
             model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), client=object())
 
     def test_throttling_is_retried_by_the_client(self):
@@ -220,7 +224,7 @@ class TestLocalPath:
     def test_local_file_mismatch(self, demo_bytes, tmp_path):
         path = tmp_path / "m.joblib"
         path.write_bytes(demo_bytes)
-        with pytest.raises(ModelLoadError, match="^checksum mismatch for local file"):
+        with pytest.raises(ModelLoadError, match=r"^checksum mismatch for local file"):
             model_store.load_from_env({"MODEL_PATH": str(path), "MODEL_SHA256": "1" * 64})
 
     def test_missing_local_file(self, tmp_path):

@@ -10,7 +10,7 @@ import time
 import pytest
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "local"))
 
 import local_lambda  # noqa: E402
 
@@ -47,8 +47,8 @@ def test_cold_then_warm_invoke(running):
     assert warm.body["predictions"] == ["setosa", "versicolor", "virginica"]
     assert warm.seconds < cold.seconds
     log = lam.log("function.log")
-    lines = [json.loads(l) for l in log.splitlines() if l.startswith("{") and '"request"' in l]
-    assert [l["coldStart"] for l in lines[:2]] == [True, False]
+    lines = [json.loads(s) for s in log.splitlines() if s.startswith("{") and '"request"' in s]
+    assert [r["coldStart"] for r in lines[:2]] == [True, False]
     assert '"model loaded"' in log
 
 
@@ -76,4 +76,6 @@ def test_init_fails_for_a_wrong_sha256():
         log = lam.log("function.log")
     assert result.body.get("errorType") in ("Runtime.Unknown", "ModelLoadError"), result.body
     assert "predictions" not in result.body
-    assert f"checksum mismatch for s3://local-models/models/model.joblib (version {model_env['MODEL_VERSION_ID']})" in log
+    assert (
+        f"checksum mismatch for s3://local-models/models/model.joblib (version {model_env['MODEL_VERSION_ID']})" in log
+    )

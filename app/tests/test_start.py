@@ -14,14 +14,23 @@ pytestmark = pytest.mark.skipif(not os.path.exists(RIE), reason="aws-lambda-rie 
 
 def ours_running():
     """Processes npm start may leave: the emulator, its runtime, moto_server (matched on this checkout's paths)."""
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True).stdout
-    return [l for l in out.splitlines() if ROOT in l and ("aws-lambda-rie" in l or "moto_server" in l or "awslambdaric" in l)]
+    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    return [
+        line
+        for line in out.splitlines()
+        if ROOT in line and ("aws-lambda-rie" in line or "moto_server" in line or "awslambdaric" in line)
+    ]
 
 
 def npm_start(*args, timeout=240):
     before = ours_running()
     result = subprocess.run(
-        ["npm", "start", "--silent", "--", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout
+        ["npm", "start", "--silent", "--", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
     assert ours_running() == before, "npm start left processes behind"
     return result
@@ -35,8 +44,11 @@ def test_end_to_end():
     assert "app/events/batch.json        status 200" in out
     assert "predictions=['setosa', 'versicolor', 'virginica']" in out
     assert "app/events/function-url.json status 200" in out and "predictions=['virginica']" in out
-    assert 'app/events/bad-request.json  status 400' in out and '"error": "not_numeric"' in out
-    assert "(cold start: init + invoke)" in out and "[start] cold init (imports, S3 fetch, sha256 check, model load):" in out
+    assert "app/events/bad-request.json  status 400" in out and '"error": "not_numeric"' in out
+    assert (
+        "(cold start: init + invoke)" in out
+        and "[start] cold init (imports, S3 fetch, sha256 check, model load):" in out
+    )
     assert "NOTHING WAS DEPLOYED" in out
     assert "19 passed, 0 failed" in out
     assert "[start] stopped every process it started" in out
@@ -45,7 +57,9 @@ def test_end_to_end():
 def test_own_event_and_model_without_plan(tmp_path):
     event = tmp_path / "event.json"
     event.write_text('{"instances": [[6.0, 2.2, 5.0, 1.5]]}')
-    result = npm_start("--event", str(event), "--model", os.path.join(ROOT, "app", "model", "model.joblib"), "--no-plan")
+    result = npm_start(
+        "--event", str(event), "--model", os.path.join(ROOT, "app", "model", "model.joblib"), "--no-plan"
+    )
     assert result.returncode == 0, result.stderr
     assert f"{event}" in result.stdout and "status 200" in result.stdout
     assert "Offline plan" not in result.stdout
@@ -95,7 +109,7 @@ def test_ctrl_c_stops_everything():
 
     before = ours_running()
     proc = subprocess.Popen(
-        [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "scripts", "start.py")],
+        [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "local", "start.py")],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

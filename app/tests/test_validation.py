@@ -3,7 +3,8 @@ import json
 
 import pytest
 
-from validation import BadRequest, Limits, document_from_http, is_http_event, rows_from_document
+from errors import BadRequest, ConfigError, InitError, MethodNotAllowed, RequestError
+from validation import Limits, document_from_http, is_http_event, rows_from_document
 
 LIMITS = Limits(max_batch_rows=3, max_body_bytes=200)
 
@@ -22,7 +23,7 @@ def v1_event(body, method="POST"):
 
 
 def bad(fn, *args):
-    with pytest.raises(BadRequest) as info:
+    with pytest.raises(RequestError) as info:
         fn(*args)
     return info.value.status, info.value.code, info.value.message
 
@@ -58,6 +59,11 @@ class TestHttpRules:
         )
         assert bad(document_from_http, v1_event("{}", method="PUT"), LIMITS)[:2] == (405, "method_not_allowed")
 
+    def test_a_wrong_method_is_not_a_bad_request(self):
+        with pytest.raises(MethodNotAllowed) as info:
+            document_from_http(url_event("{}", method="DELETE"), LIMITS)
+        assert not isinstance(info.value, BadRequest)
+
     def test_missing_body(self):
         assert bad(document_from_http, url_event(None), LIMITS) == (
             400,
@@ -77,7 +83,11 @@ class TestHttpRules:
         )
 
     def test_invalid_json(self):
-        assert bad(document_from_http, url_event("{nope"), LIMITS) == (400, "invalid_json", "the body is not valid JSON")
+        assert bad(document_from_http, url_event("{nope"), LIMITS) == (
+            400,
+            "invalid_json",
+            "the body is not valid JSON",
+        )
 
     def test_body_cap_plain_and_base64(self):
         big = json.dumps({"features": [1.0] * 60})
@@ -98,16 +108,16 @@ class TestHttpRules:
 
 class TestDocumentRules:
     def test_single_row(self):
-        x, single = rows_from_document({"features": [1, 2.5]}, 2, LIMITS)
-        assert (x.tolist(), x.dtype.name, single) == ([[1.0, 2.5]], "float64", True)
+        x = rows_from_document({"features": [1, 2.5]}, 2, LIMITS)
+        assert (x.tolist(), x.dtype.name) == ([[1.0, 2.5]], "float64")
 
     def test_batch(self):
-        x, single = rows_from_document({"instances": [[1, 2], [3, 4]]}, 2, LIMITS)
-        assert (x.tolist(), x.shape, single) == ([[1.0, 2.0], [3.0, 4.0]], (2, 2), False)
+        x = rows_from_document({"instances": [[1, 2], [3, 4]]}, 2, LIMITS)
+        assert (x.tolist(), x.shape) == ([[1.0, 2.0], [3.0, 4.0]], (2, 2))
 
     def test_finds_the_offending_value_in_a_large_batch(self):
         rows = [[1.0, 2.0]] * 3
-        rows = rows[:2] + [[1.0, float("nan")]]
+        rows = [*rows[:2], [1.0, float("nan")]]
         assert bad(rows_from_document, {"instances": rows}, 2, LIMITS) == (
             400,
             "not_finite",
@@ -145,6 +155,8 @@ class TestDocumentRules:
         ],
     )
     def test_rejections(self, document, code, message):
+        with pytest.raises(BadRequest):
+            rows_from_document(document, 2, LIMITS)
         assert bad(rows_from_document, document, 2, LIMITS) == (400, code, message)
 
 
@@ -157,5 +169,6 @@ class TestLimitsFromEnv:
 
     @pytest.mark.parametrize("raw", ["0", "-3", "ten"])
     def test_bad_values_name_the_variable(self, raw):
-        with pytest.raises(ValueError, match=f"MAX_BATCH_ROWS must be a positive integer; got '{raw}'"):
+        with pytest.raises(ConfigError, match=f"MAX_BATCH_ROWS must be a positive integer; got '{raw}'") as info:
             Limits.from_env({"MAX_BATCH_ROWS": raw})
+        assert isinstance(info.value, InitError)

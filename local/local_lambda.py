@@ -19,16 +19,16 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
+FUNCTION = os.path.join(APP, "function")  # what the image puts in ${LAMBDA_TASK_ROOT}
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
 DEMO_MODEL = os.path.join(APP, "model", "model.joblib")
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 REGION = "us-east-1"
-sys.path.insert(0, APP)
+sys.path.insert(0, FUNCTION)
 import model_store  # noqa: E402  (the app's own checksum code: the local run hashes as the handler verifies)
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
@@ -78,9 +78,9 @@ class LocalLambda:
     """The processes of one local run; use as a context manager so they always stop."""
 
     workdir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="lambda-inference-local-"))
-    processes: List[Tuple[str, subprocess.Popen]] = field(default_factory=list)
-    s3_port: Optional[int] = None
-    rie_port: Optional[int] = None
+    processes: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    s3_port: int | None = None
+    rie_port: int | None = None
 
     def __enter__(self) -> "LocalLambda":
         return self
@@ -88,10 +88,12 @@ class LocalLambda:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def _spawn(self, what: str, argv: List[str], env: Dict[str, str], cwd: str, log_name: str) -> subprocess.Popen:
-        log = open(os.path.join(self.workdir, log_name), "wb")
-        proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        log.close()
+    def _spawn(self, what: str, argv: list[str], env: dict[str, str], cwd: str, log_name: str) -> subprocess.Popen:
+        # The child keeps its own copy of the descriptor; ours closes when the block ends.
+        with open(os.path.join(self.workdir, log_name), "wb") as log:
+            proc = subprocess.Popen(
+                argv, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.processes.append((what, proc))
         return proc
 
@@ -102,7 +104,7 @@ class LocalLambda:
         with open(path, errors="replace") as f:
             return f.read()
 
-    def start_s3(self, port: Optional[int] = None) -> str:
+    def start_s3(self, port: int | None = None) -> str:
         self.s3_port = port or free_port()
         if not port_is_free(self.s3_port):
             raise LocalRunError(f"port {self.s3_port} is busy; choose another with --s3-port or stop what uses it")
@@ -116,15 +118,20 @@ class LocalLambda:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.s3_port}"
 
-    def upload_model(self, model_path: str, bucket: str = "local-models", key: Optional[str] = None) -> Dict[str, str]:
+    def upload_model(self, model_path: str, bucket: str = "local-models", key: str | None = None) -> dict[str, str]:
         """Stores the model as InferenceFunction does; returns the MODEL_* environment for it."""
         import boto3
 
         if not os.path.isfile(model_path):
             raise LocalRunError(f"model file {model_path} does not exist; pass --model PATH to a joblib file")
         key = key or f"models/{os.path.basename(model_path)}"
-        s3 = boto3.client("s3", endpoint_url=self.endpoint, region_name=REGION,
-                          aws_access_key_id="local", aws_secret_access_key="local")
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
+        )
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         with open(model_path, "rb") as f:
@@ -136,7 +143,7 @@ class LocalLambda:
             "MODEL_SHA256": model_store.sha256_of(model_path),
         }
 
-    def start_function(self, model_env: Dict[str, str], port: Optional[int] = None, extra_env=None) -> str:
+    def start_function(self, model_env: dict[str, str], port: int | None = None, extra_env=None) -> str:
         for path, what in ((RIE, "aws-lambda-rie"), (os.path.join(VENV_BIN, "python"), "the Python venv")):
             if not os.path.exists(path):
                 raise LocalRunError(f"{what} is missing at {path}; run scripts/setup.sh")
@@ -157,16 +164,21 @@ class LocalLambda:
             "AWS_LAMBDA_FUNCTION_TIMEOUT": "30",
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
-            "PYTHONPATH": APP,
+            "PYTHONPATH": FUNCTION,
             **(extra_env or {}),
         }
         argv = [
             RIE,
-            "--runtime-api-address", f"127.0.0.1:{runtime_api_port}",
-            "--runtime-interface-emulator-address", f"127.0.0.1:{self.rie_port}",
-            os.path.join(VENV_BIN, "python"), "-m", "awslambdaric", "handler.lambda_handler",
+            "--runtime-api-address",
+            f"127.0.0.1:{runtime_api_port}",
+            "--runtime-interface-emulator-address",
+            f"127.0.0.1:{self.rie_port}",
+            os.path.join(VENV_BIN, "python"),
+            "-m",
+            "awslambdaric",
+            "handler.lambda_handler",
         ]
-        proc = self._spawn("aws-lambda-rie", argv, env, APP, "function.log")
+        proc = self._spawn("aws-lambda-rie", argv, env, FUNCTION, "function.log")
         wait_for_port(self.rie_port, proc, "aws-lambda-rie", 30)
         return f"http://127.0.0.1:{self.rie_port}{INVOKE_PATH}"
 
@@ -178,7 +190,7 @@ class LocalLambda:
         )
         started = time.perf_counter()
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 - our own http://127.0.0.1 URL
                 status, raw = response.status, response.read()
         except urllib.error.HTTPError as e:
             status, raw = e.code, e.read()
@@ -190,7 +202,7 @@ class LocalLambda:
         return Invocation(status, body, seconds)
 
     def stop(self) -> None:
-        for what, proc in reversed(self.processes):
+        for _what, proc in reversed(self.processes):
             if proc.poll() is None:
                 try:
                     os.killpg(proc.pid, signal.SIGTERM)

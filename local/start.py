@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from local_lambda import APP, DEMO_MODEL, LocalLambda, LocalRunError  # noqa: E402
+from local_lambda import APP, DEMO_MODEL, LocalLambda, LocalRunError
 
 SAMPLES = ["direct", "batch", "function-url", "bad-request"]
 
@@ -61,9 +61,11 @@ def main(argv=None) -> int:
     parser.add_argument("--s3-port", type=int, help="port of the local S3 API (default: a free one)")
     args = parser.parse_args(argv)
 
-    events = [(p, load_event(p)) for p in args.event] if args.event else [
-        (f"app/events/{name}.json", load_event(os.path.join(APP, "events", f"{name}.json"))) for name in SAMPLES
-    ]
+    events = (
+        [(p, load_event(p)) for p in args.event]
+        if args.event
+        else [(f"app/events/{name}.json", load_event(os.path.join(APP, "events", f"{name}.json"))) for name in SAMPLES]
+    )
 
     # SIGTERM/SIGINT unwind through the context manager, which stops every process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
@@ -71,12 +73,17 @@ def main(argv=None) -> int:
         print("[start] S3 API (moto_server) on loopback ...", flush=True)
         lam.start_s3(args.s3_port)
         model_env = lam.upload_model(os.path.abspath(args.model))
-        print(f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
-              f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]}", flush=True)
+        print(
+            f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
+            f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]}",
+            flush=True,
+        )
         url = lam.start_function(model_env, args.port)
         print(f"[start] Lambda runtime emulator: {url}", flush=True)
-        print("[start] running handler.lambda_handler via awslambdaric, MODEL_* set as InferenceFunction sets them",
-              flush=True)
+        print(
+            "[start] running handler.lambda_handler via awslambdaric, MODEL_* set as InferenceFunction sets them",
+            flush=True,
+        )
         failed = False
         for i, (name, event) in enumerate(events):
             result = lam.invoke(event)
@@ -88,7 +95,7 @@ def main(argv=None) -> int:
             expected_bad = os.path.basename(name).startswith("bad")
             failed |= result.status != 200 or (status != 200 and not expected_bad)
         init_ms = next(
-            (json.loads(l)["initMs"] for l in lam.log("function.log").splitlines() if '"model loaded"' in l), None
+            (json.loads(s)["initMs"] for s in lam.log("function.log").splitlines() if '"model loaded"' in s), None
         )
         if init_ms is not None:
             print(f"[start] cold init (imports, S3 fetch, sha256 check, model load): {init_ms:.0f} ms", flush=True)

@@ -1,4 +1,4 @@
-"""Turns a Lambda event into a validated feature matrix, or a BadRequest.
+"""Turns a Lambda event into a validated feature matrix, or a RequestError.
 
 Direct invokes carry the document itself; function URL and API Gateway
 (v1 and v2) proxy events carry it as a JSON body, possibly base64-encoded.
@@ -8,25 +8,21 @@ import base64
 import binascii
 import json
 import math
-import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
-from typing import Any, List, Tuple
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+
+from errors import BadRequest, ConfigError, MethodNotAllowed
+from lambda_types import JSON, Env
 
 DEFAULT_MAX_BATCH_ROWS = 1000
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
-
-class BadRequest(Exception):
-    """The caller's fault: answered with status 400 and never logged with its data."""
-
-    def __init__(self, code: str, message: str, status: int = 400):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.status = status
+Matrix = npt.NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -35,27 +31,28 @@ class Limits:
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
 
     @staticmethod
-    def from_env(env=os.environ) -> "Limits":
+    def from_env(env: Env) -> "Limits":
+        """The limits set through the function's environment; a malformed one fails init."""
         return Limits(
             max_batch_rows=_positive_int(env, "MAX_BATCH_ROWS", DEFAULT_MAX_BATCH_ROWS),
             max_body_bytes=_positive_int(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
         )
 
 
-def _positive_int(env, name: str, default: int) -> int:
+def _positive_int(env: Env, name: str, default: int) -> int:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
         value = int(raw)
     except ValueError:
-        raise ValueError(f"{name} must be a positive integer; got {raw!r}") from None
+        raise ConfigError(f"{name} must be a positive integer; got {raw!r}") from None
     if value < 1:
-        raise ValueError(f"{name} must be a positive integer; got {raw!r}")
+        raise ConfigError(f"{name} must be a positive integer; got {raw!r}")
     return value
 
 
-def is_http_event(event: Any) -> bool:
+def is_http_event(event: JSON) -> bool:
     """Function URL / API Gateway v2 events have requestContext.http; v1 has httpMethod."""
     if not isinstance(event, dict):
         return False
@@ -63,17 +60,19 @@ def is_http_event(event: Any) -> bool:
     return "httpMethod" in event or (isinstance(context, dict) and "http" in context)
 
 
-def http_method(event: dict) -> str:
+def http_method(event: dict[str, JSON]) -> str:
     context = event.get("requestContext")
     if isinstance(context, dict) and isinstance(context.get("http"), dict):
-        return str(context["http"].get("method", "")).upper()
+        http = context["http"]
+        assert isinstance(http, dict)
+        return str(http.get("method", "")).upper()
     return str(event.get("httpMethod", "")).upper()
 
 
-def document_from_http(event: dict, limits: Limits) -> Any:
+def document_from_http(event: dict[str, JSON], limits: Limits) -> JSON:
     method = http_method(event)
     if method != "POST":
-        raise BadRequest("method_not_allowed", f"use POST with a JSON body; got {method or 'no method'}", 405)
+        raise MethodNotAllowed("method_not_allowed", f"use POST with a JSON body; got {method or 'no method'}")
     body = event.get("body")
     if body is None or body == "":
         raise BadRequest("missing_body", "the request has no body; send a JSON document")
@@ -92,9 +91,10 @@ def document_from_http(event: dict, limits: Limits) -> Any:
     if len(raw) > limits.max_body_bytes:
         raise BadRequest("body_too_large", f"the body exceeds {limits.max_body_bytes} bytes")
     try:
-        return json.loads(raw)
+        document: JSON = json.loads(raw)
     except (ValueError, RecursionError):
         raise BadRequest("invalid_json", "the body is not valid JSON") from None
+    return document
 
 
 def _fits_float(value: int) -> bool:
@@ -109,12 +109,10 @@ def _check_row(row: Any, where: str, n_features: int) -> None:
     if not isinstance(row, list):
         raise BadRequest("invalid_shape", f"{where} must be a list of {n_features} numbers")
     if len(row) != n_features:
-        raise BadRequest(
-            "wrong_feature_count", f"{where} has {len(row)} values; the model takes exactly {n_features}"
-        )
+        raise BadRequest("wrong_feature_count", f"{where} has {len(row)} values; the model takes exactly {n_features}")
     for j, value in enumerate(row):
         # bool is an int subclass; true/false are not features.
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, int | float):
             raise BadRequest("not_numeric", f"{where}[{j}] must be a number; got {type(value).__name__}")
         if isinstance(value, float) and not math.isfinite(value):
             raise BadRequest("not_finite", f"{where}[{j}] must be finite; got {value}")
@@ -126,7 +124,7 @@ _NUMBER_TYPES = frozenset((int, float))
 _LIST_TYPE = {list}
 
 
-def _all_plain_numbers(rows: List[Any], n_features: int) -> bool:
+def _all_plain_numbers(rows: list[Any], n_features: int) -> bool:
     """The common case, checked in bulk with C-level map/set: lists of n ints or
     floats (a bool's type is bool, so true/false fail here too)."""
     if set(map(type, rows)) != _LIST_TYPE or set(map(len, rows)) != {n_features}:
@@ -134,12 +132,12 @@ def _all_plain_numbers(rows: List[Any], n_features: int) -> bool:
     return set(map(type, chain.from_iterable(rows))) <= _NUMBER_TYPES
 
 
-def _matrix(rows: List[Any], n_features: int, where) -> np.ndarray:
+def _matrix(rows: list[Any], n_features: int, where: Callable[[int], str]) -> Matrix:
     """Bulk path first (plain numbers, all finite); on any doubt, the row-by-row
     check finds the first offending value and names it."""
     if _all_plain_numbers(rows, n_features):
         try:
-            x = np.asarray(rows, dtype=np.float64)
+            x: Matrix | None = np.asarray(rows, dtype=np.float64)
         except OverflowError:  # an int beyond float range
             x = None
         if x is not None and np.isfinite(x).all():
@@ -149,8 +147,8 @@ def _matrix(rows: List[Any], n_features: int, where) -> np.ndarray:
     raise AssertionError("unreachable: _check_row rejects what the bulk path refused")  # pragma: no cover
 
 
-def rows_from_document(document: Any, n_features: int, limits: Limits) -> Tuple[np.ndarray, bool]:
-    """Returns (matrix, single): `features` gives one row, `instances` a batch."""
+def rows_from_document(document: JSON, n_features: int, limits: Limits) -> Matrix:
+    """The feature matrix: `features` gives one row, `instances` a batch."""
     if not isinstance(document, dict):
         raise BadRequest("invalid_request", 'send a JSON object with "features" or "instances"')
     has_features = "features" in document
@@ -161,7 +159,7 @@ def rows_from_document(document: Any, n_features: int, limits: Limits) -> Tuple[
             'send exactly one of "features" (one row) or "instances" (a list of rows)',
         )
     if has_features:
-        return _matrix([document["features"]], n_features, lambda i: "features"), True
+        return _matrix([document["features"]], n_features, lambda i: "features")
     instances = document["instances"]
     if not isinstance(instances, list) or not instances:
         raise BadRequest("invalid_shape", "instances must be a non-empty list of rows")
@@ -169,4 +167,4 @@ def rows_from_document(document: Any, n_features: int, limits: Limits) -> Tuple[
         raise BadRequest(
             "batch_too_large", f"instances has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
         )
-    return _matrix(instances, n_features, lambda i: f"instances[{i}]"), False
+    return _matrix(instances, n_features, lambda i: f"instances[{i}]")

@@ -1,0 +1,42 @@
+"""The failures the app tells apart.
+
+Init errors stop the function before it serves anything: the handler logs
+them once as "init failed" (a metric filter can count that line) and raises
+them to the runtime. Request errors are the caller's: answered with their
+status and a JSON body, never logged with the caller's data.
+"""
+
+
+class InitError(RuntimeError):
+    """Init cannot go on: the message says what to fix."""
+
+
+class ModelLoadError(InitError):
+    """The model cannot be fetched, verified or loaded; the message names where it was expected."""
+
+
+class ConfigError(InitError):
+    """An environment setting the app reads is malformed; the message names it."""
+
+
+class RequestError(Exception):
+    """The caller's fault: answered with `status` and `{"error": code, "message": message}`."""
+
+    status = 400
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+class BadRequest(RequestError):
+    """The request's content is wrong (400)."""
+
+    status = 400
+
+
+class MethodNotAllowed(RequestError):
+    """An HTTP request with a method other than POST (405)."""
+
+    status = 405

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run lint`: TypeScript (eslint, prettier) and Python (ruff lint and format, mypy strict on the app).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh
+echo "== eslint + prettier"
+npx eslint .
+npx prettier --check .
+echo "== ruff (lint, format) + mypy --strict (app/)"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy
