@@ -81,6 +81,7 @@ class LocalLambda:
     processes: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
     s3_port: int | None = None
     rie_port: int | None = None
+    container: tuple[str, str] | None = None  # (docker CLI, container name) when the function runs in a container
 
     def __enter__(self) -> "LocalLambda":
         return self
@@ -98,6 +99,10 @@ class LocalLambda:
         return proc
 
     def log(self, log_name: str) -> str:
+        if log_name == "function.log" and self.container:
+            docker, name = self.container
+            logs = subprocess.run([docker, "logs", name], capture_output=True, text=True, check=False)
+            return logs.stdout + logs.stderr
         path = os.path.join(self.workdir, log_name)
         if not os.path.exists(path):
             return ""
@@ -143,44 +148,93 @@ class LocalLambda:
             "MODEL_SHA256": model_store.sha256_of(model_path),
         }
 
-    def start_function(self, model_env: dict[str, str], port: int | None = None, extra_env=None) -> str:
-        for path, what in ((RIE, "aws-lambda-rie"), (os.path.join(VENV_BIN, "python"), "the Python venv")):
-            if not os.path.exists(path):
-                raise LocalRunError(f"{what} is missing at {path}; run scripts/setup.sh")
+    def function_env(self, model_env: dict[str, str], extra_env: dict[str, str] | None = None) -> dict[str, str]:
+        """What Lambda and the component put in the function's environment, with S3 on loopback."""
+        env = {
+            **FAKE_CREDENTIALS,
+            **model_env,
+            "AWS_LAMBDA_FUNCTION_NAME": "inference-local",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+            "AWS_LAMBDA_FUNCTION_TIMEOUT": "30",
+            **(extra_env or {}),
+        }
+        if self.s3_port is not None:
+            env["AWS_ENDPOINT_URL_S3"] = self.endpoint
+        return env
+
+    def _claim_port(self, port: int | None) -> int:
         self.rie_port = port or free_port()
         if not port_is_free(self.rie_port):
             raise LocalRunError(f"port {self.rie_port} is busy; choose another with --port or stop what uses it")
+        return self.rie_port
+
+    def start_function(self, model_env: dict[str, str], port: int | None = None, extra_env=None) -> str:
+        """The app from app/function under the host's Python, as the image would run it."""
+        for path, what in ((RIE, "aws-lambda-rie"), (os.path.join(VENV_BIN, "python"), "the Python venv")):
+            if not os.path.exists(path):
+                raise LocalRunError(f"{what} is missing at {path}; run scripts/setup.sh")
+        rie_port = self._claim_port(port)
         runtime_api_port = free_port()
         cache = os.path.join(self.workdir, "tmp")
         os.makedirs(cache, exist_ok=True)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            **FAKE_CREDENTIALS,
-            **model_env,
-            "AWS_ENDPOINT_URL_S3": self.endpoint,
             "MODEL_CACHE_DIR": cache,
-            "AWS_LAMBDA_FUNCTION_NAME": "inference-local",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-            "AWS_LAMBDA_FUNCTION_TIMEOUT": "30",
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
             "PYTHONPATH": FUNCTION,
-            **(extra_env or {}),
+            **self.function_env(model_env, extra_env),
         }
         argv = [
             RIE,
             "--runtime-api-address",
             f"127.0.0.1:{runtime_api_port}",
             "--runtime-interface-emulator-address",
-            f"127.0.0.1:{self.rie_port}",
+            f"127.0.0.1:{rie_port}",
             os.path.join(VENV_BIN, "python"),
             "-m",
             "awslambdaric",
             "handler.lambda_handler",
         ]
         proc = self._spawn("aws-lambda-rie", argv, env, FUNCTION, "function.log")
-        wait_for_port(self.rie_port, proc, "aws-lambda-rie", 30)
-        return f"http://127.0.0.1:{self.rie_port}{INVOKE_PATH}"
+        wait_for_port(rie_port, proc, "aws-lambda-rie", 30)
+        return f"http://127.0.0.1:{rie_port}{INVOKE_PATH}"
+
+    def start_container(
+        self, docker: str, image: str, model_env: dict[str, str], port: int | None = None, extra_env=None
+    ) -> str:
+        """The image itself, under the emulator the base image ships. On the host network (these machines
+        have no bridge), so the emulator's two ports are chosen here instead of the image's fixed 8080/9001."""
+        rie_port = self._claim_port(port)
+        name = f"lambda-inference-{os.getpid()}-{rie_port}"
+        argv = [docker, "run", "-d", "--name", name, "--network", "host"]
+        for key, value in self.function_env(model_env, extra_env).items():
+            argv += ["-e", f"{key}={value}"]
+        argv += [
+            "--entrypoint",
+            "/usr/local/bin/aws-lambda-rie",
+            image,
+            "--runtime-interface-emulator-address",
+            f"127.0.0.1:{rie_port}",
+            "--runtime-api-address",
+            f"127.0.0.1:{free_port()}",
+            "/var/runtime/bootstrap",
+            "handler.lambda_handler",
+        ]
+        started = subprocess.run(argv, capture_output=True, text=True, check=False)
+        if started.returncode != 0:
+            raise LocalRunError(f"docker run {image} failed: {started.stderr.strip()}")
+        self.container = (docker, name)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", rie_port), timeout=0.2):
+                    return f"http://127.0.0.1:{rie_port}{INVOKE_PATH}"
+            except OSError:
+                time.sleep(0.05)
+        raise LocalRunError(
+            f"the container {name} did not listen on port {rie_port} within 30s: {self.log('function.log')}"
+        )
 
     def invoke(self, event: object, timeout: float = 60) -> Invocation:
         request = urllib.request.Request(
@@ -202,6 +256,10 @@ class LocalLambda:
         return Invocation(status, body, seconds)
 
     def stop(self) -> None:
+        if self.container:
+            docker, name = self.container
+            subprocess.run([docker, "rm", "-f", name], capture_output=True, check=False)
+            self.container = None
         for _what, proc in reversed(self.processes):
             if proc.poll() is None:
                 try:

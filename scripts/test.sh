@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# `npm test`: every suite. `npm test -- ts` or `npm test -- app` runs one half
-# (also `npm run test:ts` / `npm run test:app`).
-#   ts:  type check, component tests (mocha, Pulumi mocks), package tests
-#   app: pytest (unit, moto S3, hypothesis, the Lambda runtime emulator, npm start)
+# `npm test`: every suite; `npm test -- ts|app|image` runs one (also `npm run test:ts`, `test:app`, `test:image`).
+#   ts:    type check, component tests (mocha, Pulumi mocks), package tests
+#   app:   pytest (unit, moto S3, hypothesis, the Lambda runtime emulator, npm start)
+#   image: the Dockerfile built into real images and run (needs a Docker engine, or root on Debian to
+#          install one; skipped without either unless REQUIRE_IMAGE_TESTS=1, as in CI)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-suites=("${@:-ts app}")
+suites=("${@:-ts app image}")
 suites=(${suites[*]})
 for suite in "${suites[@]}"; do
   case "$suite" in
@@ -23,8 +24,13 @@ for suite in "${suites[@]}"; do
       echo "== app tests (pytest)"
       (cd app && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
       ;;
+    image)
+      bash scripts/setup.sh
+      echo "== image tests (docker buildx build, run under the emulator, manifests)"
+      .venv/bin/python -m pytest -q -p no:cacheprovider -s local/tests
+      ;;
     *)
-      echo "unknown suite '$suite' (ts, app)" >&2
+      echo "unknown suite '$suite' (ts, app, image)" >&2
       exit 2
       ;;
   esac

@@ -36,7 +36,7 @@ describe("app/Dockerfile", () => {
         assert.deepStrictEqual(args, ["BASE_IMAGE=public.ecr.aws/lambda/python:3.12"]);
         assert.deepStrictEqual(
             dockerfile.getFROMs().map((f) => f.getArgumentsContent()),
-            ["${BASE_IMAGE} AS builder", "${BASE_IMAGE}"],
+            ["${BASE_IMAGE} AS builder", "${BASE_IMAGE} AS sklearn"],
         );
     });
 

@@ -1,0 +1,75 @@
+"""The app's images: which targets and delivery modes exist, how each is built
+and what environment it runs with. Shared by the image tests, `npm start --
+--docker` and the bench, so all three build and run the same things."""
+
+import os
+import subprocess
+from dataclasses import dataclass
+
+import standin
+from toolchain import BuildResult, Toolchain, say
+
+import local_lambda
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APP = os.path.join(ROOT, "app")
+REAL_BASE = "public.ecr.aws/lambda/python:3.12"
+
+# Runtime targets of app/Dockerfile, and where the function finds its model.
+RUNTIMES = ["sklearn"]
+DELIVERIES = ["s3"]
+DEMO_MODELS = {"sklearn": os.path.join(APP, "model", "model.joblib")}
+
+
+@dataclass(frozen=True)
+class BaseImage:
+    local: str  # the image in the engine
+    pushed: str  # the same image in the loopback registry, where BuildKit reads it
+    standin: bool
+
+
+def base_image(tc: Toolchain) -> BaseImage:
+    """The AWS base image where it can be pulled; the stand-in (local/standin.py) where it cannot."""
+    pulled = subprocess.run([tc.docker, "pull", "-q", REAL_BASE], capture_output=True, timeout=300, check=False)
+    if pulled.returncode == 0:
+        local, is_standin = REAL_BASE, False
+    else:
+        say(f"{REAL_BASE} cannot be pulled here; using the stand-in base image (local/standin.py)")
+        local, is_standin = standin.ensure(tc.docker), True
+    return BaseImage(local, tc.push_local_image(local, "lambda-base:" + local.rsplit(":", 1)[-1]), is_standin)
+
+
+def build_app(
+    tc: Toolchain,
+    base: BaseImage,
+    runtime: str,
+    *,
+    attestations: bool = False,
+    pull: bool = True,
+    tag: str | None = None,
+) -> BuildResult:
+    """One runtime target of the unchanged app/Dockerfile, as the component builds it."""
+    return tc.build(
+        APP,
+        f"inference-{runtime}:{tag or 'test'}",
+        target=runtime,
+        build_args={"BASE_IMAGE": base.pushed},
+        attestations=attestations,
+        pull_into_engine=pull,
+    )
+
+
+def image_for(tc: Toolchain, base: BaseImage, built: dict[str, BuildResult], runtime: str, delivery: str) -> str:
+    """The image reference that serves `runtime` with the model delivered by `delivery`."""
+    if delivery == "s3":
+        return built[runtime].ref
+    raise ValueError(f"unknown delivery {delivery}")
+
+
+def model_environment(lam: "local_lambda.LocalLambda", runtime: str, delivery: str) -> dict[str, str]:
+    """The MODEL_* environment the component gives the function for this runtime and delivery."""
+    model = DEMO_MODELS[runtime]
+    if delivery == "s3":
+        lam.start_s3()
+        return lam.upload_model(model)
+    raise ValueError(f"unknown delivery {delivery}")

@@ -1,0 +1,126 @@
+"""`npm run test:image`: the app's Dockerfile built into real images and run,
+the way the article's local loop does it (build, run under the emulator, POST
+events to the invoke endpoint), plus what the component relies on: the
+manifest Lambda accepts, and an image without build leftovers.
+
+Needs a Docker engine (or root on Debian, where local/toolchain.py installs and
+starts one). Without one the module is skipped, unless REQUIRE_IMAGE_TESTS=1
+(CI), where that is a failure.
+"""
+
+import json
+import os
+import re
+import sys
+
+import pytest
+
+LOCAL = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(LOCAL)
+APP = os.path.join(ROOT, "app")
+sys.path.insert(0, LOCAL)
+
+import images  # noqa: E402
+import toolchain  # noqa: E402
+
+import local_lambda  # noqa: E402
+
+REQUIRED = os.environ.get("REQUIRE_IMAGE_TESTS") == "1"
+SIZES: dict[str, int] = {}
+
+
+def events(name):
+    with open(os.path.join(APP, "events", f"{name}.json")) as f:
+        return json.load(f)
+
+
+@pytest.fixture(scope="module")
+def tc():
+    try:
+        with toolchain.Toolchain() as chain:
+            yield chain
+    except toolchain.ToolchainError as e:
+        if REQUIRED:
+            pytest.fail(f"image tests are required here (REQUIRE_IMAGE_TESTS=1): {e}")
+        pytest.skip(f"no Docker toolchain: {e}")
+
+
+@pytest.fixture(scope="module")
+def base(tc):
+    return images.base_image(tc)
+
+
+@pytest.fixture(scope="module")
+def built(tc, base):
+    """Every runtime target of app/Dockerfile, built once for the host platform."""
+    result = {}
+    for runtime in images.RUNTIMES:
+        result[runtime] = images.build_app(tc, base, runtime)
+        SIZES[runtime] = tc.image_bytes(result[runtime].ref) - tc.image_bytes(base.local)
+        print(f"\n{runtime}: {SIZES[runtime] / 1e6:.1f} MB above the base, manifest {result[runtime].media_type}")
+    return result
+
+
+def test_the_pushed_manifest_is_a_single_image_lambda_accepts(tc, built):
+    for runtime, image in built.items():
+        assert image.media_type in toolchain.SINGLE_IMAGE_MANIFESTS, (runtime, image.media_type)
+        manifest = tc.manifest(image.ref)
+        assert "manifests" not in manifest
+        assert manifest["config"]["mediaType"] in (
+            "application/vnd.oci.image.config.v1+json",
+            "application/vnd.docker.container.image.v1+json",
+        )
+
+
+def test_default_attestations_would_push_an_index_lambda_rejects(tc, base):
+    """The check above can fail: buildx's defaults (provenance on) push an index with an attestation manifest."""
+    image = images.build_app(tc, base, images.RUNTIMES[0], attestations=True, pull=False, tag="with-attestations")
+    assert image.media_type == "application/vnd.oci.image.index.v1+json"
+    platforms = [m["platform"] for m in tc.manifest(image.ref)["manifests"]]
+    assert {"architecture": "unknown", "os": "unknown"} in platforms
+    assert len(platforms) == 2
+
+
+@pytest.mark.parametrize("runtime", images.RUNTIMES)
+@pytest.mark.parametrize("delivery", images.DELIVERIES)
+def test_the_container_answers_the_sample_events(tc, base, built, runtime, delivery):
+    image = images.image_for(tc, base, built, runtime, delivery)
+    with local_lambda.LocalLambda() as lam:
+        model_env = images.model_environment(lam, runtime, delivery)
+        lam.start_container(tc.docker, image, model_env)
+        direct = lam.invoke(events("direct"))
+        batch = lam.invoke(events("batch"))
+        url = lam.invoke(events("function-url"))
+        bad = lam.invoke(events("bad-request"))
+        log = lam.log("function.log")
+    assert direct.body["predictions"] == ["setosa"], direct.body
+    assert direct.body["model"]["sha256"] == model_env["MODEL_SHA256"][:12]
+    assert len(direct.body["probabilities"][0]) == 3
+    assert batch.body["predictions"] == ["setosa", "versicolor", "virginica"]
+    assert url.body["statusCode"] == 200 and json.loads(url.body["body"])["predictions"] == ["virginica"]
+    assert bad.body == {"status": 400, "error": "not_numeric", "message": "features[1] must be a number; got str"}
+    records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
+    loaded = [r for r in records if r["message"] == "model loaded"]
+    assert len(loaded) == 1 and loaded[0]["features"] == 4
+    requests = [r for r in records if r["message"] == "request"]
+    assert [(r["coldStart"], r["status"]) for r in requests] == [(True, 200), (False, 200), (False, 200), (False, 400)]
+    assert "5.1" not in json.dumps(requests), "features are never logged"
+
+
+@pytest.mark.parametrize("runtime", images.RUNTIMES)
+def test_the_final_image_holds_no_build_leftovers(tc, built, runtime):
+    files = tc.files(built[runtime].ref)
+    task = [f for f in files if f.startswith("/var/task/")]
+    leftovers = [
+        f
+        for f in task
+        if f.rstrip("/").rsplit("/", 1)[-1] in ("tests", "test", "requirements.txt", "prune_site_packages.py")
+        or f.endswith((".h", ".pyx", ".pxd", ".c"))
+    ]
+    assert leftovers == []
+    assert not [f for f in files if "/.cache/pip" in f], "no pip cache"
+    assert not [f for f in files if re.search(r"/s?bin/(gcc|cc|c\+\+|g\+\+|make|ld)(-[0-9.]+)?$", f)], "no build tools"
+    assert not [f for f in files if f.startswith("/build/")], "the builder's workdir stays in the builder"
+    assert "/var/task/handler.py" in files and "/var/task/__pycache__/" in [
+        f[: len("/var/task/__pycache__/")] for f in task
+    ]

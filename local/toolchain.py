@@ -1,0 +1,384 @@
+"""A Docker engine, a BuildKit builder and a registry on loopback, for building
+and running the Lambda image locally (`npm run test:image`, `npm start -- --docker`,
+the bench).
+
+Uses the engine the machine has. Where none answers and this runs as root on
+Linux (CI), it installs Debian's docker.io and starts dockerd itself. Builds
+go through `buildx` to a BuildKit daemon and a registry started here on
+loopback (both built or installed on first use): the same buildx options the
+docker-build provider uses, pushed to a registry so the manifest Lambda would
+receive can be inspected, then pulled into the engine to run. Everything this
+module starts, it stops by pid.
+"""
+
+import contextlib
+import json
+import os
+import platform
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TOOLS = os.path.join(ROOT, ".tools")
+TOOLS_BIN = os.path.join(TOOLS, "bin")
+
+# Built from the Go module proxy on first use; buildkitd is the version buildx 0.19.3 was built against.
+BUILDX_VERSION = "v0.19.3"
+BUILDKIT_VERSION = "v0.18.0"
+DEBIAN_PACKAGES = ("docker.io", "debootstrap", "docker-registry")
+
+MANIFEST_TYPES = (
+    "application/vnd.oci.image.index.v1+json",
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+    "application/vnd.docker.distribution.manifest.list.v2+json",
+)
+SINGLE_IMAGE_MANIFESTS = (
+    "application/vnd.oci.image.manifest.v1+json",
+    "application/vnd.docker.distribution.manifest.v2+json",
+)
+
+
+class ToolchainError(RuntimeError):
+    """One line saying what is missing and how to get it."""
+
+
+def say(message: str) -> None:
+    print(f"[docker] {message}", flush=True)
+
+
+def host_platform() -> str:
+    """The Docker platform of this machine: images are built for it, so they run without emulation."""
+    machine = platform.machine().lower()
+    return {"x86_64": "linux/amd64", "amd64": "linux/amd64", "aarch64": "linux/arm64", "arm64": "linux/arm64"}[machine]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def run(
+    argv: list[str], *, check: bool = True, quiet: bool = False, **kwargs: object
+) -> subprocess.CompletedProcess[str]:
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    if check and result.returncode != 0:
+        detail = (result.stderr or result.stdout).strip().splitlines()[-12:]
+        raise ToolchainError(f"{' '.join(argv[:3])} ... failed ({result.returncode}):\n" + "\n".join(detail))
+    if not quiet and result.returncode != 0:
+        say(f"{argv[0]} exited {result.returncode}")
+    return result
+
+
+def docker_cli() -> str:
+    """Debian's packaged CLI builds nothing here (buildx does), so any docker CLI on the PATH will do for run/pull."""
+    for candidate in (shutil.which("docker"), "/usr/bin/docker"):
+        if candidate and os.path.exists(candidate):
+            return candidate
+    raise ToolchainError(
+        "no docker CLI found; install Docker (or, as root on Debian, let this script install docker.io)"
+    )
+
+
+def engine_answers(docker: str) -> bool:
+    try:
+        return subprocess.run([docker, "version"], capture_output=True, timeout=15, check=False).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+def wait_until(predicate: Callable[[], bool], what: str, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.2)
+    raise ToolchainError(f"{what} did not come up within {timeout:.0f}s")
+
+
+def read_stamp(path: str) -> str | None:
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        return None
+
+
+def go_install(binary: str, module: str, version: str) -> str:
+    """`go install` into .tools/bin, skipped when the stamp says this version is there."""
+    path = os.path.join(TOOLS_BIN, binary)
+    stamp = os.path.join(TOOLS_BIN, f".{binary}-version")
+    if os.path.exists(path) and read_stamp(stamp) == version:
+        return path
+    if not shutil.which("go"):
+        raise ToolchainError(f"{binary} is missing and Go is not installed to build it ({module}@{version})")
+    say(f"building {binary} {version} from the Go module proxy (first run only)")
+    os.makedirs(TOOLS_BIN, exist_ok=True)
+    env = {**os.environ, "GOBIN": TOOLS_BIN, "GOFLAGS": "-mod=mod"}
+    run(["go", "install", f"{module}@{version}"], env=env)
+    with open(stamp, "w") as f:
+        f.write(version + "\n")
+    return path
+
+
+@dataclass
+class Process:
+    what: str
+    proc: subprocess.Popen[bytes]
+    log: str
+
+
+@dataclass
+class BuildResult:
+    """An image pushed to the loopback registry and pulled into the engine."""
+
+    ref: str  # registry/name:tag
+    digest: str  # sha256:... of the pushed manifest
+    media_type: str  # of the pushed manifest
+
+    @property
+    def pinned(self) -> str:
+        return f"{self.ref.rsplit(':', 1)[0]}@{self.digest}"
+
+
+@dataclass
+class Toolchain:
+    """Use as a context manager: everything started inside is stopped on exit."""
+
+    workdir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="lambda-inference-docker-"))
+    started: list[Process] = field(default_factory=list)
+    docker: str = ""
+    registry: str = ""  # host:port of the loopback registry
+    builder: str = "lambda-inference"
+    buildx: str = ""
+    installed: list[str] = field(default_factory=list)
+
+    def __enter__(self) -> "Toolchain":
+        try:
+            self._engine()
+            self._registry()
+            self._builder()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- the engine ---------------------------------------------------------------------------------------------
+    def _engine(self) -> None:
+        docker = shutil.which("docker") or ("/usr/bin/docker" if os.path.exists("/usr/bin/docker") else "")
+        if docker and engine_answers(docker):
+            self.docker = docker
+            return
+        if os.geteuid() != 0 or not shutil.which("apt-get"):
+            raise ToolchainError(
+                "no Docker engine answers; start Docker (or run as root on Debian, where this installs docker.io)"
+            )
+        self._apt_install()
+        self.docker = docker_cli()
+        say("starting dockerd (--iptables=false --bridge=none: containers use the host network)")
+        self._spawn(
+            "dockerd",
+            ["dockerd", "--iptables=false", "--bridge=none", "--host", "unix:///var/run/docker.sock"],
+        )
+        wait_until(lambda: engine_answers(self.docker), "dockerd", 60)
+
+    def _apt_install(self) -> None:
+        missing = [p for p in DEBIAN_PACKAGES if run(["dpkg", "-s", p], check=False, quiet=True).returncode != 0]
+        if not missing:
+            return
+        say(f"installing {' '.join(missing)} from Debian's archive")
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        if run(["apt-get", "install", "-y", "-q", *missing], check=False, quiet=True, env=env).returncode != 0:
+            run(["apt-get", "update", "-q"], env=env)
+            run(["apt-get", "install", "-y", "-q", *missing], env=env)
+        self.installed += missing
+
+    def _spawn(self, what: str, argv: list[str]) -> subprocess.Popen[bytes]:
+        log = os.path.join(self.workdir, f"{what}.log")
+        with open(log, "wb") as out:
+            proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.started.append(Process(what, proc, log))
+        return proc
+
+    # -- registry and builder -----------------------------------------------------------------------------------
+    def _registry(self) -> None:
+        binary = shutil.which("docker-registry") or shutil.which("registry")
+        if not binary:
+            if os.geteuid() == 0 and shutil.which("apt-get"):
+                self._apt_install()
+                binary = shutil.which("docker-registry")
+            if not binary:
+                raise ToolchainError("the Distribution registry is missing: install Debian's docker-registry")
+        port = free_port()
+        self.registry = f"127.0.0.1:{port}"
+        storage = os.path.join(TOOLS, "registry")
+        config = os.path.join(self.workdir, "registry.yml")
+        with open(config, "w") as f:
+            f.write(
+                f"version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: {storage}\nhttp:\n  addr: {self.registry}\n"
+            )
+        self._spawn("registry", [binary, "serve", config])
+        wait_until(lambda: self._http_ok(f"http://{self.registry}/v2/"), "the registry", 30)
+
+    @staticmethod
+    def _http_ok(url: str) -> bool:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own loopback URL
+                return bool(response.status == 200)
+        except (OSError, urllib.error.URLError):
+            return False
+
+    def _builder(self) -> None:
+        """buildkitd (OCI worker, host network for RUN) behind a buildx `remote` builder of our own."""
+        self.buildx = go_install("buildx", "github.com/docker/buildx/cmd/buildx", BUILDX_VERSION)
+        buildkitd = go_install("buildkitd", "github.com/moby/buildkit/cmd/buildkitd", BUILDKIT_VERSION)
+        if os.geteuid() != 0:
+            raise ToolchainError("buildkitd needs root here (it runs builds with runc); run as root")
+        socket_path = os.path.join(self.workdir, "buildkitd.sock")
+        config = os.path.join(self.workdir, "buildkitd.toml")
+        with open(config, "w") as f:
+            f.write(
+                "[worker.oci]\n  enabled = true\n[worker.containerd]\n  enabled = false\n"
+                f'[registry."{self.registry}"]\n  http = true\n  insecure = true\n'
+            )
+        self._spawn(
+            "buildkitd",
+            [
+                buildkitd,
+                "--root",
+                os.path.join(TOOLS, "buildkit"),
+                "--addr",
+                f"unix://{socket_path}",
+                "--oci-worker-net",
+                "host",
+                "--config",
+                config,
+            ],
+        )
+        wait_until(lambda: os.path.exists(socket_path), "buildkitd", 30)
+        os.environ["BUILDX_CONFIG"] = os.path.join(self.workdir, "buildx")
+        run([self.buildx, "create", "--name", self.builder, "--driver", "remote", f"unix://{socket_path}"])
+        wait_until(
+            lambda: run([self.buildx, "inspect", "--bootstrap", self.builder], check=False, quiet=True).returncode == 0,
+            "the buildx builder",
+            30,
+        )
+
+    # -- images -------------------------------------------------------------------------------------------------
+    def push_local_image(self, image: str, name: str) -> str:
+        """Copies an image from the engine to the loopback registry (so BuildKit can build FROM it)."""
+        ref = f"{self.registry}/{name}"
+        run([self.docker, "tag", image, ref])
+        run([self.docker, "push", ref])
+        return ref
+
+    def build(
+        self,
+        context: str,
+        name: str,
+        *,
+        target: str | None = None,
+        build_args: dict[str, str] | None = None,
+        named_contexts: dict[str, str] | None = None,
+        dockerfile: str | None = None,
+        attestations: bool = False,
+        pull_into_engine: bool = True,
+    ) -> BuildResult:
+        """`buildx build` for the host platform, pushed to the loopback registry.
+
+        Without `attestations` it passes `--provenance=false --sbom=false`, as the
+        component asks the docker-build provider; with them, buildx's defaults apply.
+        """
+        ref = f"{self.registry}/{name}"
+        metadata = os.path.join(self.workdir, f"metadata-{name.replace('/', '_').replace(':', '_')}.json")
+        argv = [
+            self.buildx,
+            "build",
+            "--builder",
+            self.builder,
+            "--platform",
+            host_platform(),
+            "--push",
+            "-t",
+            ref,
+            "--metadata-file",
+            metadata,
+        ]
+        if not attestations:
+            argv += ["--provenance=false", "--sbom=false"]
+        if target:
+            argv += ["--target", target]
+        if dockerfile:
+            argv += ["-f", dockerfile]
+        for key, value in (build_args or {}).items():
+            argv += ["--build-arg", f"{key}={value}"]
+        for key, value in (named_contexts or {}).items():
+            argv += ["--build-context", f"{key}={value}"]
+        run([*argv, context])
+        with open(metadata) as f:
+            digest = json.load(f)["containerimage.digest"]
+        result = BuildResult(ref, digest, self.manifest(ref)["mediaType"])
+        if pull_into_engine:
+            run([self.docker, "pull", "-q", ref])
+        return result
+
+    def manifest(self, ref: str) -> dict[str, object]:
+        """The manifest the registry serves for `ref`, as a client accepting every image media type sees it."""
+        repository, _, tag = ref.split("/", 1)[1].rpartition(":")
+        request = urllib.request.Request(
+            f"http://{self.registry}/v2/{repository}/manifests/{tag}", headers={"Accept": ", ".join(MANIFEST_TYPES)}
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own loopback URL
+            document: dict[str, object] = json.load(response)
+        return document
+
+    def image_bytes(self, image: str) -> int:
+        return int(run([self.docker, "image", "inspect", "-f", "{{.Size}}", image]).stdout.strip())
+
+    def files(self, image: str) -> list[str]:
+        """Every path in the image's filesystem (from `docker export` of a created, never started, container)."""
+        container = run([self.docker, "create", image]).stdout.strip()
+        try:
+            exported = subprocess.run([self.docker, "export", container], capture_output=True, check=True).stdout
+        finally:
+            run([self.docker, "rm", container], check=False, quiet=True)
+        import io
+        import tarfile
+
+        with tarfile.open(fileobj=io.BytesIO(exported)) as tar:
+            return ["/" + n.lstrip("./") for n in tar.getnames()]
+
+    # -- shutdown -----------------------------------------------------------------------------------------------
+    def stop(self) -> None:
+        if self.buildx:
+            run([self.buildx, "rm", self.builder], check=False, quiet=True)
+        for p in reversed(self.started):
+            if p.proc.poll() is None:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(p.proc.pid, signal.SIGTERM)
+                try:
+                    p.proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(p.proc.pid, signal.SIGKILL)
+                    p.proc.wait(timeout=10)
+        self.started.clear()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def toolchain() -> Iterator[Toolchain]:
+    with Toolchain() as tc:
+        yield tc
