@@ -1,21 +1,40 @@
 """Removes what a Lambda never runs from an installed site-packages folder:
-test suites, C/Cython sources and headers, type stubs and console scripts.
+test suites, C/Cython sources and headers, type stubs and console scripts,
+and, for the ONNX runtime, onnxruntime's tooling and its C API library.
 
 Kept on purpose: compiled .pyc files (they spare the read-only /var/task a
 compile at every cold start), vendored shared libraries (*.libs folders) and
 dist-info metadata (importlib.metadata reads it).
 
-    python prune_site_packages.py SITE_PACKAGES
+    python prune_site_packages.py [--runtime onnx|sklearn] SITE_PACKAGES
+
+The Dockerfile runs this on the image's packages and the bench on the same
+wheels, so the payload it reports is the image's.
 """
 
+import argparse
+import glob
 import os
 import shutil
-import sys
 
 TEST_DIRS = {"tests", "test"}
 DEAD_SUFFIXES = (".pyx", ".pxd", ".pxi", ".c", ".cc", ".cpp", ".h", ".hpp", ".pyi", ".f", ".f90")
 # Headers for building extensions against numpy; nothing imports them.
 DEAD_PATHS = ("numpy/_core/include", "numpy/_core/lib/pkgconfig", "bin")
+# What inference with onnxruntime never loads: model tooling (quantization, transformer
+# optimisation, converters), sample data, the ONNX backend API, and libonnxruntime.so,
+# the C API library (the Python module links the runtime statically and does not load it).
+RUNTIME_DEAD_PATHS = {
+    "onnx": (
+        "onnxruntime/tools",
+        "onnxruntime/transformers",
+        "onnxruntime/quantization",
+        "onnxruntime/datasets",
+        "onnxruntime/backend",
+        "onnxruntime/capi/libonnxruntime.so*",
+    ),
+    "sklearn": (),
+}
 
 
 def tree_size(path: str) -> int:
@@ -28,13 +47,15 @@ def tree_size(path: str) -> int:
     return total
 
 
-def prune(site: str) -> int:
+def prune(site: str, runtime: str | None = None) -> int:
     """Deletes dead weight under `site`; returns the bytes freed."""
     before = tree_size(site)
-    for rel in DEAD_PATHS:
-        target = os.path.join(site, rel)
-        if os.path.isdir(target):
-            shutil.rmtree(target)
+    for pattern in (*DEAD_PATHS, *RUNTIME_DEAD_PATHS.get(runtime or "", ())):
+        for target in glob.glob(os.path.join(site, pattern)):
+            if os.path.isdir(target) and not os.path.islink(target):
+                shutil.rmtree(target)
+            else:
+                os.unlink(target)
     for root, dirs, files in os.walk(site, topdown=True):
         # Top-level names are packages; only test folders inside a package are suites.
         if root != site:
@@ -48,11 +69,14 @@ def prune(site: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> None:
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 1 or not os.path.isdir(argv[0]):
-        sys.exit("usage: prune_site_packages.py SITE_PACKAGES_DIR")
-    freed = prune(argv[0])
-    print(f"pruned {freed} bytes from {argv[0]}; {tree_size(argv[0])} bytes remain")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--runtime", choices=sorted(RUNTIME_DEAD_PATHS), help="also remove that runtime's dead weight")
+    parser.add_argument("site", help="the site-packages folder to prune")
+    args = parser.parse_args(argv)
+    if not os.path.isdir(args.site):
+        parser.error(f"{args.site} is not a directory")
+    freed = prune(args.site, args.runtime)
+    print(f"pruned {freed} bytes from {args.site}; {tree_size(args.site)} bytes remain")
 
 
 if __name__ == "__main__":

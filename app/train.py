@@ -1,7 +1,9 @@
 """Trains the demo model: a small classifier on the iris data set that ships
-with scikit-learn (no download), saved with joblib beside a metadata file.
+with scikit-learn (no download), saved with joblib, with its training
+metadata and the rows it was trained on (a sample for convert.py's parity check).
 
     python train.py --out model/
+    python convert.py --model model/model.joblib --sample model/sample.json --out model/
 """
 
 import argparse
@@ -26,7 +28,7 @@ def train() -> tuple[Any, Any]:
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model"))
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -44,8 +46,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         "classes": [str(c) for c in model.classes_],
         "training_accuracy": round(float(model.score(data.data, data.target_names[data.target])), 4),
     }
-    with open(os.path.join(args.out, "model.json"), "w") as f:
+    with open(os.path.join(args.out, "training.json"), "w") as f:
         json.dump(metadata, f, indent=2)
+        f.write("\n")
+    # The training rows, as a document the function accepts: convert.py checks parity on them.
+    with open(os.path.join(args.out, "sample.json"), "w") as f:
+        json.dump({"instances": data.data.tolist()}, f)
         f.write("\n")
     print(json.dumps(metadata))
     return metadata

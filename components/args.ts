@@ -22,7 +22,9 @@ export interface InferenceFunctionArgs {
      */
     buildArgs?: { [key: string]: pulumi.Input<string> };
     /**
-     * Stage of a multi-stage Dockerfile to build. Defaults to the last stage.
+     * Stage of the Dockerfile to build. Defaults to the stage named after
+     * `modelFormat` (`onnx` or `sklearn`), the runtime targets of the bundled
+     * Dockerfile; give it when your own Dockerfile names its stages otherwise.
      */
     buildTarget?: string;
     /**
@@ -38,6 +40,17 @@ export interface InferenceFunctionArgs {
      * exists. Defaults to none.
      */
     modelPath?: string;
+    /**
+     * How the model is stored, which decides the runtime that serves it:
+     * `onnx` (a model converted by `app/convert.py`, served by ONNX Runtime:
+     * the fast cold start, and nothing is unpickled) or `sklearn` (a joblib
+     * pickle, served by scikit-learn, for models without an ONNX converter).
+     * Picks the image target (unless `buildTarget` is given) and reaches the
+     * function as `MODEL_FORMAT`. Defaults to what the model's file name says
+     * (`modelPath`, else `modelKey`): `.onnx` is `onnx`; `.joblib`, `.pkl` and
+     * `.pickle` are `sklearn`; any other name needs it set.
+     */
+    modelFormat?: string;
     /**
      * Object key of the model in the bucket. Defaults to
      * `models/<file name of modelPath>`.
@@ -85,8 +98,8 @@ export interface InferenceFunctionArgs {
     provisionedConcurrency?: number;
     /**
      * Extra environment variables of the function. May not set the names the
-     * component owns: `MODEL_BUCKET`, `MODEL_KEY`, `MODEL_VERSION_ID` and
-     * `MODEL_SHA256`. Defaults to none.
+     * component owns: `MODEL_BUCKET`, `MODEL_KEY`, `MODEL_VERSION_ID`,
+     * `MODEL_SHA256` and `MODEL_FORMAT`. Defaults to none.
      */
     environment?: { [key: string]: pulumi.Input<string> };
     /**

@@ -1,7 +1,25 @@
 import * as path from "path";
 
 /** Environment variable names the component owns; user `environment` may not set them. */
-export const MODEL_ENV_NAMES = ["MODEL_BUCKET", "MODEL_KEY", "MODEL_VERSION_ID", "MODEL_SHA256"] as const;
+export const MODEL_ENV_NAMES = [
+    "MODEL_BUCKET",
+    "MODEL_KEY",
+    "MODEL_VERSION_ID",
+    "MODEL_SHA256",
+    "MODEL_FORMAT",
+] as const;
+
+/** Model formats, each served by the runtime target of the same name in the bundled Dockerfile. */
+export const MODEL_FORMATS = ["onnx", "sklearn"] as const;
+export type ModelFormat = (typeof MODEL_FORMATS)[number];
+
+/** File extensions that tell the format when `modelFormat` is not given (the app applies the same rule). */
+export const FORMAT_OF_EXTENSION: { readonly [extension: string]: ModelFormat } = {
+    ".onnx": "onnx",
+    ".joblib": "sklearn",
+    ".pkl": "sklearn",
+    ".pickle": "sklearn",
+};
 
 /** The value of every optional argument that has one. `validateArgs` is the only reader. */
 export const DEFAULTS = {

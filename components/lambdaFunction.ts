@@ -31,6 +31,7 @@ export function createFunction(
                     MODEL_KEY: model.key,
                     MODEL_VERSION_ID: model.versionId,
                     MODEL_SHA256: model.sha256,
+                    MODEL_FORMAT: r.modelFormat,
                 },
             },
             loggingConfig: { logFormat: "JSON", logGroup: deps.logGroup.name },

@@ -5,9 +5,12 @@ import { InferenceFunctionArgs } from "./args";
 import {
     BUNDLED_APP_PATH,
     DEFAULTS,
+    FORMAT_OF_EXTENSION,
     FUNCTION_URL_AUTH_TYPES,
     LOG_RETENTION_DAYS,
     MODEL_ENV_NAMES,
+    MODEL_FORMATS,
+    ModelFormat,
     Platform,
     PLATFORMS,
 } from "./defaults";
@@ -24,11 +27,13 @@ export interface ResolvedArgs {
     appPath: string;
     dockerfilePath: string;
     buildArgs?: { [key: string]: pulumi.Input<string> };
-    buildTarget?: string;
+    /** The Dockerfile stage to build: the one given, else the stage named after the model format. */
+    buildTarget: string;
     architecture: string;
     platform: Platform;
     /** Absolute path of the model file to upload; absent when an existing object is adopted. */
     modelPath?: string;
+    modelFormat: ModelFormat;
     modelKey?: pulumi.Input<string>;
     modelBucketName?: pulumi.Input<string>;
     modelSha256?: pulumi.Input<string>;
@@ -87,6 +92,38 @@ function checkOneOf(problems: Problem[], propertyPath: string, value: unknown, a
 /** True when `value` is a plain value present now (not an Output or a Promise still to resolve). */
 function isKnown(value: unknown): boolean {
     return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/**
+ * The model's format: as given, else what its file name says (`modelPath`,
+ * else a `modelKey` known now). Pushes a problem and returns a placeholder
+ * when neither settles it, so validation goes on to report everything.
+ */
+function resolveModelFormat(problems: Problem[], a: InferenceFunctionArgs): ModelFormat {
+    if (a.modelFormat !== undefined) {
+        checkOneOf(problems, "modelFormat", a.modelFormat, MODEL_FORMATS);
+        return a.modelFormat as ModelFormat;
+    }
+    const name = a.modelPath ?? (isKnown(a.modelKey) ? String(a.modelKey) : undefined);
+    if (name === undefined) {
+        if (a.modelKey !== undefined) {
+            problems.push({
+                propertyPath: "modelFormat",
+                reason: "is required when modelKey is only known at deploy time (onnx or sklearn)",
+            });
+        }
+        return MODEL_FORMATS[0];
+    }
+    const extension = path.extname(name).toLowerCase();
+    const format = FORMAT_OF_EXTENSION[extension];
+    if (format === undefined) {
+        problems.push({
+            propertyPath: "modelFormat",
+            reason: `is required: the model's name ${JSON.stringify(path.basename(name))} does not tell (.onnx is onnx; .joblib, .pkl and .pickle are sklearn)`,
+        });
+        return MODEL_FORMATS[0];
+    }
+    return format;
 }
 
 /**
@@ -167,6 +204,7 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
             });
         }
     }
+    const modelFormat = resolveModelFormat(problems, a);
     if (isKnown(a.modelSha256) && !/^[0-9a-f]{64}$/.test(String(a.modelSha256))) {
         problems.push({
             propertyPath: "modelSha256",
@@ -222,10 +260,11 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         appPath,
         dockerfilePath,
         buildArgs: a.buildArgs,
-        buildTarget: a.buildTarget,
+        buildTarget: a.buildTarget ?? modelFormat,
         architecture,
         platform: PLATFORMS[architecture],
         modelPath,
+        modelFormat,
         modelKey: a.modelKey,
         modelBucketName: a.modelBucketName,
         modelSha256: a.modelSha256,

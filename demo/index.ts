@@ -7,7 +7,8 @@ import { InferenceFunction } from "../components";
 const config = new pulumi.Config();
 
 const inference = new InferenceFunction("inference", {
-    modelPath: path.join(__dirname, "..", "app", "model", "model.joblib"),
+    // The iris pipeline converted to ONNX (app/convert.py): served by ONNX Runtime, nothing unpickled.
+    modelPath: path.join(__dirname, "..", "app", "model", "model.onnx"),
     architecture: config.get("architecture") ?? "x86_64",
     enableFunctionUrl: config.getBoolean("enableFunctionUrl") ?? true,
     tags: { project: "lambda-inference-demo" },

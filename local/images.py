@@ -16,9 +16,9 @@ APP = os.path.join(ROOT, "app")
 REAL_BASE = "public.ecr.aws/lambda/python:3.12"
 
 # Runtime targets of app/Dockerfile, and where the function finds its model.
-RUNTIMES = ["sklearn"]
+RUNTIMES = ["onnx", "sklearn"]
 DELIVERIES = ["s3"]
-DEMO_MODELS = {"sklearn": os.path.join(APP, "model", "model.joblib")}
+DEMO_MODELS = {"onnx": local_lambda.DEMO_MODEL, "sklearn": local_lambda.DEMO_PICKLE}
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,13 @@ APP = os.path.join(ROOT, "app")
 FUNCTION = os.path.join(APP, "function")  # what the image puts in ${LAMBDA_TASK_ROOT}
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
-DEMO_MODEL = os.path.join(APP, "model", "model.joblib")
+DEMO_MODEL = os.path.join(APP, "model", "model.onnx")  # what the component deploys by default
+DEMO_PICKLE = os.path.join(APP, "model", "model.joblib")
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 REGION = "us-east-1"
 sys.path.insert(0, FUNCTION)
-import model_store  # noqa: E402  (the app's own checksum code: the local run hashes as the handler verifies)
+import model_store  # noqa: E402
+import predictor  # noqa: E402  (the app's own format rules: the local run picks the runtime as init does)  (the app's own checksum code: the local run hashes as the handler verifies)
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 
@@ -128,7 +130,9 @@ class LocalLambda:
         import boto3
 
         if not os.path.isfile(model_path):
-            raise LocalRunError(f"model file {model_path} does not exist; pass --model PATH to a joblib file")
+            raise LocalRunError(
+                f"model file {model_path} does not exist; pass --model PATH to an .onnx or .joblib file"
+            )
         key = key or f"models/{os.path.basename(model_path)}"
         s3 = boto3.client(
             "s3",
@@ -146,7 +150,16 @@ class LocalLambda:
             "MODEL_KEY": key,
             "MODEL_VERSION_ID": version,
             "MODEL_SHA256": model_store.sha256_of(model_path),
+            "MODEL_FORMAT": self.format_of(model_path),
         }
+
+    @staticmethod
+    def format_of(model_path: str) -> str:
+        """onnx or sklearn, from the file's extension, as the component infers modelFormat."""
+        try:
+            return predictor.model_format({}, model_path)
+        except predictor.ConfigError as e:
+            raise LocalRunError(f"{model_path}: {e}") from None
 
     def function_env(self, model_env: dict[str, str], extra_env: dict[str, str] | None = None) -> dict[str, str]:
         """What Lambda and the component put in the function's environment, with S3 on loopback."""
@@ -255,11 +268,14 @@ class LocalLambda:
             body = raw.decode(errors="replace")
         return Invocation(status, body, seconds)
 
-    def stop(self) -> None:
+    def stop_container(self) -> None:
         if self.container:
             docker, name = self.container
             subprocess.run([docker, "rm", "-f", name], capture_output=True, check=False)
             self.container = None
+
+    def stop(self) -> None:
+        self.stop_container()
         for _what, proc in reversed(self.processes):
             if proc.poll() is None:
                 try:

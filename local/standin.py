@@ -34,7 +34,8 @@ HERE = os.path.join(ROOT, "local", "standin")
 NAME = "lambda-inference/lambda-python-standin"
 SUITE = "bookworm"
 MIRROR = "http://deb.debian.org/debian"
-DEBIAN_PACKAGES = ("python3",)
+# The AWS image has a system trust store too; awscrt (the function's S3 client) needs one.
+DEBIAN_PACKAGES = ("python3", "ca-certificates")
 # What the AWS base image ships besides Python: the runtime client, and boto3 with botocore and s3transfer.
 RUNTIME_PACKAGES = ("awslambdaric", "boto3", "botocore", "s3transfer")
 PIP_VERSION = "25.3"

@@ -56,7 +56,12 @@ def init_error(lam: LocalLambda) -> str:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="npm start --", description=__doc__.splitlines()[0])
     parser.add_argument("--event", action="append", metavar="FILE", help="invoke with this event file (repeatable)")
-    parser.add_argument("--model", default=DEMO_MODEL, metavar="PATH", help="serve this joblib model file")
+    parser.add_argument(
+        "--model",
+        default=DEMO_MODEL,
+        metavar="PATH",
+        help="serve this model: .onnx (ONNX Runtime, the default demo) or .joblib (scikit-learn)",
+    )
     parser.add_argument("--port", type=int, help="port of the emulator's invoke API (default: a free one)")
     parser.add_argument("--s3-port", type=int, help="port of the local S3 API (default: a free one)")
     args = parser.parse_args(argv)
@@ -75,7 +80,8 @@ def main(argv=None) -> int:
         model_env = lam.upload_model(os.path.abspath(args.model))
         print(
             f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
-            f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]}",
+            f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]} "
+            f"format {model_env['MODEL_FORMAT']}",
             flush=True,
         )
         url = lam.start_function(model_env, args.port)

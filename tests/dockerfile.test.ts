@@ -1,14 +1,14 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { DockerfileParser } from "dockerfile-ast";
+import { DockerfileParser, Instruction } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
+import { MODEL_FORMATS } from "../components/defaults";
 
 const APP = path.resolve(__dirname, "..", "app");
 const content = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
 const dockerfile = DockerfileParser.parse(content);
 const instructions = dockerfile.getInstructions();
-const keywords = instructions.map((i) => i.getKeyword());
 
 /** An instruction's source text, flags included. */
 function raw(i: { getRange(): { start: { line: number }; end: { line: number } } }): string {
@@ -19,9 +19,17 @@ function raw(i: { getRange(): { start: { line: number }; end: { line: number } }
         .join("\n");
 }
 
-function indexOf(predicate: (keyword: string, args: string) => boolean): number {
-    return instructions.findIndex((i) => predicate(i.getKeyword(), i.getArgumentsContent() ?? ""));
+/** The instructions of one stage, by its name. */
+function stage(name: string): Instruction[] {
+    const froms = dockerfile.getFROMs();
+    const index = froms.findIndex((f) => f.getBuildStage() === name);
+    assert.ok(index >= 0, `stage ${name} exists`);
+    const start = froms[index].getRange().start.line;
+    const end = index + 1 < froms.length ? froms[index + 1].getRange().start.line : Infinity;
+    return instructions.filter((i) => i.getRange().start.line >= start && i.getRange().start.line < end);
 }
+
+const args = (i: Instruction) => i.getArgumentsContent() ?? "";
 
 describe("app/Dockerfile", () => {
     it("passes the dockerfile-utils linter with no diagnostics", () => {
@@ -31,48 +39,69 @@ describe("app/Dockerfile", () => {
         );
     });
 
-    it("takes the Lambda Python 3.12 base from the BASE_IMAGE build arg, in both stages", () => {
-        const args = dockerfile.getInitialARGs().map((a) => a.getArgumentsContent());
-        assert.deepStrictEqual(args, ["BASE_IMAGE=public.ecr.aws/lambda/python:3.12"]);
+    it("has one runtime target per model format, built on one base stage from the BASE_IMAGE build arg", () => {
+        assert.deepStrictEqual(
+            dockerfile.getInitialARGs().map((a) => a.getArgumentsContent()),
+            ["BASE_IMAGE=public.ecr.aws/lambda/python:3.12"],
+        );
         assert.deepStrictEqual(
             dockerfile.getFROMs().map((f) => f.getArgumentsContent()),
-            ["${BASE_IMAGE} AS builder", "${BASE_IMAGE} AS sklearn"],
+            ["${BASE_IMAGE} AS base", "base AS onnx-deps", "base AS sklearn-deps", "base AS sklearn", "base AS onnx"],
         );
+        for (const format of MODEL_FORMATS) {
+            assert.ok(stage(format).length > 0, `a target named ${format}`);
+        }
+        // The last stage is what a plain `docker build` gives: the ONNX runtime, as the component's default.
+        assert.strictEqual(dockerfile.getFROMs().slice(-1)[0].getBuildStage(), "onnx");
     });
 
-    it("installs requirements with --no-cache-dir and prunes them, before any app source is copied", () => {
-        const install = indexOf((k, a) => k === "RUN" && a.includes("pip install"));
-        const source = indexOf((k, a) => k === "COPY" && a.startsWith("function/"));
-        assert.ok(install >= 0 && source >= 0);
-        assert.ok(install < source, "dependencies are a layer of their own, below the source");
-        const run = instructions[install].getArgumentsContent() ?? "";
-        assert.match(run, /pip install --no-cache-dir --target "\$\{LAMBDA_TASK_ROOT\}" -r requirements\.txt/);
-        assert.match(run, /python prune_site_packages\.py "\$\{LAMBDA_TASK_ROOT\}"/);
-        assert.ok(!/pandas/.test(fs.readFileSync(path.join(APP, "requirements.txt"), "utf8")));
+    it("installs each runtime's pinned requirements with --no-cache-dir and prunes them with the same script", () => {
+        for (const format of MODEL_FORMATS) {
+            const run = stage(`${format}-deps`).find((i) => i.getKeyword() === "RUN");
+            assert.ok(run, `${format}-deps installs`);
+            assert.match(
+                args(run),
+                new RegExp(`pip install --no-cache-dir .*--target "\\$\\{LAMBDA_TASK_ROOT\\}" -r ${format}\\.txt`),
+            );
+            assert.match(
+                args(run),
+                new RegExp(`python prune_site_packages\\.py --runtime ${format} "\\$\\{LAMBDA_TASK_ROOT\\}"`),
+            );
+        }
+        // ONNX Runtime declares its tooling's dependencies; inference needs numpy only. awscrt is the S3 client.
+        assert.match(args(stage("onnx-deps").find((i) => i.getKeyword() === "RUN")!), / --no-deps /);
+        const onnxPins = fs.readFileSync(path.join(APP, "requirements", "onnx.txt"), "utf8");
+        assert.deepStrictEqual(
+            onnxPins.split("\n").filter((l) => l && !l.startsWith("#")),
+            ["onnxruntime==1.32.0", "numpy==2.3.5", "awscrt==0.38.1"],
+        );
+        const sklearnPins = fs.readFileSync(path.join(APP, "requirements", "sklearn.txt"), "utf8");
+        assert.ok(!/pandas|onnx/.test(sklearnPins) && !/scikit-learn|scipy/.test(onnxPins));
+        assert.ok(/^awscrt==0\.38\.1$/m.test(sklearnPins), "both runtimes fetch from S3 with the same client");
     });
 
-    it("copies only installed packages from the builder and pins one BLAS thread", () => {
-        const copyFrom = instructions.filter((i) => i.getKeyword() === "COPY" && /--from=builder/.test(raw(i)));
-        assert.deepStrictEqual(copyFrom.map(raw), ["COPY --from=builder ${LAMBDA_TASK_ROOT} ${LAMBDA_TASK_ROOT}"]);
-        const env = instructions
+    for (const format of MODEL_FORMATS) {
+        it(`${format}: only installed packages from its deps stage, then the function's code, compiled; CMD last`, () => {
+            const steps = stage(format).map(raw);
+            assert.deepStrictEqual(steps, [
+                `FROM base AS ${format}`,
+                `COPY --from=${format}-deps \${LAMBDA_TASK_ROOT} \${LAMBDA_TASK_ROOT}`,
+                "COPY function/ ${LAMBDA_TASK_ROOT}/",
+                "RUN python -m compileall -q -l ${LAMBDA_TASK_ROOT}",
+                `ENV MODEL_FORMAT=${format}`,
+                'CMD ["handler.lambda_handler"]',
+            ]);
+        });
+    }
+
+    it("pins one BLAS/OpenMP thread in the base every target shares", () => {
+        const env = stage("base")
             .filter((i) => i.getKeyword() === "ENV")
-            .map((i) => i.getArgumentsContent() ?? "")
+            .map(args)
             .join(" ");
-        assert.match(env, /OMP_NUM_THREADS=1/);
-        assert.match(env, /OPENBLAS_NUM_THREADS=1/);
-    });
-
-    it("copies the function's modules as one folder and compiles them, naming none of them", () => {
-        const copies = instructions.filter((i) => i.getKeyword() === "COPY" && !/--from=/.test(raw(i)));
-        assert.deepStrictEqual(copies.map(raw).slice(-1), ["COPY function/ ${LAMBDA_TASK_ROOT}/"]);
-        assert.ok(!/\.py\b/.test(copies.slice(-1).map(raw).join("")));
-        const compile = instructions.find((i) => /compileall/.test(i.getArgumentsContent() ?? ""));
-        assert.strictEqual(compile?.getArgumentsContent(), "python -m compileall -q -l ${LAMBDA_TASK_ROOT}");
-    });
-
-    it("ends with the handler CMD in exec form", () => {
-        assert.strictEqual(keywords[keywords.length - 1], "CMD");
-        assert.strictEqual(instructions[instructions.length - 1].getArgumentsContent(), '["handler.lambda_handler"]');
+        for (const name of ["OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1"]) {
+            assert.ok(env.includes(name), name);
+        }
     });
 
     it("has a .dockerignore that lets in only what the Dockerfile copies", () => {
@@ -83,10 +112,15 @@ describe("app/Dockerfile", () => {
             .map((l) => l.slice(1))
             .sort();
         assert.ok(ignore.split("\n").includes("**"), "everything is excluded first");
-        assert.deepStrictEqual(allowed, ["Dockerfile", "function/*.py", "prune_site_packages.py", "requirements.txt"]);
-        for (const file of allowed.filter((f) => !f.includes("*"))) {
-            assert.ok(fs.existsSync(path.join(APP, file)), `${file} exists`);
-        }
+        assert.deepStrictEqual(allowed, [
+            "Dockerfile",
+            "function/*.py",
+            "prune_site_packages.py",
+            "requirements/*.txt",
+        ]);
         assert.ok(fs.existsSync(path.join(APP, "function", "handler.py")), "the handler is in function/");
+        for (const format of MODEL_FORMATS) {
+            assert.ok(fs.existsSync(path.join(APP, "requirements", `${format}.txt`)), `requirements/${format}.txt`);
+        }
     });
 });

@@ -64,6 +64,7 @@ describe("function and log group", () => {
         assert.deepStrictEqual(Object.keys(f.inputs.environment.variables).sort(), [
             "LOG_LEVEL",
             "MODEL_BUCKET",
+            "MODEL_FORMAT",
             "MODEL_KEY",
             "MODEL_SHA256",
             "MODEL_VERSION_ID",

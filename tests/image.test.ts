@@ -1,4 +1,6 @@
 import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { deploy, FIXTURE_MODEL } from "./harness";
 import { ECR_PASSWORD, IMAGE_DIGEST, mocks, one, secretValue, valueOf } from "./mocks";
@@ -17,7 +19,8 @@ describe("image", () => {
         assert.strictEqual(image.inputs.push, true);
         assert.deepStrictEqual(image.inputs.tags, [`${REPO_URL}:latest`]);
         assert.strictEqual("exports" in image.inputs, false);
-        assert.strictEqual("target" in image.inputs, false);
+        // The fixture is a pickle, so the scikit-learn runtime target is built.
+        assert.strictEqual(image.inputs.target, "sklearn");
     });
 
     it("builds exactly linux/arm64 for the arm64 architecture", async () => {
@@ -42,6 +45,20 @@ describe("image", () => {
         assert.deepStrictEqual(image.inputs.cacheTo, [
             { registry: { ref: `${REPO_URL}:buildcache`, imageManifest: true, ociMediaTypes: true, mode: "max" } },
         ]);
+    });
+
+    it("builds the target named after the model format: onnx for an .onnx model", async () => {
+        await deploy({ modelPath: path.join(APP, "model", "model.onnx") });
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx");
+        assert.strictEqual(one("aws:lambda/function:Function").inputs.environment.variables.MODEL_FORMAT, "onnx");
+    });
+
+    it("a model format given for a file whose name does not tell", async () => {
+        const named = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "format-")), "weights.bin");
+        fs.copyFileSync(FIXTURE_MODEL, named);
+        await deploy({ modelPath: named, modelFormat: "sklearn" });
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "sklearn");
+        assert.strictEqual(one("aws:lambda/function:Function").inputs.environment.variables.MODEL_FORMAT, "sklearn");
     });
 
     it("passes build args, target and a custom Dockerfile through", async () => {

@@ -80,6 +80,7 @@ describe("model store", () => {
                 MODEL_KEY: "models/model.joblib",
                 MODEL_VERSION_ID: "version-of-models/model.joblib",
                 MODEL_SHA256: FIXTURE_SHA256,
+                MODEL_FORMAT: "sklearn",
             },
         });
         assert.strictEqual(await valueOf(fn.modelBucketName), BUCKET);
@@ -119,6 +120,7 @@ describe("model store", () => {
             MODEL_KEY: "iris/model.joblib",
             MODEL_VERSION_ID: EXISTING_OBJECT_VERSION,
             MODEL_SHA256: sha,
+            MODEL_FORMAT: "sklearn",
         });
         assert.strictEqual(await valueOf(fn.modelVersionId), EXISTING_OBJECT_VERSION);
     });

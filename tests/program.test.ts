@@ -13,8 +13,11 @@ describe("root program (demo/index.ts)", () => {
         assert.deepStrictEqual(one("docker-build:index:Image").inputs.context, { location: path.join(ROOT, "app") });
         assert.strictEqual(
             await one("aws:s3/bucketObjectv2:BucketObjectv2").inputs.source.path,
-            path.join(ROOT, "app", "model", "model.joblib"),
+            path.join(ROOT, "app", "model", "model.onnx"),
         );
+        // The ONNX demo: the onnx image target, and the function told so.
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx");
+        assert.strictEqual(one("aws:lambda/function:Function").inputs.environment.variables.MODEL_FORMAT, "onnx");
         assert.strictEqual(one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "AWS_IAM");
         const modelJson = require(path.join(ROOT, "app", "model", "model.json"));
         assert.strictEqual(

@@ -130,6 +130,29 @@ describe("bad input", () => {
         ]);
     });
 
+    it("a model format that is unknown, or that the model's name does not tell", async () => {
+        let e = await rejected({ modelPath: FIXTURE_MODEL, modelFormat: "pmml" });
+        assert.deepStrictEqual(e.errors, [
+            { propertyPath: "modelFormat", reason: 'must be one of "onnx", "sklearn"; got "pmml"' },
+        ]);
+        const unnamed = path.join(tmp, "model.bin");
+        fs.writeFileSync(unnamed, "weights");
+        e = await rejected({ modelPath: unnamed });
+        assert.deepStrictEqual(e.errors, [
+            {
+                propertyPath: "modelFormat",
+                reason: 'is required: the model\'s name "model.bin" does not tell (.onnx is onnx; .joblib, .pkl and .pickle are sklearn)',
+            },
+        ]);
+        e = await rejected({ modelBucketName: "b", modelKey: pulumi.output("m"), modelSha256: "a".repeat(64) });
+        assert.deepStrictEqual(e.errors, [
+            {
+                propertyPath: "modelFormat",
+                reason: "is required when modelKey is only known at deploy time (onnx or sklearn)",
+            },
+        ]);
+    });
+
     it("a model larger than /tmp", async () => {
         const big = path.join(tmp, "big.joblib");
         fs.writeFileSync(big, "");
@@ -164,6 +187,7 @@ describe("bad input", () => {
             modelBucketName: pulumi.output("team-models"),
             modelKey: pulumi.output("/odd/key"),
             modelSha256: pulumi.output("not-a-sha"),
+            modelFormat: "onnx",
         });
         await settle();
         const fn = mocks.resources.find((r) => r.name === "demo-fn");
@@ -188,6 +212,7 @@ describe("bad input", () => {
         assert.strictEqual("tags" in (fn?.inputs ?? {}), false);
         assert.deepStrictEqual(Object.keys(fn?.inputs.environment.variables).sort(), [
             "MODEL_BUCKET",
+            "MODEL_FORMAT",
             "MODEL_KEY",
             "MODEL_SHA256",
             "MODEL_VERSION_ID",

@@ -1,37 +1,23 @@
-"""Fetches the model the function was deployed with, verifies it, loads it.
+"""Fetches the model the function was deployed with and verifies it.
 
 The object is read at the exact version the deployment pinned
 (MODEL_VERSION_ID), cached under /tmp by its sha256, and checked against
-MODEL_SHA256 before it is unpickled: a pickle runs code when loaded, so an
-unverified file is never opened by joblib.
+MODEL_SHA256 before any runtime opens it: a pickle runs code when loaded, so
+an unverified file is never handed to joblib.
 """
 
 import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
-
-import numpy as np
-import numpy.typing as npt
 
 from errors import ModelLoadError
 from lambda_types import Env
+from s3_download import S3Downloader, S3Failure
 
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-
-__all__ = ["Estimator", "ModelLoadError", "ModelSource", "fetch", "load", "load_from_env", "s3_client", "sha256_of"]
+__all__ = ["ModelLoadError", "ModelSource", "cache_dir_of", "fetch", "sha256_of"]
 
 CHUNK = 1024 * 1024
-
-
-class Estimator(Protocol):
-    """What the handler needs of a fitted scikit-learn model."""
-
-    n_features_in_: int
-
-    def predict(self, x: npt.NDArray[np.float64]) -> npt.NDArray[Any]: ...
 
 
 @dataclass(frozen=True)
@@ -74,70 +60,29 @@ def sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
-def s3_client() -> "S3Client":
-    """A botocore S3 client with standard retries (throttling and 5xx are retried).
-
-    botocore and s3transfer (both in the Lambda base image) without boto3's
-    session layer: the same download, tens of milliseconds less init.
-    botocore honours AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL, so a local S3 API can stand in.
-    """
-    import botocore.session  # noqa: PLC0415 - only the S3 path pays for botocore
-    from botocore.config import Config  # noqa: PLC0415
-
-    session = botocore.session.get_session()
-    client = session.create_client("s3", config=Config(retries={"mode": "standard", "total_max_attempts": 5}))
-    return cast("S3Client", client)
-
-
-# Above this size, ranged parallel GETs beat one stream; below it, one GET is the fastest cold start.
-PARALLEL_DOWNLOAD_BYTES = 64 * 1024 * 1024
-
-
-def download_object(client: "S3Client", bucket: str, key: str, path: str, version_id: str | None) -> None:
-    """One GET streamed to `path` for a model up to 64 MiB (a single round trip);
-    ranged, parallel GETs through s3transfer (as boto3's download_file) above."""
-    extra = {"VersionId": version_id} if version_id else {}
-    response = client.get_object(Bucket=bucket, Key=key, **extra)  # type: ignore[arg-type]
-    body = response["Body"]
-    if response.get("ContentLength", 0) > PARALLEL_DOWNLOAD_BYTES:
-        body.close()
-        from s3transfer.manager import TransferManager  # noqa: PLC0415 - large models only
-
-        with TransferManager(client) as manager:
-            manager.download(bucket, key, path, extra_args=extra).result()
-        return
-    with open(path, "wb") as f:
-        for chunk in body.iter_chunks(CHUNK):
-            f.write(chunk)
-
-
-def _download(source: ModelSource, destination: str, client: "S3Client") -> None:
-    from botocore.exceptions import BotoCoreError, ClientError  # noqa: PLC0415
-
+def _download(source: ModelSource, destination: str, downloader: S3Downloader) -> None:
+    """The object at the pinned version, to a temporary name first: a half-written file is never the cache."""
     assert source.bucket is not None and source.key is not None
-    directory = os.path.dirname(destination)
-    fd, partial = tempfile.mkstemp(dir=directory, prefix=".download-")
+    fd, partial = tempfile.mkstemp(dir=os.path.dirname(destination), prefix=".download-")
     os.close(fd)
     try:
-        download_object(client, source.bucket, source.key, partial, source.version_id)
-    except ClientError as e:
-        os.unlink(partial)
-        code = e.response.get("Error", {}).get("Code", "Unknown")
-        if code in ("404", "NoSuchKey", "NoSuchVersion", "NoSuchBucket"):
-            raise ModelLoadError(f"model not found at {source.describe()}: {code}") from None
-        if code in ("403", "AccessDenied"):
+        downloader.download(source.bucket, source.key, source.version_id, partial)
+    except S3Failure as e:
+        if os.path.exists(partial):
+            os.unlink(partial)
+        if e.code in ("404", "NoSuchKey", "NoSuchVersion", "NoSuchBucket"):
+            raise ModelLoadError(f"model not found at {source.describe()}: {e.code}") from None
+        if e.code in ("403", "AccessDenied"):
             raise ModelLoadError(
                 f"access denied reading {source.describe()}: the role may read only the deployed model object"
             ) from None
-        raise ModelLoadError(f"S3 error reading {source.describe()}: {code}") from None
-    except (BotoCoreError, OSError) as e:
-        if os.path.exists(partial):
-            os.unlink(partial)
-        raise ModelLoadError(f"could not download {source.describe()}: {type(e).__name__}: {e}") from None
+        if e.status is None:
+            raise ModelLoadError(f"could not download {source.describe()}: {e}") from None
+        raise ModelLoadError(f"S3 error reading {source.describe()}: {e.code}") from None
     os.replace(partial, destination)
 
 
-def fetch(source: ModelSource, cache_dir: str = "/tmp", client: "S3Client | None" = None) -> str:  # noqa: S108 - Lambda's only writable path
+def fetch(source: ModelSource, cache_dir: str, downloader: S3Downloader | None = None) -> str:
     """Returns the path of a verified local copy; downloads only when no verified copy is cached."""
     if source.local_path:
         if not os.path.isfile(source.local_path):
@@ -153,7 +98,7 @@ def fetch(source: ModelSource, cache_dir: str = "/tmp", client: "S3Client | None
             return cached
         except ModelLoadError:
             os.unlink(cached)  # A torn or tampered copy: fetch it again.
-    _download(source, cached, client or s3_client())
+    _download(source, cached, downloader or S3Downloader.from_env(os.environ))
     try:
         verify(source, cached)
     except ModelLoadError:
@@ -171,29 +116,6 @@ def verify(source: ModelSource, path: str) -> None:
         )
 
 
-def load(path: str, source: ModelSource) -> Estimator:
-    import joblib  # noqa: PLC0415 - imported once, at init, after the file is verified
-
-    try:
-        model = joblib.load(path)
-    except Exception as e:  # noqa: BLE001 - any unpickling failure means the same thing here
-        raise ModelLoadError(f"could not load the model from {source.describe()}: {type(e).__name__}: {e}") from None
-    if not hasattr(model, "predict") or not hasattr(model, "n_features_in_"):
-        raise ModelLoadError(
-            f"the object at {source.describe()} is not a fitted scikit-learn estimator "
-            "(it needs predict and n_features_in_)"
-        )
-    estimator: Estimator = model
-    return estimator
-
-
-def load_from_env(
-    env: Env, cache_dir: str | None = None, client: "S3Client | None" = None
-) -> tuple[Estimator, ModelSource]:
-    """(model, source): everything init needs, or a ModelLoadError naming the model's location.
-
-    The cache lives in /tmp (the only writable path on Lambda) unless MODEL_CACHE_DIR says otherwise.
-    """
-    source = ModelSource.from_env(env)
-    cache_dir = cache_dir or env.get("MODEL_CACHE_DIR") or "/tmp"  # noqa: S108
-    return load(fetch(source, cache_dir, client), source), source
+def cache_dir_of(env: Env) -> str:
+    """Lambda's only writable path, unless MODEL_CACHE_DIR says otherwise (local runs)."""
+    return env.get("MODEL_CACHE_DIR") or "/tmp"  # noqa: S108

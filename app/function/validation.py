@@ -22,8 +22,6 @@ from lambda_types import JSON, Env
 DEFAULT_MAX_BATCH_ROWS = 1000
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
 
-Matrix = npt.NDArray[np.float64]
-
 
 @dataclass(frozen=True)
 class Limits:
@@ -105,7 +103,13 @@ def _fits_float(value: int) -> bool:
         return False
 
 
-def _check_row(row: Any, where: str, n_features: int) -> None:
+def _fits(value: int | float, dtype: type[np.floating[Any]]) -> bool:
+    """True when the model's input type holds the value (float32 overflows above about 3.4e38)."""
+    with np.errstate(over="ignore"):
+        return bool(np.isfinite(dtype(value)))
+
+
+def _check_row(row: Any, where: str, n_features: int, dtype: type[np.floating[Any]]) -> None:
     if not isinstance(row, list):
         raise BadRequest("invalid_shape", f"{where} must be a list of {n_features} numbers")
     if len(row) != n_features:
@@ -118,6 +122,8 @@ def _check_row(row: Any, where: str, n_features: int) -> None:
             raise BadRequest("not_finite", f"{where}[{j}] must be finite; got {value}")
         if isinstance(value, int) and not _fits_float(value):
             raise BadRequest("not_finite", f"{where}[{j}] is too large to be a float")
+        if not _fits(value, dtype):
+            raise BadRequest("out_of_range", f"{where}[{j}] is beyond the range of the model's {dtype.__name__} input")
 
 
 _NUMBER_TYPES = frozenset((int, float))
@@ -132,23 +138,29 @@ def _all_plain_numbers(rows: list[Any], n_features: int) -> bool:
     return set(map(type, chain.from_iterable(rows))) <= _NUMBER_TYPES
 
 
-def _matrix(rows: list[Any], n_features: int, where: Callable[[int], str]) -> Matrix:
-    """Bulk path first (plain numbers, all finite); on any doubt, the row-by-row
-    check finds the first offending value and names it."""
+def _matrix(
+    rows: list[Any], n_features: int, where: Callable[[int], str], dtype: type[np.floating[Any]]
+) -> npt.NDArray[Any]:
+    """Bulk path first (plain numbers, all finite in the model's input type); on
+    any doubt, the row-by-row check finds the first offending value and names it."""
     if _all_plain_numbers(rows, n_features):
         try:
-            x: Matrix | None = np.asarray(rows, dtype=np.float64)
+            # Straight into the model's type: a value float32 cannot hold becomes inf, caught below.
+            with np.errstate(over="ignore"):
+                x: npt.NDArray[Any] | None = np.asarray(rows, dtype=dtype)
         except OverflowError:  # an int beyond float range
             x = None
         if x is not None and np.isfinite(x).all():
             return x
     for i, row in enumerate(rows):
-        _check_row(row, where(i), n_features)
+        _check_row(row, where(i), n_features, dtype)
     raise AssertionError("unreachable: _check_row rejects what the bulk path refused")  # pragma: no cover
 
 
-def rows_from_document(document: JSON, n_features: int, limits: Limits) -> Matrix:
-    """The feature matrix: `features` gives one row, `instances` a batch."""
+def rows_from_document(
+    document: JSON, n_features: int, limits: Limits, dtype: type[np.floating[Any]] = np.float64
+) -> npt.NDArray[Any]:
+    """The feature matrix in the model's input type: `features` gives one row, `instances` a batch."""
     if not isinstance(document, dict):
         raise BadRequest("invalid_request", 'send a JSON object with "features" or "instances"')
     has_features = "features" in document
@@ -159,7 +171,7 @@ def rows_from_document(document: JSON, n_features: int, limits: Limits) -> Matri
             'send exactly one of "features" (one row) or "instances" (a list of rows)',
         )
     if has_features:
-        return _matrix([document["features"]], n_features, lambda i: "features")
+        return _matrix([document["features"]], n_features, lambda i: "features", dtype)
     instances = document["instances"]
     if not isinstance(instances, list) or not instances:
         raise BadRequest("invalid_shape", "instances must be a non-empty list of rows")
@@ -167,4 +179,4 @@ def rows_from_document(document: JSON, n_features: int, limits: Limits) -> Matri
         raise BadRequest(
             "batch_too_large", f"instances has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
         )
-    return _matrix(instances, n_features, lambda i: f"instances[{i}]")
+    return _matrix(instances, n_features, lambda i: f"instances[{i}]", dtype)

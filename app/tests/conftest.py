@@ -1,5 +1,6 @@
 """Shared fixtures. The handler loads its model at import, as Lambda's init
-does, so the demo model is configured through the environment first."""
+does, so the demo model (the ONNX one, as deployed by default) is configured
+through the environment first. Contract tests run on both runtimes."""
 
 import json
 import os
@@ -8,15 +9,21 @@ import sys
 import pytest
 
 APP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+FUNCTION = os.path.join(APP, "function")
 MODEL_DIR = os.path.join(APP, "model")
 DEMO_MODEL = os.path.join(MODEL_DIR, "model.joblib")
-with open(os.path.join(MODEL_DIR, "model.json")) as f:
+DEMO_ONNX = os.path.join(MODEL_DIR, "model.onnx")
+DEMO_SAMPLE = os.path.join(MODEL_DIR, "sample.json")
+with open(os.path.join(MODEL_DIR, "training.json")) as f:
     DEMO_METADATA = json.load(f)
+with open(os.path.join(MODEL_DIR, "model.json")) as f:
+    ONNX_METADATA = json.load(f)
+DEMO_MODELS = {"onnx": DEMO_ONNX, "sklearn": DEMO_MODEL}
+DEMO_SHA256 = {"onnx": ONNX_METADATA["sha256"], "sklearn": DEMO_METADATA["sha256"]}
 
-FUNCTION = os.path.join(APP, "function")
 sys.path.insert(0, FUNCTION)
-os.environ["MODEL_PATH"] = DEMO_MODEL
-os.environ["MODEL_SHA256"] = DEMO_METADATA["sha256"]
+os.environ["MODEL_PATH"] = DEMO_ONNX
+os.environ["MODEL_SHA256"] = ONNX_METADATA["sha256"]
 
 
 @pytest.fixture
@@ -33,10 +40,32 @@ def context():
     return Context()
 
 
-@pytest.fixture
-def app():
-    """A fresh App (cold) around the one demo model the handler module loaded."""
+_LOADED = {}
+
+
+def predictor_for(runtime):
+    """The demo model loaded once per runtime, as init loads it."""
+    if runtime not in _LOADED:
+        import predictor
+
+        _LOADED[runtime] = predictor.runtime(runtime).load(DEMO_MODELS[runtime], f"demo {runtime} model")
+    return _LOADED[runtime]
+
+
+def app_for(runtime):
+    """A fresh App (cold) around the demo model of `runtime`."""
     import handler
     from validation import Limits
 
-    return handler.App(handler.lambda_handler.predictor, Limits())
+    identity = {"versionId": None, "sha256": DEMO_SHA256[runtime][:12]}
+    return handler.App(predictor_for(runtime), Limits(), identity)
+
+
+@pytest.fixture(params=["onnx", "sklearn"])
+def runtime(request):
+    return request.param
+
+
+@pytest.fixture
+def app(runtime):
+    return app_for(runtime)

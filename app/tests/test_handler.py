@@ -4,8 +4,10 @@ import os
 
 import numpy as np
 import pytest
+from conftest import DEMO_SAMPLE, DEMO_SHA256, app_for
 
 import handler
+from runtime_sklearn import SklearnPredictor
 from validation import Limits
 
 SETOSA = [5.1, 3.5, 1.4, 0.2]
@@ -23,12 +25,19 @@ def http(document, b64=False):
 
 
 class TestDirectInvoke:
-    def test_single_row(self, app, context, demo_metadata):
+    def test_single_row(self, app, context, runtime):
         result = app({"features": SETOSA}, context)
         assert result["predictions"] == ["setosa"]
         assert len(result["probabilities"]) == 1 and len(result["probabilities"][0]) == 3
-        assert abs(sum(result["probabilities"][0]) - 1) < 1e-9
-        assert result["model"] == {"versionId": None, "sha256": demo_metadata["sha256"][:12]}
+        assert abs(sum(result["probabilities"][0]) - 1) < 1e-6
+        assert result["model"] == {"versionId": None, "sha256": DEMO_SHA256[runtime][:12]}
+
+    def test_both_runtimes_give_the_same_answers(self, context):
+        with open(DEMO_SAMPLE) as f:
+            batch = {"instances": json.load(f)["instances"]}
+        onnx, sklearn = app_for("onnx")(batch, context), app_for("sklearn")(batch, context)
+        assert onnx["predictions"] == sklearn["predictions"]
+        assert np.abs(np.array(onnx["probabilities"]) - np.array(sklearn["probabilities"])).max() < 1e-5
 
     def test_batch(self, app, context):
         result = app({"instances": [SETOSA, VIRGINICA]}, context)
@@ -85,7 +94,7 @@ class NumpyTypesModel:
 
 class TestFaults:
     def test_internal_error_is_500_without_a_trace(self, context, capsys):
-        app = handler.App(handler.Predictor(BrokenModel(), "v1", "ab" * 32), Limits())
+        app = handler.App(SklearnPredictor(BrokenModel()), Limits(), {"versionId": "v1", "sha256": "ab" * 6})
         response = app(http({"features": SETOSA}), context)
         assert response["statusCode"] == 500
         assert json.loads(response["body"]) == {
@@ -96,11 +105,11 @@ class TestFaults:
         assert "secret internals" not in capsys.readouterr().out
 
     def test_direct_internal_error(self, context):
-        app = handler.App(handler.Predictor(BrokenModel(), None, None), Limits())
+        app = handler.App(SklearnPredictor(BrokenModel()), Limits(), {"versionId": None, "sha256": None})
         assert app({"features": SETOSA}, context)["status"] == 500
 
     def test_numpy_results_become_json_natives(self, context):
-        app = handler.App(handler.Predictor(NumpyTypesModel(), "v9", "cd" * 32), Limits())
+        app = handler.App(SklearnPredictor(NumpyTypesModel()), Limits(), {"versionId": "v9", "sha256": "cd" * 6})
         result = app({"instances": [[1, 2], [3, 4]]}, context)
         assert result == {
             "predictions": [3, 3],
@@ -117,7 +126,7 @@ class TestFaults:
             def predict(self, x):
                 return np.asarray(x)[:, 0] * 2
 
-        app = handler.App(handler.Predictor(Regressor(), None, None), Limits())
+        app = handler.App(SklearnPredictor(Regressor()), Limits(), {"versionId": None, "sha256": None})
         assert app({"features": [1.5]}, context) == {
             "predictions": [3.0],
             "model": {"versionId": None, "sha256": None},
@@ -145,9 +154,13 @@ class TestLogs:
         assert line["status"] == 400 and line["error"] == "wrong_feature_count"
 
 
-def test_module_handler_is_initialised_from_the_environment(demo_metadata):
-    assert handler.lambda_handler.predictor.n_features == demo_metadata["n_features"]
-    assert handler.lambda_handler.predictor.identity["sha256"] == demo_metadata["sha256"][:12]
+def test_module_handler_is_initialised_from_the_environment():
+    """conftest points the module's init at the ONNX demo model, as the component deploys it by default."""
+    import runtime_onnx
+
+    assert isinstance(handler.lambda_handler.model, runtime_onnx.OnnxPredictor)
+    assert handler.lambda_handler.model.n_features == 4
+    assert handler.lambda_handler.identity == {"versionId": None, "sha256": DEMO_SHA256["onnx"][:12]}
 
 
 @pytest.mark.parametrize("name", ["direct", "batch", "function-url", "apigateway-v1", "bad-request"])
@@ -163,12 +176,13 @@ def test_sample_events(app, context, name):
 
 class TestOnePass:
     def test_demo_model_labels_from_probabilities_equal_predict(self):
+        from conftest import predictor_for
         from sklearn.datasets import load_iris
 
-        predictor = handler.lambda_handler.predictor
+        predictor = predictor_for("sklearn")
         assert predictor.labels_from_proba is True
         x = load_iris().data
-        assert predictor.predict(x)["predictions"] == predictor.model.predict(x).tolist()
+        assert predictor.predict(x).predictions.tolist() == predictor.model.predict(x).tolist()
 
     def test_other_classifiers_call_predict_and_predict_proba(self):
         class Platt:
@@ -183,9 +197,9 @@ class TestOnePass:
             def predict_proba(self, x):
                 return np.array([[0.4, 0.6]] * len(x))
 
-        predictor = handler.Predictor(Platt(), None, None)
+        predictor = SklearnPredictor(Platt())
         assert predictor.labels_from_proba is False
-        assert predictor.predict(np.array([[1.0]]))["predictions"] == ["a"]
+        assert predictor.predict(np.array([[1.0]])).predictions.tolist() == ["a"]
 
 
 class TestInitFailures:
@@ -212,13 +226,14 @@ class TestInitFailures:
         [
             ({"MAX_BATCH_ROWS": "0"}, "MAX_BATCH_ROWS must be a positive integer; got '0'"),
             ({"MAX_BODY_BYTES": "1MB"}, "MAX_BODY_BYTES must be a positive integer; got '1MB'"),
-            ({"MODEL_PATH": "/nonexistent/model.joblib"}, "model not found: local file /nonexistent/model.joblib"),
+            ({"MODEL_PATH": "/nonexistent/model.onnx"}, "model not found: local file /nonexistent/model.onnx"),
+            ({"MODEL_FORMAT": "pmml"}, "MODEL_FORMAT must be one of onnx, sklearn; got 'pmml'"),
         ],
     )
     def test_logged_once_then_raised(self, demo_metadata, setting, error):
-        from conftest import DEMO_MODEL
+        from conftest import DEMO_ONNX
 
-        env = {"MODEL_PATH": DEMO_MODEL, "MODEL_SHA256": demo_metadata["sha256"], **setting}
+        env = {"MODEL_PATH": DEMO_ONNX, "MODEL_SHA256": DEMO_SHA256["onnx"], **setting}
         result = self.import_handler(**env)
         assert result.returncode == 1
         logged = [json.loads(s) for s in result.stdout.splitlines()]

@@ -1,38 +1,67 @@
+"""The model store against a real S3 API on loopback (moto's server): the function's own client
+(awscrt) signs and sends real HTTP requests, as it does against S3."""
+
 import hashlib
+import io
 import os
+import socket
 
 import boto3
+import joblib
+import numpy as np
 import pytest
-from botocore.exceptions import ClientError, EndpointConnectionError
-from moto import mock_aws
+import urllib3
+from awscrt.s3 import S3ResponseError
+from moto.server import ThreadedMotoServer
 
 import model_store
+import runtime_sklearn
+import s3_download
 from model_store import ModelLoadError, ModelSource
+from s3_download import S3Downloader, S3Failure
 
 BUCKET = "models-bucket"
 KEY = "models/model.joblib"
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def endpoint():
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{server._port}"
+    server.stop()
 
 
 @pytest.fixture
-def s3(monkeypatch):
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        monkeypatch.setenv(name, "testing")
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    monkeypatch.delenv("AWS_ENDPOINT_URL_S3", raising=False)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=BUCKET)
-        client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
-        yield client
+def s3(endpoint, monkeypatch):
+    """An empty versioned bucket; the credentials the function's client finds in its environment."""
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    urllib3.request("POST", f"{endpoint}/moto-api/reset")
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=BUCKET)
+    client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    return client
+
+
+@pytest.fixture
+def downloader(endpoint, s3):
+    return S3Downloader("us-east-1", endpoint)
 
 
 def sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def upload(client, data: bytes) -> str:
-    return client.put_object(Bucket=BUCKET, Key=KEY, Body=data)["VersionId"]
+def upload(client, data: bytes, key: str = KEY) -> str:
+    return client.put_object(Bucket=BUCKET, Key=key, Body=data)["VersionId"]
 
 
 @pytest.fixture
@@ -43,20 +72,27 @@ def demo_bytes():
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """Records every object download model_store makes, and still performs it."""
+    """Records every object download the store makes, and still performs it."""
     seen = []
-    real = model_store.download_object
+    real = S3Downloader.download
 
-    def recording(client, bucket, key, path, version_id):
+    def recording(self, bucket, key, version_id, path):
         seen.append((bucket, key, version_id))
-        return real(client, bucket, key, path, version_id)
+        return real(self, bucket, key, version_id, path)
 
-    monkeypatch.setattr(model_store, "download_object", recording)
+    monkeypatch.setattr(S3Downloader, "download", recording)
     return seen
 
 
 def env(version, digest):
     return {"MODEL_BUCKET": BUCKET, "MODEL_KEY": KEY, "MODEL_VERSION_ID": version, "MODEL_SHA256": digest}
+
+
+def fetch_and_load(environment, cache_dir, downloader=None):
+    """What init does with a scikit-learn model: fetch and verify, then unpickle."""
+    source = ModelSource.from_env(environment)
+    path = model_store.fetch(source, cache_dir, downloader)
+    return runtime_sklearn.load(path, source.describe()), source
 
 
 class TestFromEnv:
@@ -74,160 +110,224 @@ class TestFromEnv:
 
 
 class TestFetch:
-    def test_downloads_verifies_and_loads(self, s3, demo_bytes, tmp_path):
+    def test_downloads_verifies_and_loads(self, s3, downloader, demo_bytes, tmp_path):
         version = upload(s3, demo_bytes)
-        model, source = model_store.load_from_env(env(version, sha(demo_bytes)), str(tmp_path), s3)
-        assert model.predict([[5.1, 3.5, 1.4, 0.2]]).tolist() == ["setosa"]
+        model, source = fetch_and_load(env(version, sha(demo_bytes)), str(tmp_path), downloader)
+        assert model.predict(np.array([[5.1, 3.5, 1.4, 0.2]])).predictions.tolist() == ["setosa"]
         assert source.version_id == version
         assert sorted(os.listdir(tmp_path)) == [f"model-{sha(demo_bytes)}.bin"]
 
-    def test_reuses_a_verified_copy_in_tmp(self, s3, demo_bytes, tmp_path, downloads):
+    def test_the_client_is_made_from_the_environment(self, endpoint):
+        made = S3Downloader.from_env({"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_S3": endpoint})
+        assert (made.region, made.endpoint) == ("eu-west-1", endpoint)
+        made = S3Downloader.from_env({"AWS_DEFAULT_REGION": "ap-south-1", "AWS_ENDPOINT_URL": "https://s3.local"})
+        assert (made.region, made.endpoint) == ("ap-south-1", "https://s3.local")
+        assert S3Downloader.from_env({}) == S3Downloader("us-east-1", None)
+
+    def test_reuses_a_verified_copy_in_tmp(self, s3, downloader, demo_bytes, tmp_path, downloads):
         version = upload(s3, demo_bytes)
         source = ModelSource(BUCKET, KEY, version, sha(demo_bytes))
-        first = model_store.fetch(source, str(tmp_path), s3)
-        second = model_store.fetch(source, str(tmp_path), s3)
+        first = model_store.fetch(source, str(tmp_path), downloader)
+        second = model_store.fetch(source, str(tmp_path), downloader)
         assert first == second
         assert downloads == [(BUCKET, KEY, version)]
 
-    def test_replaces_a_tampered_cached_copy(self, s3, demo_bytes, tmp_path, downloads):
+    def test_replaces_a_tampered_cached_copy(self, s3, downloader, demo_bytes, tmp_path, downloads):
         version = upload(s3, demo_bytes)
         source = ModelSource(BUCKET, KEY, version, sha(demo_bytes))
-        path = model_store.fetch(source, str(tmp_path), s3)
+        path = model_store.fetch(source, str(tmp_path), downloader)
         with open(path, "ab") as f:
             f.write(b"tampered")
-        assert model_store.fetch(source, str(tmp_path), s3) == path
+        assert model_store.fetch(source, str(tmp_path), downloader) == path
         assert len(downloads) == 2
         assert model_store.sha256_of(path) == sha(demo_bytes)
 
-    def test_large_models_use_ranged_parallel_downloads(self, s3, demo_bytes, tmp_path, monkeypatch):
-        import s3transfer.manager
+    def test_a_model_larger_than_one_part_arrives_whole(self, s3, downloader, tmp_path):
+        """Above the part size the CRT fetches ranges in parallel; the file must still be the object, byte for byte."""
+        data = os.urandom(2 * s3_download.PART_BYTES + 12345)
+        version = upload(s3, data)
+        path = model_store.fetch(ModelSource(BUCKET, KEY, version, sha(data)), str(tmp_path), downloader)
+        assert os.path.getsize(path) == len(data) and model_store.sha256_of(path) == sha(data)
 
-        used = []
-        real = s3transfer.manager.TransferManager.download
-        monkeypatch.setattr(model_store, "PARALLEL_DOWNLOAD_BYTES", 100)
-        monkeypatch.setattr(
-            s3transfer.manager.TransferManager, "download", lambda self, *a, **k: used.append(a) or real(self, *a, **k)
-        )
-        version = upload(s3, demo_bytes)
-        path = model_store.fetch(ModelSource(BUCKET, KEY, version, sha(demo_bytes)), str(tmp_path), s3)
-        assert model_store.sha256_of(path) == sha(demo_bytes)
-        assert [a[:2] for a in used] == [(BUCKET, KEY)]
+    def test_keys_that_need_encoding(self, s3, downloader, tmp_path):
+        key = "models/team a/ñ+model (v2).onnx"
+        data = b"weights"
+        version = upload(s3, data, key)
+        path = model_store.fetch(ModelSource(BUCKET, key, version, sha(data)), str(tmp_path), downloader)
+        with open(path, "rb") as f:
+            assert f.read() == data
 
-    def test_fetches_exactly_the_pinned_version(self, s3, demo_bytes, tmp_path):
+    def test_fetches_exactly_the_pinned_version(self, s3, downloader, demo_bytes, tmp_path):
         old = upload(s3, demo_bytes)
         upload(s3, b"a newer model uploaded after the deploy")
-        path = model_store.fetch(ModelSource(BUCKET, KEY, old, sha(demo_bytes)), str(tmp_path), s3)
+        path = model_store.fetch(ModelSource(BUCKET, KEY, old, sha(demo_bytes)), str(tmp_path), downloader)
         with open(path, "rb") as f:
             assert f.read() == demo_bytes
 
-    def test_refuses_a_checksum_mismatch_and_keeps_nothing(self, s3, demo_bytes, tmp_path):
+    def test_refuses_a_checksum_mismatch_and_keeps_nothing(self, s3, downloader, demo_bytes, tmp_path):
         version = upload(s3, demo_bytes)
         wrong = "0" * 64
         with pytest.raises(ModelLoadError) as info:
-            model_store.fetch(ModelSource(BUCKET, KEY, version, wrong), str(tmp_path), s3)
+            model_store.fetch(ModelSource(BUCKET, KEY, version, wrong), str(tmp_path), downloader)
         assert str(info.value) == (
             f"checksum mismatch for s3://{BUCKET}/{KEY} (version {version}): expected sha256 {wrong}, "
             f"got {sha(demo_bytes)}; refusing to load it"
         )
         assert os.listdir(tmp_path) == []
 
-    def test_refuses_a_corrupt_file_that_matches_its_checksum(self, s3, tmp_path):
+    def test_refuses_a_corrupt_file_that_matches_its_checksum(self, s3, downloader, tmp_path):
         data = b"\x80\x04 this is not a pickle"
         version = upload(s3, data)
         with pytest.raises(ModelLoadError) as info:
-            model_store.load_from_env(env(version, sha(data)), str(tmp_path), s3)
+            fetch_and_load(env(version, sha(data)), str(tmp_path), downloader)
         assert str(info.value).startswith(f"could not load the model from s3://{BUCKET}/{KEY} (version {version}): ")
 
-    def test_refuses_a_pickle_that_is_not_an_estimator(self, s3, tmp_path):
-        import io
-
-        import joblib
-
+    def test_refuses_a_pickle_that_is_not_an_estimator(self, s3, downloader, tmp_path):
         buffer = io.BytesIO()
         joblib.dump({"weights": [1, 2]}, buffer)
         data = buffer.getvalue()
         version = upload(s3, data)
         with pytest.raises(ModelLoadError) as info:
-            model_store.load_from_env(env(version, sha(data)), str(tmp_path), s3)
+            fetch_and_load(env(version, sha(data)), str(tmp_path), downloader)
         assert str(info.value) == (
             f"the object at s3://{BUCKET}/{KEY} (version {version}) is not a fitted scikit-learn estimator "
             "(it needs predict and n_features_in_)"
         )
 
-    def test_missing_object(self, s3, tmp_path):
+    def test_missing_object(self, s3, downloader, tmp_path):
         with pytest.raises(ModelLoadError) as info:
-            model_store.fetch(ModelSource(BUCKET, "models/absent.joblib", None, "0" * 64), str(tmp_path), s3)
+            model_store.fetch(ModelSource(BUCKET, "models/absent.joblib", None, "0" * 64), str(tmp_path), downloader)
         assert str(info.value) == (f"model not found at s3://{BUCKET}/models/absent.joblib (version latest): NoSuchKey")
         assert os.listdir(tmp_path) == []
 
-    def test_missing_version(self, s3, demo_bytes, tmp_path):
+    def test_missing_version(self, s3, downloader, demo_bytes, tmp_path):
         upload(s3, demo_bytes)
-        with pytest.raises(
-            ModelLoadError,
-            match=r"^model not found at s3://models-bucket/models/model.joblib \(version no-such-version\): ",
-        ):
-            model_store.fetch(ModelSource(BUCKET, KEY, "no-such-version", sha(demo_bytes)), str(tmp_path), s3)
+        with pytest.raises(ModelLoadError) as info:
+            model_store.fetch(ModelSource(BUCKET, KEY, "no-such-version", sha(demo_bytes)), str(tmp_path), downloader)
+        assert str(info.value) == (
+            "model not found at s3://models-bucket/models/model.joblib (version no-such-version): NoSuchVersion"
+        )
+        assert os.listdir(tmp_path) == []
 
-    def test_missing_bucket(self, s3, tmp_path):
-        with pytest.raises(ModelLoadError, match=r"^model not found at s3://other-bucket/"):
-            model_store.fetch(ModelSource("other-bucket", KEY, None, "0" * 64), str(tmp_path), s3)
+    def test_missing_bucket(self, s3, downloader, tmp_path):
+        with pytest.raises(ModelLoadError) as info:
+            model_store.fetch(ModelSource("other-bucket", KEY, None, "0" * 64), str(tmp_path), downloader)
+        assert (
+            str(info.value) == "model not found at s3://other-bucket/models/model.joblib (version latest): NoSuchBucket"
+        )
+
+    def test_no_s3_at_all(self, s3, tmp_path, monkeypatch):
+        monkeypatch.setattr(s3_download, "MAX_RETRIES", 1)
+        nothing_there = S3Downloader("us-east-1", f"http://127.0.0.1:{free_port()}")
+        with pytest.raises(ModelLoadError) as info:
+            model_store.fetch(ModelSource(BUCKET, KEY, "v1", "0" * 64), str(tmp_path), nothing_there)
+        assert str(info.value).startswith(
+            f"could not download s3://{BUCKET}/{KEY} (version v1): AWS_IO_SOCKET_CONNECTION_REFUSED: "
+        )
+        assert os.listdir(tmp_path) == []
 
 
 class TestS3Errors:
-    @pytest.fixture(autouse=True)
-    def failing(self, monkeypatch):
-        """Makes the next download raise the error a test puts in `self.error`."""
-
-        def fail(*args):
-            raise self.error
-
-        monkeypatch.setattr(model_store, "download_object", fail)
-
     @pytest.mark.parametrize(
-        "code, message",
+        "code, status, message",
         [
-            ("SlowDown", "S3 error reading s3://b/k (version v1): SlowDown"),
-            ("InternalError", "S3 error reading s3://b/k (version v1): InternalError"),
+            ("SlowDown", 503, "S3 error reading s3://b/k (version v1): SlowDown"),
+            ("InternalError", 500, "S3 error reading s3://b/k (version v1): InternalError"),
             (
                 "AccessDenied",
+                403,
                 "access denied reading s3://b/k (version v1): the role may read only the deployed model object",
             ),
         ],
     )
-    def test_client_errors_name_the_object(self, tmp_path, code, message):
-        self.error = ClientError({"Error": {"Code": code, "Message": "x"}}, "GetObject")
+    def test_answers_name_the_object(self, tmp_path, monkeypatch, code, status, message):
+        def fail(self, *args):
+            raise S3Failure(code, status, "x")
+
+        monkeypatch.setattr(S3Downloader, "download", fail)
         with pytest.raises(ModelLoadError) as info:
-            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), client=object())
+            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), S3Downloader("us-east-1"))
         assert str(info.value) == message
         assert os.listdir(tmp_path) == []
 
-    def test_network_errors_name_the_object(self, tmp_path):
-        self.error = EndpointConnectionError(endpoint_url="https://s3.example")
-        with pytest.raises(
-            ModelLoadError, match=r"^could not download s3://b/k \(version v1\): EndpointConnectionError"
-        ):
-            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), client=object())
+    def test_s3s_error_document_gives_the_code_and_message(self):
+        body = b"<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
+        error = S3ResponseError(code=14343, name="AWS_ERROR_S3_INVALID_RESPONSE_STATUS", message="Invalid response",
+                                status_code=403, headers=[], body=body)  # fmt: skip
+        failure = s3_download._failure(error)
+        assert (failure.code, failure.status, failure.message) == ("AccessDenied", 403, "Access Denied")
+        bare = S3ResponseError(code=1, name="X", message="m", status_code=404, headers=[], body=None)
+        assert s3_download._failure(bare).code == "404"
 
-    def test_throttling_is_retried_by_the_client(self):
-        client = model_store.s3_client()
-        assert client.meta.config.retries == {"mode": "standard", "total_max_attempts": 5}
+
+class TestAddresses:
+    @pytest.mark.parametrize(
+        "bucket, key, version, region, expected",
+        [
+            ("b", "models/m.onnx", None, "us-east-1", ("b.s3.us-east-1.amazonaws.com", "/models/m.onnx")),
+            ("b", "a b/ñ+.onnx", "v/1+x", "eu-west-1",
+             ("b.s3.eu-west-1.amazonaws.com", "/a%20b/%C3%B1%2B.onnx?versionId=v%2F1%2Bx")),
+            ("my.models", "m", None, "us-east-1", ("s3.us-east-1.amazonaws.com", "/my.models/m")),
+            ("b", "m", None, "cn-north-1", ("b.s3.cn-north-1.amazonaws.com.cn", "/m")),
+        ],
+    )  # fmt: skip
+    def test_on_aws_virtual_hosted_unless_the_name_has_dots(self, bucket, key, version, region, expected):
+        assert S3Downloader(region).address(bucket, key, version, region) == expected
+
+    def test_another_s3_api_is_addressed_path_style(self):
+        downloader = S3Downloader("us-east-1", "http://127.0.0.1:9000")
+        assert downloader.address("b", "m.onnx", "v1", "us-east-1") == ("127.0.0.1:9000", "/b/m.onnx?versionId=v1")
+
+    def test_a_bucket_in_another_region_is_asked_there_once(self, tmp_path, monkeypatch):
+        asked = []
+
+        class Request:
+            def __init__(self, region):
+                self.region = region
+
+            @property
+            def finished_future(self):
+                class Done:
+                    def result(inner):
+                        if self.region == "us-east-1":
+                            moved = [("x-amz-bucket-region", "eu-central-1")]
+                            raise S3ResponseError(
+                                code=1, name="X", message="moved", status_code=301, headers=moved, body=b""
+                            )
+
+                return Done()
+
+        class Client:
+            def __init__(self, region):
+                self.region = region
+
+            def make_request(self, **kwargs):
+                asked.append((self.region, kwargs["request"].headers.get("host")))
+                return Request(self.region)
+
+        monkeypatch.setattr(S3Downloader, "_client", lambda self, region: Client(region))
+        S3Downloader("us-east-1").download("b", "m", None, str(tmp_path / "m"))
+        assert asked == [
+            ("us-east-1", "b.s3.us-east-1.amazonaws.com"),
+            ("eu-central-1", "b.s3.eu-central-1.amazonaws.com"),
+        ]
 
 
 class TestLocalPath:
     def test_local_file_with_checksum(self, demo_bytes, tmp_path):
         path = tmp_path / "m.joblib"
         path.write_bytes(demo_bytes)
-        model, source = model_store.load_from_env({"MODEL_PATH": str(path), "MODEL_SHA256": sha(demo_bytes)})
+        model, source = fetch_and_load({"MODEL_PATH": str(path), "MODEL_SHA256": sha(demo_bytes)}, str(tmp_path))
         assert source.describe() == f"local file {path}"
-        assert model.n_features_in_ == 4
+        assert model.n_features == 4
 
     def test_local_file_mismatch(self, demo_bytes, tmp_path):
         path = tmp_path / "m.joblib"
         path.write_bytes(demo_bytes)
         with pytest.raises(ModelLoadError, match=r"^checksum mismatch for local file"):
-            model_store.load_from_env({"MODEL_PATH": str(path), "MODEL_SHA256": "1" * 64})
+            fetch_and_load({"MODEL_PATH": str(path), "MODEL_SHA256": "1" * 64}, str(tmp_path))
 
     def test_missing_local_file(self, tmp_path):
         with pytest.raises(ModelLoadError) as info:
-            model_store.load_from_env({"MODEL_PATH": str(tmp_path / "none")})
+            fetch_and_load({"MODEL_PATH": str(tmp_path / "none")}, str(tmp_path))
         assert str(info.value) == f"model not found: local file {tmp_path / 'none'}"

@@ -1,16 +1,13 @@
 """Malformed events, generated: every one gets a 4xx JSON error, none escapes."""
 
 import base64
-import functools
 import json
 import math
 
 import pytest
+from conftest import app_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import handler
-from validation import Limits
 
 TRIED = {"count": 0}
 
@@ -83,9 +80,12 @@ class Ctx:
     aws_request_id = "prop-test"
 
 
-@functools.cache
+CURRENT = {}
+
+
 def app():
-    return handler.App(handler.lambda_handler.predictor, Limits())
+    """The App of the runtime the running test chose."""
+    return CURRENT["app"]
 
 
 def assert_error(response, http):
@@ -132,9 +132,11 @@ def http_raw_bodies(body, b64):
     assert_error(app()(event, Ctx()), http=True)
 
 
+@pytest.mark.parametrize("runtime", ["onnx", "sklearn"])
 @pytest.mark.parametrize("prop", [direct_invokes, http_documents, http_raw_bodies], ids=lambda p: p.__name__)
-def test_malformed_events_get_a_400_json_error(prop):
+def test_malformed_events_get_a_400_json_error(prop, runtime):
     """Each property counts the events it really sent, so the total does not hang on test order."""
+    CURRENT["app"] = app_for(runtime)
     before = TRIED["count"]
     prop()
     tried = TRIED["count"] - before

@@ -26,11 +26,12 @@ def events(name):
         return json.load(f)
 
 
-@pytest.fixture(scope="module")
-def running():
+@pytest.fixture(scope="module", params=[local_lambda.DEMO_MODEL, local_lambda.DEMO_PICKLE], ids=["onnx", "sklearn"])
+def running(request):
+    """The function under the emulator, once with each runtime's demo model."""
     with local_lambda.LocalLambda() as lam:
         lam.start_s3()
-        model_env = lam.upload_model(local_lambda.DEMO_MODEL)
+        model_env = lam.upload_model(request.param)
         lam.start_function(model_env)
         yield lam, model_env
 
@@ -49,7 +50,8 @@ def test_cold_then_warm_invoke(running):
     log = lam.log("function.log")
     lines = [json.loads(s) for s in log.splitlines() if s.startswith("{") and '"request"' in s]
     assert [r["coldStart"] for r in lines[:2]] == [True, False]
-    assert '"model loaded"' in log
+    (loaded,) = [json.loads(s) for s in log.splitlines() if s.startswith("{") and '"model loaded"' in s]
+    assert loaded["format"] == model_env["MODEL_FORMAT"]
 
 
 def test_function_url_event_and_bad_request(running):
@@ -76,6 +78,4 @@ def test_init_fails_for_a_wrong_sha256():
         log = lam.log("function.log")
     assert result.body.get("errorType") in ("Runtime.Unknown", "ModelLoadError"), result.body
     assert "predictions" not in result.body
-    assert (
-        f"checksum mismatch for s3://local-models/models/model.joblib (version {model_env['MODEL_VERSION_ID']})" in log
-    )
+    assert f"checksum mismatch for s3://local-models/models/model.onnx (version {model_env['MODEL_VERSION_ID']})" in log

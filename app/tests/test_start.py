@@ -40,6 +40,7 @@ def test_end_to_end():
     result = npm_start()
     out = result.stdout
     assert result.returncode == 0, result.stderr
+    assert "/models/model.onnx version " in out and " format onnx" in out, "the ONNX demo model by default"
     assert "app/events/direct.json       status 200" in out and "predictions=['setosa']" in out
     assert "app/events/batch.json        status 200" in out
     assert "predictions=['setosa', 'versicolor', 'virginica']" in out
@@ -62,6 +63,7 @@ def test_own_event_and_model_without_plan(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert f"{event}" in result.stdout and "status 200" in result.stdout
+    assert " format sklearn" in result.stdout, "a pickle is still served, by scikit-learn"
     assert "Offline plan" not in result.stdout
 
 
@@ -73,7 +75,9 @@ def test_missing_model(tmp_path):
     missing = tmp_path / "none.joblib"
     result = npm_start("--model", str(missing), "--no-plan")
     assert result.returncode == 1
-    assert last_line(result) == f"npm start: model file {missing} does not exist; pass --model PATH to a joblib file"
+    assert last_line(result) == (
+        f"npm start: model file {missing} does not exist; pass --model PATH to an .onnx or .joblib file"
+    )
 
 
 def test_corrupt_model(tmp_path):

@@ -4,7 +4,7 @@ import { InferenceFunction } from "lambda-inference";
 // no cold starts for up to two concurrent requests. Every deploy publishes a
 // version and moves the `live` alias, so a new model rolls out as a new version.
 const steady = new InferenceFunction("steady", {
-    modelPath: "../../app/model/model.joblib",
+    modelPath: "../../app/model/model.onnx",
     provisionedConcurrency: 2,
     reservedConcurrency: 10,
     enableFunctionUrl: true,

@@ -26,7 +26,7 @@ const functionSg = new aws.ec2.SecurityGroup("inference-fn", {
 });
 
 const fn = new InferenceFunction("private", {
-    modelPath: "../../app/model/model.joblib",
+    modelPath: "../../app/model/model.onnx",
     vpcSubnetIds: vpc.isolatedSubnetIds,
     vpcSecurityGroupIds: [functionSg.id],
 });

@@ -124,3 +124,19 @@ def test_the_final_image_holds_no_build_leftovers(tc, built, runtime):
     assert "/var/task/handler.py" in files and "/var/task/__pycache__/" in [
         f[: len("/var/task/__pycache__/")] for f in task
     ]
+
+
+def test_a_format_the_image_lacks_fails_init_naming_the_target(tc, built):
+    """The onnx image has no scikit-learn: told to load a pickle, init fails before anything is unpickled."""
+    with local_lambda.LocalLambda() as lam:
+        lam.start_s3()
+        model_env = lam.upload_model(images.DEMO_MODELS["sklearn"])
+        lam.start_container(tc.docker, built["onnx"].ref, model_env)
+        answer = lam.invoke(events("direct"))
+        log = lam.log("function.log")
+    assert "predictions" not in answer.body
+    failures = [json.loads(line) for line in log.splitlines() if line.startswith("{") and '"init failed"' in line]
+    assert failures and failures[0]["error"] == (
+        "MODEL_FORMAT is sklearn, but this image has no sklearn: build app/Dockerfile's `sklearn` target "
+        "(the component picks it from modelFormat)"
+    )

@@ -15,6 +15,7 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     buildTarget: ["string", true],
     architecture: ["string", true],
     modelPath: ["string", true],
+    modelFormat: ["string", true],
     modelKey: ["string", false],
     modelBucketName: ["string", false],
     modelSha256: ["string", false],

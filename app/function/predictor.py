@@ -1,0 +1,73 @@
+"""One contract for every model runtime: a Predictor answers a validated
+float64 feature matrix with labels (or values) and, for classifiers that have
+them, probabilities, as numpy arrays. The handler turns them into JSON.
+
+The runtime is chosen by the model's format (MODEL_FORMAT, else the file's
+extension), and imported only then: an image carries one runtime, and a
+format it lacks fails init with a message naming the Dockerfile target to build.
+"""
+
+import importlib
+import importlib.util
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from errors import ConfigError, ModelLoadError
+from lambda_types import Env
+
+# format -> (the library its runtime needs, the module that wraps it)
+RUNTIMES = {"onnx": ("onnxruntime", "runtime_onnx"), "sklearn": ("sklearn", "runtime_sklearn")}
+EXTENSIONS = {".onnx": "onnx", ".joblib": "sklearn", ".pkl": "sklearn", ".pickle": "sklearn"}
+
+
+@dataclass(slots=True)
+class Prediction:
+    """Labels for a classifier, values for a regressor; probabilities when the classifier has them."""
+
+    predictions: npt.NDArray[Any]
+    probabilities: npt.NDArray[np.floating[Any]] | None = None
+
+
+class Predictor(Protocol):
+    n_features: int
+    # float32 or float64: validation refuses values this type cannot hold, before the model sees them.
+    input_dtype: type[np.floating[Any]]
+
+    def predict(self, x: npt.NDArray[Any]) -> Prediction: ...
+
+
+def model_format(env: Env, location: str) -> str:
+    """MODEL_FORMAT when set (the component always sets it), else the extension of the model's file or key."""
+    declared = (env.get("MODEL_FORMAT") or "").strip()
+    if declared:
+        if declared not in RUNTIMES:
+            raise ConfigError(f"MODEL_FORMAT must be one of {', '.join(RUNTIMES)}; got {declared!r}")
+        return declared
+    extension = "." + location.rsplit(".", 1)[-1].lower() if "." in location.rsplit("/", 1)[-1] else ""
+    if extension not in EXTENSIONS:
+        raise ConfigError(
+            f"MODEL_FORMAT is not set and the model's name ({location}) does not tell: set MODEL_FORMAT to "
+            + " or ".join(RUNTIMES)
+        )
+    return EXTENSIONS[extension]
+
+
+class Runtime(Protocol):
+    """A runtime module (runtime_onnx, runtime_sklearn)."""
+
+    def load(self, path: str, describe: str) -> Predictor: ...
+
+
+def runtime(fmt: str) -> Runtime:
+    """The runtime module for `fmt`, imported now; fails init, naming the target to build, when the image lacks it."""
+    library, module = RUNTIMES[fmt]
+    if importlib.util.find_spec(library) is None:
+        raise ModelLoadError(
+            f"MODEL_FORMAT is {fmt}, but this image has no {library}: build app/Dockerfile's `{fmt}` target "
+            f"(the component picks it from modelFormat)"
+        )
+    loaded: Runtime = importlib.import_module(module)
+    return loaded

@@ -1,0 +1,77 @@
+"""The scikit-learn runtime: a joblib pickle, loaded only after its sha256 was verified."""
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import sklearn
+
+from errors import ModelLoadError
+from predictor import Prediction
+
+# Inputs are validated finite before they reach the model; skip sklearn's second pass.
+sklearn.set_config(assume_finite=True)
+
+# Final estimators whose `predict` is, by definition, the class with the highest
+# `predict_proba`: for them one probability pass yields both answers.
+ARGMAX_CLASSIFIERS = frozenset(
+    {
+        "LogisticRegression",
+        "RandomForestClassifier",
+        "ExtraTreesClassifier",
+        "DecisionTreeClassifier",
+        "ExtraTreeClassifier",
+        "GradientBoostingClassifier",
+        "HistGradientBoostingClassifier",
+        "KNeighborsClassifier",
+        "GaussianNB",
+        "MultinomialNB",
+        "BernoulliNB",
+        "ComplementNB",
+        "MLPClassifier",
+        "LinearDiscriminantAnalysis",
+        "QuadraticDiscriminantAnalysis",
+    }
+)
+
+
+def final_estimator(model: Any) -> Any:
+    steps = getattr(model, "steps", None)
+    return steps[-1][1] if steps else model
+
+
+class SklearnPredictor:
+    """A fitted estimator or pipeline; float64 in, as scikit-learn computes."""
+
+    def __init__(self, model: Any):
+        self.model = model
+        self.n_features = int(model.n_features_in_)
+        self.has_proba = hasattr(model, "predict_proba")
+        self.classes: npt.NDArray[Any] | None = getattr(model, "classes_", None)
+        self.labels_from_proba = (
+            self.has_proba and self.classes is not None and type(final_estimator(model)).__name__ in ARGMAX_CLASSIFIERS
+        )
+
+    input_dtype: type[np.floating[Any]] = np.float64
+
+    def predict(self, x: npt.NDArray[Any]) -> Prediction:
+        if self.labels_from_proba:
+            assert self.classes is not None
+            proba = self.model.predict_proba(x)
+            return Prediction(self.classes[proba.argmax(axis=1)], np.asarray(proba))
+        labels = np.asarray(self.model.predict(x))
+        return Prediction(labels, np.asarray(self.model.predict_proba(x)) if self.has_proba else None)
+
+
+def load(path: str, describe: str) -> SklearnPredictor:
+    import joblib  # noqa: PLC0415 - imported once, at init, after the file is verified
+
+    try:
+        model = joblib.load(path)
+    except Exception as e:  # noqa: BLE001 - any unpickling failure means the same thing here
+        raise ModelLoadError(f"could not load the model from {describe}: {type(e).__name__}: {e}") from None
+    if not hasattr(model, "predict") or not hasattr(model, "n_features_in_"):
+        raise ModelLoadError(
+            f"the object at {describe} is not a fitted scikit-learn estimator (it needs predict and n_features_in_)"
+        )
+    return SklearnPredictor(model)

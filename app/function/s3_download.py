@@ -1,0 +1,129 @@
+"""One object version from S3 to a file, with the AWS Common Runtime (awscrt).
+
+awscrt is AWS's native S3 client (the one boto3's CRT transfer and AWS CLI v2
+use): it signs with SigV4 from the standard credential chain (in Lambda, the
+role's keys in the environment), retries throttling and 5xx, and splits a
+large object into parallel ranged GETs by itself. It is imported only when the
+model comes from S3, and costs about a quarter of botocore's import and client
+set-up, which used to be most of an S3 cold start.
+
+AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) points it at another S3 API, such as
+moto_server in local runs and tests; requests then use path-style addresses.
+"""
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from lambda_types import Env
+
+# Bounded buffering for small functions: at most four ranged GETs of 8 MiB in flight.
+PART_BYTES = 8 * 1024 * 1024
+MAX_CONNECTIONS = 4
+THROUGHPUT_GBPS = 1.0
+MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024  # the lowest limit the CRT accepts
+MAX_RETRIES = 5
+
+
+class S3Failure(Exception):
+    """A request S3 answered with an error, or one that never got an answer."""
+
+    def __init__(self, code: str, status: int | None, message: str):
+        super().__init__(f"{code}: {message}" if message else code)
+        self.code = code  # S3's error code (NoSuchKey, AccessDenied, ...), or the CRT's name for a transport failure
+        self.status = status  # the HTTP status, or None when there was no response
+        self.message = message  # S3's <Message>, or the CRT's description
+
+
+def _xml_field(body: bytes | None, name: str) -> str:
+    match = re.search(rf"<{name}>([^<]*)</{name}>".encode(), body or b"")
+    return match.group(1).decode("utf-8", "replace") if match else ""
+
+
+def _failure(error: Exception) -> S3Failure:
+    """An awscrt exception as an S3Failure: S3's own error code when S3 answered."""
+    from awscrt.s3 import S3ResponseError  # noqa: PLC0415
+
+    if isinstance(error, S3ResponseError):
+        status = int(error.status_code) if error.status_code is not None else None
+        code = _xml_field(error.body, "Code") or (str(status) if status else error.name)
+        return S3Failure(code, status, _xml_field(error.body, "Message"))
+    return S3Failure(getattr(error, "name", type(error).__name__), None, getattr(error, "message", str(error)))
+
+
+def _region_of(error: Exception) -> str | None:
+    """The bucket's region, where S3 tells it when asked in the wrong one (301 or 400)."""
+    headers = getattr(error, "headers", None) or []
+    for name, value in headers:
+        if name.lower() == "x-amz-bucket-region":
+            return str(value)
+    return _xml_field(getattr(error, "body", None), "Region") or None
+
+
+@dataclass
+class S3Downloader:
+    region: str
+    endpoint: str | None = None  # scheme://host[:port] of another S3 API
+    _clients: dict[str, Any] = field(default_factory=dict)
+    _bootstrap: Any = None
+
+    @staticmethod
+    def from_env(env: Env) -> "S3Downloader":
+        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
+        return S3Downloader(region, env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or None)
+
+    def _client(self, region: str) -> Any:
+        from awscrt import auth, io, s3  # noqa: PLC0415 - only the S3 path pays for the CRT
+
+        if self._bootstrap is None:
+            loop = io.EventLoopGroup(1)
+            self._bootstrap = io.ClientBootstrap(loop, io.DefaultHostResolver(loop))
+        if region not in self._clients:
+            tls = s3.S3RequestTlsMode.DISABLED if self.endpoint and self.endpoint.startswith("http:") else None
+            self._clients[region] = s3.S3Client(
+                bootstrap=self._bootstrap,
+                region=region,
+                tls_mode=tls,
+                credential_provider=auth.AwsCredentialsProvider.new_default_chain(self._bootstrap),
+                part_size=PART_BYTES,
+                throughput_target_gbps=THROUGHPUT_GBPS,
+                memory_limit=MEMORY_LIMIT_BYTES,
+                max_active_connections_override=MAX_CONNECTIONS,
+                retry_config=s3.S3RetryConfig(max_retries=MAX_RETRIES),
+            )
+        return self._clients[region]
+
+    def address(self, bucket: str, key: str, version_id: str | None, region: str) -> tuple[str, str]:
+        """(Host header, path and query) of a GetObject: virtual-hosted on AWS, path-style elsewhere."""
+        object_path = "/" + quote(key, safe="/~")
+        query = f"?versionId={quote(version_id, safe='~')}" if version_id else ""
+        if self.endpoint:
+            return urlsplit(self.endpoint).netloc, f"/{bucket}{object_path}{query}"
+        suffix = ".amazonaws.com.cn" if region.startswith("cn-") else ".amazonaws.com"
+        if "." in bucket:  # a dotted name breaks the TLS wildcard of virtual-hosted addresses
+            return f"s3.{region}{suffix}", f"/{bucket}{object_path}{query}"
+        return f"{bucket}.s3.{region}{suffix}", f"{object_path}{query}"
+
+    def download(self, bucket: str, key: str, version_id: str | None, path: str) -> None:
+        """Writes the object to `path` (ranged parallel GETs for large objects), or raises S3Failure."""
+        from awscrt import http, s3  # noqa: PLC0415
+
+        region = self.region
+        for attempt in range(2):
+            host, target = self.address(bucket, key, version_id, region)
+            request = http.HttpRequest("GET", target, http.HttpHeaders([("host", host)]))
+            try:
+                self._client(region).make_request(
+                    type=s3.S3RequestType.GET_OBJECT, request=request, recv_filepath=path
+                ).finished_future.result()
+                return
+            except Exception as e:  # noqa: BLE001 - every CRT failure becomes one S3Failure
+                moved = _region_of(e) if attempt == 0 and getattr(e, "status_code", None) in (301, 400) else None
+                if moved and moved != region:
+                    region = moved  # the bucket lives elsewhere: ask there, once
+                    if os.path.exists(path):
+                        os.unlink(path)
+                    continue
+                raise _failure(e) from None

@@ -1,0 +1,182 @@
+"""P1 (cold init), P2 (warm latency), P3 (payload) and P4 (component timings), on the host."""
+
+import contextlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+import local_lambda
+import model_store
+import prune_site_packages
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+APP = os.path.join(ROOT, "app")
+FUNCTION = os.path.join(APP, "function")
+BENCH = os.path.join(ROOT, ".bench")
+SEED_VENV = os.path.join(BENCH, "seed-venv")
+SEED_PYTHON = os.path.join(SEED_VENV, "bin", "python")
+SEED_MODEL_DIR = os.path.join(BENCH, "seed-model")
+SEED_MODEL = os.path.join(SEED_MODEL_DIR, "model.joblib")
+MODELS = {"onnx": local_lambda.DEMO_MODEL, "sklearn": local_lambda.DEMO_PICKLE}
+ROW = [5.1, 3.5, 1.4, 0.2]
+
+
+def seed_model() -> str:
+    """The demo model trained by the seed's own scikit-learn (1.6.1), so its pickle loads there."""
+    if not os.path.exists(SEED_MODEL):
+        subprocess.run([SEED_PYTHON, os.path.join(APP, "train.py"), "--out", SEED_MODEL_DIR], check=True,
+                       capture_output=True)  # fmt: skip
+    return SEED_MODEL
+
+
+def ready_seconds(argv: list[str], env: dict[str, str], cwd: str) -> float:
+    """Wall time from spawning a fresh interpreter to its 'ready' line."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    elapsed = None
+    assert proc.stdout is not None and proc.stderr is not None
+    for line in proc.stdout:
+        if line.strip() == "ready":
+            elapsed = time.perf_counter() - start
+            break
+    proc.wait(timeout=60)
+    if proc.returncode != 0 or elapsed is None:
+        raise RuntimeError(f"{argv} failed: {proc.stderr.read()}")
+    return elapsed
+
+
+def p1_cold_init(runs: int) -> dict[str, Any]:
+    """Fresh processes, interleaved so drift on the machine hits every case alike."""
+    base_env = {"PATH": os.environ["PATH"], "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1"}
+    ours: dict[str, list[float]] = {}
+    seed: list[float] = []
+    with local_lambda.LocalLambda() as lam:
+        lam.start_s3()
+        uploaded = {runtime: lam.upload_model(path) for runtime, path in MODELS.items()}
+        for _ in range(runs):
+            for runtime, path in MODELS.items():
+                cache = tempfile.mkdtemp(dir=lam.workdir)  # an empty /tmp: a real download every time
+                s3 = {**local_lambda.FAKE_CREDENTIALS, **uploaded[runtime], "AWS_ENDPOINT_URL_S3": lam.endpoint,
+                      "MODEL_CACHE_DIR": cache}  # fmt: skip
+                # modelDelivery "image": the file is in the image, verified against MODEL_SHA256, no S3 client.
+                image = {"MODEL_PATH": path, "MODEL_SHA256": uploaded[runtime]["MODEL_SHA256"],
+                         "MODEL_FORMAT": runtime}  # fmt: skip
+                for delivery, model_env in (("s3", s3), ("image", image)):
+                    env = {**base_env, **model_env, "PYTHONPATH": FUNCTION}
+                    seconds = ready_seconds([sys.executable, "-c", "import handler; print('ready')"], env, FUNCTION)
+                    ours.setdefault(f"{runtime}.{delivery}", []).append(seconds)
+            env = {**base_env, "MODEL_PATH": seed_model(), "PYTHONPATH": os.path.join(ROOT, "bench")}
+            seed.append(ready_seconds([SEED_PYTHON, "-c", "import seed_handler; print('ready')"], env, ROOT))
+    return {
+        "runs": runs,
+        "seed": {"median_s": statistics.median(seed), "samples_s": seed},
+        "ours": {key: {"median_s": statistics.median(v), "samples_s": v} for key, v in ours.items()},
+    }
+
+
+def p50(samples: list[float]) -> float:
+    return sorted(samples)[len(samples) // 2]
+
+
+def timed(fn: Callable[[], object], iterations: int) -> list[float]:
+    samples = []
+    for _ in range(iterations):
+        t = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - t)
+    return samples
+
+
+def p2_warm(iterations: int) -> dict[str, Any]:
+    """Each runtime's handler against bare scikit-learn `predict` on the same model and rows."""
+    import numpy as np
+
+    os.environ["MODEL_PATH"] = MODELS["onnx"]
+    os.environ["MODEL_SHA256"] = model_store.sha256_of(MODELS["onnx"])
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
+        import handler
+        import predictor
+        from validation import Limits
+
+        sklearn_model = predictor.runtime("sklearn").load(MODELS["sklearn"], "bench")
+        bare = sklearn_model.model  # the fitted pipeline itself
+
+        class Context:
+            aws_request_id = "bench"
+
+        identity: dict[str, Any] = {"versionId": None, "sha256": None}
+        apps = {
+            "onnx": handler.App(predictor.runtime("onnx").load(MODELS["onnx"], "bench"), Limits(), identity),
+            "sklearn": handler.App(sklearn_model, Limits(), identity),
+        }
+        cases = {"single": ({"features": ROW}, [ROW]), "batch100": ({"instances": [ROW] * 100}, [ROW] * 100)}
+        results: dict[str, Any] = {"handlers": {}}
+        for runtime, app in apps.items():
+            results["handlers"][runtime] = {}
+            for case, (event, rows) in cases.items():
+                for _ in range(200):  # warm-up
+                    bare.predict(np.asarray(rows))
+                    app(event, Context())
+                base, ours = [], []
+                for _ in range(iterations):  # interleaved, one of each per round
+                    base += timed(lambda rows=rows: bare.predict(np.asarray(rows)), 1)
+                    ours += timed(lambda event=event, app=app: app(event, Context()), 1)
+                results["handlers"][runtime][case] = {
+                    "predict_p50_us": p50(base) * 1e6,
+                    "handler_p50_us": p50(ours) * 1e6,
+                    "handler_p99_us": sorted(ours)[int(len(ours) * 0.99)] * 1e6,
+                }
+    # The seed handler warm, in its own venv (pandas, its scikit-learn): one row, p50.
+    env = {"PATH": os.environ["PATH"], "MODEL_PATH": seed_model(), "PYTHONPATH": os.path.join(ROOT, "bench"),
+           "OMP_NUM_THREADS": "1"}  # fmt: skip
+    out = subprocess.run([SEED_PYTHON, os.path.join(ROOT, "bench", "seed_warm.py"), str(iterations)], env=env,
+                         check=True, capture_output=True, text=True).stdout  # fmt: skip
+    results["seed_handler_p50_us"] = json.loads(out)["p50_us"]
+    return results
+
+
+def installed_bytes(requirements: str, name: str, runtime: str | None, no_deps: bool = False) -> int:
+    """Bytes after pruning. The wheels (CPython 3.12, manylinux x86_64: what the Lambda image installs) are
+    fetched once into .bench/<name>-raw; every run copies them and applies the Dockerfile's own pruning afresh."""
+    raw, pruned = os.path.join(BENCH, f"{name}-raw"), os.path.join(BENCH, name)
+    if not os.path.isdir(raw):
+        tags = ("manylinux2014", "manylinux_2_17", "manylinux_2_27", "manylinux_2_28")
+        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        "--no-warn-conflicts", "--only-binary=:all:", "--python-version=3.12", "--implementation=cp",
+                        *[f"--platform={t}_x86_64" for t in tags], *(["--no-deps"] if no_deps else []),
+                        "--target", raw, "-r", requirements], check=True)  # fmt: skip
+    shutil.rmtree(pruned, ignore_errors=True)
+    shutil.copytree(raw, pruned, symlinks=True)
+    prune_site_packages.prune(pruned, runtime)  # the very code the Dockerfile runs
+    return prune_site_packages.tree_size(pruned)
+
+
+def p3_payload() -> dict[str, Any]:
+    requirements = os.path.join(APP, "requirements")
+    return {
+        "ours_bytes": {
+            "onnx": installed_bytes(os.path.join(requirements, "onnx.txt"), "payload-onnx", "onnx", no_deps=True),
+            "sklearn": installed_bytes(os.path.join(requirements, "sklearn.txt"), "payload-sklearn", "sklearn"),
+        },
+        "seed_bytes": installed_bytes(os.path.join(ROOT, "bench", "seed-requirements.txt"), "payload-seed", None),
+    }
+
+
+def wall(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def p4_component() -> dict[str, float]:
+    return {
+        "component_suite_s": wall(["npx", "mocha"]),
+        "offline_plan_s": wall(["npx", "ts-node", "--transpile-only", "scripts/plan.ts", "--json"]),
+    }
