@@ -24,7 +24,10 @@ export interface InferenceFunctionArgs {
     /**
      * Stage of the Dockerfile to build. Defaults to the stage named after
      * `modelFormat` (`onnx` or `sklearn`), the runtime targets of the bundled
-     * Dockerfile; give it when your own Dockerfile names its stages otherwise.
+     * Dockerfile, with `-bundled` appended when `modelDelivery` is `image`;
+     * give it when your own Dockerfile names its stages otherwise (a stage
+     * that bundles the model must put it where the bundled Dockerfile does,
+     * `/var/task/model/model.onnx` or `/var/task/model/model.joblib`).
      */
     buildTarget?: string;
     /**
@@ -34,12 +37,26 @@ export interface InferenceFunctionArgs {
      */
     architecture?: string;
     /**
-     * Local model file to upload to the model bucket. Its sha256 is computed
-     * at deploy time and handed to the function as `MODEL_SHA256`. Required
-     * unless `modelBucketName` and `modelKey` name an object that already
-     * exists. Defaults to none.
+     * Local model file, uploaded to the model bucket (`modelDelivery` `s3`)
+     * or built into the image (`image`). Its sha256 is computed at deploy time
+     * and handed to the function as `MODEL_SHA256`. Required unless
+     * `modelBucketName` and `modelKey` name an object that already exists.
+     * Defaults to none.
      */
     modelPath?: string;
+    /**
+     * Where the function finds its model: `s3` (uploaded to the model
+     * bucket; the function downloads that exact version at init, so a new
+     * model rolls out without an image build; for models of any size up to
+     * `ephemeralStorageSize`) or `image` (baked into the image as its last
+     * layer from the build context `model`, the folder of `modelPath`: no
+     * bucket, no S3 request at cold start, and a new model is a new image;
+     * for models up to about 500 MB, 10 GB at most). Both verify the sha256
+     * before loading. With `image`, `modelPath` is required and
+     * `modelBucketName`, `modelKey` and `modelSha256` are not used. Defaults
+     * to `s3`.
+     */
+    modelDelivery?: string;
     /**
      * How the model is stored, which decides the runtime that serves it:
      * `onnx` (a model converted by `app/convert.py`, served by ONNX Runtime:

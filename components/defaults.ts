@@ -34,7 +34,23 @@ export const DEFAULTS = {
     functionUrlAuthType: "AWS_IAM",
     keepImages: 10,
     forceDestroy: false,
+    modelDelivery: "s3",
 } as const;
+
+/** Where the function finds its model: fetched from S3 at init, or baked into the image. */
+export const MODEL_DELIVERIES = ["s3", "image"] as const;
+export type ModelDelivery = (typeof MODEL_DELIVERIES)[number];
+
+/** Where the bundled Dockerfile's `<format>-bundled` targets put the model (from the build context `model`). */
+export const MODEL_PATH_IN_IMAGE: { readonly [format: string]: string } = {
+    onnx: "/var/task/model/model.onnx",
+    sklearn: "/var/task/model/model.joblib",
+};
+
+/** Above this, a model in the image slows every cold start that pulls it; S3 is the better home (the seed's rule). */
+export const LARGE_IMAGE_MODEL_BYTES = 500 * 1024 * 1024;
+/** Lambda's limit on a container image, all layers uncompressed. */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024 * 1024;
 
 export type Platform = "linux/amd64" | "linux/arm64";
 

@@ -21,7 +21,11 @@ export function createImage(
     return new dockerBuild.Image(
         `${name}-image`,
         {
-            context: { location: r.appPath },
+            // With the model in the image, its folder is the build context `model` (the Dockerfile's COPY --from=model).
+            context: {
+                location: r.appPath,
+                named: r.bundledModel ? { model: { location: r.bundledModel.contextDir } } : undefined,
+            },
             dockerfile: { location: r.dockerfilePath },
             platforms: [r.platform],
             buildArgs: r.buildArgs,

@@ -24,15 +24,7 @@ export function createFunction(
             ephemeralStorage: { size: r.ephemeralStorageSize },
             reservedConcurrentExecutions: r.reservedConcurrency,
             environment: {
-                variables: {
-                    ...r.environment,
-                    // A new model changes these values, so Lambda starts fresh environments with it.
-                    MODEL_BUCKET: model.bucketName,
-                    MODEL_KEY: model.key,
-                    MODEL_VERSION_ID: model.versionId,
-                    MODEL_SHA256: model.sha256,
-                    MODEL_FORMAT: r.modelFormat,
-                },
+                variables: { ...r.environment, ...model.environment, MODEL_FORMAT: r.modelFormat },
             },
             loggingConfig: { logFormat: "JSON", logGroup: deps.logGroup.name },
             tracingConfig: r.enableTracing ? { mode: "Active" } : undefined,

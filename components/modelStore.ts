@@ -7,15 +7,54 @@ import { ResolvedArgs } from "./validate";
 
 /** Where the function finds its model, and how it checks it. */
 export interface ModelStore {
+    /** The MODEL_* variables that tell the function where its model is and what it must hash to. */
+    environment: { [name: string]: pulumi.Input<string> };
+    /** "" when the model is in the image. */
     bucketName: pulumi.Output<string>;
+    /** "" when the model is in the image. */
     key: pulumi.Output<string>;
-    /** ARN of the model object; the role may read this object and nothing else. */
-    objectArn: pulumi.Output<string>;
-    /** S3 version id of the exact object to load ("" for an unversioned adopted bucket). */
+    /** ARN of the model object, the one object the role may read; absent when the model is in the image. */
+    objectArn?: pulumi.Output<string>;
+    /** S3 version id of the exact object to load ("" for an unversioned adopted bucket, or the model in the image). */
     versionId: pulumi.Output<string>;
     sha256: pulumi.Output<string>;
     /** Resources the function must wait for (the object and, if created, the bucket policy). */
     dependencies: pulumi.Resource[];
+}
+
+/** An object in S3: the location the function reads at init. */
+function inS3(
+    bucketName: pulumi.Output<string>,
+    bucketArn: pulumi.Output<string>,
+    key: pulumi.Output<string>,
+    versionId: pulumi.Output<string>,
+    sha256: pulumi.Output<string>,
+    dependencies: pulumi.Resource[],
+): ModelStore {
+    return {
+        // A new model changes these values, so Lambda starts fresh environments with it.
+        environment: { MODEL_BUCKET: bucketName, MODEL_KEY: key, MODEL_VERSION_ID: versionId, MODEL_SHA256: sha256 },
+        bucketName,
+        key,
+        objectArn: pulumi.interpolate`${bucketArn}/${key}`,
+        versionId,
+        sha256,
+        dependencies,
+    };
+}
+
+/** The model baked into the image (modelDelivery "image"): a local path, no bucket, nothing for the role to read. */
+function inImage(pathInImage: string, modelPath: string): ModelStore {
+    const sha256 = pulumi.output(sha256File(modelPath));
+    const none = pulumi.output("");
+    return {
+        environment: { MODEL_PATH: pathInImage, MODEL_SHA256: sha256 },
+        bucketName: none,
+        key: none,
+        versionId: none,
+        sha256,
+        dependencies: [],
+    };
 }
 
 /** S3 reports the version of an object in an unversioned bucket as "null"; the handler then fetches the latest. */
@@ -70,6 +109,9 @@ function createPrivateBucket(name: string, r: ResolvedArgs, parent: pulumi.Resou
  * version id and sha256 the handler needs to fetch and verify the model.
  */
 export function createModelStore(name: string, r: ResolvedArgs, parent: pulumi.Resource): ModelStore {
+    if (r.bundledModel) {
+        return inImage(r.bundledModel.pathInImage, r.modelPath!);
+    }
     let bucketName: pulumi.Output<string>;
     let bucketArn: pulumi.Output<string>;
     let settled: pulumi.Resource[] = [];
@@ -100,25 +142,13 @@ export function createModelStore(name: string, r: ResolvedArgs, parent: pulumi.R
             },
             { parent, dependsOn: settled },
         );
-        return {
-            bucketName,
-            key,
-            objectArn: pulumi.interpolate`${bucketArn}/${key}`,
-            versionId: object.versionId.apply(normaliseVersionId),
-            sha256: pulumi.output(sha256File(r.modelPath)),
-            dependencies: [object],
-        };
+        const versionId = object.versionId.apply(normaliseVersionId);
+        return inS3(bucketName, bucketArn, key, versionId, pulumi.output(sha256File(r.modelPath)), [object]);
     }
 
     const key = pulumi.output(r.modelKey!);
     // Pins the version present at deploy time: a later upload rolls out only with the next deploy.
     const existing = aws.s3.getObjectOutput({ bucket: bucketName, key }, { parent });
-    return {
-        bucketName,
-        key,
-        objectArn: pulumi.interpolate`${bucketArn}/${key}`,
-        versionId: existing.versionId.apply(normaliseVersionId),
-        sha256: pulumi.output(r.modelSha256!),
-        dependencies: settled,
-    };
+    const versionId = existing.versionId.apply(normaliseVersionId);
+    return inS3(bucketName, bucketArn, key, versionId, pulumi.output(r.modelSha256!), settled);
 }

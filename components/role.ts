@@ -24,10 +24,11 @@ export function createRole(
     const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: ASSUME_ROLE_POLICY, tags: r.tags }, { parent });
     const policy = (id: string, document: pulumi.Input<string>) =>
         new aws.iam.RolePolicy(`${name}-role-${id}`, { role: role.id, policy: document }, { parent });
-    const policies = [
-        policy("logs", deps.logGroup.arn.apply(logsPolicy)),
-        policy("model-read", deps.model.objectArn.apply(modelReadPolicy)),
-    ];
+    const policies = [policy("logs", deps.logGroup.arn.apply(logsPolicy))];
+    // A model in the image needs no S3 permission at all.
+    if (deps.model.objectArn) {
+        policies.push(policy("model-read", deps.model.objectArn.apply(modelReadPolicy)));
+    }
     if (r.vpc) {
         policies.push(policy("vpc-access", VPC_ACCESS_POLICY));
     }

@@ -7,9 +7,14 @@ import {
     DEFAULTS,
     FORMAT_OF_EXTENSION,
     FUNCTION_URL_AUTH_TYPES,
+    LARGE_IMAGE_MODEL_BYTES,
     LOG_RETENTION_DAYS,
+    MAX_IMAGE_BYTES,
+    MODEL_DELIVERIES,
     MODEL_ENV_NAMES,
     MODEL_FORMATS,
+    MODEL_PATH_IN_IMAGE,
+    ModelDelivery,
     ModelFormat,
     Platform,
     PLATFORMS,
@@ -27,13 +32,16 @@ export interface ResolvedArgs {
     appPath: string;
     dockerfilePath: string;
     buildArgs?: { [key: string]: pulumi.Input<string> };
-    /** The Dockerfile stage to build: the one given, else the stage named after the model format. */
+    /** The Dockerfile stage to build: the one given, else the stage named after the model format (and delivery). */
     buildTarget: string;
     architecture: string;
     platform: Platform;
     /** Absolute path of the model file to upload; absent when an existing object is adopted. */
     modelPath?: string;
     modelFormat: ModelFormat;
+    modelDelivery: ModelDelivery;
+    /** Present exactly with modelDelivery "image": the build context that holds the model, and where it lands. */
+    bundledModel?: { contextDir: string; file: string; pathInImage: string };
     modelKey?: pulumi.Input<string>;
     modelBucketName?: pulumi.Input<string>;
     modelSha256?: pulumi.Input<string>;
@@ -179,18 +187,35 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     }
 
     const ephemeralStorageSize = a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize;
+    const modelDelivery = (a.modelDelivery ?? DEFAULTS.modelDelivery) as ModelDelivery;
+    checkOneOf(problems, "modelDelivery", modelDelivery, MODEL_DELIVERIES);
+    const inImage = modelDelivery === "image";
     let modelPath: string | undefined;
+    let largeModelWarning: string | undefined;
     if (a.modelPath !== undefined) {
         modelPath = path.resolve(a.modelPath);
         const stat = fs.statSync(modelPath, { throwIfNoEntry: false });
         if (!stat?.isFile()) {
             problems.push({ propertyPath: "modelPath", reason: `must be an existing file; ${modelPath} is not one` });
-        } else if (Number.isInteger(ephemeralStorageSize) && stat.size > ephemeralStorageSize * 1024 * 1024) {
+        } else if (inImage && stat.size > MAX_IMAGE_BYTES) {
+            problems.push({
+                propertyPath: "modelPath",
+                reason: `must be under Lambda's 10 GB image limit with modelDelivery "image"; ${modelPath} is ${stat.size} bytes: use modelDelivery "s3"`,
+            });
+        } else if (inImage && stat.size > LARGE_IMAGE_MODEL_BYTES) {
+            largeModelWarning = `InferenceFunction "${name}": the model (${modelPath}, ${stat.size} bytes) is over 500 MB; every cold start that pulls the image pays for it, so modelDelivery "s3" is the better home for it`;
+        } else if (
+            !inImage &&
+            Number.isInteger(ephemeralStorageSize) &&
+            stat.size > ephemeralStorageSize * 1024 * 1024
+        ) {
             problems.push({
                 propertyPath: "ephemeralStorageSize",
                 reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${stat.size} bytes, /tmp is ${ephemeralStorageSize} MB`,
             });
         }
+    } else if (inImage) {
+        problems.push({ propertyPath: "modelPath", reason: 'is required with modelDelivery "image"' });
     } else {
         if (a.modelBucketName === undefined || a.modelKey === undefined) {
             problems.push({
@@ -201,6 +226,22 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
             problems.push({
                 propertyPath: "modelSha256",
                 reason: "is required when the model is not uploaded from modelPath (the function verifies the download against it)",
+            });
+        }
+    }
+    if (inImage) {
+        for (const prop of ["modelBucketName", "modelKey", "modelSha256"] as const) {
+            if (a[prop] !== undefined) {
+                problems.push({
+                    propertyPath: prop,
+                    reason: 'is not used with modelDelivery "image": the model is inside the image, hashed from modelPath',
+                });
+            }
+        }
+        if (a.buildArgs?.MODEL_FILE !== undefined) {
+            problems.push({
+                propertyPath: "buildArgs.MODEL_FILE",
+                reason: 'is set by the component with modelDelivery "image" (the file name of modelPath)',
             });
         }
     }
@@ -255,16 +296,29 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
             errors: problems,
         });
     }
+    if (largeModelWarning) {
+        pulumi.log.warn(largeModelWarning);
+    }
+    const bundledModel =
+        inImage && modelPath !== undefined
+            ? {
+                  contextDir: path.dirname(modelPath),
+                  file: path.basename(modelPath),
+                  pathInImage: MODEL_PATH_IN_IMAGE[modelFormat],
+              }
+            : undefined;
 
     return {
         appPath,
         dockerfilePath,
-        buildArgs: a.buildArgs,
-        buildTarget: a.buildTarget ?? modelFormat,
+        buildArgs: bundledModel ? { ...a.buildArgs, MODEL_FILE: bundledModel.file } : a.buildArgs,
+        buildTarget: a.buildTarget ?? (inImage ? `${modelFormat}-bundled` : modelFormat),
         architecture,
         platform: PLATFORMS[architecture],
         modelPath,
         modelFormat,
+        modelDelivery,
+        bundledModel,
         modelKey: a.modelKey,
         modelBucketName: a.modelBucketName,
         modelSha256: a.modelSha256,

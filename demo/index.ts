@@ -10,6 +10,7 @@ const inference = new InferenceFunction("inference", {
     // The iris pipeline converted to ONNX (app/convert.py): served by ONNX Runtime, nothing unpickled.
     modelPath: path.join(__dirname, "..", "app", "model", "model.onnx"),
     architecture: config.get("architecture") ?? "x86_64",
+    modelDelivery: config.get("modelDelivery") ?? "s3",
     enableFunctionUrl: config.getBoolean("enableFunctionUrl") ?? true,
     tags: { project: "lambda-inference-demo" },
 });

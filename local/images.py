@@ -17,8 +17,10 @@ REAL_BASE = "public.ecr.aws/lambda/python:3.12"
 
 # Runtime targets of app/Dockerfile, and where the function finds its model.
 RUNTIMES = ["onnx", "sklearn"]
-DELIVERIES = ["s3"]
+DELIVERIES = ["s3", "image"]
 DEMO_MODELS = {"onnx": local_lambda.DEMO_MODEL, "sklearn": local_lambda.DEMO_PICKLE}
+# Where the Dockerfile's -bundled targets put the model (the component's MODEL_PATH_IN_IMAGE).
+PATH_IN_IMAGE = {"onnx": "/var/task/model/model.onnx", "sklearn": "/var/task/model/model.joblib"}
 
 
 @dataclass(frozen=True)
@@ -59,17 +61,31 @@ def build_app(
     )
 
 
+def build_bundled(tc: Toolchain, base: BaseImage, runtime: str, model_path: str, tag: str = "test") -> BuildResult:
+    """The `<runtime>-bundled` target: the model's folder as the build context `model`, as the component passes it."""
+    return tc.build(
+        APP,
+        f"inference-{runtime}-bundled:{tag}",
+        target=f"{runtime}-bundled",
+        build_args={"BASE_IMAGE": base.pushed, "MODEL_FILE": os.path.basename(model_path)},
+        named_contexts={"model": os.path.dirname(os.path.abspath(model_path))},
+    )
+
+
 def image_for(tc: Toolchain, base: BaseImage, built: dict[str, BuildResult], runtime: str, delivery: str) -> str:
-    """The image reference that serves `runtime` with the model delivered by `delivery`."""
+    """The image reference that serves `runtime` with the demo model delivered by `delivery`."""
     if delivery == "s3":
         return built[runtime].ref
-    raise ValueError(f"unknown delivery {delivery}")
+    return build_bundled(tc, base, runtime, DEMO_MODELS[runtime]).ref
 
 
-def model_environment(lam: "local_lambda.LocalLambda", runtime: str, delivery: str) -> dict[str, str]:
+def model_environment(
+    lam: "local_lambda.LocalLambda", runtime: str, delivery: str, model: str | None = None
+) -> dict[str, str]:
     """The MODEL_* environment the component gives the function for this runtime and delivery."""
-    model = DEMO_MODELS[runtime]
+    model = model or DEMO_MODELS[runtime]
     if delivery == "s3":
-        lam.start_s3()
+        if lam.s3_port is None:
+            lam.start_s3()
         return lam.upload_model(model)
-    raise ValueError(f"unknown delivery {delivery}")
+    return {**lam.local_model(model), "MODEL_PATH": PATH_IN_IMAGE[runtime]}

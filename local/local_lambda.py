@@ -153,6 +153,18 @@ class LocalLambda:
             "MODEL_FORMAT": self.format_of(model_path),
         }
 
+    def local_model(self, model_path: str) -> dict[str, str]:
+        """The environment of modelDelivery "image": the file itself, its sha256 and format (no S3)."""
+        if not os.path.isfile(model_path):
+            raise LocalRunError(
+                f"model file {model_path} does not exist; pass --model PATH to an .onnx or .joblib file"
+            )
+        return {
+            "MODEL_PATH": model_path,
+            "MODEL_SHA256": model_store.sha256_of(model_path),
+            "MODEL_FORMAT": self.format_of(model_path),
+        }
+
     @staticmethod
     def format_of(model_path: str) -> str:
         """onnx or sklearn, from the file's extension, as the component infers modelFormat."""

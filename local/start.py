@@ -1,13 +1,17 @@
 """`npm start`: the app under the real Lambda runtime path, locally.
 
-Starts moto_server (S3 on loopback), uploads the model as InferenceFunction
-does, runs `python -m awslambdaric handler.lambda_handler` under the AWS
-Lambda Runtime Interface Emulator with the same MODEL_* environment, invokes
-it with the sample events, and prints status, prediction and latency.
-Every process is stopped by pid on exit, failure or Ctrl-C.
+Starts moto_server (S3 on loopback) and uploads the model as InferenceFunction
+does (or, with --delivery image, hands the function the file itself), runs the
+function under the AWS Lambda Runtime Interface Emulator with the same MODEL_*
+environment, invokes it with the sample events, and prints status, prediction
+and latency. By default the function is `python -m awslambdaric
+handler.lambda_handler` on the host's Python; with --docker it is the real
+image, built from app/Dockerfile and run in a container. Every process and
+container is stopped on exit, failure or Ctrl-C.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -53,6 +57,31 @@ def init_error(lam: LocalLambda) -> str:
     return "the function failed to initialise; see the runtime log above"
 
 
+def start_in_docker(lam: LocalLambda, stack: contextlib.ExitStack, model: str, model_env: dict, args) -> str:
+    """Builds the target the component would (format, delivery) and runs it under the image's emulator."""
+    import images
+    import toolchain
+
+    runtime = model_env["MODEL_FORMAT"]
+    try:
+        tc = stack.enter_context(toolchain.Toolchain())
+    except toolchain.ToolchainError as e:
+        raise LocalRunError(f"--docker: {e}") from None
+    base = images.base_image(tc)
+    if args.delivery == "s3":
+        built, target = images.build_app(tc, base, runtime, tag="start"), runtime
+        env = model_env
+    else:
+        built, target = images.build_bundled(tc, base, runtime, model, tag="start"), f"{runtime}-bundled"
+        env = {**model_env, "MODEL_PATH": images.PATH_IN_IMAGE[runtime]}
+    kind = "the stand-in base (local/standin.py)" if base.standin else base.local
+    print(f"[start] image {built.ref} (target {target}, on {kind})", flush=True)
+    url = lam.start_container(tc.docker, built.ref, env, args.port)
+    print("[start] running the image's CMD handler.lambda_handler in a container, MODEL_* as the component sets them",
+          flush=True)  # fmt: skip
+    return url
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="npm start --", description=__doc__.splitlines()[0])
     parser.add_argument("--event", action="append", metavar="FILE", help="invoke with this event file (repeatable)")
@@ -64,6 +93,15 @@ def main(argv=None) -> int:
     )
     parser.add_argument("--port", type=int, help="port of the emulator's invoke API (default: a free one)")
     parser.add_argument("--s3-port", type=int, help="port of the local S3 API (default: a free one)")
+    parser.add_argument(
+        "--delivery",
+        choices=["s3", "image"],
+        default="s3",
+        help="where the function finds the model, as modelDelivery says: fetched from S3 (default) or in place",
+    )
+    parser.add_argument(
+        "--docker", action="store_true", help="run the image built from app/Dockerfile instead of the host's Python"
+    )
     args = parser.parse_args(argv)
 
     events = (
@@ -74,22 +112,34 @@ def main(argv=None) -> int:
 
     # SIGTERM/SIGINT unwind through the context manager, which stops every process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
-    with LocalLambda() as lam:
-        print("[start] S3 API (moto_server) on loopback ...", flush=True)
-        lam.start_s3(args.s3_port)
-        model_env = lam.upload_model(os.path.abspath(args.model))
-        print(
-            f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
-            f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]} "
-            f"format {model_env['MODEL_FORMAT']}",
-            flush=True,
-        )
-        url = lam.start_function(model_env, args.port)
+    model = os.path.abspath(args.model)
+    with LocalLambda() as lam, contextlib.ExitStack() as stack:
+        if args.delivery == "s3":
+            print("[start] S3 API (moto_server) on loopback ...", flush=True)
+            lam.start_s3(args.s3_port)
+            model_env = lam.upload_model(model)
+            print(
+                f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
+                f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]} "
+                f"format {model_env['MODEL_FORMAT']}",
+                flush=True,
+            )
+        else:
+            model_env = lam.local_model(model)
+            print(
+                f"[start] the model in the image: {model} sha256 {model_env['MODEL_SHA256'][:12]} "
+                f"format {model_env['MODEL_FORMAT']} (no S3)",
+                flush=True,
+            )
+        if args.docker:
+            url = start_in_docker(lam, stack, model, model_env, args)
+        else:
+            url = lam.start_function(model_env, args.port)
+            print(
+                "[start] running handler.lambda_handler via awslambdaric, MODEL_* set as InferenceFunction sets them",
+                flush=True,
+            )
         print(f"[start] Lambda runtime emulator: {url}", flush=True)
-        print(
-            "[start] running handler.lambda_handler via awslambdaric, MODEL_* set as InferenceFunction sets them",
-            flush=True,
-        )
         failed = False
         for i, (name, event) in enumerate(events):
             result = lam.invoke(event)
@@ -104,7 +154,8 @@ def main(argv=None) -> int:
             (json.loads(s)["initMs"] for s in lam.log("function.log").splitlines() if '"model loaded"' in s), None
         )
         if init_ms is not None:
-            print(f"[start] cold init (imports, S3 fetch, sha256 check, model load): {init_ms:.0f} ms", flush=True)
+            fetch = "S3 fetch" if args.delivery == "s3" else "no S3"
+            print(f"[start] cold init (imports, {fetch}, sha256 check, model load): {init_ms:.0f} ms", flush=True)
     print("[start] stopped every process it started", flush=True)
     return 1 if failed else 0
 

@@ -26,7 +26,7 @@ export interface Plan {
 const SHOWN: { [type: string]: string[] } = {
     "aws:ecr/repository:Repository": ["imageScanningConfiguration", "encryptionConfigurations", "forceDelete"],
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": ["policy"],
-    "docker-build:index:Image": ["platforms", "push", "context", "tags", "cacheTo"],
+    "docker-build:index:Image": ["platforms", "target", "push", "context", "buildArgs", "tags", "cacheTo"],
     "aws:s3/bucket:Bucket": ["forceDestroy"],
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": [
         "blockPublicAcls",
@@ -67,132 +67,173 @@ function json(text: unknown): any {
     }
 }
 
-/** The secure defaults the README promises, judged on what would be registered. */
-export function checks(resources: Recorded[]): Check[] {
-    const repo = find(resources, "aws:ecr/repository:Repository")?.inputs ?? {};
-    const image = find(resources, "docker-build:index:Image")?.inputs ?? {};
-    const fn = find(resources, "aws:lambda/function:Function")?.inputs ?? {};
+/** What the checks read from a plan: the resources by role, and the function's environment. */
+interface Planned {
+    resources: Recorded[];
+    repo: any;
+    image: any;
+    fn: any;
+    env: any;
+    policies: Recorded[];
+}
+
+const pass = (name: string, ok: boolean, detail = ""): Check => ({ name, pass: ok, detail });
+
+function imageChecks({ resources, repo, image, fn }: Planned): Check[] {
+    const arch = fn.architectures?.[0];
+    return [
+        pass("ECR scans images on push", repo.imageScanningConfiguration?.scanOnPush === true),
+        pass("ECR encrypts images", (repo.encryptionConfigurations ?? []).length > 0),
+        pass(
+            "ECR lifecycle policy keeps the newest images",
+            !!find(resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy"),
+        ),
+        pass(
+            "image built for exactly the function's platform",
+            Array.isArray(image.platforms) && image.platforms.length === 1 && image.platforms[0] === PLATFORMS[arch],
+            `${JSON.stringify(image.platforms)} for ${arch}`,
+        ),
+        pass("registry password stays secret", isSecret(image.registries)),
+        pass(
+            "function runs the image by digest, not a tag",
+            typeof fn.imageUri === "string" && /@(sha256:|\(known after deploy)/.test(fn.imageUri),
+            String(fn.imageUri),
+        ),
+    ];
+}
+
+/** The model bucket and object (modelDelivery "s3"). */
+function s3ModelChecks({ resources, repo, env, policies }: Planned): Check[] {
     const pab = find(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")?.inputs ?? {};
     const bucketPolicy = json(find(resources, "aws:s3/bucketPolicy:BucketPolicy")?.inputs.policy);
-    const trust = json(find(resources, "aws:iam/role:Role")?.inputs.assumeRolePolicy);
-    const policies = resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
-    const statements = policies.flatMap((p) => json(p.inputs.policy)?.Statement ?? []);
-    const modelRead = json(policies.find((p) => p.name.endsWith("-model-read"))?.inputs.policy)?.Statement?.[0];
     const object = find(resources, "aws:s3/bucketObjectv2:BucketObjectv2")?.inputs;
-    const logs = find(resources, "aws:cloudwatch/logGroup:LogGroup")?.inputs ?? {};
-    const url = find(resources, "aws:lambda/functionUrl:FunctionUrl")?.inputs;
-    const env = fn.environment?.variables ?? {};
-    const arch = fn.architectures?.[0];
-    const platform = PLATFORMS[arch as string];
-    const secretRegistries = isSecret(image.registries);
-    const list: Check[] = [
-        { name: "ECR scans images on push", pass: repo.imageScanningConfiguration?.scanOnPush === true, detail: "" },
-        { name: "ECR encrypts images", pass: (repo.encryptionConfigurations ?? []).length > 0, detail: "" },
-        {
-            name: "ECR lifecycle policy keeps the newest images",
-            pass: !!find(resources, "aws:ecr/lifecyclePolicy:LifecyclePolicy"),
-            detail: "",
-        },
-        {
-            name: "image built for exactly the function's platform",
-            pass: Array.isArray(image.platforms) && image.platforms.length === 1 && image.platforms[0] === platform,
-            detail: `${JSON.stringify(image.platforms)} for ${arch}`,
-        },
-        { name: "registry password stays secret", pass: secretRegistries, detail: "" },
-        {
-            name: "function runs the image by digest, not a tag",
-            pass: typeof fn.imageUri === "string" && /@(sha256:|\(known after deploy)/.test(fn.imageUri),
-            detail: String(fn.imageUri),
-        },
-        {
-            name: "model bucket blocks all public access",
-            pass: ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every(
+    const modelRead = json(policies.find((p) => p.name.endsWith("-model-read"))?.inputs.policy)?.Statement?.[0];
+    return [
+        pass(
+            "model bucket blocks all public access",
+            ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every(
                 (k) => pab[k] === true,
             ),
-            detail: "",
-        },
-        {
-            name: "model bucket enforces the owner (no ACLs)",
-            pass:
-                find(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")?.inputs.rule
-                    ?.objectOwnership === "BucketOwnerEnforced",
-            detail: "",
-        },
-        {
-            name: "model bucket is versioned",
-            pass:
-                find(resources, "aws:s3/bucketVersioning:BucketVersioning")?.inputs.versioningConfiguration?.status ===
+        ),
+        pass(
+            "model bucket enforces the owner (no ACLs)",
+            find(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")?.inputs.rule?.objectOwnership ===
+                "BucketOwnerEnforced",
+        ),
+        pass(
+            "model bucket is versioned",
+            find(resources, "aws:s3/bucketVersioning:BucketVersioning")?.inputs.versioningConfiguration?.status ===
                 "Enabled",
-            detail: "",
-        },
-        {
-            name: "model bucket is encrypted",
-            pass: !!find(
-                resources,
-                "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            ),
-            detail: "",
-        },
-        {
-            name: "model bucket refuses non-TLS requests",
-            pass: bucketPolicy?.Statement?.some(
+        ),
+        pass(
+            "model bucket is encrypted",
+            !!find(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+        ),
+        pass(
+            "model bucket refuses non-TLS requests",
+            bucketPolicy?.Statement?.some(
                 (s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false",
-            ),
-            detail: "",
-        },
-        {
-            name: "deletion protection kept (forceDestroy off)",
-            pass: repo.forceDelete === false && find(resources, "aws:s3/bucket:Bucket")?.inputs.forceDestroy === false,
-            detail: "",
-        },
-        { name: "model upload verified by S3 (sha256)", pass: object?.checksumAlgorithm === "SHA256", detail: "" },
-        {
-            name: "role trusted by lambda.amazonaws.com only",
-            pass:
-                trust?.Statement?.length === 1 &&
-                trust.Statement[0].Principal?.Service === "lambda.amazonaws.com" &&
-                trust.Statement[0].Action === "sts:AssumeRole",
-            detail: "",
-        },
-        {
-            name: "role has no wildcard actions",
-            pass: statements.every((s: any) => ![s.Action].flat().some((a: string) => a.includes("*"))),
-            detail: "",
-        },
-        {
-            name: "role reads only the model object",
-            pass:
-                modelRead !== undefined &&
+            ) === true,
+        ),
+        pass(
+            "deletion protection kept (forceDestroy off)",
+            repo.forceDelete === false && find(resources, "aws:s3/bucket:Bucket")?.inputs.forceDestroy === false,
+        ),
+        pass("model upload verified by S3 (sha256)", object?.checksumAlgorithm === "SHA256"),
+        pass(
+            "role reads only the model object",
+            modelRead !== undefined &&
                 typeof modelRead.Resource === "string" &&
                 !modelRead.Resource.endsWith("*") &&
                 modelRead.Resource.endsWith(`/${object?.key ?? env.MODEL_KEY}`),
-            detail: String(modelRead?.Resource),
-        },
-        {
-            name: "logs kept for a limited time, JSON format, own log group",
-            pass: typeof logs.retentionInDays === "number" && fn.loggingConfig?.logFormat === "JSON",
-            detail: `${logs.retentionInDays} days`,
-        },
-        {
-            name: "function gets the model's location and identity",
-            pass: MODEL_ENV_NAMES.every((k) => k in env),
-            detail: `MODEL_SHA256=${env.MODEL_SHA256}`,
-        },
+            String(modelRead?.Resource),
+        ),
+        pass(
+            "function gets the model's location and identity",
+            MODEL_ENV_NAMES.every((k) => k in env),
+            `MODEL_SHA256=${env.MODEL_SHA256}`,
+        ),
     ];
-    if (url) {
-        list.push({
-            name: "function URL requires IAM auth",
-            pass: url.authorizationType === "AWS_IAM",
-            detail: url.authorizationType,
-        });
-    }
-    return list;
+}
+
+/** The model baked into the image (modelDelivery "image"). */
+function imageModelChecks({ resources, repo, image, env, policies }: Planned): Check[] {
+    const statements = policies.flatMap((p) => json(p.inputs.policy)?.Statement ?? []);
+    return [
+        pass(
+            "model built into the image from its own build context",
+            image.context?.named?.model?.location !== undefined && /-bundled$/.test(image.target ?? ""),
+            String(image.target),
+        ),
+        pass(
+            "function verifies the model in the image against its sha256",
+            typeof env.MODEL_PATH === "string" && /^[0-9a-f]{64}$|known after deploy/.test(String(env.MODEL_SHA256)),
+            `MODEL_SHA256=${env.MODEL_SHA256}`,
+        ),
+        pass(
+            "role has no S3 access and no bucket exists",
+            !statements.some((s: any) => [s.Action].flat().some((a: string) => a.startsWith("s3:"))) &&
+                !find(resources, "aws:s3/bucket:Bucket"),
+        ),
+        pass("deletion protection kept (forceDestroy off)", repo.forceDelete === false),
+    ];
+}
+
+function roleAndLogChecks({ resources, fn, policies }: Planned): Check[] {
+    const trust = json(find(resources, "aws:iam/role:Role")?.inputs.assumeRolePolicy);
+    const statements = policies.flatMap((p) => json(p.inputs.policy)?.Statement ?? []);
+    const logs = find(resources, "aws:cloudwatch/logGroup:LogGroup")?.inputs ?? {};
+    return [
+        pass(
+            "role trusted by lambda.amazonaws.com only",
+            trust?.Statement?.length === 1 &&
+                trust.Statement[0].Principal?.Service === "lambda.amazonaws.com" &&
+                trust.Statement[0].Action === "sts:AssumeRole",
+        ),
+        pass(
+            "role has no wildcard actions",
+            statements.every((s: any) => ![s.Action].flat().some((a: string) => a.includes("*"))),
+        ),
+        pass(
+            "logs kept for a limited time, JSON format, own log group",
+            typeof logs.retentionInDays === "number" && fn.loggingConfig?.logFormat === "JSON",
+            `${logs.retentionInDays} days`,
+        ),
+    ];
+}
+
+function urlChecks({ resources }: Planned): Check[] {
+    const url = find(resources, "aws:lambda/functionUrl:FunctionUrl")?.inputs;
+    return url
+        ? [pass("function URL requires IAM auth", url.authorizationType === "AWS_IAM", url.authorizationType)]
+        : [];
+}
+
+/** The secure defaults the README promises, judged on what would be registered. */
+export function checks(resources: Recorded[]): Check[] {
+    const fn = find(resources, "aws:lambda/function:Function")?.inputs ?? {};
+    const planned: Planned = {
+        resources,
+        repo: find(resources, "aws:ecr/repository:Repository")?.inputs ?? {},
+        image: find(resources, "docker-build:index:Image")?.inputs ?? {},
+        fn,
+        env: fn.environment?.variables ?? {},
+        policies: resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy"),
+    };
+    const modelInImage = "MODEL_PATH" in planned.env;
+    return [
+        ...imageChecks(planned),
+        ...(modelInImage ? imageModelChecks(planned) : s3ModelChecks(planned)),
+        ...roleAndLogChecks(planned),
+        ...urlChecks(planned),
+    ];
 }
 
 /** Runs demo/index.ts under mocks; every value AWS would compute is shown as such. */
-export async function plan(): Promise<Plan> {
+export async function plan(delivery = "s3"): Promise<Plan> {
     const mocks = new RecordingMocks(COMPUTED);
     await pulumi.runtime.setMocks(mocks, "lambda-inference-demo", "plan", false);
+    pulumi.runtime.setConfig("lambda-inference-demo:modelDelivery", delivery);
     require(path.join(ROOT, "demo"));
     await settle();
     return { resources: mocks.resources, checks: checks(mocks.resources) };
@@ -229,7 +270,8 @@ export function render(p: Plan): string {
 }
 
 if (require.main === module) {
-    plan()
+    const at = process.argv.indexOf("--delivery");
+    plan(at >= 0 ? process.argv[at + 1] : "s3")
         .then((p) => {
             if (process.argv.includes("--json")) {
                 process.stdout.write(JSON.stringify({ deployed: false, ...p }, null, 2) + "\n");

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { DockerfileParser, Instruction } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
-import { MODEL_FORMATS } from "../components/defaults";
+import { MODEL_FORMATS, MODEL_PATH_IN_IMAGE } from "../components/defaults";
 
 const APP = path.resolve(__dirname, "..", "app");
 const content = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
@@ -46,13 +46,19 @@ describe("app/Dockerfile", () => {
         );
         assert.deepStrictEqual(
             dockerfile.getFROMs().map((f) => f.getArgumentsContent()),
-            ["${BASE_IMAGE} AS base", "base AS onnx-deps", "base AS sklearn-deps", "base AS sklearn", "base AS onnx"],
+            [
+                "${BASE_IMAGE} AS base",
+                "base AS onnx-deps",
+                "base AS sklearn-deps",
+                "base AS sklearn",
+                "base AS onnx",
+                "sklearn AS sklearn-bundled",
+                "onnx AS onnx-bundled",
+                "onnx AS default",
+            ],
         );
-        for (const format of MODEL_FORMATS) {
-            assert.ok(stage(format).length > 0, `a target named ${format}`);
-        }
         // The last stage is what a plain `docker build` gives: the ONNX runtime, as the component's default.
-        assert.strictEqual(dockerfile.getFROMs().slice(-1)[0].getBuildStage(), "onnx");
+        assert.deepStrictEqual(stage("default").map(raw), ["FROM onnx AS default"]);
     });
 
     it("installs each runtime's pinned requirements with --no-cache-dir and prunes them with the same script", () => {
@@ -91,6 +97,19 @@ describe("app/Dockerfile", () => {
                 `ENV MODEL_FORMAT=${format}`,
                 'CMD ["handler.lambda_handler"]',
             ]);
+        });
+    }
+
+    for (const format of MODEL_FORMATS) {
+        it(`${format}-bundled: the model from the build context \`model\` as the last layer, at a fixed path`, () => {
+            const file = format === "onnx" ? "model.onnx" : "model.joblib";
+            assert.deepStrictEqual(stage(`${format}-bundled`).map(raw), [
+                `FROM ${format} AS ${format}-bundled`,
+                `ARG MODEL_FILE=${file}`,
+                `COPY --from=model \${MODEL_FILE} \${LAMBDA_TASK_ROOT}/model/${file}`,
+                `ENV MODEL_PATH=\${LAMBDA_TASK_ROOT}/model/${file}`,
+            ]);
+            assert.strictEqual(MODEL_PATH_IN_IMAGE[format], `/var/task/model/${file}`, "the component points there");
         });
     }
 

@@ -105,6 +105,7 @@ def init(env: Env | None = None) -> App:
     limits = Limits.from_env(env)
     source = model_store.ModelSource.from_env(env)
     fmt = predictor.model_format(env, source.local_path or source.key or "")
+    model_store.refuse_unverified_pickle(source, fmt)
     runtime = predictor.runtime(fmt)
     path = model_store.fetch(source, model_store.cache_dir_of(env), S3Downloader.from_env(env))
     model = runtime.load(path, source.describe())

@@ -107,6 +107,20 @@ def fetch(source: ModelSource, cache_dir: str, downloader: S3Downloader | None =
     return cached
 
 
+# Formats whose files are code when loaded (pickles); an ONNX file is data.
+PICKLED_FORMATS = frozenset({"sklearn"})
+
+
+def refuse_unverified_pickle(source: ModelSource, fmt: str) -> None:
+    """A local pickle without MODEL_SHA256 is never loaded: the component always sets the hash, so its
+    absence means the file cannot be checked, and unpickling runs whatever code the file holds."""
+    if fmt in PICKLED_FORMATS and not source.sha256:
+        raise ModelLoadError(
+            f"refusing to load {source.describe()}: a {fmt} model is a pickle, which runs code when loaded, and "
+            "MODEL_SHA256 is not set to verify it first"
+        )
+
+
 def verify(source: ModelSource, path: str) -> None:
     actual = sha256_of(path)
     if actual != source.sha256:

@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import DEMO_SAMPLE, DEMO_SHA256, app_for
+from conftest import DEMO_MODEL, DEMO_SAMPLE, DEMO_SHA256, app_for
 
 import handler
 from runtime_sklearn import SklearnPredictor
@@ -228,6 +228,11 @@ class TestInitFailures:
             ({"MAX_BODY_BYTES": "1MB"}, "MAX_BODY_BYTES must be a positive integer; got '1MB'"),
             ({"MODEL_PATH": "/nonexistent/model.onnx"}, "model not found: local file /nonexistent/model.onnx"),
             ({"MODEL_FORMAT": "pmml"}, "MODEL_FORMAT must be one of onnx, sklearn; got 'pmml'"),
+            (
+                {"MODEL_PATH": DEMO_MODEL, "MODEL_SHA256": ""},
+                f"refusing to load local file {DEMO_MODEL}: a sklearn model is a pickle, which runs code when "
+                "loaded, and MODEL_SHA256 is not set to verify it first",
+            ),
         ],
     )
     def test_logged_once_then_raised(self, demo_metadata, setting, error):

@@ -327,6 +327,22 @@ class TestLocalPath:
         with pytest.raises(ModelLoadError, match=r"^checksum mismatch for local file"):
             fetch_and_load({"MODEL_PATH": str(path), "MODEL_SHA256": "1" * 64}, str(tmp_path))
 
+    def test_an_unhashed_local_pickle_is_refused_and_an_unhashed_onnx_file_loads(self, demo_bytes, tmp_path):
+        from conftest import DEMO_ONNX
+
+        pickle_path = tmp_path / "m.joblib"
+        pickle_path.write_bytes(demo_bytes)
+        source = ModelSource.from_env({"MODEL_PATH": str(pickle_path)})
+        with pytest.raises(ModelLoadError) as info:
+            model_store.refuse_unverified_pickle(source, "sklearn")
+        assert str(info.value) == (
+            f"refusing to load local file {pickle_path}: a sklearn model is a pickle, which runs code when loaded, "
+            "and MODEL_SHA256 is not set to verify it first"
+        )
+        onnx = ModelSource.from_env({"MODEL_PATH": DEMO_ONNX})
+        model_store.refuse_unverified_pickle(onnx, "onnx")  # data, not code: no hash needed
+        assert model_store.fetch(onnx, str(tmp_path)) == DEMO_ONNX
+
     def test_missing_local_file(self, tmp_path):
         with pytest.raises(ModelLoadError) as info:
             fetch_and_load({"MODEL_PATH": str(tmp_path / "none")}, str(tmp_path))

@@ -26,12 +26,25 @@ def events(name):
         return json.load(f)
 
 
-@pytest.fixture(scope="module", params=[local_lambda.DEMO_MODEL, local_lambda.DEMO_PICKLE], ids=["onnx", "sklearn"])
+@pytest.fixture(
+    scope="module",
+    params=[
+        (local_lambda.DEMO_MODEL, "s3"),
+        (local_lambda.DEMO_PICKLE, "s3"),
+        (local_lambda.DEMO_MODEL, "image"),
+        (local_lambda.DEMO_PICKLE, "image"),
+    ],
+    ids=["onnx-s3", "sklearn-s3", "onnx-image", "sklearn-image"],
+)
 def running(request):
-    """The function under the emulator, once with each runtime's demo model."""
+    """The function under the emulator with each runtime's demo model, fetched from S3 or in place (image)."""
+    model, delivery = request.param
     with local_lambda.LocalLambda() as lam:
-        lam.start_s3()
-        model_env = lam.upload_model(request.param)
+        if delivery == "s3":
+            lam.start_s3()
+            model_env = lam.upload_model(model)
+        else:
+            model_env = lam.local_model(model)
         lam.start_function(model_env)
         yield lam, model_env
 
@@ -44,7 +57,10 @@ def test_cold_then_warm_invoke(running):
     print(f"\nruntime: cold invoke {cold.seconds * 1000:.0f} ms, warm invoke {warm.seconds * 1000:.1f} ms")
     assert cold.status == 200 and warm.status == 200
     assert cold.body["predictions"] == ["setosa"]
-    assert cold.body["model"] == {"versionId": model_env["MODEL_VERSION_ID"], "sha256": model_env["MODEL_SHA256"][:12]}
+    assert cold.body["model"] == {
+        "versionId": model_env.get("MODEL_VERSION_ID"),
+        "sha256": model_env["MODEL_SHA256"][:12],
+    }
     assert warm.body["predictions"] == ["setosa", "versicolor", "virginica"]
     assert warm.seconds < cold.seconds
     log = lam.log("function.log")

@@ -132,3 +132,13 @@ def test_ctrl_c_stops_everything():
     assert proc.returncode == 130
     assert err.strip().splitlines()[-1] == "npm start: interrupted; every process it started was stopped"
     assert ours_running() == before
+
+
+def test_model_delivered_in_the_image_needs_no_s3():
+    result = npm_start("--delivery", "image")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "[start] the model in the image: " in out and "(no S3)" in out and "moto_server" not in out
+    assert "app/events/direct.json       status 200" in out and "predictions=['setosa']" in out
+    assert "[start] cold init (imports, no S3, sha256 check, model load):" in out
+    assert "Resources: 9 to create" in out and "14 passed, 0 failed" in out

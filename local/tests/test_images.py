@@ -140,3 +140,9 @@ def test_a_format_the_image_lacks_fails_init_naming_the_target(tc, built):
         "MODEL_FORMAT is sklearn, but this image has no sklearn: build app/Dockerfile's `sklearn` target "
         "(the component picks it from modelFormat)"
     )
+
+
+def test_the_local_runs_put_the_model_where_the_dockerfile_does():
+    with open(os.path.join(APP, "Dockerfile")) as f:
+        paths = re.findall(r"^ENV MODEL_PATH=\$\{LAMBDA_TASK_ROOT\}(/model/model\.\w+)$", f.read(), re.MULTILINE)
+    assert sorted("/var/task" + p for p in paths) == sorted(images.PATH_IN_IMAGE.values())

@@ -16,6 +16,7 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     architecture: ["string", true],
     modelPath: ["string", true],
     modelFormat: ["string", true],
+    modelDelivery: ["string", true],
     modelKey: ["string", false],
     modelBucketName: ["string", false],
     modelSha256: ["string", false],
