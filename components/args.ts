@@ -103,7 +103,9 @@ export interface InferenceFunctionArgs {
     ephemeralStorageSize?: number;
     /**
      * Concurrent executions reserved for (and capped at) this function, a
-     * non-negative integer. Defaults to none (the account's unreserved pool).
+     * non-negative integer. Required with a public function URL
+     * (`functionUrlAuthType` `NONE`). Defaults to none (the account's
+     * unreserved pool).
      */
     reservedConcurrency?: number;
     /**
@@ -114,9 +116,11 @@ export interface InferenceFunctionArgs {
      */
     provisionedConcurrency?: number;
     /**
-     * Extra environment variables of the function. May not set the names the
-     * component owns: `MODEL_BUCKET`, `MODEL_KEY`, `MODEL_VERSION_ID`,
-     * `MODEL_SHA256` and `MODEL_FORMAT`. Defaults to none.
+     * Extra environment variables of the function, such as the app's
+     * limits `MAX_BATCH_ROWS` and `MAX_BODY_BYTES` (positive integers). May
+     * not set what the component owns (`MODEL_*`, `AWS_ENDPOINT_URL*`,
+     * `AWS_REGION`, `AWS_DEFAULT_REGION`) nor what Lambda reserves. Defaults
+     * to none.
      */
     environment?: { [key: string]: pulumi.Input<string> };
     /**
@@ -137,8 +141,11 @@ export interface InferenceFunctionArgs {
     enableFunctionUrl?: boolean;
     /**
      * Authentication of the function URL: `AWS_IAM` (callers sign requests
-     * with SigV4) or `NONE` (public). Only used with `enableFunctionUrl`.
-     * Defaults to `AWS_IAM`.
+     * with SigV4 and need both `lambda:InvokeFunctionUrl` and
+     * `lambda:InvokeFunction` on the function) or `NONE` (public; then
+     * `reservedConcurrency` is required, so that anyone on the internet
+     * cannot spend the account's whole concurrency and its bill). Only used
+     * with `enableFunctionUrl`. Defaults to `AWS_IAM`.
      */
     functionUrlAuthType?: string;
     /**
@@ -166,6 +173,27 @@ export interface InferenceFunctionArgs {
      * even when they still hold objects or images. Defaults to false.
      */
     forceDestroy?: boolean;
+    /**
+     * ARN of a customer-managed KMS key (`arn:aws:kms:<region>:<account>:key/<id>`)
+     * to encrypt with instead of AWS-owned keys: the model bucket (SSE-KMS),
+     * the ECR repository, the log group and the function's environment use
+     * it, and the role may `kms:Decrypt` with it (and only it). Give it too
+     * when an adopted bucket encrypts with its own KMS key. The key policy
+     * must let CloudWatch Logs (`logs.<region>.amazonaws.com`) use the key.
+     * Changing it replaces the repository. Defaults to none (AWS-managed
+     * encryption).
+     */
+    kmsKeyArn?: pulumi.Input<string>;
+    /**
+     * ARN of an IAM policy that bounds the function role's permissions
+     * (organisations that require one on every role). Defaults to none.
+     */
+    permissionsBoundary?: pulumi.Input<string>;
+    /**
+     * Path of the function's role, such as `/service-roles/lambda/`: starts
+     * and ends with `/`. Defaults to `/`.
+     */
+    rolePath?: string;
     /**
      * Tags applied to every taggable resource the component creates. Defaults
      * to none.

@@ -1,6 +1,6 @@
 import * as path from "path";
 
-/** Environment variable names the component owns; user `environment` may not set them. */
+/** The variables the component gives an S3-delivered model's function. */
 export const MODEL_ENV_NAMES = [
     "MODEL_BUCKET",
     "MODEL_KEY",
@@ -8,6 +8,49 @@ export const MODEL_ENV_NAMES = [
     "MODEL_SHA256",
     "MODEL_FORMAT",
 ] as const;
+
+/**
+ * Every variable the app reads to find, fetch and verify its model, and to
+ * reach S3: set by the component (or Lambda), never by `environment`, which
+ * could otherwise point the function at another model or another S3 API.
+ * `AWS_ENDPOINT_URL` also covers every `AWS_ENDPOINT_URL_<SERVICE>`.
+ * (app/tests/test_env_contract.py keeps this list equal to what the app reads.)
+ */
+export const RESERVED_APP_ENV = [
+    ...MODEL_ENV_NAMES,
+    "MODEL_PATH",
+    "MODEL_CACHE_DIR",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+] as const;
+
+/** Settings the app reads from `environment`: positive integers, checked at deploy as the app checks them at init. */
+export const APP_LIMIT_SETTINGS = ["MAX_BATCH_ROWS", "MAX_BODY_BYTES"] as const;
+
+/** Names Lambda sets itself and refuses in a function's environment (caught here, at preview, instead). */
+export const LAMBDA_RESERVED_ENV = [
+    "_HANDLER",
+    "_X_AMZN_TRACE_ID",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+] as const;
+
+/** Tags that move on every build; every other tag in the repository is immutable. */
+export const MOVING_TAGS = ["latest", "buildcache"] as const;
 
 /** Model formats, each served by the runtime target of the same name in the bundled Dockerfile. */
 export const MODEL_FORMATS = ["onnx", "sklearn"] as const;
@@ -68,7 +111,7 @@ export const LOG_RETENTION_DAYS = [
 ] as const;
 
 /** Tag of the registry build cache inside the function's own repository. */
-export const CACHE_TAG = "buildcache";
+export const CACHE_TAG: (typeof MOVING_TAGS)[number] = "buildcache";
 
 /** The alias callers invoke; it points at the newest published version. */
 export const LIVE_ALIAS = "live";

@@ -66,13 +66,13 @@ export class InferenceFunction extends pulumi.ComponentResource {
         const r = validateArgs(name, args);
         super("lambda-inference:index:InferenceFunction", name, {}, opts);
 
-        const repository = createRepository(name, r, this);
+        const { repository, pullPolicy } = createRepository(name, r, this);
         const image = createImage(name, r, repository, this);
         const imageUri = imageUriOf(repository, image);
         const model = createModelStore(name, r, this);
         const logGroup = createLogGroup(name, r, this);
         const role = createRole(name, r, { logGroup, model }, this);
-        const fn = createFunction(name, r, { imageUri, role, logGroup, model }, this);
+        const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model }, this);
         const alias = r.publishVersion ? createAlias(name, fn, this) : undefined;
         if (alias && r.provisionedConcurrency !== undefined) {
             createProvisionedConcurrency(name, r.provisionedConcurrency, { fn, alias }, this);

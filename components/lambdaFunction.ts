@@ -8,7 +8,13 @@ import { ResolvedArgs } from "./validate";
 export function createFunction(
     name: string,
     r: ResolvedArgs,
-    deps: { imageUri: pulumi.Input<string>; role: FunctionRole; logGroup: aws.cloudwatch.LogGroup; model: ModelStore },
+    deps: {
+        imageUri: pulumi.Input<string>;
+        pullPolicy: aws.ecr.RepositoryPolicy;
+        role: FunctionRole;
+        logGroup: aws.cloudwatch.LogGroup;
+        model: ModelStore;
+    },
     parent: pulumi.Resource,
 ): aws.lambda.Function {
     const { model } = deps;
@@ -29,10 +35,11 @@ export function createFunction(
             loggingConfig: { logFormat: "JSON", logGroup: deps.logGroup.name },
             tracingConfig: r.enableTracing ? { mode: "Active" } : undefined,
             vpcConfig: r.vpc,
+            kmsKeyArn: r.kmsKeyArn,
             publish: r.publishVersion,
             tags: r.tags,
         },
-        // Its first cold start needs the log group, its permissions and the model in place.
-        { parent, dependsOn: [deps.logGroup, ...deps.role.policies, ...model.dependencies] },
+        // Creating it needs the pull policy; its first cold start, the log group, its permissions and the model.
+        { parent, dependsOn: [deps.pullPolicy, deps.logGroup, ...deps.role.policies, ...model.dependencies] },
     );
 }

@@ -6,7 +6,12 @@ import { ResolvedArgs } from "./validate";
 export function createLogGroup(name: string, r: ResolvedArgs, parent: pulumi.Resource): aws.cloudwatch.LogGroup {
     return new aws.cloudwatch.LogGroup(
         `${name}-logs`,
-        { namePrefix: `/aws/lambda/${name}-`, retentionInDays: r.logRetentionDays, tags: r.tags },
+        {
+            namePrefix: `/aws/lambda/${name}-`,
+            retentionInDays: r.logRetentionDays,
+            kmsKeyId: r.kmsKeyArn,
+            tags: r.tags,
+        },
         { parent },
     );
 }

@@ -62,8 +62,29 @@ export function normaliseVersionId(versionId: string | undefined): string {
     return !versionId || versionId === "null" ? "" : versionId;
 }
 
+/**
+ * The sha256 the function is told, once S3 has confirmed it received exactly
+ * that: the upload reads the file again after it was hashed, so a file changed
+ * in between fails the deploy here instead of every cold start later.
+ * S3 reports the checksum it computed on receipt, base64-encoded.
+ */
+export function confirmedSha256(modelPath: string, hex: string, checksumSha256: string | undefined): string {
+    const received = Buffer.from(checksumSha256 ?? "", "base64").toString("hex");
+    if (received !== hex) {
+        throw new Error(
+            `the model uploaded from ${modelPath} is not the file that was hashed: S3 received sha256 ${received || "(none)"}, ` +
+                `the file hashed to ${hex} at the start of this deploy (was it changed during the deploy?); ` +
+                "the function was not updated; run the deploy again",
+        );
+    }
+    return hex;
+}
+
 function createPrivateBucket(name: string, r: ResolvedArgs, parent: pulumi.Resource) {
     const bucket = new aws.s3.Bucket(`${name}-models`, { forceDestroy: r.forceDestroy, tags: r.tags }, { parent });
+    // A destroy that cannot delete a non-empty bucket must not first strip its guard rails: without
+    // forceDestroy the settings stay on the bucket until the bucket itself goes (and go with it).
+    const settings = { parent, retainOnDelete: !r.forceDestroy };
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
         `${name}-models-public-access`,
         {
@@ -73,31 +94,38 @@ function createPrivateBucket(name: string, r: ResolvedArgs, parent: pulumi.Resou
             ignorePublicAcls: true,
             restrictPublicBuckets: true,
         },
-        { parent },
+        settings,
     );
     const ownership = new aws.s3.BucketOwnershipControls(
         `${name}-models-ownership`,
         { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-        { parent },
+        settings,
     );
     const versioning = new aws.s3.BucketVersioning(
         `${name}-models-versioning`,
         { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-        { parent },
+        settings,
     );
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
         `${name}-models-encryption`,
         {
             bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+            rules: [
+                {
+                    applyServerSideEncryptionByDefault: r.kmsKeyArn
+                        ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: r.kmsKeyArn }
+                        : { sseAlgorithm: "AES256" },
+                    bucketKeyEnabled: true,
+                },
+            ],
         },
-        { parent },
+        settings,
     );
     const policy = new aws.s3.BucketPolicy(
         `${name}-models-policy`,
         { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyPolicy) },
         // S3 refuses a bucket policy while the public access block is being applied.
-        { parent, dependsOn: [publicAccess] },
+        { ...settings, dependsOn: [publicAccess] },
     );
     // The upload must land in a versioned, encrypted, locked-down bucket, or it gets no version id.
     return { bucket, settled: [publicAccess, ownership, versioning, encryption, policy] };
@@ -143,7 +171,11 @@ export function createModelStore(name: string, r: ResolvedArgs, parent: pulumi.R
             { parent, dependsOn: settled },
         );
         const versionId = object.versionId.apply(normaliseVersionId);
-        return inS3(bucketName, bucketArn, key, versionId, pulumi.output(sha256File(r.modelPath)), [object]);
+        const modelPath = r.modelPath;
+        const sha256 = pulumi
+            .all([sha256File(modelPath), object.checksumSha256])
+            .apply(([hex, received]) => confirmedSha256(modelPath, hex, received));
+        return inS3(bucketName, bucketArn, key, versionId, sha256, [object]);
     }
 
     const key = pulumi.output(r.modelKey!);

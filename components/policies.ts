@@ -48,6 +48,34 @@ export const VPC_ACCESS_POLICY = allow(
 /** X-Ray has no resource-level permissions for writing traces, so "*" is the only resource. */
 export const TRACING_POLICY = allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*");
 
+/** Decrypt with the one customer-managed key given, for the model object (SSE-KMS). */
+export function kmsDecryptPolicy(keyArn: string): string {
+    return allow("DecryptWithModelKey", ["kms:Decrypt"], keyArn);
+}
+
+/**
+ * The repository policy Lambda needs to pull the image: only the Lambda
+ * service, only the two read actions, only for functions of this account in
+ * this region. Managing it here means a least-privilege deployer needs no
+ * ecr:SetRepositoryPolicy, and Lambda never writes a policy Pulumi does not know.
+ */
+export function lambdaPullPolicy(partition: string, region: string, account: string): string {
+    return JSON.stringify({
+        Version: VERSION,
+        Statement: [
+            {
+                Sid: "LambdaPullsFunctionImages",
+                Effect: "Allow",
+                Principal: { Service: "lambda.amazonaws.com" },
+                Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                Condition: {
+                    StringLike: { "aws:sourceArn": `arn:${partition}:lambda:${region}:${account}:function:*` },
+                },
+            },
+        ],
+    });
+}
+
 /** Denies every request that does not come over TLS, to the bucket and its objects. */
 export function tlsOnlyPolicy(bucketArn: string): string {
     return JSON.stringify({

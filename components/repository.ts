@@ -1,17 +1,27 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { lifecyclePolicy } from "./policies";
+import { MOVING_TAGS } from "./defaults";
+import { lambdaPullPolicy, lifecyclePolicy } from "./policies";
 import { ResolvedArgs } from "./validate";
 
-/** The function's own ECR repository: scanned, encrypted, with a lifecycle policy. */
-export function createRepository(name: string, r: ResolvedArgs, parent: pulumi.Resource): aws.ecr.Repository {
+export interface FunctionRepository {
+    repository: aws.ecr.Repository;
+    /** Lambda's pull permission; the function waits for it (Lambda checks it when the function is created). */
+    pullPolicy: aws.ecr.RepositoryPolicy;
+}
+
+/** The function's own ECR repository: scanned, encrypted, immutable tags, a lifecycle policy and Lambda's pull policy. */
+export function createRepository(name: string, r: ResolvedArgs, parent: pulumi.Resource): FunctionRepository {
     const repository = new aws.ecr.Repository(
         `${name}-repo`,
         {
             imageScanningConfiguration: { scanOnPush: true },
-            encryptionConfigurations: [{ encryptionType: "AES256" }],
-            // The function pins images by digest; the tag only marks the newest build.
-            imageTagMutability: "MUTABLE",
+            encryptionConfigurations: [
+                r.kmsKeyArn ? { encryptionType: "KMS", kmsKey: r.kmsKeyArn } : { encryptionType: "AES256" },
+            ],
+            // The function pins images by digest; only the tags that mark the newest build and the cache move.
+            imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
+            imageTagMutabilityExclusionFilters: MOVING_TAGS.map((filter) => ({ filter, filterType: "WILDCARD" })),
             forceDelete: r.forceDestroy,
             tags: r.tags,
         },
@@ -22,5 +32,19 @@ export function createRepository(name: string, r: ResolvedArgs, parent: pulumi.R
         { repository: repository.name, policy: lifecyclePolicy(r.keepImages) },
         { parent },
     );
-    return repository;
+    // Asked of the provider the component runs with, so the ARNs match the account and region it deploys to.
+    const partition = aws.getPartitionOutput({}, { parent });
+    const region = aws.getRegionOutput({}, { parent });
+    const caller = aws.getCallerIdentityOutput({}, { parent });
+    const pullPolicy = new aws.ecr.RepositoryPolicy(
+        `${name}-repo-policy`,
+        {
+            repository: repository.name,
+            policy: pulumi
+                .all([partition.partition, region.region, caller.accountId])
+                .apply(([p, rg, account]) => lambdaPullPolicy(p, rg, account)),
+        },
+        { parent },
+    );
+    return { repository, pullPolicy };
 }

@@ -1,7 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ModelStore } from "./modelStore";
-import { ASSUME_ROLE_POLICY, logsPolicy, modelReadPolicy, TRACING_POLICY, VPC_ACCESS_POLICY } from "./policies";
+import {
+    ASSUME_ROLE_POLICY,
+    kmsDecryptPolicy,
+    logsPolicy,
+    modelReadPolicy,
+    TRACING_POLICY,
+    VPC_ACCESS_POLICY,
+} from "./policies";
 import { ResolvedArgs } from "./validate";
 
 export interface FunctionRole {
@@ -21,13 +28,26 @@ export function createRole(
     deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore },
     parent: pulumi.Resource,
 ): FunctionRole {
-    const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: ASSUME_ROLE_POLICY, tags: r.tags }, { parent });
+    const role = new aws.iam.Role(
+        `${name}-role`,
+        {
+            assumeRolePolicy: ASSUME_ROLE_POLICY,
+            permissionsBoundary: r.permissionsBoundary,
+            path: r.rolePath,
+            tags: r.tags,
+        },
+        { parent },
+    );
     const policy = (id: string, document: pulumi.Input<string>) =>
         new aws.iam.RolePolicy(`${name}-role-${id}`, { role: role.id, policy: document }, { parent });
     const policies = [policy("logs", deps.logGroup.arn.apply(logsPolicy))];
     // A model in the image needs no S3 permission at all.
     if (deps.model.objectArn) {
         policies.push(policy("model-read", deps.model.objectArn.apply(modelReadPolicy)));
+    }
+    // An SSE-KMS model object is readable only with kms:Decrypt on its key (an S3 grant alone gets AccessDenied).
+    if (r.kmsKeyArn && deps.model.objectArn) {
+        policies.push(policy("kms-decrypt", pulumi.output(r.kmsKeyArn).apply(kmsDecryptPolicy)));
     }
     if (r.vpc) {
         policies.push(policy("vpc-access", VPC_ACCESS_POLICY));

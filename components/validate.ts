@@ -8,10 +8,12 @@ import {
     FORMAT_OF_EXTENSION,
     FUNCTION_URL_AUTH_TYPES,
     LARGE_IMAGE_MODEL_BYTES,
+    APP_LIMIT_SETTINGS,
+    LAMBDA_RESERVED_ENV,
     LOG_RETENTION_DAYS,
     MAX_IMAGE_BYTES,
     MODEL_DELIVERIES,
-    MODEL_ENV_NAMES,
+    RESERVED_APP_ENV,
     MODEL_FORMATS,
     MODEL_PATH_IN_IMAGE,
     ModelDelivery,
@@ -64,6 +66,10 @@ export interface ResolvedArgs {
     };
     keepImages: number;
     forceDestroy: boolean;
+    /** Present when the user brings a customer-managed key. */
+    kmsKeyArn?: pulumi.Input<string>;
+    permissionsBoundary?: pulumi.Input<string>;
+    rolePath?: string;
     tags?: Tags;
 }
 
@@ -100,6 +106,35 @@ function checkOneOf(problems: Problem[], propertyPath: string, value: unknown, a
 /** True when `value` is a plain value present now (not an Output or a Promise still to resolve). */
 function isKnown(value: unknown): boolean {
     return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/** Names the component or Lambda own are refused; the app's limits must be what the app accepts. */
+function checkEnvironment(problems: Problem[], environment: { [key: string]: pulumi.Input<string> }): void {
+    for (const [key, value] of Object.entries(environment)) {
+        const where = `environment.${key}`;
+        if ((RESERVED_APP_ENV as readonly string[]).includes(key) || key.startsWith("AWS_ENDPOINT_URL")) {
+            problems.push({
+                propertyPath: where,
+                reason: "is set by the component (the model's location and identity, and how S3 is reached) and may not be overridden",
+            });
+        } else if ((LAMBDA_RESERVED_ENV as readonly string[]).includes(key)) {
+            problems.push({ propertyPath: where, reason: "is reserved by Lambda, which sets it itself" });
+        } else if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) {
+            problems.push({
+                propertyPath: where,
+                reason: "must be a name of letters, digits and underscores that starts with a letter",
+            });
+        } else if (
+            (APP_LIMIT_SETTINGS as readonly string[]).includes(key) &&
+            isKnown(value) &&
+            !/^[1-9][0-9]*$/.test(String(value))
+        ) {
+            problems.push({
+                propertyPath: where,
+                reason: `must be a positive integer (the app refuses anything else at init); got ${JSON.stringify(value)}`,
+            });
+        }
+    }
 }
 
 /**
@@ -276,18 +311,40 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         }
     }
 
-    for (const key of Object.keys(a.environment ?? {})) {
-        if ((MODEL_ENV_NAMES as readonly string[]).includes(key)) {
-            problems.push({
-                propertyPath: `environment.${key}`,
-                reason: `is set by the component from the model it deploys and may not be overridden`,
-            });
-        } else if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) {
-            problems.push({
-                propertyPath: `environment.${key}`,
-                reason: "must be a name of letters, digits and underscores that starts with a letter",
-            });
-        }
+    checkEnvironment(problems, a.environment ?? {});
+    if (
+        (a.enableFunctionUrl ?? DEFAULTS.enableFunctionUrl) &&
+        a.functionUrlAuthType === "NONE" &&
+        a.reservedConcurrency === undefined
+    ) {
+        problems.push({
+            propertyPath: "reservedConcurrency",
+            reason: 'is required with functionUrlAuthType "NONE": a public URL without a ceiling lets anyone spend the account\'s concurrency and money',
+        });
+    }
+    if (a.rolePath !== undefined && !/^\/([\x21-\x7e]{0,510}\/)?$/.test(a.rolePath)) {
+        problems.push({
+            propertyPath: "rolePath",
+            reason: `must start and end with "/" (at most 512 printable characters); got ${JSON.stringify(a.rolePath)}`,
+        });
+    }
+    if (
+        isKnown(a.kmsKeyArn) &&
+        !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/.test(String(a.kmsKeyArn))
+    ) {
+        problems.push({
+            propertyPath: "kmsKeyArn",
+            reason: `must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias cannot scope the role's kms:Decrypt); got ${JSON.stringify(a.kmsKeyArn)}`,
+        });
+    }
+    if (
+        isKnown(a.permissionsBoundary) &&
+        !/^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/.test(String(a.permissionsBoundary))
+    ) {
+        problems.push({
+            propertyPath: "permissionsBoundary",
+            reason: `must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>); got ${JSON.stringify(a.permissionsBoundary)}`,
+        });
     }
 
     if (problems.length > 0) {
@@ -340,6 +397,9 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
                 : undefined,
         keepImages: a.keepImages ?? DEFAULTS.keepImages,
         forceDestroy: a.forceDestroy ?? DEFAULTS.forceDestroy,
+        kmsKeyArn: a.kmsKeyArn,
+        permissionsBoundary: a.permissionsBoundary,
+        rolePath: a.rolePath,
         tags: a.tags,
     };
 }

@@ -106,6 +106,12 @@ def wait_until(predicate: Callable[[], bool], what: str, timeout: float) -> None
     raise ToolchainError(f"{what} did not come up within {timeout:.0f}s")
 
 
+def debian_package_installed(package: str) -> bool:
+    """Installed, not merely known: a removed package keeps its config files and still answers `dpkg -s`."""
+    status = run(["dpkg-query", "-W", "-f=${Status}", package], check=False, quiet=True)
+    return status.returncode == 0 and status.stdout.strip() == "install ok installed"
+
+
 def read_stamp(path: str) -> str | None:
     try:
         with open(path) as f:
@@ -188,15 +194,15 @@ class Toolchain:
             )
         self._apt_install()
         self.docker = docker_cli()
+        dockerd = shutil.which("dockerd") or "/usr/sbin/dockerd"
+        if not os.path.exists(dockerd):
+            raise ToolchainError("dockerd is missing after installing docker.io")
         say("starting dockerd (--iptables=false --bridge=none: containers use the host network)")
-        self._spawn(
-            "dockerd",
-            ["dockerd", "--iptables=false", "--bridge=none", "--host", "unix:///var/run/docker.sock"],
-        )
+        self._spawn("dockerd", [dockerd, "--iptables=false", "--bridge=none", "--host", "unix:///var/run/docker.sock"])
         wait_until(lambda: engine_answers(self.docker), "dockerd", 60)
 
     def _apt_install(self) -> None:
-        missing = [p for p in DEBIAN_PACKAGES if run(["dpkg", "-s", p], check=False, quiet=True).returncode != 0]
+        missing = [p for p in DEBIAN_PACKAGES if not debian_package_installed(p)]
         if not missing:
             return
         say(f"installing {' '.join(missing)} from Debian's archive")

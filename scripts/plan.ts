@@ -2,6 +2,7 @@
 // and prints the InferenceFunction tree as `pulumi preview` would show it,
 // then the secure-defaults checklist evaluated on that plan. Nothing is
 // deployed; no credentials are needed.  `npm run plan [-- --json]`
+import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MODEL_ENV_NAMES, PLATFORMS } from "../components/defaults";
@@ -15,6 +16,8 @@ export interface Check {
     name: string;
     pass: boolean;
     detail: string;
+    /** Reported, not failed: a hardening the user completes (such as pinning the base image). */
+    advisory?: boolean;
 }
 
 export interface Plan {
@@ -79,9 +82,37 @@ interface Planned {
 
 const pass = (name: string, ok: boolean, detail = ""): Check => ({ name, pass: ok, detail });
 
+/** The base image the build uses: the BASE_IMAGE build arg, else the Dockerfile's default. */
+function baseImageOf(image: any): string {
+    if (typeof image.buildArgs?.BASE_IMAGE === "string") {
+        return image.buildArgs.BASE_IMAGE;
+    }
+    const location = image.dockerfile?.location;
+    const text = typeof location === "string" && fs.existsSync(location) ? fs.readFileSync(location, "utf8") : "";
+    return /^ARG BASE_IMAGE=(\S+)$/m.exec(text)?.[1] ?? "(unknown)";
+}
+
 function imageChecks({ resources, repo, image, fn }: Planned): Check[] {
     const arch = fn.architectures?.[0];
+    const pull = json(find(resources, "aws:ecr/repositoryPolicy:RepositoryPolicy")?.inputs.policy)?.Statement ?? [];
+    const base = baseImageOf(image);
     return [
+        pass(
+            "only Lambda may pull, for this account's functions (repository policy)",
+            pull.length === 1 &&
+                pull[0].Principal?.Service === "lambda.amazonaws.com" &&
+                /:function:\*$/.test(pull[0].Condition?.StringLike?.["aws:sourceArn"] ?? ""),
+        ),
+        pass(
+            "image tags are immutable, except latest and buildcache",
+            repo.imageTagMutability === "IMMUTABLE_WITH_EXCLUSION" &&
+                JSON.stringify((repo.imageTagMutabilityExclusionFilters ?? []).map((f: any) => f.filter)) ===
+                    JSON.stringify(["latest", "buildcache"]),
+        ),
+        {
+            ...pass("base image pinned by digest (npm run pin-base-image)", /@sha256:[0-9a-f]{64}$/.test(base), base),
+            advisory: true,
+        },
         pass("ECR scans images on push", repo.imageScanningConfiguration?.scanOnPush === true),
         pass("ECR encrypts images", (repo.encryptionConfigurations ?? []).length > 0),
         pass(
@@ -139,7 +170,10 @@ function s3ModelChecks({ resources, repo, env, policies }: Planned): Check[] {
             "deletion protection kept (forceDestroy off)",
             repo.forceDelete === false && find(resources, "aws:s3/bucket:Bucket")?.inputs.forceDestroy === false,
         ),
-        pass("model upload verified by S3 (sha256)", object?.checksumAlgorithm === "SHA256"),
+        pass(
+            "model upload checksummed by S3 and compared with the file's sha256",
+            object?.checksumAlgorithm === "SHA256",
+        ),
         pass(
             "role reads only the model object",
             modelRead !== undefined &&
@@ -202,11 +236,51 @@ function roleAndLogChecks({ resources, fn, policies }: Planned): Check[] {
     ];
 }
 
-function urlChecks({ resources }: Planned): Check[] {
+function urlChecks({ resources, fn }: Planned): Check[] {
     const url = find(resources, "aws:lambda/functionUrl:FunctionUrl")?.inputs;
-    return url
-        ? [pass("function URL requires IAM auth", url.authorizationType === "AWS_IAM", url.authorizationType)]
-        : [];
+    if (!url) {
+        return [];
+    }
+    const list = [pass("function URL requires IAM auth", url.authorizationType === "AWS_IAM", url.authorizationType)];
+    if (url.authorizationType === "NONE") {
+        list.push(
+            pass(
+                "a public function URL has a concurrency ceiling",
+                typeof fn.reservedConcurrentExecutions === "number",
+                `reservedConcurrency ${fn.reservedConcurrentExecutions}`,
+            ),
+        );
+    }
+    return list;
+}
+
+/** With a customer-managed key, everything that encrypts uses it, and the role may decrypt with it only. */
+function kmsChecks({ resources, repo, fn, policies }: Planned): Check[] {
+    const key = fn.kmsKeyArn;
+    if (key === undefined) {
+        return [];
+    }
+    const sse = find(
+        resources,
+        "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    )?.inputs.rules?.[0]?.applyServerSideEncryptionByDefault;
+    const decrypt = policies
+        .flatMap((p) => json(p.inputs.policy)?.Statement ?? [])
+        .filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
+    const modelInS3 = policies.some((p) => p.name.endsWith("-model-read"));
+    return [
+        pass(
+            "the customer-managed KMS key encrypts the repository, logs, environment and model bucket",
+            repo.encryptionConfigurations?.[0]?.kmsKey === key &&
+                find(resources, "aws:cloudwatch/logGroup:LogGroup")?.inputs.kmsKeyId === key &&
+                (sse === undefined || (sse.sseAlgorithm === "aws:kms" && sse.kmsMasterKeyId === key)),
+            String(key),
+        ),
+        pass(
+            "the role decrypts with that key only",
+            modelInS3 ? decrypt.length === 1 && decrypt[0].Resource === key : decrypt.length === 0,
+        ),
+    ];
 }
 
 /** The secure defaults the README promises, judged on what would be registered. */
@@ -225,6 +299,7 @@ export function checks(resources: Recorded[]): Check[] {
         ...imageChecks(planned),
         ...(modelInImage ? imageModelChecks(planned) : s3ModelChecks(planned)),
         ...roleAndLogChecks(planned),
+        ...kmsChecks(planned),
         ...urlChecks(planned),
     ];
 }
@@ -262,10 +337,13 @@ export function render(p: Plan): string {
     }
     lines.push("", `Resources: ${p.resources.length} to create`, "", "Secure defaults:");
     for (const c of p.checks) {
-        lines.push(`  [${c.pass ? "pass" : "FAIL"}] ${c.name}${c.detail && !c.pass ? ` (${c.detail})` : ""}`);
+        const mark = c.pass ? "pass" : c.advisory ? "warn" : "FAIL";
+        lines.push(`  [${mark}] ${c.name}${c.detail && !c.pass ? ` (${c.detail})` : ""}`);
     }
-    const failed = p.checks.filter((c) => !c.pass).length;
-    lines.push(`  ${p.checks.length - failed} passed, ${failed} failed`);
+    const failed = p.checks.filter((c) => !c.pass && !c.advisory).length;
+    const warned = p.checks.filter((c) => !c.pass && c.advisory).length;
+    const passed = p.checks.length - failed - warned;
+    lines.push(`  ${passed} passed, ${failed} failed${warned ? `, ${warned} to do (warn)` : ""}`);
     return lines.join("\n");
 }
 
@@ -278,7 +356,7 @@ if (require.main === module) {
             } else {
                 console.log(render(p));
             }
-            process.exit(p.checks.every((c) => c.pass) ? 0 : 1);
+            process.exit(p.checks.every((c) => c.pass || c.advisory) ? 0 : 1);
         })
         .catch((e) => {
             console.error(`plan failed: ${e instanceof Error ? e.message : e}`);

@@ -12,7 +12,7 @@ rie_version="v0.0.0-20261030222936-bef5c4ba774d"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
-reqs_hash="$(cat "$root"/app/requirements/*.txt "$root/app/requirements-dev.txt" "$root/app/constraints-dev.txt" | sha256sum | cut -c1-16)"
+reqs_hash="$(cat "$root"/app/requirements/*.in "$root/app/requirements-dev.txt" "$root/app/constraints-dev.txt" | sha256sum | cut -c1-16)"
 if [[ -x "$venv/bin/python" && "$(cat "$venv/.stamp" 2>/dev/null)" == "$reqs_hash" ]]; then
   say "python venv up to date ($venv)"
 else

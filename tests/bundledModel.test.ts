@@ -46,8 +46,12 @@ describe('modelDelivery "image": the model baked into the image', () => {
             ofType("aws:iam/rolePolicy:RolePolicy").map((p) => p.name),
             ["demo-role-logs"],
         );
+        // No S3 lookups either: only the ECR token and the account facts of the repository policy.
         assert.deepStrictEqual(mocks.calls.map((c) => c.token).sort(), [
             "aws:ecr/getAuthorizationToken:getAuthorizationToken",
+            "aws:index/getCallerIdentity:getCallerIdentity",
+            "aws:index/getPartition:getPartition",
+            "aws:index/getRegion:getRegion",
         ]);
     });
 

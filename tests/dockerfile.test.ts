@@ -61,27 +61,41 @@ describe("app/Dockerfile", () => {
         assert.deepStrictEqual(stage("default").map(raw), ["FROM onnx AS default"]);
     });
 
-    it("installs each runtime's pinned requirements with --no-cache-dir and prunes them with the same script", () => {
+    it("installs each runtime's locked requirements, every wheel checked against its hash, and prunes them", () => {
         for (const format of MODEL_FORMATS) {
             const run = stage(`${format}-deps`).find((i) => i.getKeyword() === "RUN");
             assert.ok(run, `${format}-deps installs`);
             assert.match(
                 args(run),
-                new RegExp(`pip install --no-cache-dir .*--target "\\$\\{LAMBDA_TASK_ROOT\\}" -r ${format}\\.txt`),
+                new RegExp(
+                    `pip install --no-cache-dir --require-hashes --only-binary=:all: .*--target "\\$\\{LAMBDA_TASK_ROOT\\}" -r ${format}\\.txt`,
+                ),
             );
             assert.match(
                 args(run),
                 new RegExp(`python prune_site_packages\\.py --runtime ${format} "\\$\\{LAMBDA_TASK_ROOT\\}"`),
             );
+            // The lock is generated from the pins (npm run lock), every requirement with its hashes.
+            const lock = fs.readFileSync(path.join(APP, "requirements", `${format}.txt`), "utf8");
+            const locked = lock.split("\n").filter((l) => /^[A-Za-z0-9_.-]+==/.test(l));
+            assert.ok(lock.includes("npm run lock"), `${format}.txt says how it is made`);
+            assert.ok(locked.length > 0 && locked.every((l) => l.endsWith(" \\")), `${format}.txt pins carry hashes`);
+            const pinned = fs
+                .readFileSync(path.join(APP, "requirements", `${format}.in`), "utf8")
+                .split("\n")
+                .filter((l) => l && !l.startsWith("#"));
+            for (const pin of pinned) {
+                assert.ok(locked.includes(`${pin} \\`), `${pin} is in ${format}.txt`);
+            }
         }
         // ONNX Runtime declares its tooling's dependencies; inference needs numpy only. awscrt is the S3 client.
         assert.match(args(stage("onnx-deps").find((i) => i.getKeyword() === "RUN")!), / --no-deps /);
-        const onnxPins = fs.readFileSync(path.join(APP, "requirements", "onnx.txt"), "utf8");
+        const onnxPins = fs.readFileSync(path.join(APP, "requirements", "onnx.in"), "utf8");
         assert.deepStrictEqual(
             onnxPins.split("\n").filter((l) => l && !l.startsWith("#")),
             ["onnxruntime==1.32.0", "numpy==2.3.5", "awscrt==0.38.1"],
         );
-        const sklearnPins = fs.readFileSync(path.join(APP, "requirements", "sklearn.txt"), "utf8");
+        const sklearnPins = fs.readFileSync(path.join(APP, "requirements", "sklearn.in"), "utf8");
         assert.ok(!/pandas|onnx/.test(sklearnPins) && !/scikit-learn|scipy/.test(onnxPins));
         assert.ok(/^awscrt==0\.38\.1$/m.test(sklearnPins), "both runtimes fetch from S3 with the same client");
     });

@@ -87,6 +87,7 @@ describe("function and log group", () => {
             "lambda-inference:index:InferenceFunction": 1,
             "aws:ecr/repository:Repository": 1,
             "aws:ecr/lifecyclePolicy:LifecyclePolicy": 1,
+            "aws:ecr/repositoryPolicy:RepositoryPolicy": 1,
             "docker-build:index:Image": 1,
             "aws:s3/bucket:Bucket": 1,
             "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": 1,

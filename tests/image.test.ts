@@ -31,9 +31,10 @@ describe("image", () => {
 
     it("logs in with a fresh ECR token whose password stays secret", async () => {
         await deploy();
-        assert.deepStrictEqual(mocks.calls, [
-            { token: "aws:ecr/getAuthorizationToken:getAuthorizationToken", inputs: { registryId: "123456789012" } },
-        ]);
+        assert.deepStrictEqual(
+            mocks.calls.filter((c) => c.token.startsWith("aws:ecr/")),
+            [{ token: "aws:ecr/getAuthorizationToken:getAuthorizationToken", inputs: { registryId: "123456789012" } }],
+        );
         const registries = secretValue(one("docker-build:index:Image").inputs.registries);
         assert.deepStrictEqual(registries, [{ address: REPO_URL, username: "AWS", password: ECR_PASSWORD }]);
     });

@@ -1,3 +1,5 @@
+import * as crypto from "crypto";
+import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 
 /** One resource the program registered, as the engine would have seen it. */
@@ -33,9 +35,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     reset(): void {
         this.resources = [];
         this.calls = [];
+        this.uploadedChecksum = undefined;
     }
 
-    newResource(args: pulumi.runtime.MockResourceArgs): { id: string; state: any } {
+    /** Set by a test to make S3 report a checksum other than the uploaded file's (a file changed mid-deploy). */
+    uploadedChecksum?: string;
+
+    async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: any }> {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
         // Auto-named resources get their physical name from AWS/Pulumi at deploy time.
         const physical =
@@ -60,9 +66,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             case "aws:s3/bucket:Bucket":
                 Object.assign(state, { bucket: physical, arn: this.c("bucket arn", `arn:aws:s3:::${physical}`) });
                 break;
-            case "aws:s3/bucketObjectv2:BucketObjectv2":
-                Object.assign(state, { versionId: this.c("model version id", `version-of-${args.inputs.key}`) });
+            case "aws:s3/bucketObjectv2:BucketObjectv2": {
+                // What S3 computes on receipt: the sha256 of the bytes uploaded, base64-encoded.
+                const body = fs.readFileSync(await args.inputs.source.path);
+                Object.assign(state, {
+                    versionId: this.c("model version id", `version-of-${args.inputs.key}`),
+                    checksumSha256: this.uploadedChecksum ?? crypto.createHash("sha256").update(body).digest("base64"),
+                });
                 break;
+            }
             case "aws:cloudwatch/logGroup:LogGroup":
                 Object.assign(state, {
                     name: physical,
@@ -111,6 +123,12 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     authorizationToken: Buffer.from(`AWS:${ECR_PASSWORD}`).toString("base64"),
                     proxyEndpoint: `https://${ACCOUNT}.dkr.ecr.${REGION}.amazonaws.com`,
                 };
+            case "aws:index/getPartition:getPartition":
+                return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
+            case "aws:index/getRegion:getRegion":
+                return { region: REGION, name: REGION, id: REGION };
+            case "aws:index/getCallerIdentity:getCallerIdentity":
+                return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, id: ACCOUNT };
             case "aws:s3/getBucket:getBucket":
                 return {
                     bucket: args.inputs.bucket,

@@ -28,7 +28,12 @@ describe("optional pieces", () => {
     });
 
     it("function URL with NONE: both statements Lambda requires for public URLs", async () => {
-        await deploy({ modelPath: FIXTURE_MODEL, enableFunctionUrl: true, functionUrlAuthType: "NONE" });
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            enableFunctionUrl: true,
+            functionUrlAuthType: "NONE",
+            reservedConcurrency: 20,
+        });
         assert.strictEqual(one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "NONE");
         assert.deepStrictEqual(one("aws:lambda/permission:Permission", "demo-url-public").inputs, {
             function: "demo-fn-1a2b3c",

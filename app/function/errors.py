@@ -40,3 +40,9 @@ class MethodNotAllowed(RequestError):
     """An HTTP request with a method other than POST (405)."""
 
     status = 405
+
+
+class Unprocessable(RequestError):
+    """A well-formed request the model cannot answer with finite numbers (422)."""
+
+    status = 422

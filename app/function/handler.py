@@ -17,9 +17,11 @@ import sys  # noqa: E402
 import uuid  # noqa: E402
 from typing import Any  # noqa: E402
 
+import numpy as np  # noqa: E402
+
 import model_store  # noqa: E402
 import predictor  # noqa: E402
-from errors import InitError, RequestError  # noqa: E402
+from errors import InitError, RequestError, Unprocessable  # noqa: E402
 from lambda_types import JSON, Env, LambdaContext, ProxyResponse  # noqa: E402
 from predictor import Prediction, Predictor  # noqa: E402
 from s3_download import S3Downloader  # noqa: E402
@@ -29,8 +31,30 @@ from validation import Limits, document_from_http, is_http_event, rows_from_docu
 def log(level: str, message: str, **fields: Any) -> None:
     """One JSON line per event; features are never among the fields."""
     record = {"level": level, "message": message, **fields}
-    sys.stdout.write(json.dumps(record, default=str) + "\n")
+    sys.stdout.write(json.dumps(record, default=str, allow_nan=False) + "\n")
     sys.stdout.flush()
+
+
+def first_non_finite_row(prediction: Prediction) -> int | None:
+    """The first row whose probabilities or regression value is NaN or infinite (JSON has no such numbers)."""
+    for values in (prediction.probabilities, prediction.predictions):
+        if values is not None and np.issubdtype(values.dtype, np.floating):
+            bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+            if bad.any():
+                return int(np.argmax(bad))
+    return None
+
+
+def answer(prediction: Prediction, document: JSON, identity: dict[str, JSON]) -> dict[str, JSON]:
+    """The JSON answer, or Unprocessable when the model's output for some row is not a finite number."""
+    row = first_non_finite_row(prediction)
+    if row is not None:
+        where = "features" if isinstance(document, dict) and "features" in document else f"instances[{row}]"
+        raise Unprocessable(
+            "non_finite_output",
+            f"the model's answer for {where} is not a finite number: the input is outside what the model can answer",
+        )
+    return to_json(prediction, identity)
 
 
 def to_json(prediction: Prediction, identity: dict[str, JSON]) -> dict[str, JSON]:
@@ -61,7 +85,7 @@ class App:
             document = document_from_http(event, self.limits) if isinstance(event, dict) and http else event
             matrix = rows_from_document(document, self.model.n_features, self.limits, self.model.input_dtype)
             rows = len(matrix)
-            status, body = 200, to_json(self.model.predict(matrix), self.identity)
+            status, body = 200, answer(self.model.predict(matrix), document, self.identity)
         except RequestError as e:
             status, body = e.status, {"error": e.code, "message": e.message}
         except Exception as e:  # noqa: BLE001 - nothing may escape to the runtime
@@ -87,7 +111,7 @@ class App:
             return {
                 "statusCode": status,
                 "headers": {"Content-Type": "application/json"},
-                "body": json.dumps(body),
+                "body": json.dumps(body, allow_nan=False),
                 "isBase64Encoded": False,
             }
         return body if status == 200 else {"status": status, **body}

@@ -6,18 +6,22 @@ MODEL_SHA256 before any runtime opens it: a pickle runs code when loaded, so
 an unverified file is never handed to joblib.
 """
 
+import contextlib
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 
-from errors import ModelLoadError
+from errors import ConfigError, ModelLoadError
 from lambda_types import Env
 from s3_download import S3Downloader, S3Failure
 
 __all__ = ["ModelLoadError", "ModelSource", "cache_dir_of", "fetch", "sha256_of"]
 
 CHUNK = 1024 * 1024
+PARTIAL_PREFIX = ".download-"
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,8 @@ class ModelSource:
     def from_env(env: Env) -> "ModelSource":
         local = env.get("MODEL_PATH") or None
         sha = (env.get("MODEL_SHA256") or "").strip().lower() or None
+        if sha is not None and not SHA256_HEX.fullmatch(sha):
+            raise ConfigError(f"MODEL_SHA256 must be 64 hex characters (a sha256); got {env['MODEL_SHA256']!r}")
         if local:
             return ModelSource(None, None, None, sha, local_path=local)
         missing = [n for n in ("MODEL_BUCKET", "MODEL_KEY", "MODEL_SHA256") if not env.get(n)]
@@ -60,10 +66,32 @@ def sha256_of(path: str) -> str:
     return digest.hexdigest()
 
 
+def likely_denial(s3_message: str) -> str:
+    """Which of the two usual causes S3's own message points to: the object's KMS key, or the role's object scope."""
+    if "kms" in s3_message.lower():
+        return (
+            "the object is encrypted with a KMS key the role may not use: give the component that key as "
+            "kmsKeyArn, which lets the role decrypt with it"
+        )
+    return (
+        "the role may read only the deployed model object (and, if the bucket encrypts with a customer-managed "
+        "KMS key, give that key as kmsKeyArn)"
+    )
+
+
+def remove_partial_downloads(cache_dir: str) -> None:
+    """An init killed mid-download (timeout, out of memory) leaves its temporary file in /tmp; the next init,
+    in the same environment, clears them before it downloads again, so /tmp does not fill up."""
+    for name in os.listdir(cache_dir):
+        if name.startswith(PARTIAL_PREFIX):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(os.path.join(cache_dir, name))
+
+
 def _download(source: ModelSource, destination: str, downloader: S3Downloader) -> None:
     """The object at the pinned version, to a temporary name first: a half-written file is never the cache."""
     assert source.bucket is not None and source.key is not None
-    fd, partial = tempfile.mkstemp(dir=os.path.dirname(destination), prefix=".download-")
+    fd, partial = tempfile.mkstemp(dir=os.path.dirname(destination), prefix=PARTIAL_PREFIX)
     os.close(fd)
     try:
         downloader.download(source.bucket, source.key, source.version_id, partial)
@@ -73,9 +101,7 @@ def _download(source: ModelSource, destination: str, downloader: S3Downloader) -
         if e.code in ("404", "NoSuchKey", "NoSuchVersion", "NoSuchBucket"):
             raise ModelLoadError(f"model not found at {source.describe()}: {e.code}") from None
         if e.code in ("403", "AccessDenied"):
-            raise ModelLoadError(
-                f"access denied reading {source.describe()}: the role may read only the deployed model object"
-            ) from None
+            raise ModelLoadError(f"access denied reading {source.describe()}: {likely_denial(e.message)}") from None
         if e.status is None:
             raise ModelLoadError(f"could not download {source.describe()}: {e}") from None
         raise ModelLoadError(f"S3 error reading {source.describe()}: {e.code}") from None
@@ -98,6 +124,7 @@ def fetch(source: ModelSource, cache_dir: str, downloader: S3Downloader | None =
             return cached
         except ModelLoadError:
             os.unlink(cached)  # A torn or tampered copy: fetch it again.
+    remove_partial_downloads(cache_dir)
     _download(source, cached, downloader or S3Downloader.from_env(os.environ))
     try:
         verify(source, cached)

@@ -55,6 +55,12 @@ class SklearnPredictor:
     input_dtype: type[np.floating[Any]] = np.float64
 
     def predict(self, x: npt.NDArray[Any]) -> Prediction:
+        # An input far outside the training data can overflow; the handler answers that with a 422, and the
+        # log stays one JSON line per request instead of numpy's warnings on stderr.
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            return self._predict(x)
+
+    def _predict(self, x: npt.NDArray[Any]) -> Prediction:
         if self.labels_from_proba:
             assert self.classes is not None
             proba = self.model.predict_proba(x)

@@ -86,7 +86,7 @@ def test_conversion_of_the_committed_pickle_reproduces_model_onnx_byte_for_byte(
 def test_requirements_pin_the_training_and_conversion_versions():
     pins = {}
     for name in ("sklearn", "onnx"):
-        with open(os.path.join(APP, "requirements", f"{name}.txt")) as f:
+        with open(os.path.join(APP, "requirements", f"{name}.in")) as f:
             pins[name] = dict(line.strip().split("==") for line in f if "==" in line)
     assert pins["sklearn"]["scikit-learn"] == DEMO_METADATA["scikit_learn_version"]
     assert pins["onnx"]["onnxruntime"] == ONNX_METADATA["onnxruntime_version"]

@@ -228,6 +228,7 @@ class TestInitFailures:
             ({"MAX_BODY_BYTES": "1MB"}, "MAX_BODY_BYTES must be a positive integer; got '1MB'"),
             ({"MODEL_PATH": "/nonexistent/model.onnx"}, "model not found: local file /nonexistent/model.onnx"),
             ({"MODEL_FORMAT": "pmml"}, "MODEL_FORMAT must be one of onnx, sklearn; got 'pmml'"),
+            ({"MODEL_SHA256": "abc"}, "MODEL_SHA256 must be 64 hex characters (a sha256); got 'abc'"),
             (
                 {"MODEL_PATH": DEMO_MODEL, "MODEL_SHA256": ""},
                 f"refusing to load local file {DEMO_MODEL}: a sklearn model is a pickle, which runs code when "

@@ -236,7 +236,8 @@ class TestS3Errors:
             (
                 "AccessDenied",
                 403,
-                "access denied reading s3://b/k (version v1): the role may read only the deployed model object",
+                "access denied reading s3://b/k (version v1): the role may read only the deployed model object "
+                "(and, if the bucket encrypts with a customer-managed KMS key, give that key as kmsKeyArn)",
             ),
         ],
     )

@@ -146,3 +146,35 @@ def test_the_local_runs_put_the_model_where_the_dockerfile_does():
     with open(os.path.join(APP, "Dockerfile")) as f:
         paths = re.findall(r"^ENV MODEL_PATH=\$\{LAMBDA_TASK_ROOT\}(/model/model\.\w+)$", f.read(), re.MULTILINE)
     assert sorted("/var/task" + p for p in paths) == sorted(images.PATH_IN_IMAGE.values())
+
+
+def test_the_base_image_is_pinned_by_the_digest_its_registry_serves(tc, base, tmp_path):
+    """`npm run pin-base-image` against the loopback registry: the digest written is the one pushed,
+    and the Dockerfile pinned by it still builds."""
+    import shutil
+
+    import pin_base_image
+
+    app = tmp_path / "app"
+    shutil.copytree(APP, app, ignore=shutil.ignore_patterns("tests", "model", "__pycache__"))
+    dockerfile = app / "Dockerfile"
+    assert pin_base_image.main(["--dockerfile", str(dockerfile), "--check"]) == 1
+    assert pin_base_image.main(["--image", base.pushed, "--dockerfile", str(dockerfile)]) == 0
+    pinned = re.search(r"^ARG BASE_IMAGE=(\S+)$", dockerfile.read_text(), re.MULTILINE).group(1)
+    pushed_digest = tc.manifest(base.pushed)
+    assert pinned.startswith(base.pushed + "@sha256:")
+    assert pin_base_image.main(["--dockerfile", str(dockerfile), "--check"]) == 0
+    assert pushed_digest["schemaVersion"] == 2
+    built = tc.build(str(app), "pinned:test", target="onnx", pull_into_engine=False)  # no BASE_IMAGE: the pin
+    assert built.media_type in toolchain.SINGLE_IMAGE_MANIFESTS
+
+
+def test_pinning_an_unreachable_image_says_so_in_one_line_and_changes_nothing(capsys, tmp_path):
+    import pin_base_image
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("ARG BASE_IMAGE=127.0.0.1:9/lambda/python:3.12\nFROM ${BASE_IMAGE}\n")
+    assert pin_base_image.main(["--dockerfile", str(dockerfile)]) == 1
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("pin-base-image: 127.0.0.1:9/lambda/python:3.12: cannot reach 127.0.0.1:9 (")
+    assert dockerfile.read_text() == "ARG BASE_IMAGE=127.0.0.1:9/lambda/python:3.12\nFROM ${BASE_IMAGE}\n"

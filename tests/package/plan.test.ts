@@ -6,22 +6,39 @@ import { deploy, FIXTURE_MODEL } from "../harness";
 import { mocks } from "../mocks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+function planJson(...args: string[]): any {
+    const out = execFileSync(
+        process.execPath,
+        [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "--json", ...args],
+        { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
+    );
+    return JSON.parse(out);
+}
+
+/** The names of the checks that do not pass, advisory ones marked. */
+const failing = (resources = mocks.resources) =>
+    checks(resources)
+        .filter((c) => !c.pass)
+        .map((c) => (c.advisory ? `(advisory) ${c.name}` : c.name));
+
+/** The recorded resources with one type's inputs changed. */
+function tamper(type: string, change: (inputs: any) => any) {
+    return mocks.resources.map((r) => (r.type === type ? { ...r, inputs: change(r.inputs) } : r));
+}
 
 describe("offline plan (npm run plan)", () => {
-    it("--json: the root program's 17 resources, nothing deployed, every secure default passing", () => {
-        const out = execFileSync(
-            process.execPath,
-            [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", "--json"],
-            { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
-        );
-        const plan = JSON.parse(out);
+    it("--json: the root program's 18 resources, nothing deployed, every secure default passing", () => {
+        const plan = planJson();
         assert.strictEqual(plan.deployed, false);
-        assert.strictEqual(plan.resources.length, 17);
+        assert.strictEqual(plan.resources.length, 18);
         assert.deepStrictEqual(
-            plan.checks.filter((c: any) => !c.pass),
-            [],
+            plan.checks.filter((c: any) => !c.pass).map((c: any) => [c.name, c.advisory]),
+            // The one hardening left to the user: the Dockerfile's base cannot be pinned where its registry is unreachable.
+            [["base image pinned by digest (npm run pin-base-image)", true]],
         );
-        assert.strictEqual(plan.checks.length, 19);
+        assert.strictEqual(plan.checks.length, 22);
         const fn = plan.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.strictEqual(
             fn.inputs.imageUri,
@@ -29,24 +46,12 @@ describe("offline plan (npm run plan)", () => {
         );
     });
 
-    it("--delivery image: 9 resources, no bucket, the model-in-image checks passing", () => {
-        const out = execFileSync(
-            process.execPath,
-            [
-                require.resolve("ts-node/dist/bin"),
-                "--transpile-only",
-                "scripts/plan.ts",
-                "--json",
-                "--delivery",
-                "image",
-            ],
-            { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
-        );
-        const plan = JSON.parse(out);
-        assert.strictEqual(plan.resources.length, 9);
+    it("--delivery image: 10 resources, no bucket, the model-in-image checks passing", () => {
+        const plan = planJson("--delivery", "image");
+        assert.strictEqual(plan.resources.length, 10);
         assert.ok(!plan.resources.some((r: any) => r.type.startsWith("aws:s3/")));
         assert.deepStrictEqual(
-            plan.checks.filter((c: any) => !c.pass),
+            plan.checks.filter((c: any) => !c.pass && !c.advisory),
             [],
         );
         assert.deepStrictEqual(
@@ -61,28 +66,20 @@ describe("offline plan (npm run plan)", () => {
 
     it("the model-in-image checks fail what they should", async () => {
         await deploy({ modelPath: FIXTURE_MODEL, modelDelivery: "image" });
-        const tampered = mocks.resources.map((r) => {
-            if (r.type === "aws:lambda/function:Function") {
-                const variables = { ...r.inputs.environment.variables, MODEL_SHA256: "" };
-                return { ...r, inputs: { ...r.inputs, environment: { variables } } };
-            }
-            if (r.type === "aws:iam/rolePolicy:RolePolicy") {
-                const policy = JSON.stringify({
-                    Statement: [{ Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }],
-                });
-                return { ...r, inputs: { ...r.inputs, policy } };
-            }
-            return r;
-        });
-        assert.deepStrictEqual(
-            checks(tampered)
-                .filter((c) => !c.pass)
-                .map((c) => c.name),
-            [
-                "function verifies the model in the image against its sha256",
-                "role has no S3 access and no bucket exists",
-            ],
-        );
+        let tampered = tamper("aws:lambda/function:Function", (inputs) => ({
+            ...inputs,
+            environment: { variables: { ...inputs.environment.variables, MODEL_SHA256: "" } },
+        }));
+        mocks.resources = tampered;
+        tampered = tamper("aws:iam/rolePolicy:RolePolicy", (inputs) => ({
+            ...inputs,
+            policy: JSON.stringify({ Statement: [{ Action: ["s3:GetObject"], Resource: "arn:aws:s3:::b/*" }] }),
+        }));
+        assert.deepStrictEqual(failing(tampered), [
+            "(advisory) base image pinned by digest (npm run pin-base-image)",
+            "function verifies the model in the image against its sha256",
+            "role has no S3 access and no bucket exists",
+        ]);
     });
 
     it("the checklist fails what it should", async () => {
@@ -90,34 +87,57 @@ describe("offline plan (npm run plan)", () => {
             modelPath: FIXTURE_MODEL,
             enableFunctionUrl: true,
             functionUrlAuthType: "NONE",
+            reservedConcurrency: 50,
             forceDestroy: true,
+            buildArgs: { BASE_IMAGE: `public.ecr.aws/lambda/python:3.12@sha256:${"ab".repeat(32)}` },
         });
-        const failing = (resources = mocks.resources) =>
-            checks(resources)
-                .filter((c) => !c.pass)
-                .map((c) => c.name);
         assert.deepStrictEqual(failing(), [
             "deletion protection kept (forceDestroy off)",
             "function URL requires IAM auth",
         ]);
-        const tampered = mocks.resources.map((r) => {
-            if (r.type === "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock") {
-                return { ...r, inputs: { ...r.inputs, restrictPublicBuckets: false } };
-            }
-            if (r.type === "docker-build:index:Image") {
-                return { ...r, inputs: { ...r.inputs, platforms: ["linux/amd64", "linux/arm64"] } };
-            }
-            if (r.type === "aws:lambda/function:Function") {
-                return { ...r, inputs: { ...r.inputs, imageUri: "repo:latest" } };
-            }
-            return r;
-        });
+        let tampered = tamper("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", (i) => ({
+            ...i,
+            restrictPublicBuckets: false,
+        }));
+        mocks.resources = tampered;
+        tampered = tamper("docker-build:index:Image", (i) => ({ ...i, platforms: ["linux/amd64", "linux/arm64"] }));
+        mocks.resources = tampered;
+        tampered = tamper("aws:lambda/function:Function", (i) => ({
+            ...i,
+            imageUri: "repo:latest",
+            reservedConcurrentExecutions: undefined,
+        }));
+        mocks.resources = tampered;
+        tampered = tamper("aws:ecr/repository:Repository", (i) => ({ ...i, imageTagMutability: "MUTABLE" }));
+        mocks.resources = tampered;
+        tampered = tamper("aws:ecr/repositoryPolicy:RepositoryPolicy", (i) => ({
+            ...i,
+            policy: JSON.stringify({ Statement: [{ Principal: { Service: "lambda.amazonaws.com" } }] }),
+        }));
         assert.deepStrictEqual(failing(tampered), [
+            "only Lambda may pull, for this account's functions (repository policy)",
+            "image tags are immutable, except latest and buildcache",
             "image built for exactly the function's platform",
             "function runs the image by digest, not a tag",
             "model bucket blocks all public access",
             "deletion protection kept (forceDestroy off)",
             "function URL requires IAM auth",
+            "a public function URL has a concurrency ceiling",
         ]);
+    });
+
+    it("with a KMS key: passes when everything uses it, fails when one place does not", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, kmsKeyArn: KEY });
+        const names = checks(mocks.resources).map((c) => c.name);
+        assert.ok(
+            names.includes("the customer-managed KMS key encrypts the repository, logs, environment and model bucket"),
+        );
+        assert.deepStrictEqual(failing(), ["(advisory) base image pinned by digest (npm run pin-base-image)"]);
+        const tampered = tamper("aws:cloudwatch/logGroup:LogGroup", (i) => ({ ...i, kmsKeyId: undefined }));
+        assert.deepStrictEqual(failing(tampered).slice(1), [
+            "the customer-managed KMS key encrypts the repository, logs, environment and model bucket",
+        ]);
+        await deploy();
+        assert.ok(!checks(mocks.resources).some((c) => c.name.includes("KMS")), "no KMS checks without a key");
     });
 });

@@ -34,6 +34,9 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     vpcSecurityGroupIds: ["array", false],
     keepImages: ["number", true],
     forceDestroy: ["boolean", true],
+    kmsKeyArn: ["string", false],
+    permissionsBoundary: ["string", false],
+    rolePath: ["string", true],
     tags: ["object", true],
 };
 

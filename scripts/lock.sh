@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `npm run lock`: the image's requirement files with a sha256 for every distribution of every pin
+# (all platforms the image supports among them), for `pip install --require-hashes`.
+# app/requirements/<runtime>.in holds the pins; <runtime>.txt is generated from it, never edited.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/setup.sh"
+cd "$root/app/requirements"
+# --universal: one resolution for every platform; 3.11 is the oldest Python an image runs (the stand-in base).
+"$root/.venv/bin/uv" pip compile onnx.in --no-deps --generate-hashes --universal --python-version 3.11 \
+  --quiet --custom-compile-command "npm run lock" -o onnx.txt
+"$root/.venv/bin/uv" pip compile sklearn.in --generate-hashes --universal --python-version 3.11 \
+  --quiet --custom-compile-command "npm run lock" -o sklearn.txt
+echo "[lock] app/requirements/onnx.txt and sklearn.txt regenerated from their .in files"

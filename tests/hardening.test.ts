@@ -1,0 +1,302 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { InferenceFunction, InferenceFunctionArgs } from "../components";
+import { confirmedSha256 } from "../components/modelStore";
+import { deploy, FIXTURE_MODEL, FIXTURE_SHA256 } from "./harness";
+import { mocks, ofType, one, registeredAt, settle } from "./mocks";
+
+const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+const FN = "aws:lambda/function:Function";
+
+async function rejected(args: InferenceFunctionArgs): Promise<pulumi.InputPropertiesError> {
+    mocks.reset();
+    let error: unknown;
+    try {
+        new InferenceFunction("demo", args);
+    } catch (e) {
+        error = e;
+    }
+    await settle();
+    assert.ok(pulumi.InputPropertiesError.isInstance(error), `expected InputPropertiesError, got ${error}`);
+    assert.deepStrictEqual(mocks.resources, [], "no resource may be registered");
+    return error as pulumi.InputPropertiesError;
+}
+
+function policyOf(name: string): any {
+    return JSON.parse(one("aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
+}
+
+describe("hardening", () => {
+    describe("a public function URL has a ceiling", () => {
+        it('refuses functionUrlAuthType "NONE" without reservedConcurrency', async () => {
+            const e = await rejected({
+                modelPath: FIXTURE_MODEL,
+                enableFunctionUrl: true,
+                functionUrlAuthType: "NONE",
+            });
+            assert.deepStrictEqual(e.errors, [
+                {
+                    propertyPath: "reservedConcurrency",
+                    reason: 'is required with functionUrlAuthType "NONE": a public URL without a ceiling lets anyone spend the account\'s concurrency and money',
+                },
+            ]);
+        });
+
+        it("accepts it with reservedConcurrency, and IAM auth or no URL without", async () => {
+            await deploy({
+                modelPath: FIXTURE_MODEL,
+                enableFunctionUrl: true,
+                functionUrlAuthType: "NONE",
+                reservedConcurrency: 10,
+            });
+            assert.strictEqual(one(FN).inputs.reservedConcurrentExecutions, 10);
+            await deploy({ modelPath: FIXTURE_MODEL, enableFunctionUrl: true });
+            await deploy({ modelPath: FIXTURE_MODEL, functionUrlAuthType: "NONE" });
+            assert.strictEqual(ofType("aws:lambda/functionUrl:FunctionUrl").length, 0);
+        });
+    });
+
+    describe("the repository", () => {
+        it("lets Lambda pull, and only for this account's functions in this region, before the function exists", async () => {
+            await deploy();
+            const policy = one("aws:ecr/repositoryPolicy:RepositoryPolicy");
+            assert.strictEqual(policy.name, "demo-repo-policy");
+            assert.strictEqual(policy.inputs.repository, "demo-repo-1a2b3c");
+            assert.deepStrictEqual(JSON.parse(policy.inputs.policy), {
+                Version: "2012-10-17",
+                Statement: [
+                    {
+                        Sid: "LambdaPullsFunctionImages",
+                        Effect: "Allow",
+                        Principal: { Service: "lambda.amazonaws.com" },
+                        Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                        Condition: {
+                            StringLike: { "aws:sourceArn": "arn:aws:lambda:us-east-1:123456789012:function:*" },
+                        },
+                    },
+                ],
+            });
+            assert.ok(
+                registeredAt("aws:ecr/repositoryPolicy:RepositoryPolicy", "demo-repo-policy") <
+                    registeredAt(FN, "demo-fn"),
+            );
+        });
+
+        it("makes every tag immutable except the two that move on each build", async () => {
+            await deploy();
+            const repo = one("aws:ecr/repository:Repository").inputs;
+            assert.strictEqual(repo.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
+            assert.deepStrictEqual(repo.imageTagMutabilityExclusionFilters, [
+                { filter: "latest", filterType: "WILDCARD" },
+                { filter: "buildcache", filterType: "WILDCARD" },
+            ]);
+        });
+    });
+
+    describe("a customer-managed KMS key", () => {
+        it("encrypts the bucket, the repository, the logs and the environment, and the role may decrypt with it only", async () => {
+            await deploy({ modelPath: FIXTURE_MODEL, kmsKeyArn: KEY });
+            assert.deepStrictEqual(
+                one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs
+                    .rules,
+                [
+                    {
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY },
+                        bucketKeyEnabled: true,
+                    },
+                ],
+            );
+            assert.deepStrictEqual(one("aws:ecr/repository:Repository").inputs.encryptionConfigurations, [
+                { encryptionType: "KMS", kmsKey: KEY },
+            ]);
+            assert.strictEqual(one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId, KEY);
+            assert.strictEqual(one(FN).inputs.kmsKeyArn, KEY);
+            assert.deepStrictEqual(policyOf("demo-role-kms-decrypt").Statement, [
+                { Sid: "DecryptWithModelKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: KEY },
+            ]);
+        });
+
+        it("lets the role decrypt an adopted bucket's SSE-KMS object too", async () => {
+            await deploy({ modelBucketName: "team", modelKey: "m.onnx", modelSha256: "a".repeat(64), kmsKeyArn: KEY });
+            assert.strictEqual(policyOf("demo-role-kms-decrypt").Statement[0].Resource, KEY);
+        });
+
+        it("is absent by default: AWS-managed encryption, no kms action anywhere", async () => {
+            await deploy();
+            assert.strictEqual("kmsKeyArn" in one(FN).inputs, false);
+            assert.strictEqual("kmsKeyId" in one("aws:cloudwatch/logGroup:LogGroup").inputs, false);
+            for (const p of ofType("aws:iam/rolePolicy:RolePolicy")) {
+                assert.ok(!p.inputs.policy.includes("kms:"), `${p.name} has no kms action`);
+            }
+        });
+
+        it("refuses what cannot scope kms:Decrypt, a boundary that is not a policy, and a malformed path", async () => {
+            const e = await rejected({
+                modelPath: FIXTURE_MODEL,
+                kmsKeyArn: "alias/models",
+                permissionsBoundary: "Boundary",
+                rolePath: "service-roles",
+            });
+            assert.deepStrictEqual(e.errors, [
+                {
+                    propertyPath: "rolePath",
+                    reason: 'must start and end with "/" (at most 512 printable characters); got "service-roles"',
+                },
+                {
+                    propertyPath: "kmsKeyArn",
+                    reason: 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; an alias cannot scope the role\'s kms:Decrypt); got "alias/models"',
+                },
+                {
+                    propertyPath: "permissionsBoundary",
+                    reason: 'must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>); got "Boundary"',
+                },
+            ]);
+        });
+    });
+
+    it("passes the organisation's permissions boundary and role path to the role", async () => {
+        const boundary = "arn:aws:iam::123456789012:policy/DeveloperBoundary";
+        await deploy({ modelPath: FIXTURE_MODEL, permissionsBoundary: boundary, rolePath: "/service-roles/lambda/" });
+        const role = one("aws:iam/role:Role").inputs;
+        assert.strictEqual(role.permissionsBoundary, boundary);
+        assert.strictEqual(role.path, "/service-roles/lambda/");
+    });
+
+    describe("the environment", () => {
+        it("reserves every name the app reads for its model and S3, and what Lambda sets", async () => {
+            const names = [
+                "MODEL_PATH",
+                "MODEL_FORMAT",
+                "MODEL_CACHE_DIR",
+                "AWS_ENDPOINT_URL",
+                "AWS_ENDPOINT_URL_S3",
+                "AWS_ENDPOINT_URL_STS",
+                "AWS_REGION",
+                "AWS_DEFAULT_REGION",
+            ];
+            const e = await rejected({
+                modelPath: FIXTURE_MODEL,
+                environment: Object.fromEntries(
+                    [...names, "AWS_LAMBDA_FUNCTION_NAME", "_HANDLER"].map((n) => [n, "x"]),
+                ),
+            });
+            const owned =
+                "is set by the component (the model's location and identity, and how S3 is reached) and may not be overridden";
+            assert.deepStrictEqual(e.errors, [
+                ...names.map((n) => ({ propertyPath: `environment.${n}`, reason: owned })),
+                {
+                    propertyPath: "environment.AWS_LAMBDA_FUNCTION_NAME",
+                    reason: "is reserved by Lambda, which sets it itself",
+                },
+                { propertyPath: "environment._HANDLER", reason: "is reserved by Lambda, which sets it itself" },
+            ]);
+        });
+
+        it("checks the app's limits as the app will, and does not judge Outputs", async () => {
+            const e = await rejected({
+                modelPath: FIXTURE_MODEL,
+                environment: { MAX_BATCH_ROWS: "0", MAX_BODY_BYTES: "1MB" },
+            });
+            assert.deepStrictEqual(e.errors, [
+                {
+                    propertyPath: "environment.MAX_BATCH_ROWS",
+                    reason: 'must be a positive integer (the app refuses anything else at init); got "0"',
+                },
+                {
+                    propertyPath: "environment.MAX_BODY_BYTES",
+                    reason: 'must be a positive integer (the app refuses anything else at init); got "1MB"',
+                },
+            ]);
+            await deploy({
+                modelPath: FIXTURE_MODEL,
+                environment: { MAX_BATCH_ROWS: "250", MAX_BODY_BYTES: pulumi.output("later") },
+            });
+            assert.strictEqual(one(FN).inputs.environment.variables.MAX_BATCH_ROWS, "250");
+        });
+    });
+
+    describe("destroy keeps the bucket hardened", () => {
+        const SETTINGS = [
+            "demo-models-public-access",
+            "demo-models-ownership",
+            "demo-models-versioning",
+            "demo-models-encryption",
+            "demo-models-policy",
+        ];
+
+        async function retained(args: InferenceFunctionArgs): Promise<{ [name: string]: boolean | undefined }> {
+            const options: { [name: string]: boolean | undefined } = {};
+            await deploy(args, "demo", {
+                transformations: [
+                    (a) => {
+                        options[a.name] = a.opts.retainOnDelete;
+                        return undefined;
+                    },
+                ],
+            });
+            return options;
+        }
+
+        it("retains the bucket's settings on delete while forceDestroy is off, so they go only with the bucket", async () => {
+            const options = await retained({ modelPath: FIXTURE_MODEL });
+            assert.deepStrictEqual(
+                SETTINGS.map((n) => options[n]),
+                SETTINGS.map(() => true),
+            );
+            assert.strictEqual(options["demo-models"], undefined, "the bucket itself is deleted normally");
+        });
+
+        it("deletes them normally with forceDestroy (the bucket goes with its objects)", async () => {
+            const options = await retained({ modelPath: FIXTURE_MODEL, forceDestroy: true });
+            assert.deepStrictEqual(
+                SETTINGS.map((n) => options[n]),
+                SETTINGS.map(() => false),
+            );
+        });
+    });
+
+    describe("the uploaded model is the file that was hashed", () => {
+        it("hands the function the sha256 S3 confirmed it received", async () => {
+            await deploy();
+            assert.strictEqual(one(FN).inputs.environment.variables.MODEL_SHA256, FIXTURE_SHA256);
+            assert.strictEqual(one("aws:s3/bucketObjectv2:BucketObjectv2").inputs.checksumAlgorithm, "SHA256");
+        });
+
+        it("confirmedSha256: the hex hash when S3's base64 checksum matches, an error naming both when not", () => {
+            const b64 = Buffer.from(FIXTURE_SHA256, "hex").toString("base64");
+            assert.strictEqual(confirmedSha256("m.onnx", FIXTURE_SHA256, b64), FIXTURE_SHA256);
+            assert.throws(
+                () => confirmedSha256("m.onnx", FIXTURE_SHA256, Buffer.alloc(32).toString("base64")),
+                new Error(
+                    `the model uploaded from m.onnx is not the file that was hashed: S3 received sha256 ${"00".repeat(32)}, ` +
+                        `the file hashed to ${FIXTURE_SHA256} at the start of this deploy (was it changed during the deploy?); ` +
+                        "the function was not updated; run the deploy again",
+                ),
+            );
+            assert.throws(() => confirmedSha256("m.onnx", FIXTURE_SHA256, undefined), /S3 received sha256 \(none\)/);
+        });
+
+        it("fails the deploy before the function is created when S3 received other bytes", function () {
+            this.timeout(60_000);
+            // The program fails as a `pulumi up` program would (non-zero, Pulumi's leak report on stderr).
+            const run = spawnSync(
+                process.execPath,
+                [
+                    require.resolve("ts-node/dist/bin"),
+                    "--transpile-only",
+                    path.join(__dirname, "fixtures", "changedDuringUpload.ts"),
+                ],
+                { encoding: "utf8", timeout: 60_000 },
+            );
+            const out = run.stdout;
+            const report = JSON.parse(out.trim().split("\n").pop()!);
+            assert.match(
+                report.error,
+                /the model uploaded from .*model\.joblib is not the file that was hashed: S3 received sha256 0{64}/,
+            );
+            assert.deepStrictEqual([report.objectUploaded, report.functionRegistered], [1, 0]);
+        });
+    });
+});
