@@ -1,12 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIVE_ALIAS } from "./defaults";
+import { ResolvedArgs } from "./validate";
 
-/** The `live` alias on the version the function published with this deploy. */
-export function createAlias(name: string, fn: aws.lambda.Function, parent: pulumi.Resource): aws.lambda.Alias {
+/**
+ * The `live` alias callers invoke. With AllAtOnce Pulumi points it at the
+ * version this deploy published (once the smoke test, if any, passed). With a
+ * gradual strategy it points there only when created; after that CodeDeploy
+ * moves it (and its routing weights), so Pulumi leaves both alone.
+ */
+export function createAlias(
+    name: string,
+    r: ResolvedArgs,
+    deps: { fn: aws.lambda.Function; version: pulumi.Output<string> },
+    parent: pulumi.Resource,
+): aws.lambda.Alias {
     return new aws.lambda.Alias(
         `${name}-alias`,
-        { name: LIVE_ALIAS, functionName: fn.name, functionVersion: fn.version },
-        { parent },
+        { name: LIVE_ALIAS, functionName: deps.fn.name, functionVersion: deps.version },
+        { parent, ignoreChanges: r.gradualMinutes !== undefined ? ["functionVersion", "routingConfig"] : undefined },
     );
 }

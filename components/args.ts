@@ -109,12 +109,69 @@ export interface InferenceFunctionArgs {
      */
     reservedConcurrency?: number;
     /**
-     * Number of pre-initialised environments. When set, a version is published
-     * with every change and an alias `live` points at it with this provisioned
-     * concurrency; the function URL, if any, then serves the alias. A positive
-     * integer. Defaults to none (no alias, no provisioned concurrency).
+     * Number of pre-initialised environments, kept on the `live` alias (every
+     * change publishes a version and the alias serves it). A positive integer.
+     * Defaults to none (no provisioned concurrency).
      */
     provisionedConcurrency?: number;
+    /**
+     * Upper bound for scaling provisioned concurrency with load: above
+     * `provisionedConcurrency` (the lower bound), Application Auto Scaling
+     * tracks `provisionedConcurrencyTargetUtilization` on the alias. Needs
+     * `provisionedConcurrency`; at most `reservedConcurrency` when that is
+     * set. Defaults to none (a fixed provisioned concurrency).
+     */
+    provisionedConcurrencyMax?: number;
+    /**
+     * Utilisation of provisioned concurrency that autoscaling keeps (from 0.1
+     * to 0.9): lower means more headroom for bursts and a higher bill. Only
+     * with `provisionedConcurrencyMax`. Defaults to 0.7.
+     */
+    provisionedConcurrencyTargetUtilization?: number;
+    /**
+     * How a new version reaches traffic. Every change publishes a version and
+     * the alias `live` serves it. `AllAtOnce` moves the alias at once. A
+     * gradual strategy, one of CodeDeploy's Lambda configurations
+     * (`Canary10Percent5Minutes`, `Canary10Percent10Minutes`,
+     * `Canary10Percent15Minutes`, `Canary10Percent30Minutes`,
+     * `Linear10PercentEvery1Minute`, `Linear10PercentEvery2Minutes`,
+     * `Linear10PercentEvery3Minutes`, `Linear10PercentEvery10Minutes`),
+     * shifts traffic with CodeDeploy, which rolls back automatically on a
+     * failure or when one of the component's alarms goes off; `pulumi up`
+     * waits for the outcome and fails, naming the deployment and the alarm,
+     * when it rolled back. The rollout runs on the deploying machine (Node.js
+     * and AWS credentials in its environment, as for the AWS provider).
+     * Gradual strategies need `enableAlarms`. Defaults to `AllAtOnce`.
+     */
+    deploymentStrategy?: string;
+    /**
+     * CloudWatch alarms on the `live` alias: errors, throttles, p99 duration
+     * at 80% of the timeout, and failed inits (a metric filter on the app's
+     * "init failed" log line: checksum mismatches, unreadable models). Four
+     * alarms and one custom metric, about $0.70 a month. Defaults to true.
+     */
+    enableAlarms?: boolean;
+    /**
+     * Where the alarms send their ALARM and OK notifications, such as SNS
+     * topic ARNs. Defaults to none (the alarms only change state).
+     */
+    alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * A CloudWatch dashboard of invocations, errors, throttles, duration p50
+     * and p99, init duration, concurrency and provisioned-concurrency
+     * utilisation (about $3 a month); its URL is the `dashboardUrl` output.
+     * Defaults to false.
+     */
+    enableDashboard?: boolean;
+    /**
+     * A JSON event (such as `{"features": [5.1, 3.5, 1.4, 0.2]}`) sent to
+     * every newly published version before it gets any traffic; the deploy
+     * fails, quoting the answer, unless the version answers with success and
+     * the deployed model's sha256 prefix. Catches a wrong `modelSha256`, an
+     * unreadable object or a VPC without a route to S3 at deploy time.
+     * Defaults to none.
+     */
+    smokeTestEvent?: pulumi.Input<string>;
     /**
      * Extra environment variables of the function, such as the app's
      * limits `MAX_BATCH_ROWS` and `MAX_BODY_BYTES` (positive integers). May
@@ -162,10 +219,13 @@ export interface InferenceFunctionArgs {
     vpcSecurityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
     /**
      * Number of newest images the ECR lifecycle policy keeps, an integer from
-     * 1 to 1000; older ones expire (the build cache is kept apart). The
-     * function always runs the newest image; with `provisionedConcurrency`,
-     * older published versions keep pointing at their own images, so keep at
-     * least as many as the versions you may roll back to. Defaults to 10.
+     * 1 to 1000; older ones expire (the build cache is kept apart). Every
+     * deploy publishes a version that runs its own image by digest, and a
+     * version whose image expired can no longer start: this is how many
+     * deploys back you can roll back to (the images themselves are never
+     * deleted by a replaced build, only by this policy). At least 2 with a
+     * gradual `deploymentStrategy`, which serves the old version until the
+     * shift completes. Defaults to 10.
      */
     keepImages?: number;
     /**

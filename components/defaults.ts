@@ -78,7 +78,32 @@ export const DEFAULTS = {
     keepImages: 10,
     forceDestroy: false,
     modelDelivery: "s3",
+    deploymentStrategy: "AllAtOnce",
+    enableAlarms: true,
+    enableDashboard: false,
+    provisionedConcurrencyTargetUtilization: 0.7,
 } as const;
+
+/**
+ * CodeDeploy's predefined Lambda deployment configurations, without the
+ * `CodeDeployDefault.Lambda` prefix, with the minutes each takes to shift all
+ * traffic (the rollout waits that long, plus a margin).
+ */
+export const GRADUAL_STRATEGIES: { readonly [strategy: string]: number } = {
+    Canary10Percent5Minutes: 5,
+    Canary10Percent10Minutes: 10,
+    Canary10Percent15Minutes: 15,
+    Canary10Percent30Minutes: 30,
+    Linear10PercentEvery1Minute: 10,
+    Linear10PercentEvery2Minutes: 20,
+    Linear10PercentEvery3Minutes: 30,
+    Linear10PercentEvery10Minutes: 100,
+};
+export const DEPLOYMENT_STRATEGIES = ["AllAtOnce", ...Object.keys(GRADUAL_STRATEGIES)];
+
+/** Alarms: the share of the timeout at which p99 duration alarms, and the namespace of the init-failure metric. */
+export const DURATION_ALARM_SHARE = 0.8;
+export const METRIC_NAMESPACE = "LambdaInference";
 
 /** Where the function finds its model: fetched from S3 at init, or baked into the image. */
 export const MODEL_DELIVERIES = ["s3", "image"] as const;

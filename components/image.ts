@@ -43,7 +43,9 @@ export function createImage(
             // ECR only stores a cache exported as an OCI image manifest.
             cacheTo: [{ registry: { ref: cacheRef, imageManifest: true, ociMediaTypes: true, mode: "max" } }],
         },
-        { parent },
+        // A replaced build must not delete its pushed image: published versions (the one live during a
+        // gradual rollout, the ones to roll back to) still run it. The lifecycle policy expires old images.
+        { parent, retainOnDelete: true },
     );
 }
 

@@ -1,6 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
+import { accountOf } from "./account";
+import { createAlarms } from "./alarms";
 import { createAlias } from "./alias";
 import { InferenceFunctionArgs } from "./args";
+import { createDashboard } from "./dashboard";
+import { createGradualDeployment } from "./deployment";
 import { createFunctionUrl } from "./functionUrl";
 import { createImage, imageUriOf } from "./image";
 import { createFunction } from "./lambdaFunction";
@@ -8,7 +12,8 @@ import { createLogGroup } from "./logGroup";
 import { createModelStore } from "./modelStore";
 import { createProvisionedConcurrency } from "./provisionedConcurrency";
 import { createRepository } from "./repository";
-import { createRole } from "./role";
+import { createLiveModelRead, createRole } from "./role";
+import { smokeTestedVersion } from "./smokeTest";
 import { validateArgs } from "./validate";
 
 export { InferenceFunctionArgs } from "./args";
@@ -54,30 +59,58 @@ export class InferenceFunction extends pulumi.ComponentResource {
     public readonly logGroupName!: pulumi.Output<string>;
     /** HTTPS endpoint of the function; only set when `enableFunctionUrl` is true. */
     public readonly functionUrl?: pulumi.Output<string>;
-    /** Name of the alias that serves the newest published version (`live`); only set when a version is published (with `provisionedConcurrency`). */
-    public readonly aliasName?: pulumi.Output<string>;
-    /** ARN of the `live` alias; only set when a version is published (with `provisionedConcurrency`). */
-    public readonly aliasArn?: pulumi.Output<string>;
-    /** The version this deploy published; only set when a version is published (with `provisionedConcurrency`). */
-    public readonly functionVersion?: pulumi.Output<string>;
+    /** Name of the alias callers invoke (`live`); the function URL and provisioned concurrency are on it. */
+    public readonly aliasName!: pulumi.Output<string>;
+    /** ARN of the `live` alias: what callers and event sources should invoke. */
+    public readonly aliasArn!: pulumi.Output<string>;
+    /** The version this deploy published (the one `live` serves once a gradual rollout completes). */
+    public readonly functionVersion!: pulumi.Output<string>;
+    /** CloudWatch console URL of the function's dashboard; only set when `enableDashboard` is true. */
+    public readonly dashboardUrl?: pulumi.Output<string>;
+    /** Name of the CodeDeploy deployment group that shifts traffic; only set with a gradual `deploymentStrategy`. */
+    public readonly deploymentGroupName?: pulumi.Output<string>;
 
     constructor(name: string, args: InferenceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         // Judged before super(): bad input must not leave even the component registered.
         const r = validateArgs(name, args);
         super("lambda-inference:index:InferenceFunction", name, {}, opts);
 
-        const { repository, pullPolicy } = createRepository(name, r, this);
+        const account = accountOf(this);
+        const { repository, pullPolicy } = createRepository(name, r, account, this);
         const image = createImage(name, r, repository, this);
         const imageUri = imageUriOf(repository, image);
         const model = createModelStore(name, r, this);
         const logGroup = createLogGroup(name, r, this);
         const role = createRole(name, r, { logGroup, model }, this);
         const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model }, this);
-        const alias = r.publishVersion ? createAlias(name, fn, this) : undefined;
-        if (alias && r.provisionedConcurrency !== undefined) {
-            createProvisionedConcurrency(name, r.provisionedConcurrency, { fn, alias }, this);
+        // No traffic reaches a version before its smoke test (if any) passed.
+        const version = smokeTestedVersion(name, r, { fn, sha256: model.sha256 }, this);
+        const alias = createAlias(name, r, { fn, version }, this);
+        if (r.provisionedConcurrency !== undefined) {
+            createProvisionedConcurrency(name, r, { fn, alias }, this);
         }
         const url = r.enableFunctionUrl ? createFunctionUrl(name, r, { fn, alias }, this) : undefined;
+        const alarms = r.enableAlarms ? createAlarms(name, r, { fn, logGroup }, this) : undefined;
+        const dashboardUrl = r.enableDashboard ? createDashboard(name, { fn, logGroup, account }, this) : undefined;
+        // Validation guarantees alarms with a gradual strategy: CodeDeploy rolls back on them.
+        const deployment =
+            r.gradualMinutes !== undefined && alarms
+                ? createGradualDeployment(
+                      name,
+                      r,
+                      {
+                          fn,
+                          alias,
+                          version,
+                          alarmNames: alarms.names,
+                          account,
+                          dependsOn: model.objectArn
+                              ? [createLiveModelRead(name, role, { fn, alias, model, account }, this)]
+                              : [],
+                      },
+                      this,
+                  )
+                : undefined;
 
         const outputs: InferenceFunctionOutputs = {
             repositoryUrl: repository.repositoryUrl,
@@ -91,9 +124,11 @@ export class InferenceFunction extends pulumi.ComponentResource {
             modelVersionId: model.versionId,
             logGroupName: logGroup.name,
             functionUrl: url?.functionUrl,
-            aliasName: alias?.name,
-            aliasArn: alias?.arn,
-            functionVersion: alias ? fn.version : undefined,
+            aliasName: alias.name,
+            aliasArn: alias.arn,
+            functionVersion: fn.version,
+            dashboardUrl,
+            deploymentGroupName: deployment?.group.deploymentGroupName,
         };
         Object.assign(this, outputs);
         this.registerOutputs(outputs);

@@ -36,7 +36,8 @@ export function createFunction(
             tracingConfig: r.enableTracing ? { mode: "Active" } : undefined,
             vpcConfig: r.vpc,
             kmsKeyArn: r.kmsKeyArn,
-            publish: r.publishVersion,
+            // Every change publishes a version: the `live` alias serves it, and older ones remain to roll back to.
+            publish: true,
             tags: r.tags,
         },
         // Creating it needs the pull policy; its first cold start, the log group, its permissions and the model.

@@ -48,6 +48,32 @@ export const VPC_ACCESS_POLICY = allow(
 /** X-Ray has no resource-level permissions for writing traces, so "*" is the only resource. */
 export const TRACING_POLICY = allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*");
 
+/** CodeDeploy may act for the deployment group: trusted only by codedeploy.amazonaws.com. */
+export const CODEDEPLOY_TRUST_POLICY = JSON.stringify({
+    Version: VERSION,
+    Statement: [{ Effect: "Allow", Principal: { Service: "codedeploy.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+
+/**
+ * What CodeDeploy needs to shift this function's alias: read and update the
+ * alias (and its provisioned concurrency) of this one function, and read the
+ * alarms it watches (DescribeAlarms has no resource-level permissions).
+ */
+export function codeDeployPolicy(functionArn: string): string {
+    return JSON.stringify({
+        Version: VERSION,
+        Statement: [
+            {
+                Sid: "ShiftThisFunctionsAlias",
+                Effect: "Allow",
+                Action: ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetProvisionedConcurrencyConfig"],
+                Resource: [functionArn, `${functionArn}:*`],
+            },
+            { Sid: "WatchTheAlarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },
+        ],
+    });
+}
+
 /** Decrypt with the one customer-managed key given, for the model object (SSE-KMS). */
 export function kmsDecryptPolicy(keyArn: string): string {
     return allow("DecryptWithModelKey", ["kms:Decrypt"], keyArn);

@@ -1,20 +1,56 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ResolvedArgs } from "./validate";
 
-/** Pre-initialised environments on the alias (Lambda allows them on a version or alias, never on $LATEST). */
+/**
+ * Pre-initialised environments on the `live` alias (Lambda allows them on a
+ * version or alias, never on $LATEST), and, with a maximum, Application Auto
+ * Scaling between `provisionedConcurrency` and that maximum, tracking the
+ * utilisation target.
+ */
 export function createProvisionedConcurrency(
     name: string,
-    executions: number,
+    r: ResolvedArgs,
     deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias },
     parent: pulumi.Resource,
 ): aws.lambda.ProvisionedConcurrencyConfig {
-    return new aws.lambda.ProvisionedConcurrencyConfig(
+    const config = new aws.lambda.ProvisionedConcurrencyConfig(
         `${name}-provisioned`,
         {
             functionName: deps.fn.name,
             qualifier: deps.alias.name,
-            provisionedConcurrentExecutions: executions,
+            provisionedConcurrentExecutions: r.provisionedConcurrency!,
         },
         { parent },
     );
+    if (r.provisionedConcurrencyScaling) {
+        const resourceId = pulumi.interpolate`function:${deps.fn.name}:${deps.alias.name}`;
+        const target = new aws.appautoscaling.Target(
+            `${name}-provisioned-scaling`,
+            {
+                serviceNamespace: "lambda",
+                scalableDimension: "lambda:function:ProvisionedConcurrency",
+                resourceId,
+                minCapacity: r.provisionedConcurrency!,
+                maxCapacity: r.provisionedConcurrencyScaling.max,
+                tags: r.tags,
+            },
+            { parent, dependsOn: [config] },
+        );
+        new aws.appautoscaling.Policy(
+            `${name}-provisioned-tracking`,
+            {
+                policyType: "TargetTrackingScaling",
+                serviceNamespace: target.serviceNamespace,
+                scalableDimension: target.scalableDimension,
+                resourceId: target.resourceId,
+                targetTrackingScalingPolicyConfiguration: {
+                    targetValue: r.provisionedConcurrencyScaling.targetUtilization,
+                    predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
+                },
+            },
+            { parent },
+        );
+    }
+    return config;
 }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Account } from "./account";
 import { MOVING_TAGS } from "./defaults";
 import { lambdaPullPolicy, lifecyclePolicy } from "./policies";
 import { ResolvedArgs } from "./validate";
@@ -11,7 +12,12 @@ export interface FunctionRepository {
 }
 
 /** The function's own ECR repository: scanned, encrypted, immutable tags, a lifecycle policy and Lambda's pull policy. */
-export function createRepository(name: string, r: ResolvedArgs, parent: pulumi.Resource): FunctionRepository {
+export function createRepository(
+    name: string,
+    r: ResolvedArgs,
+    account: Account,
+    parent: pulumi.Resource,
+): FunctionRepository {
     const repository = new aws.ecr.Repository(
         `${name}-repo`,
         {
@@ -32,16 +38,12 @@ export function createRepository(name: string, r: ResolvedArgs, parent: pulumi.R
         { repository: repository.name, policy: lifecyclePolicy(r.keepImages) },
         { parent },
     );
-    // Asked of the provider the component runs with, so the ARNs match the account and region it deploys to.
-    const partition = aws.getPartitionOutput({}, { parent });
-    const region = aws.getRegionOutput({}, { parent });
-    const caller = aws.getCallerIdentityOutput({}, { parent });
     const pullPolicy = new aws.ecr.RepositoryPolicy(
         `${name}-repo-policy`,
         {
             repository: repository.name,
             policy: pulumi
-                .all([partition.partition, region.region, caller.accountId])
+                .all([account.partition, account.region, account.accountId])
                 .apply(([p, rg, account]) => lambdaPullPolicy(p, rg, account)),
         },
         { parent },

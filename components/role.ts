@@ -1,5 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { Account } from "./account";
+import { LIVE_ALIAS } from "./defaults";
 import { ModelStore } from "./modelStore";
 import {
     ASSUME_ROLE_POLICY,
@@ -56,4 +58,35 @@ export function createRole(
         policies.push(policy("tracing", TRACING_POLICY));
     }
     return { role, policies };
+}
+
+/**
+ * During a gradual rollout the version still live keeps starting environments,
+ * and reads its own model, which a deploy that changed the key no longer
+ * covers: the role may also read the object the live version's configuration
+ * names. Looked up once the alias exists (so on the first deploy it is the new
+ * version's own object), it keeps the version before the shift readable until
+ * the next deploy, a rollback included.
+ */
+export function createLiveModelRead(
+    name: string,
+    role: FunctionRole,
+    deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias; model: ModelStore; account: Account },
+    parent: pulumi.Resource,
+): aws.iam.RolePolicy {
+    const liveObjectArn = pulumi
+        .all([deps.alias.arn, deps.fn.name, deps.account.partition, deps.model.objectArn!])
+        .apply(async ([, functionName, partition, currentObjectArn]) => {
+            const live = await aws.lambda.getFunction({ functionName, qualifier: LIVE_ALIAS }, { parent });
+            const variables = live.environment?.variables ?? {};
+            // A live version that reads no S3 object (its model in the image) needs nothing more.
+            return variables.MODEL_BUCKET && variables.MODEL_KEY
+                ? `arn:${partition}:s3:::${variables.MODEL_BUCKET}/${variables.MODEL_KEY}`
+                : currentObjectArn;
+        });
+    return new aws.iam.RolePolicy(
+        `${name}-role-model-read-live`,
+        { role: role.role.id, policy: liveObjectArn.apply(modelReadPolicy) },
+        { parent },
+    );
 }

@@ -9,6 +9,8 @@ import {
     FUNCTION_URL_AUTH_TYPES,
     LARGE_IMAGE_MODEL_BYTES,
     APP_LIMIT_SETTINGS,
+    DEPLOYMENT_STRATEGIES,
+    GRADUAL_STRATEGIES,
     LAMBDA_RESERVED_ENV,
     LOG_RETENTION_DAYS,
     MAX_IMAGE_BYTES,
@@ -52,8 +54,15 @@ export interface ResolvedArgs {
     ephemeralStorageSize: number;
     reservedConcurrency?: number;
     provisionedConcurrency?: number;
-    /** Publish a version with every change and point the `live` alias at it. */
-    publishVersion: boolean;
+    /** Present exactly when provisioned concurrency scales with load. */
+    provisionedConcurrencyScaling?: { max: number; targetUtilization: number };
+    deploymentStrategy: string;
+    /** The minutes a gradual strategy takes to shift all traffic; absent with AllAtOnce. */
+    gradualMinutes?: number;
+    enableAlarms: boolean;
+    alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
+    enableDashboard: boolean;
+    smokeTestEvent?: pulumi.Input<string>;
     environment: { [key: string]: pulumi.Input<string> };
     logRetentionDays: number;
     enableTracing: boolean;
@@ -106,6 +115,81 @@ function checkOneOf(problems: Problem[], propertyPath: string, value: unknown, a
 /** True when `value` is a plain value present now (not an Output or a Promise still to resolve). */
 function isKnown(value: unknown): boolean {
     return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/** Deployment strategy, alarms, smoke test and provisioned-concurrency scaling: each alone, then together. */
+function checkRollout(problems: Problem[], a: InferenceFunctionArgs): void {
+    checkOneOf(problems, "deploymentStrategy", a.deploymentStrategy, DEPLOYMENT_STRATEGIES);
+    const gradual = a.deploymentStrategy !== undefined && Object.hasOwn(GRADUAL_STRATEGIES, a.deploymentStrategy);
+    if (gradual && a.enableAlarms === false) {
+        problems.push({
+            propertyPath: "enableAlarms",
+            reason: `must be true with deploymentStrategy ${JSON.stringify(a.deploymentStrategy)}: CodeDeploy rolls back on the component's alarms`,
+        });
+    }
+    if (gradual && typeof a.keepImages === "number" && a.keepImages < 2) {
+        problems.push({
+            propertyPath: "keepImages",
+            reason: `must be at least 2 with a gradual deploymentStrategy: the old version keeps serving (and may be rolled back to) until the shift completes; got ${a.keepImages}`,
+        });
+    }
+    for (const [i, action] of (Array.isArray(a.alarmActions) ? a.alarmActions : []).entries()) {
+        if (isKnown(action) && !/^arn:aws[a-z-]*:/.test(String(action))) {
+            problems.push({
+                propertyPath: `alarmActions[${i}]`,
+                reason: `must be an ARN; got ${JSON.stringify(action)}`,
+            });
+        }
+    }
+    if (isKnown(a.smokeTestEvent)) {
+        let event: unknown;
+        try {
+            event = JSON.parse(String(a.smokeTestEvent));
+        } catch {
+            event = undefined;
+        }
+        if (typeof event !== "object" || event === null || Array.isArray(event)) {
+            problems.push({
+                propertyPath: "smokeTestEvent",
+                reason: `must be a JSON object the function accepts, such as {"features": [...]}; got ${JSON.stringify(a.smokeTestEvent)}`,
+            });
+        }
+    }
+    const max = a.provisionedConcurrencyMax;
+    checkInteger(problems, "provisionedConcurrencyMax", max, 1, 1_000_000, "");
+    const target = a.provisionedConcurrencyTargetUtilization;
+    if (target !== undefined && (typeof target !== "number" || !(target >= 0.1 && target <= 0.9))) {
+        problems.push({
+            propertyPath: "provisionedConcurrencyTargetUtilization",
+            reason: `must be a number from 0.1 to 0.9; got ${JSON.stringify(target)}`,
+        });
+    }
+    if (target !== undefined && max === undefined) {
+        problems.push({
+            propertyPath: "provisionedConcurrencyTargetUtilization",
+            reason: "is used only with provisionedConcurrencyMax (the utilisation autoscaling tracks)",
+        });
+    }
+    if (max !== undefined && Number.isInteger(max)) {
+        const min = a.provisionedConcurrency;
+        if (min === undefined) {
+            problems.push({
+                propertyPath: "provisionedConcurrencyMax",
+                reason: "needs provisionedConcurrency, the lower bound autoscaling starts from",
+            });
+        } else if (Number.isInteger(min) && max <= min) {
+            problems.push({
+                propertyPath: "provisionedConcurrencyMax",
+                reason: `must be greater than provisionedConcurrency (${min}); got ${max}`,
+            });
+        }
+        if (typeof a.reservedConcurrency === "number" && max > a.reservedConcurrency) {
+            problems.push({
+                propertyPath: "provisionedConcurrencyMax",
+                reason: `must not exceed reservedConcurrency (${a.reservedConcurrency}); got ${max}`,
+            });
+        }
+    }
 }
 
 /** Names the component or Lambda own are refused; the app's limits must be what the app accepts. */
@@ -312,6 +396,7 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     }
 
     checkEnvironment(problems, a.environment ?? {});
+    checkRollout(problems, a);
     if (
         (a.enableFunctionUrl ?? DEFAULTS.enableFunctionUrl) &&
         a.functionUrlAuthType === "NONE" &&
@@ -384,8 +469,22 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         ephemeralStorageSize,
         reservedConcurrency: a.reservedConcurrency,
         provisionedConcurrency: a.provisionedConcurrency,
-        // Provisioned concurrency needs a published version to attach to.
-        publishVersion: a.provisionedConcurrency !== undefined,
+        provisionedConcurrencyScaling:
+            a.provisionedConcurrencyMax !== undefined
+                ? {
+                      max: a.provisionedConcurrencyMax,
+                      targetUtilization:
+                          a.provisionedConcurrencyTargetUtilization ?? DEFAULTS.provisionedConcurrencyTargetUtilization,
+                  }
+                : undefined,
+        deploymentStrategy: a.deploymentStrategy ?? DEFAULTS.deploymentStrategy,
+        gradualMinutes: Object.hasOwn(GRADUAL_STRATEGIES, a.deploymentStrategy ?? "")
+            ? GRADUAL_STRATEGIES[a.deploymentStrategy!]
+            : undefined,
+        enableAlarms: a.enableAlarms ?? DEFAULTS.enableAlarms,
+        alarmActions: a.alarmActions,
+        enableDashboard: a.enableDashboard ?? DEFAULTS.enableDashboard,
+        smokeTestEvent: a.smokeTestEvent,
         environment: a.environment ?? {},
         logRetentionDays: a.logRetentionDays ?? DEFAULTS.logRetentionDays,
         enableTracing: a.enableTracing ?? DEFAULTS.enableTracing,

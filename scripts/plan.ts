@@ -56,6 +56,23 @@ const SHOWN: { [type: string]: string[] } = {
         "environment",
     ],
     "aws:lambda/functionUrl:FunctionUrl": ["authorizationType", "qualifier"],
+    "aws:lambda/alias:Alias": ["name", "functionVersion"],
+    "aws:lambda/invocation:Invocation": ["qualifier", "input"],
+    "aws:cloudwatch/metricAlarm:MetricAlarm": [
+        "metricName",
+        "extendedStatistic",
+        "statistic",
+        "threshold",
+        "dimensions",
+    ],
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter": ["pattern"],
+    "aws:codedeploy/deploymentGroup:DeploymentGroup": [
+        "deploymentConfigName",
+        "autoRollbackConfiguration",
+        "alarmConfiguration",
+    ],
+    "command:local:Command": ["create", "triggers"],
+    "aws:appautoscaling/target:Target": ["resourceId", "minCapacity", "maxCapacity"],
 };
 
 function find(resources: Recorded[], type: string, name?: string): Recorded | undefined {
@@ -213,6 +230,21 @@ function imageModelChecks({ resources, repo, image, env, policies }: Planned): C
     ];
 }
 
+/** The alarms that catch a bad model or version, on by default. */
+function alarmChecks({ resources }: Planned): Check[] {
+    const metrics = resources
+        .filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((r) => r.inputs.metricName)
+        .sort();
+    return [
+        pass(
+            "alarms on by default: errors, throttles, p99 duration, failed inits",
+            JSON.stringify(metrics) === JSON.stringify(["Duration", "Errors", "InitFailures", "Throttles"]),
+            metrics.join(", "),
+        ),
+    ];
+}
+
 function roleAndLogChecks({ resources, fn, policies }: Planned): Check[] {
     const trust = json(find(resources, "aws:iam/role:Role")?.inputs.assumeRolePolicy);
     const statements = policies.flatMap((p) => json(p.inputs.policy)?.Statement ?? []);
@@ -299,6 +331,7 @@ export function checks(resources: Recorded[]): Check[] {
         ...imageChecks(planned),
         ...(modelInImage ? imageModelChecks(planned) : s3ModelChecks(planned)),
         ...roleAndLogChecks(planned),
+        ...alarmChecks(planned),
         ...kmsChecks(planned),
         ...urlChecks(planned),
     ];

@@ -12,6 +12,7 @@ suites=(${suites[*]})
 for suite in "${suites[@]}"; do
   case "$suite" in
     ts)
+      bash scripts/setup.sh  # the rollout tests run moto_server from the venv
       echo "== type check (tsc --noEmit)"
       npx tsc --noEmit -p tsconfig.json
       echo "== component tests (mocha, Pulumi mocks)"

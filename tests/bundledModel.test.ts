@@ -3,9 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { InferenceFunction, InferenceFunctionArgs } from "../components";
-import { deploy, FIXTURE_MODEL, FIXTURE_SHA256 } from "./harness";
-import { mocks, ofType, one, settle, valueOf } from "./mocks";
+import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, rejected } from "./harness";
+import { mocks, ofType, one, valueOf } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
 const DEMO_ONNX = path.join(ROOT, "app", "model", "model.onnx");
@@ -19,20 +18,6 @@ const S3_TYPES = [
     "aws:s3/bucketObjectv2:BucketObjectv2",
 ];
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-inference-bundled-"));
-
-async function rejected(args: InferenceFunctionArgs): Promise<pulumi.InputPropertiesError> {
-    mocks.reset();
-    let error: unknown;
-    try {
-        new InferenceFunction("demo", args);
-    } catch (e) {
-        error = e;
-    }
-    await settle();
-    assert.ok(pulumi.InputPropertiesError.isInstance(error), `expected InputPropertiesError, got ${error}`);
-    assert.deepStrictEqual(mocks.resources, [], "no resource may be registered");
-    return error as pulumi.InputPropertiesError;
-}
 
 describe('modelDelivery "image": the model baked into the image', () => {
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -32,7 +32,7 @@ describe("function and log group", () => {
         assert.strictEqual(f.inputs.timeout, 30);
         assert.deepStrictEqual(f.inputs.ephemeralStorage, { size: 512 });
         assert.deepStrictEqual(f.inputs.loggingConfig, { logFormat: "JSON", logGroup: "/aws/lambda/demo-0001" });
-        assert.strictEqual(f.inputs.publish, false);
+        assert.strictEqual(f.inputs.publish, true, "every change publishes a version for the live alias");
         for (const absent of ["handler", "runtime", "reservedConcurrentExecutions", "tracingConfig", "vpcConfig"]) {
             assert.strictEqual(absent in f.inputs, false, `${absent} must be absent`);
         }
@@ -99,6 +99,9 @@ describe("function and log group", () => {
             "aws:cloudwatch/logGroup:LogGroup": 1,
             "aws:iam/role:Role": 1,
             "aws:iam/rolePolicy:RolePolicy": 2,
+            "aws:lambda/alias:Alias": 1,
+            "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
             "aws:lambda/function:Function": 1,
         });
         const children = mocks.resources.filter((r) => r.name !== "demo").map((r) => r.name);

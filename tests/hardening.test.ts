@@ -1,28 +1,12 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { InferenceFunction, InferenceFunctionArgs } from "../components";
+import { InferenceFunctionArgs } from "../components";
 import { confirmedSha256 } from "../components/modelStore";
-import { deploy, FIXTURE_MODEL, FIXTURE_SHA256 } from "./harness";
-import { mocks, ofType, one, registeredAt, settle } from "./mocks";
+import { deploy, deployRecordingOptions, FIXTURE_MODEL, FIXTURE_SHA256, rejected, runFailedDeploy } from "./harness";
+import { ofType, one, registeredAt } from "./mocks";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const FN = "aws:lambda/function:Function";
-
-async function rejected(args: InferenceFunctionArgs): Promise<pulumi.InputPropertiesError> {
-    mocks.reset();
-    let error: unknown;
-    try {
-        new InferenceFunction("demo", args);
-    } catch (e) {
-        error = e;
-    }
-    await settle();
-    assert.ok(pulumi.InputPropertiesError.isInstance(error), `expected InputPropertiesError, got ${error}`);
-    assert.deepStrictEqual(mocks.resources, [], "no resource may be registered");
-    return error as pulumi.InputPropertiesError;
-}
 
 function policyOf(name: string): any {
     return JSON.parse(one("aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
@@ -227,16 +211,8 @@ describe("hardening", () => {
         ];
 
         async function retained(args: InferenceFunctionArgs): Promise<{ [name: string]: boolean | undefined }> {
-            const options: { [name: string]: boolean | undefined } = {};
-            await deploy(args, "demo", {
-                transformations: [
-                    (a) => {
-                        options[a.name] = a.opts.retainOnDelete;
-                        return undefined;
-                    },
-                ],
-            });
-            return options;
+            const { options } = await deployRecordingOptions(args);
+            return Object.fromEntries(Object.entries(options).map(([name, o]) => [name, o.retainOnDelete]));
         }
 
         it("retains the bucket's settings on delete while forceDestroy is off, so they go only with the bucket", async () => {
@@ -280,23 +256,13 @@ describe("hardening", () => {
 
         it("fails the deploy before the function is created when S3 received other bytes", function () {
             this.timeout(60_000);
-            // The program fails as a `pulumi up` program would (non-zero, Pulumi's leak report on stderr).
-            const run = spawnSync(
-                process.execPath,
-                [
-                    require.resolve("ts-node/dist/bin"),
-                    "--transpile-only",
-                    path.join(__dirname, "fixtures", "changedDuringUpload.ts"),
-                ],
-                { encoding: "utf8", timeout: 60_000 },
-            );
-            const out = run.stdout;
-            const report = JSON.parse(out.trim().split("\n").pop()!);
+            const report = runFailedDeploy("upload");
             assert.match(
-                report.error,
+                String(report.error),
                 /the model uploaded from .*model\.joblib is not the file that was hashed: S3 received sha256 0{64}/,
             );
-            assert.deepStrictEqual([report.objectUploaded, report.functionRegistered], [1, 0]);
+            assert.strictEqual(report.registered["aws:s3/bucketObjectv2:BucketObjectv2"], 1);
+            assert.strictEqual(report.registered["aws:lambda/function:Function"], 0);
         });
     });
 });

@@ -1,3 +1,5 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction, InferenceFunctionArgs } from "../components";
@@ -17,4 +19,60 @@ export async function deploy(
     const component = new InferenceFunction(name, args, opts);
     await settle();
     return component;
+}
+
+/** Constructs the component, expecting one InputPropertiesError; returns it after checking nothing was registered. */
+export async function rejected(args: InferenceFunctionArgs): Promise<pulumi.InputPropertiesError> {
+    mocks.reset();
+    let error: unknown;
+    try {
+        new InferenceFunction("demo", args);
+    } catch (e) {
+        error = e;
+    }
+    await settle();
+    assert.ok(pulumi.InputPropertiesError.isInstance(error), `expected InputPropertiesError, got ${error}`);
+    assert.deepStrictEqual(mocks.resources, [], "no resource may be registered");
+    return error as pulumi.InputPropertiesError;
+}
+
+/** Deploys, recording the resource options the component gave each child (and itself), by name. */
+export async function deployRecordingOptions(
+    args: InferenceFunctionArgs = { modelPath: FIXTURE_MODEL },
+): Promise<{ component: InferenceFunction; options: { [name: string]: pulumi.ResourceOptions } }> {
+    const options: { [name: string]: pulumi.ResourceOptions } = {};
+    const component = await deploy(args, "demo", {
+        transformations: [
+            (a) => {
+                options[a.name] = a.opts;
+                return undefined;
+            },
+        ],
+    });
+    return { component, options };
+}
+
+/** What tests/fixtures/failedDeploy.ts reports: the deploy's error and how many of each type were registered. */
+export interface FailedDeploy {
+    error: string | null;
+    registered: { [type: string]: number };
+}
+
+/**
+ * Runs a deploy that fails after some resources exist (tests/fixtures/failedDeploy.ts) in its own process: the
+ * failed input leaves the Pulumi runtime with promises that never settle, which must not reach this one.
+ * The process fails as a `pulumi up` program would (non-zero, Pulumi's leak report on stderr).
+ */
+export function runFailedDeploy(scenario: "upload" | "smoke" | "smoke-gradual"): FailedDeploy {
+    const run = spawnSync(
+        process.execPath,
+        [
+            require.resolve("ts-node/dist/bin"),
+            "--transpile-only",
+            path.join(__dirname, "fixtures", "failedDeploy.ts"),
+            scenario,
+        ],
+        { encoding: "utf8", timeout: 60_000 },
+    );
+    return JSON.parse(run.stdout.trim().split("\n").pop()!);
 }

@@ -36,10 +36,16 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.resources = [];
         this.calls = [];
         this.uploadedChecksum = undefined;
+        this.invocationResult = undefined;
+        this.liveModelKey = "models/previous-model.onnx";
     }
 
     /** Set by a test to make S3 report a checksum other than the uploaded file's (a file changed mid-deploy). */
     uploadedChecksum?: string;
+    /** Set by a test to make the smoke invocation answer this instead of a prediction of the deployed model. */
+    invocationResult?: string;
+    /** The model key the live alias's version reads (what getFunction reports). */
+    liveModelKey = "models/previous-model.onnx";
 
     async newResource(args: pulumi.runtime.MockResourceArgs): Promise<{ id: string; state: any }> {
         this.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
@@ -102,6 +108,21 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     ),
                 });
                 break;
+            case "aws:lambda/invocation:Invocation": {
+                const sha256 = String(args.inputs.triggers?.sha256 ?? "");
+                const answer = { predictions: ["setosa"], model: { versionId: null, sha256: sha256.slice(0, 12) } };
+                Object.assign(state, { result: this.invocationResult ?? JSON.stringify(answer) });
+                break;
+            }
+            case "aws:codedeploy/application:Application":
+                Object.assign(state, { name: physical });
+                break;
+            case "aws:cloudwatch/metricAlarm:MetricAlarm":
+                Object.assign(state, {
+                    name: physical,
+                    arn: this.c(`${args.name} arn`, `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${physical}`),
+                });
+                break;
             case "aws:lambda/functionUrl:FunctionUrl":
                 Object.assign(state, {
                     functionUrl: this.c("function URL", "https://abcdefghij.lambda-url.us-east-1.on.aws/"),
@@ -129,6 +150,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                 return { region: REGION, name: REGION, id: REGION };
             case "aws:index/getCallerIdentity:getCallerIdentity":
                 return { accountId: ACCOUNT, arn: `arn:aws:iam::${ACCOUNT}:user/deployer`, id: ACCOUNT };
+            case "aws:lambda/getFunction:getFunction":
+                return {
+                    functionName: args.inputs.functionName,
+                    qualifier: args.inputs.qualifier,
+                    version: "6",
+                    environment: { variables: { MODEL_BUCKET: "demo-models-1a2b3c", MODEL_KEY: this.liveModelKey } },
+                };
             case "aws:s3/getBucket:getBucket":
                 return {
                     bucket: args.inputs.bucket,

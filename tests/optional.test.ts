@@ -11,18 +11,44 @@ describe("optional pieces", () => {
         for (const type of [
             "aws:lambda/functionUrl:FunctionUrl",
             "aws:lambda/permission:Permission",
-            "aws:lambda/alias:Alias",
             "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
+            "aws:lambda/invocation:Invocation",
+            "aws:appautoscaling/target:Target",
+            "aws:cloudwatch/dashboard:Dashboard",
+            "aws:codedeploy/application:Application",
+            "command:local:Command",
         ]) {
             assert.strictEqual(ofType(type).length, 0, `${type} must not exist`);
         }
+    });
+
+    it("always publishes a version and points the live alias at it (AllAtOnce)", async () => {
+        const fn = await deploy();
+        assert.strictEqual(one(FN).inputs.publish, true);
+        assert.deepStrictEqual(one("aws:lambda/alias:Alias").inputs, {
+            name: "live",
+            functionName: "demo-fn-1a2b3c",
+            functionVersion: "7",
+        });
+        assert.strictEqual(await valueOf(fn.aliasName), "live");
+        assert.strictEqual(
+            await valueOf(fn.aliasArn),
+            "arn:aws:lambda:us-east-1:123456789012:function:demo-fn-1a2b3c:live",
+        );
+        assert.strictEqual(await valueOf(fn.functionVersion), "7");
+        assert.deepStrictEqual([fn.dashboardUrl, fn.deploymentGroupName], [undefined, undefined]);
     });
 
     it("function URL: AWS_IAM by default, no public permission", async () => {
         const fn = await deploy({ modelPath: FIXTURE_MODEL, enableFunctionUrl: true });
         const url = one("aws:lambda/functionUrl:FunctionUrl");
         assert.strictEqual(url.name, "demo-url");
-        assert.deepStrictEqual(url.inputs, { functionName: "demo-fn-1a2b3c", authorizationType: "AWS_IAM" });
+        // On the alias: callers reach the version the rollout made live, never $LATEST.
+        assert.deepStrictEqual(url.inputs, {
+            functionName: "demo-fn-1a2b3c",
+            qualifier: "live",
+            authorizationType: "AWS_IAM",
+        });
         assert.strictEqual(ofType("aws:lambda/permission:Permission").length, 0);
         assert.strictEqual(await valueOf(fn.functionUrl), "https://abcdefghij.lambda-url.us-east-1.on.aws/");
     });
@@ -37,12 +63,14 @@ describe("optional pieces", () => {
         assert.strictEqual(one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "NONE");
         assert.deepStrictEqual(one("aws:lambda/permission:Permission", "demo-url-public").inputs, {
             function: "demo-fn-1a2b3c",
+            qualifier: "live",
             action: "lambda:InvokeFunctionUrl",
             principal: "*",
             functionUrlAuthType: "NONE",
         });
         assert.deepStrictEqual(one("aws:lambda/permission:Permission", "demo-url-public-invoke").inputs, {
             function: "demo-fn-1a2b3c",
+            qualifier: "live",
             action: "lambda:InvokeFunction",
             principal: "*",
             invokedViaFunctionUrl: true,
@@ -65,18 +93,6 @@ describe("optional pieces", () => {
             provisionedConcurrentExecutions: 2,
         });
         assert.strictEqual(one("aws:lambda/functionUrl:FunctionUrl").inputs.qualifier, "live");
-    });
-
-    it("exposes the alias and the published version only when a version is published", async () => {
-        let fn = await deploy({ modelPath: FIXTURE_MODEL, provisionedConcurrency: 1 });
-        assert.strictEqual(await valueOf(fn.aliasName), "live");
-        assert.strictEqual(
-            await valueOf(fn.aliasArn),
-            "arn:aws:lambda:us-east-1:123456789012:function:demo-fn-1a2b3c:live",
-        );
-        assert.strictEqual(await valueOf(fn.functionVersion), "7");
-        fn = await deploy();
-        assert.deepStrictEqual([fn.aliasName, fn.aliasArn, fn.functionVersion], [undefined, undefined, undefined]);
     });
 
     it("VPC placement with both lists", async () => {

@@ -25,9 +25,11 @@ describe("root program (demo/index.ts)", () => {
             modelJson.sha256,
         );
         assert.deepStrictEqual(Object.keys(program).sort(), [
+            "aliasArn",
             "functionArn",
             "functionName",
             "functionUrl",
+            "functionVersion",
             "imageUri",
             "logGroupName",
             "modelBucketName",
@@ -35,5 +37,10 @@ describe("root program (demo/index.ts)", () => {
             "modelVersionId",
         ]);
         assert.strictEqual(await valueOf(program.functionName), "inference-fn-1a2b3c");
+        // Each new version answers the bundled sample event before traffic reaches it.
+        assert.strictEqual(
+            one("aws:lambda/invocation:Invocation").inputs.input,
+            require("fs").readFileSync(path.join(ROOT, "app", "events", "direct.json"), "utf8"),
+        );
     });
 });

@@ -10,6 +10,7 @@ const TAGGABLE = [
     "aws:cloudwatch/logGroup:LogGroup",
     "aws:iam/role:Role",
     "aws:lambda/function:Function",
+    "aws:cloudwatch/metricAlarm:MetricAlarm",
 ];
 
 /** docker-build's `tags` are image references, not resource tags. */
@@ -22,7 +23,7 @@ describe("tags", () => {
         const tagged = awsResources()
             .filter((r) => "tags" in r.inputs)
             .map((r) => r.type);
-        assert.deepStrictEqual(tagged.sort(), [...TAGGABLE].sort());
+        assert.deepStrictEqual([...new Set(tagged)].sort(), [...TAGGABLE].sort());
         for (const r of mocks.resources.filter((x) => TAGGABLE.includes(x.type))) {
             assert.deepStrictEqual(r.inputs.tags, tags, `${r.name} carries the tags`);
         }

@@ -4,23 +4,10 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction, InferenceFunctionArgs } from "../components";
-import { FIXTURE_MODEL } from "./harness";
+import { FIXTURE_MODEL, rejected } from "./harness";
 import { mocks, settle } from "./mocks";
 
 /** Constructs the component, expecting one InputPropertiesError; returns it after checking nothing was registered. */
-async function rejected(args: InferenceFunctionArgs): Promise<pulumi.InputPropertiesError> {
-    mocks.reset();
-    let error: unknown;
-    try {
-        new InferenceFunction("demo", args);
-    } catch (e) {
-        error = e;
-    }
-    await settle();
-    assert.ok(pulumi.InputPropertiesError.isInstance(error), `expected InputPropertiesError, got ${error}`);
-    assert.deepStrictEqual(mocks.resources, [], "no resource may be registered");
-    return error as pulumi.InputPropertiesError;
-}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-inference-validation-"));
 const emptyApp = fs.mkdtempSync(path.join(tmp, "app-"));

@@ -1,3 +1,4 @@
+import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { InferenceFunction } from "lambda-inference";
@@ -26,6 +27,8 @@ const functionSg = new aws.ec2.SecurityGroup("inference-fn", {
 });
 
 const fn = new InferenceFunction("private", {
+    // Every new version must answer the bundled sample event with this model before it gets traffic.
+    smokeTestEvent: fs.readFileSync("../../app/events/direct.json", "utf8"),
     modelPath: "../../app/model/model.onnx",
     vpcSubnetIds: vpc.isolatedSubnetIds,
     vpcSecurityGroupIds: [functionSg.id],

@@ -41,6 +41,7 @@ describe("npm package (npm pack, install, type-check a use)", function () {
     it("ships compiled JS with types, the bundled app and demo model, and the plugin manifest, and no tests", () => {
         for (const f of [
             "bin/index.js",
+            "bin/rollout/main.js",
             "bin/index.d.ts",
             "bin/args.d.ts",
             "app/Dockerfile",

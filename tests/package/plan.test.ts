@@ -29,16 +29,16 @@ function tamper(type: string, change: (inputs: any) => any) {
 }
 
 describe("offline plan (npm run plan)", () => {
-    it("--json: the root program's 18 resources, nothing deployed, every secure default passing", () => {
+    it("--json: the root program's 25 resources, nothing deployed, every secure default passing", () => {
         const plan = planJson();
         assert.strictEqual(plan.deployed, false);
-        assert.strictEqual(plan.resources.length, 18);
+        assert.strictEqual(plan.resources.length, 25);
         assert.deepStrictEqual(
             plan.checks.filter((c: any) => !c.pass).map((c: any) => [c.name, c.advisory]),
             // The one hardening left to the user: the Dockerfile's base cannot be pinned where its registry is unreachable.
             [["base image pinned by digest (npm run pin-base-image)", true]],
         );
-        assert.strictEqual(plan.checks.length, 22);
+        assert.strictEqual(plan.checks.length, 23);
         const fn = plan.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.strictEqual(
             fn.inputs.imageUri,
@@ -46,9 +46,9 @@ describe("offline plan (npm run plan)", () => {
         );
     });
 
-    it("--delivery image: 10 resources, no bucket, the model-in-image checks passing", () => {
+    it("--delivery image: 17 resources, no bucket, the model-in-image checks passing", () => {
         const plan = planJson("--delivery", "image");
-        assert.strictEqual(plan.resources.length, 10);
+        assert.strictEqual(plan.resources.length, 17);
         assert.ok(!plan.resources.some((r: any) => r.type.startsWith("aws:s3/")));
         assert.deepStrictEqual(
             plan.checks.filter((c: any) => !c.pass && !c.advisory),

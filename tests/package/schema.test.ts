@@ -25,6 +25,13 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     ephemeralStorageSize: ["number", true],
     reservedConcurrency: ["number", true],
     provisionedConcurrency: ["number", true],
+    provisionedConcurrencyMax: ["number", true],
+    provisionedConcurrencyTargetUtilization: ["number", true],
+    deploymentStrategy: ["string", true],
+    enableAlarms: ["boolean", true],
+    alarmActions: ["array", false],
+    enableDashboard: ["boolean", true],
+    smokeTestEvent: ["string", false],
     environment: ["object", true],
     logRetentionDays: ["number", true],
     enableTracing: ["boolean", true],
@@ -55,10 +62,12 @@ const OUTPUTS = [
     "aliasName",
     "aliasArn",
     "functionVersion",
+    "dashboardUrl",
+    "deploymentGroupName",
 ];
 
 /** Outputs that exist only when the feature that makes them is on. */
-const OPTIONAL_OUTPUTS = ["functionUrl", "aliasName", "aliasArn", "functionVersion"];
+const OPTIONAL_OUTPUTS = ["functionUrl", "dashboardUrl", "deploymentGroupName"];
 
 describe("package schema (what `pulumi package add` gives other languages)", function () {
     this.timeout(60_000);

@@ -1,0 +1,104 @@
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import { Account } from "./account";
+import { LIVE_ALIAS } from "./defaults";
+import { codeDeployPolicy, CODEDEPLOY_TRUST_POLICY } from "./policies";
+import { ROLLOUT_ENV } from "./rollout/rollout";
+import { ResolvedArgs } from "./validate";
+
+/**
+ * The compiled rollout (components/rollout/main.ts). Both the sources
+ * (components/) and the compiled package (bin/) sit one level below the
+ * package root, and `npm install` (prepare) compiles bin/.
+ */
+export const ROLLOUT_SCRIPT = path.resolve(__dirname, "..", "bin", "rollout", "main.js");
+
+/** The rollout waits for CodeDeploy's whole shift, and this much longer. */
+export const ROLLOUT_MARGIN_MINUTES = 30;
+
+export interface GradualDeployment {
+    application: aws.codedeploy.Application;
+    group: aws.codedeploy.DeploymentGroup;
+    rollout: command.local.Command;
+}
+
+/**
+ * A gradual rollout: a CodeDeploy application and deployment group with the
+ * chosen configuration, automatic rollback on failure and on the alarms, and
+ * the command that starts a deployment of each newly published version and
+ * waits for its outcome. A command (the `command` provider) rather than a
+ * dynamic provider: a source-based component runs in a provider process for
+ * every language, where dynamic providers do not load (pulumi/pulumi#5455).
+ */
+export function createGradualDeployment(
+    name: string,
+    r: ResolvedArgs,
+    deps: {
+        fn: aws.lambda.Function;
+        alias: aws.lambda.Alias;
+        /** The published version, smoke-tested when a smoke event is given. */
+        version: pulumi.Output<string>;
+        alarmNames: pulumi.Output<string>[];
+        account: Account;
+        /** What the rollout waits for besides the alias: the read permission of the live version's model. */
+        dependsOn: pulumi.Resource[];
+    },
+    parent: pulumi.Resource,
+): GradualDeployment {
+    const application = new aws.codedeploy.Application(
+        `${name}-deploy`,
+        { computePlatform: "Lambda", tags: r.tags },
+        { parent },
+    );
+    const role = new aws.iam.Role(
+        `${name}-deploy-role`,
+        {
+            assumeRolePolicy: CODEDEPLOY_TRUST_POLICY,
+            permissionsBoundary: r.permissionsBoundary,
+            path: r.rolePath,
+            tags: r.tags,
+        },
+        { parent },
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+        `${name}-deploy-role-shift-traffic`,
+        { role: role.id, policy: deps.fn.arn.apply(codeDeployPolicy) },
+        { parent },
+    );
+    const group = new aws.codedeploy.DeploymentGroup(
+        `${name}-deploy-group`,
+        {
+            appName: application.name,
+            deploymentGroupName: `${name}-${LIVE_ALIAS}`,
+            serviceRoleArn: role.arn,
+            deploymentConfigName: `CodeDeployDefault.Lambda${r.deploymentStrategy}`,
+            deploymentStyle: { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" },
+            autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
+            alarmConfiguration: { enabled: true, alarms: deps.alarmNames },
+            tags: r.tags,
+        },
+        { parent, dependsOn: [rolePolicy] },
+    );
+    const timeoutSeconds = ((r.gradualMinutes ?? 0) + ROLLOUT_MARGIN_MINUTES) * 60;
+    const rollout = new command.local.Command(
+        `${name}-rollout`,
+        {
+            create: `node ${JSON.stringify(ROLLOUT_SCRIPT)}`,
+            environment: {
+                [ROLLOUT_ENV.functionName]: deps.fn.name,
+                [ROLLOUT_ENV.alias]: LIVE_ALIAS,
+                [ROLLOUT_ENV.targetVersion]: deps.version,
+                [ROLLOUT_ENV.application]: application.name,
+                [ROLLOUT_ENV.deploymentGroup]: group.deploymentGroupName,
+                [ROLLOUT_ENV.timeoutSeconds]: String(timeoutSeconds),
+                AWS_REGION: deps.account.region,
+            },
+            // A new version (or model) replaces the command, which runs the rollout again.
+            triggers: [deps.version],
+        },
+        { parent, dependsOn: [group, deps.alias, ...deps.dependsOn] },
+    );
+    return { application, group, rollout };
+}

@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ResolvedArgs } from "./validate";
+
+/**
+ * The version, once it answered the smoke event with success and the deployed
+ * model's sha256 prefix; throws, quoting the answer, otherwise. The answer is
+ * the direct-invoke document, or a function URL / API Gateway proxy response
+ * whose body is that document.
+ */
+export function checkSmokeAnswer(answer: string, sha256: string, version: string): string {
+    const fail = (why: string) =>
+        new Error(
+            `smoke test of version ${version} failed: ${why}; the answer was ${answer}; no traffic was moved to it`,
+        );
+    let document = parseObject(answer);
+    if (document && typeof document.statusCode === "number") {
+        if (document.statusCode !== 200) {
+            throw fail(`status ${document.statusCode}`);
+        }
+        document = parseObject(String(document.body));
+    }
+    if (!document) {
+        throw fail("not a JSON answer");
+    }
+    if ("error" in document || !("predictions" in document)) {
+        throw fail("not a prediction");
+    }
+    const expected = sha256.slice(0, 12);
+    if (document.model?.sha256 !== expected) {
+        throw fail(`it served model ${JSON.stringify(document.model?.sha256)}, not the deployed ${expected}`);
+    }
+    return version;
+}
+
+/** What the function answers, directly or in a proxy response's body. */
+interface Answer {
+    statusCode?: unknown;
+    body?: unknown;
+    predictions?: unknown;
+    error?: unknown;
+    model?: { sha256?: unknown };
+}
+
+function parseObject(text: string): Answer | undefined {
+    try {
+        const value: unknown = JSON.parse(text);
+        return value && typeof value === "object" && !Array.isArray(value) ? (value as Answer) : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/**
+ * Invokes the version just published (not the alias) with the smoke event,
+ * once per version and model, and returns that version once its answer checks
+ * out: the alias move or the gradual deployment waits for it.
+ */
+export function smokeTestedVersion(
+    name: string,
+    r: ResolvedArgs,
+    deps: { fn: aws.lambda.Function; sha256: pulumi.Output<string> },
+    parent: pulumi.Resource,
+): pulumi.Output<string> {
+    if (r.smokeTestEvent === undefined) {
+        return deps.fn.version;
+    }
+    const invocation = new aws.lambda.Invocation(
+        `${name}-smoke-test`,
+        {
+            functionName: deps.fn.name,
+            qualifier: deps.fn.version,
+            input: r.smokeTestEvent,
+            triggers: { version: deps.fn.version, sha256: deps.sha256 },
+        },
+        { parent },
+    );
+    return pulumi
+        .all([invocation.result, deps.sha256, deps.fn.version])
+        .apply(([answer, sha256, version]) => checkSmokeAnswer(answer, sha256, version));
+}

@@ -1,0 +1,444 @@
+import * as assert from "assert";
+import * as path from "path";
+import { InferenceFunctionArgs } from "../components";
+import { dashboardBody } from "../components/dashboard";
+import { ROLLOUT_SCRIPT } from "../components/deployment";
+import { checkSmokeAnswer } from "../components/smokeTest";
+import { deploy, deployRecordingOptions, FIXTURE_MODEL, FIXTURE_SHA256, rejected, runFailedDeploy } from "./harness";
+import { mocks, ofType, one, registeredAt, valueOf } from "./mocks";
+
+const FN_NAME = "demo-fn-1a2b3c";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const SMOKE = '{"features": [5.1, 3.5, 1.4, 0.2]}';
+const GRADUAL: InferenceFunctionArgs = { modelPath: FIXTURE_MODEL, deploymentStrategy: "Canary10Percent5Minutes" };
+
+describe("alarms (on by default)", () => {
+    it("errors, throttles, p99 duration near the timeout and failed inits, on the live alias", async () => {
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            timeout: 20,
+            alarmActions: ["arn:aws:sns:us-east-1:123456789012:oncall"],
+        });
+        const onAlias = { FunctionName: FN_NAME, Resource: `${FN_NAME}:live` };
+        const actions = ["arn:aws:sns:us-east-1:123456789012:oncall"];
+        const common = { period: 60, treatMissingData: "notBreaching", alarmActions: actions, okActions: actions };
+        const alarms = Object.fromEntries(ofType(ALARM).map((a) => [a.name, a.inputs]));
+        // Registration order follows the inputs each waits for; the set is what matters.
+        assert.deepStrictEqual(Object.keys(alarms).sort(), [
+            "demo-duration",
+            "demo-errors",
+            "demo-init-failed",
+            "demo-throttles",
+        ]);
+        const pick = (a: any) => ({
+            namespace: a.namespace,
+            metricName: a.metricName,
+            dimensions: a.dimensions,
+            statistic: a.statistic,
+            extendedStatistic: a.extendedStatistic,
+            comparisonOperator: a.comparisonOperator,
+            threshold: a.threshold,
+            evaluationPeriods: a.evaluationPeriods,
+            datapointsToAlarm: a.datapointsToAlarm,
+            period: a.period,
+            treatMissingData: a.treatMissingData,
+            alarmActions: a.alarmActions,
+            okActions: a.okActions,
+        });
+        const expected = (metric: object) => ({ ...common, evaluationPeriods: 1, datapointsToAlarm: 1, ...metric });
+        assert.deepStrictEqual(pick(alarms["demo-errors"]), {
+            ...expected({ namespace: "AWS/Lambda", metricName: "Errors", dimensions: onAlias, statistic: "Sum" }),
+            extendedStatistic: undefined,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+        });
+        assert.deepStrictEqual(pick(alarms["demo-throttles"]), {
+            ...expected({ namespace: "AWS/Lambda", metricName: "Throttles", dimensions: onAlias, statistic: "Sum" }),
+            extendedStatistic: undefined,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+        });
+        assert.deepStrictEqual(pick(alarms["demo-duration"]), {
+            ...common,
+            namespace: "AWS/Lambda",
+            metricName: "Duration",
+            dimensions: onAlias,
+            statistic: undefined,
+            extendedStatistic: "p99",
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 16000, // 80% of the 20 s timeout, in ms
+            evaluationPeriods: 3,
+            datapointsToAlarm: 3,
+        });
+        const namespace = "LambdaInference/aws/lambda/demo-0001";
+        assert.deepStrictEqual(pick(alarms["demo-init-failed"]), {
+            ...expected({ namespace, metricName: "InitFailures", dimensions: undefined, statistic: "Sum" }),
+            extendedStatistic: undefined,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            threshold: 1,
+        });
+        assert.deepStrictEqual(one("aws:cloudwatch/logMetricFilter:LogMetricFilter").inputs, {
+            logGroupName: "/aws/lambda/demo-0001",
+            pattern: '{ $.message = "init failed" }',
+            metricTransformation: { name: "InitFailures", namespace, value: "1", defaultValue: "0" },
+        });
+    });
+
+    it("can be turned off with the default AllAtOnce strategy", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, enableAlarms: false });
+        assert.strictEqual(ofType(ALARM).length + ofType("aws:cloudwatch/logMetricFilter:LogMetricFilter").length, 0);
+    });
+});
+
+describe("gradual rollout with CodeDeploy", () => {
+    it("a Lambda application and a group with the configuration, rollback on failure and alarm, and the alarms", async () => {
+        const fn = await deploy(GRADUAL);
+        assert.deepStrictEqual(one("aws:codedeploy/application:Application").inputs, { computePlatform: "Lambda" });
+        const group = one("aws:codedeploy/deploymentGroup:DeploymentGroup");
+        assert.strictEqual(group.name, "demo-deploy-group");
+        assert.deepStrictEqual(group.inputs, {
+            appName: "demo-deploy-1a2b3c",
+            deploymentGroupName: "demo-live",
+            serviceRoleArn: "arn:aws:iam::123456789012:role/demo-deploy-role-1a2b3c",
+            deploymentConfigName: "CodeDeployDefault.LambdaCanary10Percent5Minutes",
+            deploymentStyle: { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" },
+            autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
+            alarmConfiguration: {
+                enabled: true,
+                alarms: [
+                    "demo-errors-1a2b3c",
+                    "demo-throttles-1a2b3c",
+                    "demo-duration-1a2b3c",
+                    "demo-init-failed-1a2b3c",
+                ],
+            },
+        });
+        assert.strictEqual(await valueOf(fn.deploymentGroupName), "demo-live");
+    });
+
+    it("CodeDeploy's role may shift this function's alias and read alarms, nothing else", async () => {
+        await deploy(GRADUAL);
+        const role = one("aws:iam/role:Role", "demo-deploy-role");
+        assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [
+            { Effect: "Allow", Principal: { Service: "codedeploy.amazonaws.com" }, Action: "sts:AssumeRole" },
+        ]);
+        const arn = `arn:aws:lambda:us-east-1:123456789012:function:${FN_NAME}`;
+        assert.deepStrictEqual(
+            JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "demo-deploy-role-shift-traffic").inputs.policy).Statement,
+            [
+                {
+                    Sid: "ShiftThisFunctionsAlias",
+                    Effect: "Allow",
+                    Action: ["lambda:GetAlias", "lambda:UpdateAlias", "lambda:GetProvisionedConcurrencyConfig"],
+                    Resource: [arn, `${arn}:*`],
+                },
+                { Sid: "WatchTheAlarms", Effect: "Allow", Action: ["cloudwatch:DescribeAlarms"], Resource: "*" },
+            ],
+        );
+    });
+
+    it("the rollout command: the compiled script, each new version as its trigger, after the group and the alias", async () => {
+        await deploy(GRADUAL);
+        const rollout = one("command:local:Command");
+        assert.strictEqual(rollout.name, "demo-rollout");
+        assert.strictEqual(rollout.inputs.create, `node ${JSON.stringify(ROLLOUT_SCRIPT)}`);
+        assert.strictEqual(ROLLOUT_SCRIPT, path.resolve(__dirname, "..", "bin", "rollout", "main.js"));
+        assert.deepStrictEqual(rollout.inputs.environment, {
+            ROLLOUT_FUNCTION: FN_NAME,
+            ROLLOUT_ALIAS: "live",
+            ROLLOUT_TARGET_VERSION: "7",
+            ROLLOUT_APPLICATION: "demo-deploy-1a2b3c",
+            ROLLOUT_DEPLOYMENT_GROUP: "demo-live",
+            ROLLOUT_TIMEOUT_SECONDS: String((5 + 30) * 60),
+            AWS_REGION: "us-east-1",
+        });
+        assert.deepStrictEqual(rollout.inputs.triggers, ["7"]);
+        for (const [type, name] of [
+            ["aws:codedeploy/deploymentGroup:DeploymentGroup", "demo-deploy-group"],
+            ["aws:lambda/alias:Alias", "demo-alias"],
+            ["aws:iam/rolePolicy:RolePolicy", "demo-role-model-read-live"],
+        ]) {
+            assert.ok(
+                registeredAt(type, name) < registeredAt("command:local:Command", "demo-rollout"),
+                `${name} first`,
+            );
+        }
+    });
+
+    it("Pulumi creates the alias, then leaves its version and weights to CodeDeploy", async () => {
+        const options = (await deployRecordingOptions(GRADUAL)).options;
+        assert.deepStrictEqual(options["demo-alias"].ignoreChanges, ["functionVersion", "routingConfig"]);
+        assert.strictEqual(one("aws:lambda/alias:Alias").inputs.functionVersion, "7");
+        const allAtOnce = (await deployRecordingOptions({ modelPath: FIXTURE_MODEL })).options;
+        assert.strictEqual(allAtOnce["demo-alias"].ignoreChanges, undefined);
+    });
+
+    it("the role may also read the model of the version still live, which may be another key", async () => {
+        await deploy(GRADUAL);
+        assert.deepStrictEqual(mocks.calls.find((c) => c.token === "aws:lambda/getFunction:getFunction")?.inputs, {
+            functionName: FN_NAME,
+            qualifier: "live",
+        });
+        const live = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "demo-role-model-read-live").inputs.policy);
+        assert.strictEqual(live.Statement[0].Resource, "arn:aws:s3:::demo-models-1a2b3c/models/previous-model.onnx");
+        const current = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "demo-role-model-read").inputs.policy);
+        assert.strictEqual(current.Statement[0].Resource, "arn:aws:s3:::demo-models-1a2b3c/models/model.joblib");
+        await deploy({ ...GRADUAL, modelDelivery: "image" });
+        assert.strictEqual(ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.includes("model")).length, 0);
+    });
+
+    it("AllAtOnce (the default) makes no CodeDeploy resources", async () => {
+        await deploy();
+        for (const type of [
+            "aws:codedeploy/application:Application",
+            "aws:codedeploy/deploymentGroup:DeploymentGroup",
+            "command:local:Command",
+        ]) {
+            assert.strictEqual(ofType(type).length, 0, type);
+        }
+    });
+
+    for (const strategy of [
+        "Canary10Percent10Minutes",
+        "Canary10Percent15Minutes",
+        "Canary10Percent30Minutes",
+        "Linear10PercentEvery1Minute",
+        "Linear10PercentEvery2Minutes",
+        "Linear10PercentEvery3Minutes",
+        "Linear10PercentEvery10Minutes",
+    ]) {
+        it(`${strategy} is CodeDeployDefault.Lambda${strategy}`, async () => {
+            await deploy({ modelPath: FIXTURE_MODEL, deploymentStrategy: strategy });
+            assert.strictEqual(
+                one("aws:codedeploy/deploymentGroup:DeploymentGroup").inputs.deploymentConfigName,
+                `CodeDeployDefault.Lambda${strategy}`,
+            );
+        });
+    }
+});
+
+describe("smoke test of each new version", () => {
+    it("invokes the published version (not the alias) with the event, once per version and model", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, smokeTestEvent: SMOKE });
+        assert.deepStrictEqual(one("aws:lambda/invocation:Invocation").inputs, {
+            functionName: FN_NAME,
+            qualifier: "7",
+            input: SMOKE,
+            triggers: { version: "7", sha256: FIXTURE_SHA256 },
+        });
+        assert.ok(
+            registeredAt("aws:lambda/invocation:Invocation", "demo-smoke-test") <
+                registeredAt("aws:lambda/alias:Alias", "demo-alias"),
+        );
+    });
+
+    it("checkSmokeAnswer: the version for a prediction carrying the model's sha256 prefix; else the answer quoted", () => {
+        const ok = JSON.stringify({
+            predictions: ["setosa"],
+            model: { versionId: "v", sha256: FIXTURE_SHA256.slice(0, 12) },
+        });
+        assert.strictEqual(checkSmokeAnswer(ok, FIXTURE_SHA256, "7"), "7");
+        const viaUrl = JSON.stringify({ statusCode: 200, body: ok });
+        assert.strictEqual(checkSmokeAnswer(viaUrl, FIXTURE_SHA256, "7"), "7");
+        const cases: [string, string][] = [
+            [
+                JSON.stringify({ predictions: [1], model: { sha256: "000000000000" } }),
+                'it served model "000000000000", not the deployed 39305563f127',
+            ],
+            [JSON.stringify({ status: 400, error: "wrong_feature_count", message: "..." }), "not a prediction"],
+            [JSON.stringify({ statusCode: 500, body: "{}" }), "status 500"],
+            ["Task timed out", "not a JSON answer"],
+        ];
+        for (const [answer, why] of cases) {
+            assert.throws(
+                () => checkSmokeAnswer(answer, FIXTURE_SHA256, "7"),
+                new Error(
+                    `smoke test of version 7 failed: ${why}; the answer was ${answer}; no traffic was moved to it`,
+                ),
+            );
+        }
+    });
+
+    for (const [scenario, withheld] of [
+        ["smoke", "aws:lambda/alias:Alias"],
+        ["smoke-gradual", "command:local:Command"],
+    ] as const) {
+        it(`a failing answer fails the deploy before ${scenario === "smoke" ? "the alias moves" : "the rollout starts"}`, function () {
+            this.timeout(60_000);
+            const report = runFailedDeploy(scenario);
+            assert.match(
+                String(report.error),
+                /smoke test of version 7 failed: not a prediction; the answer was \{"status":500,"error":"internal_error"/,
+            );
+            assert.strictEqual(report.registered["aws:lambda/invocation:Invocation"], 1);
+            assert.strictEqual(report.registered[withheld], 0, `${withheld} never registered`);
+        });
+    }
+});
+
+describe("provisioned concurrency that scales", () => {
+    it("a scaling target on the alias from provisionedConcurrency to the max, tracking utilisation", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, provisionedConcurrency: 2, provisionedConcurrencyMax: 10 });
+        assert.deepStrictEqual(one("aws:appautoscaling/target:Target").inputs, {
+            serviceNamespace: "lambda",
+            scalableDimension: "lambda:function:ProvisionedConcurrency",
+            resourceId: `function:${FN_NAME}:live`,
+            minCapacity: 2,
+            maxCapacity: 10,
+        });
+        assert.deepStrictEqual(one("aws:appautoscaling/policy:Policy").inputs, {
+            policyType: "TargetTrackingScaling",
+            serviceNamespace: "lambda",
+            scalableDimension: "lambda:function:ProvisionedConcurrency",
+            resourceId: `function:${FN_NAME}:live`,
+            targetTrackingScalingPolicyConfiguration: {
+                targetValue: 0.7,
+                predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
+            },
+        });
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            provisionedConcurrency: 2,
+            provisionedConcurrencyMax: 10,
+            provisionedConcurrencyTargetUtilization: 0.5,
+        });
+        assert.strictEqual(
+            one("aws:appautoscaling/policy:Policy").inputs.targetTrackingScalingPolicyConfiguration.targetValue,
+            0.5,
+        );
+    });
+
+    it("no scaling without a max", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, provisionedConcurrency: 2 });
+        assert.strictEqual(ofType("aws:appautoscaling/target:Target").length, 0);
+    });
+});
+
+describe("dashboard (off by default)", () => {
+    it("one dashboard named after the stack and component, with its console URL as an output", async () => {
+        const fn = await deploy({ modelPath: FIXTURE_MODEL, enableDashboard: true });
+        const dashboard = one("aws:cloudwatch/dashboard:Dashboard");
+        assert.strictEqual(dashboard.inputs.dashboardName, "lambda-inference-test-demo");
+        assert.strictEqual(
+            dashboard.inputs.dashboardBody,
+            dashboardBody(FN_NAME, "/aws/lambda/demo-0001", "us-east-1"),
+        );
+        assert.strictEqual(
+            await valueOf(fn.dashboardUrl),
+            "https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards:name=lambda-inference-test-demo",
+        );
+    });
+
+    it("dashboardBody: invocations, errors, throttles, duration p50/p99, init duration, concurrency, PC utilisation", () => {
+        const widgets = JSON.parse(dashboardBody("f", "/aws/lambda/f", "eu-west-1")).widgets;
+        const metrics = widgets.flatMap((w: any) => (w.properties.metrics ?? []).map((m: any[]) => m[1]));
+        assert.deepStrictEqual(metrics, [
+            "Invocations",
+            "Errors",
+            "Throttles",
+            "Duration",
+            "Duration",
+            "ConcurrentExecutions",
+            "ProvisionedConcurrencyUtilization",
+        ]);
+        assert.deepStrictEqual(
+            widgets[1].properties.metrics.map((m: any[]) => m[m.length - 1].stat),
+            ["p50", "p99"],
+        );
+        assert.match(widgets[3].properties.query, /^SOURCE '\/aws\/lambda\/f' \| filter ispresent\(@initDuration\)/);
+        assert.ok(widgets.every((w: any) => w.properties.region === "eu-west-1"));
+    });
+});
+
+describe("images outlive their builds", () => {
+    it("a replaced build keeps its pushed image (versions still run it); the lifecycle policy expires old ones", async () => {
+        const options = (await deployRecordingOptions({ modelPath: FIXTURE_MODEL })).options;
+        assert.strictEqual(options["demo-image"].retainOnDelete, true);
+    });
+});
+
+describe("bad rollout settings", () => {
+    it("are all refused at once, registering nothing", async () => {
+        const e = await rejected({
+            modelPath: FIXTURE_MODEL,
+            deploymentStrategy: "Canary50Percent",
+            alarmActions: ["oncall"],
+            smokeTestEvent: "[1, 2]",
+            provisionedConcurrencyMax: 4,
+            provisionedConcurrencyTargetUtilization: 0.95,
+        });
+        assert.deepStrictEqual(
+            e.errors.map((p) => p.propertyPath),
+            [
+                "deploymentStrategy",
+                "alarmActions[0]",
+                "smokeTestEvent",
+                "provisionedConcurrencyTargetUtilization",
+                "provisionedConcurrencyMax",
+            ],
+        );
+        assert.match(
+            e.errors[0].reason,
+            /^must be one of "AllAtOnce", "Canary10Percent5Minutes", .*"Linear10PercentEvery10Minutes"; got "Canary50Percent"$/,
+        );
+        assert.deepStrictEqual(e.errors.slice(1), [
+            { propertyPath: "alarmActions[0]", reason: 'must be an ARN; got "oncall"' },
+            {
+                propertyPath: "smokeTestEvent",
+                reason: 'must be a JSON object the function accepts, such as {"features": [...]}; got "[1, 2]"',
+            },
+            {
+                propertyPath: "provisionedConcurrencyTargetUtilization",
+                reason: "must be a number from 0.1 to 0.9; got 0.95",
+            },
+            {
+                propertyPath: "provisionedConcurrencyMax",
+                reason: "needs provisionedConcurrency, the lower bound autoscaling starts from",
+            },
+        ]);
+    });
+
+    it("a gradual strategy needs its alarms and an image to roll back to", async () => {
+        const e = await rejected({ ...GRADUAL, enableAlarms: false, keepImages: 1 });
+        assert.deepStrictEqual(e.errors, [
+            {
+                propertyPath: "enableAlarms",
+                reason: 'must be true with deploymentStrategy "Canary10Percent5Minutes": CodeDeploy rolls back on the component\'s alarms',
+            },
+            {
+                propertyPath: "keepImages",
+                reason: "must be at least 2 with a gradual deploymentStrategy: the old version keeps serving (and may be rolled back to) until the shift completes; got 1",
+            },
+        ]);
+    });
+
+    it("scaling bounds that cannot work, and a utilisation target without scaling", async () => {
+        let e = await rejected({ modelPath: FIXTURE_MODEL, provisionedConcurrency: 5, provisionedConcurrencyMax: 5 });
+        assert.deepStrictEqual(e.errors, [
+            {
+                propertyPath: "provisionedConcurrencyMax",
+                reason: "must be greater than provisionedConcurrency (5); got 5",
+            },
+        ]);
+        e = await rejected({
+            modelPath: FIXTURE_MODEL,
+            reservedConcurrency: 8,
+            provisionedConcurrency: 2,
+            provisionedConcurrencyMax: 9,
+        });
+        assert.deepStrictEqual(e.errors, [
+            { propertyPath: "provisionedConcurrencyMax", reason: "must not exceed reservedConcurrency (8); got 9" },
+        ]);
+        e = await rejected({
+            modelPath: FIXTURE_MODEL,
+            provisionedConcurrency: 2,
+            provisionedConcurrencyTargetUtilization: 0.5,
+        });
+        assert.deepStrictEqual(e.errors, [
+            {
+                propertyPath: "provisionedConcurrencyTargetUtilization",
+                reason: "is used only with provisionedConcurrencyMax (the utilisation autoscaling tracks)",
+            },
+        ]);
+    });
+});
