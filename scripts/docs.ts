@@ -1,6 +1,8 @@
 // Renders the README's inputs/outputs tables from the package schema (the
-// source of truth consumers in every language get). `--check` fails when the
-// README is stale; `npm run docs` rewrites it.
+// source of truth consumers in every language get) and its resource graph from
+// the offline plan. `--check` fails when the README is stale; `npm run docs`
+// rewrites it.
+import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { buildSchema, ROOT } from "./schema";
@@ -38,33 +40,48 @@ export function renderTables(schema: any): { inputs: string; outputs: string } {
     };
 }
 
+/** The README with the text between `<!-- section:start ... -->` and `<!-- section:end -->` replaced. */
+function replaceSection(readme: string, section: string, text: string): string {
+    const pattern = new RegExp(`(<!-- ${section}:start[^>]*-->)[\\s\\S]*?(<!-- ${section}:end -->)`);
+    if (!pattern.test(readme)) {
+        throw new Error(`README.md has no <!-- ${section}:start --> ... <!-- ${section}:end --> markers`);
+    }
+    return readme.replace(pattern, (_, start, end) => `${start}\n${text}\n${end}`);
+}
+
 export function renderReadme(readme: string, schema: any): string {
     const tables = renderTables(schema);
-    let out = readme;
-    for (const section of ["inputs", "outputs"] as const) {
-        const pattern = new RegExp(`(<!-- ${section}:start[^>]*-->)[\\s\\S]*?(<!-- ${section}:end -->)`);
-        if (!pattern.test(out)) {
-            throw new Error(`README.md has no <!-- ${section}:start --> ... <!-- ${section}:end --> markers`);
-        }
-        out = out.replace(pattern, `$1\n${tables[section]}\n$2`);
-    }
-    return out;
+    return replaceSection(replaceSection(readme, "inputs", tables.inputs), "outputs", tables.outputs);
+}
+
+/** The README with the plan's Mermaid graph (`npm run plan -- --mermaid`) embedded. */
+export function renderGraph(readme: string, mermaid: string): string {
+    return replaceSection(readme, "graph", "```mermaid\n" + mermaid.trimEnd() + "\n```");
+}
+
+/** The offline plan's graph, from its own process (the plan installs process-wide mocks). */
+export function planGraph(): string {
+    return execFileSync(
+        process.execPath,
+        [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(ROOT, "scripts", "plan.ts"), "--mermaid"],
+        { cwd: ROOT, encoding: "utf8", timeout: 120_000 },
+    );
 }
 
 if (require.main === module) {
     buildSchema()
         .then((schema) => {
             const current = fs.readFileSync(README, "utf8");
-            const rendered = renderReadme(current, schema);
+            const rendered = renderGraph(renderReadme(current, schema), planGraph());
             if (process.argv.includes("--check")) {
                 if (rendered !== current) {
-                    console.error("README.md tables are stale: run `npm run docs`");
+                    console.error("README.md tables or graph are stale: run `npm run docs`");
                     process.exit(1);
                 }
-                console.log("README.md tables match the schema");
+                console.log("README.md tables match the schema, and the graph the plan");
             } else {
                 fs.writeFileSync(README, rendered);
-                console.log("README.md tables regenerated from the schema");
+                console.log("README.md tables regenerated from the schema, and the graph from the plan");
             }
         })
         .catch((e) => {

@@ -1,7 +1,7 @@
 // The offline plan: runs the real root program (demo/index.ts) under Pulumi mocks
 // and prints the InferenceFunction tree as `pulumi preview` would show it,
 // then the secure-defaults checklist evaluated on that plan. Nothing is
-// deployed; no credentials are needed.  `npm run plan [-- --json]`
+// deployed; no credentials are needed.  `npm run plan [-- --json | --mermaid] [--delivery image]`
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -20,9 +20,20 @@ export interface Check {
     advisory?: boolean;
 }
 
+/** How one registered resource hangs in the graph, as the engine would see it. */
+export interface Link {
+    type: string;
+    name: string;
+    /** The parent's type and name, undefined for the root program's own resources. */
+    parent?: string;
+    /** The resources this one depends on (its inputs' sources and dependsOn), as `type::name`. */
+    dependencies: string[];
+}
+
 export interface Plan {
     resources: Recorded[];
     checks: Check[];
+    links: Link[];
 }
 
 /** Inputs worth reading in a plan; the rest are noise for a reviewer. */
@@ -337,14 +348,84 @@ export function checks(resources: Recorded[]): Check[] {
     ];
 }
 
+/** `type::name` of a URN (`urn:pulumi:stack::project::parent$type::name`). */
+function keyOf(urn: string): string {
+    const [, , qualifiedType, name] = urn.split("::");
+    return `${qualifiedType.split("$").pop()}::${name}`;
+}
+
+/**
+ * Records each registration's parent and dependencies. The mocks see only a resource's inputs, so
+ * this listens where the SDK hands the registration to the (mock) monitor: the same request
+ * `pulumi up` sends the engine.
+ */
+function recordLinks(): Link[] {
+    const monitor: any = pulumi.runtime.getMonitor();
+    if (typeof monitor?.registerResource !== "function") {
+        throw new Error("@pulumi/pulumi's mock monitor has no registerResource; update scripts/plan.ts");
+    }
+    const links: Link[] = [];
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: unknown) => {
+        const parent = req.getParent() ? keyOf(req.getParent()) : undefined;
+        links.push({
+            type: req.getType(),
+            name: req.getName(),
+            parent: parent?.startsWith("pulumi:pulumi:Stack::") ? undefined : parent,
+            dependencies: [...new Set<string>(req.getDependenciesList().map(keyOf))].sort(),
+        });
+        return register(req, callback);
+    };
+    return links;
+}
+
 /** Runs demo/index.ts under mocks; every value AWS would compute is shown as such. */
 export async function plan(delivery = "s3"): Promise<Plan> {
     const mocks = new RecordingMocks(COMPUTED);
     await pulumi.runtime.setMocks(mocks, "lambda-inference-demo", "plan", false);
     pulumi.runtime.setConfig("lambda-inference-demo:modelDelivery", delivery);
+    const links = recordLinks();
     require(path.join(ROOT, "demo"));
     await settle();
-    return { resources: mocks.resources, checks: checks(mocks.resources) };
+    return { resources: mocks.resources, checks: checks(mocks.resources), links };
+}
+
+/** A short label for a type token: `aws:s3/bucket:Bucket` is `s3.Bucket`, `command:local:Command` `command.local.Command`. */
+function shortType(token: string): string {
+    const [pkg, mod, type] = token.split(":");
+    return [pkg === "aws" ? "" : pkg, mod === "index" ? "" : mod.split("/")[0], type].filter(Boolean).join(".");
+}
+
+/**
+ * The plan's resource graph as a Mermaid flowchart: the component as a box around its children, an
+ * arrow from each resource to those that depend on it (what `pulumi up` creates first points onward).
+ */
+export function mermaid(p: Plan): string {
+    // Sorted by name, not registration order (which async work inside the program may shuffle).
+    const links = [...p.links].sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+    const ids = new Map(links.map((l, i) => [`${l.type}::${l.name}`, `r${i}`]));
+    const node = (l: Link) => `${ids.get(`${l.type}::${l.name}`)}["${l.name}<br/><small>${shortType(l.type)}</small>"]`;
+    const lines = ["flowchart LR"];
+    const roots = links.filter((l) => l.parent === undefined);
+    for (const root of roots) {
+        const key = `${root.type}::${root.name}`;
+        const children = links.filter((l) => l.parent === key);
+        if (children.length === 0) {
+            lines.push(`    ${node(root)}`);
+            continue;
+        }
+        lines.push(`    subgraph ${ids.get(key)}["${root.name} (${shortType(root.type)})"]`);
+        lines.push(...children.map((c) => `        ${node(c)}`));
+        lines.push("    end");
+    }
+    for (const l of links) {
+        for (const d of l.dependencies) {
+            if (ids.has(d)) {
+                lines.push(`    ${ids.get(d)} --> ${ids.get(`${l.type}::${l.name}`)}`);
+            }
+        }
+    }
+    return lines.join("\n");
 }
 
 function show(value: unknown): string {
@@ -384,7 +465,9 @@ if (require.main === module) {
     const at = process.argv.indexOf("--delivery");
     plan(at >= 0 ? process.argv[at + 1] : "s3")
         .then((p) => {
-            if (process.argv.includes("--json")) {
+            if (process.argv.includes("--mermaid")) {
+                console.log(mermaid(p));
+            } else if (process.argv.includes("--json")) {
                 process.stdout.write(JSON.stringify({ deployed: false, ...p }, null, 2) + "\n");
             } else {
                 console.log(render(p));

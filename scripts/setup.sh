@@ -12,17 +12,10 @@ rie_version="v0.0.0-20261030222936-bef5c4ba774d"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
-reqs_hash="$(cat "$root"/app/requirements/*.in "$root/app/requirements-dev.txt" "$root/app/constraints-dev.txt" | sha256sum | cut -c1-16)"
-if [[ -x "$venv/bin/python" && "$(cat "$venv/.stamp" 2>/dev/null)" == "$reqs_hash" ]]; then
-  say "python venv up to date ($venv)"
-else
-  say "creating python venv in $venv (pinned app requirements + test tools)"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check --only-binary=:all: \
-    -r "$root/app/requirements-dev.txt" -c "$root/app/constraints-dev.txt"
-  echo "$reqs_hash" > "$venv/.stamp"
-  say "python venv ready"
-fi
+# shellcheck source=scripts/venv.sh
+source "$root/scripts/venv.sh"
+ensure_venv "$venv" "python (app requirements + test tools)" "$root/app/requirements-dev.txt" \
+  "$root/app/constraints-dev.txt" "$root"/app/requirements/*.in
 
 if [[ -x "$tools/aws-lambda-rie" && "$(cat "$tools/.rie-version" 2>/dev/null)" == "$rie_version" ]]; then
   say "lambda runtime interface emulator up to date ($tools/aws-lambda-rie)"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# `npm test`: every suite; `npm test -- ts|app|image` runs one (also `npm run test:ts`, `test:app`, `test:image`).
+# `npm test`: every suite; `npm test -- ts|sdk|app|image` runs one (also `npm run test:ts`, `test:sdk`, ...).
 #   ts:    type check, component tests (mocha, Pulumi mocks), package tests
 #   app:   pytest (unit, moto S3, hypothesis, the Lambda runtime emulator, npm start)
+#   sdk:   the Python, Go and Node.js SDKs generated from schema.json, used by a program in each (scripts/sdk.sh)
 #   image: the Dockerfile built into real images and run (needs a Docker engine, or root on Debian to
 #          install one; skipped without either unless REQUIRE_IMAGE_TESTS=1, as in CI)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-suites=("${@:-ts app image}")
+suites=("${@:-ts sdk app image}")
 suites=(${suites[*]})
 for suite in "${suites[@]}"; do
   case "$suite" in
@@ -20,6 +21,9 @@ for suite in "${suites[@]}"; do
       echo "== package tests (schema, README tables, YAML example, npm pack, offline plan)"
       npx mocha --no-config --require ts-node/register/transpile-only --extension ts --timeout 60000 'tests/package/*.test.ts'
       ;;
+    sdk)
+      bash scripts/sdk.sh
+      ;;
     app)
       bash scripts/setup.sh
       echo "== app tests (pytest)"
@@ -31,7 +35,7 @@ for suite in "${suites[@]}"; do
       .venv/bin/python -m pytest -q -p no:cacheprovider -s local/tests
       ;;
     *)
-      echo "unknown suite '$suite' (ts, app, image)" >&2
+      echo "unknown suite '$suite' (ts, sdk, app, image)" >&2
       exit 2
       ;;
   esac

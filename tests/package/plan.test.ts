@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { execFileSync } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
+import { planGraph, renderGraph } from "../../scripts/docs";
 import { checks } from "../../scripts/plan";
 import { deploy, FIXTURE_MODEL } from "../harness";
 import { mocks } from "../mocks";
@@ -139,5 +141,68 @@ describe("offline plan (npm run plan)", () => {
         ]);
         await deploy();
         assert.ok(!checks(mocks.resources).some((c) => c.name.includes("KMS")), "no KMS checks without a key");
+    });
+
+    describe("--mermaid", () => {
+        let graph: string;
+        before(() => {
+            graph = planGraph();
+        });
+
+        /** The edges as `from --> to` by resource name. */
+        const edges = () => {
+            const names = new Map([...graph.matchAll(/^\s+(r\d+)\["([^"<]+?)(?:<br\/>|")/gm)].map((m) => [m[1], m[2]]));
+            return [...graph.matchAll(/^\s+(r\d+) --> (r\d+)$/gm)].map(
+                (m) => `${names.get(m[1])} --> ${names.get(m[2])}`,
+            );
+        };
+
+        it("boxes the component's 24 children, labelled with their types", () => {
+            assert.match(
+                graph,
+                /^flowchart LR\n {4}subgraph r0\["inference \(lambda-inference\.InferenceFunction\)"\]\n/,
+            );
+            assert.strictEqual(graph.match(/^ {8}r\d+\[/gm)?.length, 24);
+            assert.match(graph, / {8}r\d+\["inference-fn<br\/><small>lambda\.Function<\/small>"\]\n/);
+            assert.match(graph, / {8}r\d+\["inference-image<br\/><small>docker-build\.Image<\/small>"\]\n/);
+        });
+
+        it("draws what each resource waits for, as the engine is told", () => {
+            const all = edges();
+            assert.strictEqual(all.length, 40);
+            const into = (name: string) =>
+                all
+                    .filter((e) => e.endsWith(` --> ${name}`))
+                    .map((e) => e.split(" --> ")[0])
+                    .sort();
+            // The function waits for its image, role and both policies, log group, model object and pull policy.
+            assert.deepStrictEqual(into("inference-fn"), [
+                "inference-image",
+                "inference-logs",
+                "inference-model",
+                "inference-models",
+                "inference-repo",
+                "inference-repo-policy",
+                "inference-role",
+                "inference-role-logs",
+                "inference-role-model-read",
+            ]);
+            // The model is uploaded only once every guard rail of its bucket is in place.
+            assert.deepStrictEqual(into("inference-model"), [
+                "inference-models",
+                "inference-models-encryption",
+                "inference-models-ownership",
+                "inference-models-policy",
+                "inference-models-public-access",
+                "inference-models-versioning",
+            ]);
+            // Traffic moves only after the smoke test of the new version.
+            assert.ok(all.includes("inference-smoke-test --> inference-alias"));
+        });
+
+        it("is the graph the README embeds (regenerate with `npm run docs`)", () => {
+            const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+            assert.ok(renderGraph(readme, graph) === readme, "README.md's graph is stale: run `npm run docs`");
+        });
     });
 });
