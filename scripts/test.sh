@@ -18,7 +18,7 @@ for suite in "${suites[@]}"; do
       npx tsc --noEmit -p tsconfig.json
       echo "== component tests (mocha, Pulumi mocks)"
       npx mocha
-      echo "== package tests (schema, README tables, YAML example, npm pack, offline plan)"
+      echo "== package tests (schema, README tables and graph, npm pack, offline plan)"
       npx mocha --no-config --require ts-node/register/transpile-only --extension ts --timeout 60000 'tests/package/*.test.ts'
       ;;
     sdk)

@@ -38,10 +38,9 @@ def log(level: str, message: str, **fields: Any) -> None:
 def first_non_finite_row(prediction: Prediction) -> int | None:
     """The first row whose probabilities or regression value is NaN or infinite (JSON has no such numbers)."""
     for values in (prediction.probabilities, prediction.predictions):
-        if values is not None and np.issubdtype(values.dtype, np.floating):
-            bad = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
-            if bad.any():
-                return int(np.argmax(bad))
+        # One check over the whole array first: this runs on every answer, the search for the row rarely.
+        if values is not None and values.dtype.kind == "f" and not np.isfinite(values).all():
+            return int(np.argmax(~np.isfinite(values.reshape(len(values), -1)).all(axis=1)))
     return None
 
 
