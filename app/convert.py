@@ -19,7 +19,6 @@ it runs its pickle, as training's own tools do.
 """
 
 import argparse
-import hashlib
 import json
 import os
 import sys
@@ -37,6 +36,7 @@ from sklearn.base import is_classifier, is_regressor
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "function"))
 
 from errors import RequestError
+from model_store import sha256_of
 from runtime_onnx import METADATA_PREFIX
 from validation import Limits, rows_from_document
 
@@ -58,11 +58,6 @@ class Parity:
     worst_row: int
     worst_diff: float
     passed: bool
-
-
-def sha256_of(path: str) -> str:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def estimators(model: Any, name: str = "model") -> list[tuple[str, Any]]:

@@ -6,7 +6,6 @@ Inputs are cast to the model's input type (validation has already refused a
 value that type cannot hold, such as 1e308 for a float32 model).
 """
 
-import json
 from typing import Any
 
 import numpy as np
@@ -50,7 +49,6 @@ class OnnxPredictor:
         self.has_proba = (
             self.classifier and len(outputs) == 2 and metadata.get(METADATA_PREFIX + "probabilities") != "false"
         )
-        self.classes = json.loads(metadata.get(METADATA_PREFIX + "classes", "null"))
 
     def predict(self, x: npt.NDArray[Any]) -> Prediction:
         outputs = self.session.run(self.output_names, {self.input_name: x.astype(self.input_dtype, copy=False)})
