@@ -51,7 +51,7 @@ def measure_containers(tc: toolchain.Toolchain, runs: int) -> dict[str, Any]:
     samples: dict[str, list[float]] = {"seed": [], **{runtime: [] for runtime in ours}}
     with local_lambda.LocalLambda() as lam:
         lam.start_s3()
-        uploaded = {runtime: lam.upload_model(images.DEMO_MODELS[runtime]) for runtime in ours}
+        uploaded = {runtime: lam.upload_model(local_lambda.DEMO_MODELS[runtime]) for runtime in ours}
         for _ in range(runs):  # interleaved
             samples["seed"].append(cold_start(tc, seed.ref, {}, lam))
             for runtime, image in ours.items():

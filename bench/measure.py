@@ -24,7 +24,6 @@ SEED_VENV = os.path.join(BENCH, "seed-venv")
 SEED_PYTHON = os.path.join(SEED_VENV, "bin", "python")
 SEED_MODEL_DIR = os.path.join(BENCH, "seed-model")
 SEED_MODEL = os.path.join(SEED_MODEL_DIR, "model.joblib")
-MODELS = {"onnx": local_lambda.DEMO_MODEL, "sklearn": local_lambda.DEMO_PICKLE}
 ROW = [5.1, 3.5, 1.4, 0.2]
 
 
@@ -59,9 +58,9 @@ def p1_cold_init(runs: int) -> dict[str, Any]:
     seed: list[float] = []
     with local_lambda.LocalLambda() as lam:
         lam.start_s3()
-        uploaded = {runtime: lam.upload_model(path) for runtime, path in MODELS.items()}
+        uploaded = {runtime: lam.upload_model(path) for runtime, path in local_lambda.DEMO_MODELS.items()}
         for _ in range(runs):
-            for runtime, path in MODELS.items():
+            for runtime, path in local_lambda.DEMO_MODELS.items():
                 cache = tempfile.mkdtemp(dir=lam.workdir)  # an empty /tmp: a real download every time
                 s3 = {**local_lambda.FAKE_CREDENTIALS, **uploaded[runtime], "AWS_ENDPOINT_URL_S3": lam.endpoint,
                       "MODEL_CACHE_DIR": cache}  # fmt: skip
@@ -98,14 +97,14 @@ def p2_warm(iterations: int) -> dict[str, Any]:
     """Each runtime's handler against bare scikit-learn `predict` on the same model and rows."""
     import numpy as np
 
-    os.environ["MODEL_PATH"] = MODELS["onnx"]
-    os.environ["MODEL_SHA256"] = model_store.sha256_of(MODELS["onnx"])
+    os.environ["MODEL_PATH"] = local_lambda.DEMO_MODELS["onnx"]
+    os.environ["MODEL_SHA256"] = model_store.sha256_of(local_lambda.DEMO_MODELS["onnx"])
     with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
         import handler
         import predictor
         from validation import Limits
 
-        sklearn_model = predictor.runtime("sklearn").load(MODELS["sklearn"], "bench")
+        sklearn_model = predictor.runtime("sklearn").load(local_lambda.DEMO_MODELS["sklearn"], "bench")
         bare = sklearn_model.model  # the fitted pipeline itself
 
         class Context:
@@ -113,7 +112,9 @@ def p2_warm(iterations: int) -> dict[str, Any]:
 
         identity: dict[str, Any] = {"versionId": None, "sha256": None}
         apps = {
-            "onnx": handler.App(predictor.runtime("onnx").load(MODELS["onnx"], "bench"), Limits(), identity),
+            "onnx": handler.App(
+                predictor.runtime("onnx").load(local_lambda.DEMO_MODELS["onnx"], "bench"), Limits(), identity
+            ),
             "sklearn": handler.App(sklearn_model, Limits(), identity),
         }
         cases = {"single": ({"features": ROW}, [ROW]), "batch100": ({"instances": [ROW] * 100}, [ROW] * 100)}

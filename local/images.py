@@ -18,7 +18,6 @@ REAL_BASE = "public.ecr.aws/lambda/python:3.12"
 # Runtime targets of app/Dockerfile, and where the function finds its model.
 RUNTIMES = ["onnx", "sklearn"]
 DELIVERIES = ["s3", "image"]
-DEMO_MODELS = {"onnx": local_lambda.DEMO_MODEL, "sklearn": local_lambda.DEMO_PICKLE}
 # Where the Dockerfile's -bundled targets put the model (the component's MODEL_PATH_IN_IMAGE).
 PATH_IN_IMAGE = {"onnx": "/var/task/model/model.onnx", "sklearn": "/var/task/model/model.joblib"}
 
@@ -76,14 +75,14 @@ def image_for(tc: Toolchain, base: BaseImage, built: dict[str, BuildResult], run
     """The image reference that serves `runtime` with the demo model delivered by `delivery`."""
     if delivery == "s3":
         return built[runtime].ref
-    return build_bundled(tc, base, runtime, DEMO_MODELS[runtime]).ref
+    return build_bundled(tc, base, runtime, local_lambda.DEMO_MODELS[runtime]).ref
 
 
 def model_environment(
     lam: "local_lambda.LocalLambda", runtime: str, delivery: str, model: str | None = None
 ) -> dict[str, str]:
     """The MODEL_* environment the component gives the function for this runtime and delivery."""
-    model = model or DEMO_MODELS[runtime]
+    model = model or local_lambda.DEMO_MODELS[runtime]
     if delivery == "s3":
         if lam.s3_port is None:
             lam.start_s3()

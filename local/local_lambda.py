@@ -10,7 +10,6 @@ its own session and stopped by its pid; every wait is bounded.
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +19,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+from processes import free_port, stop_session
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
 FUNCTION = os.path.join(APP, "function")  # what the image puts in ${LAMBDA_TASK_ROOT}
@@ -27,23 +28,18 @@ VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
 DEMO_MODEL = os.path.join(APP, "model", "model.onnx")  # what the component deploys by default
 DEMO_PICKLE = os.path.join(APP, "model", "model.joblib")
+DEMO_MODELS = {"onnx": DEMO_MODEL, "sklearn": DEMO_PICKLE}  # the demo model for each runtime
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 REGION = "us-east-1"
 sys.path.insert(0, FUNCTION)
-import model_store  # noqa: E402
-import predictor  # noqa: E402  (the app's own format rules: the local run picks the runtime as init does)  (the app's own checksum code: the local run hashes as the handler verifies)
+import model_store  # noqa: E402  (the app's own checksum code: the local run hashes as the handler verifies)
+import predictor  # noqa: E402  (the app's own format rules: the local run picks the runtime as init does)
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 
 
 class LocalRunError(RuntimeError):
     """One line telling the user what to fix."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def port_is_free(port: int) -> bool:
@@ -55,10 +51,11 @@ def port_is_free(port: int) -> bool:
             return False
 
 
-def wait_for_port(port: int, proc: subprocess.Popen, what: str, timeout: float) -> None:
+def wait_for_port(port: int, proc: subprocess.Popen | None, what: str, timeout: float) -> None:
+    """Until something listens on `port`; fails early when `proc` (what should listen) exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if proc.poll() is not None:
+        if proc is not None and proc.poll() is not None:
             raise LocalRunError(f"{what} exited with code {proc.returncode} before listening on port {port}")
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.2):
@@ -250,16 +247,11 @@ class LocalLambda:
         if started.returncode != 0:
             raise LocalRunError(f"docker run {image} failed: {started.stderr.strip()}")
         self.container = (docker, name)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", rie_port), timeout=0.2):
-                    return f"http://127.0.0.1:{rie_port}{INVOKE_PATH}"
-            except OSError:
-                time.sleep(0.05)
-        raise LocalRunError(
-            f"the container {name} did not listen on port {rie_port} within 30s: {self.log('function.log')}"
-        )
+        try:
+            wait_for_port(rie_port, None, f"the container {name}", 30)
+        except LocalRunError as e:
+            raise LocalRunError(f"{e}: {self.log('function.log')}") from None
+        return f"http://127.0.0.1:{rie_port}{INVOKE_PATH}"
 
     def invoke(self, event: object, timeout: float = 60) -> Invocation:
         request = urllib.request.Request(
@@ -289,16 +281,7 @@ class LocalLambda:
     def stop(self) -> None:
         self.stop_container()
         for _what, proc in reversed(self.processes):
-            if proc.poll() is None:
-                try:
-                    os.killpg(proc.pid, signal.SIGTERM)
-                except ProcessLookupError:
-                    continue
-                try:
-                    proc.wait(timeout=5)
-                except subprocess.TimeoutExpired:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                    proc.wait(timeout=5)
+            stop_session(proc, grace=5)
         self.processes.clear()
         shutil.rmtree(self.workdir, ignore_errors=True)
 

@@ -12,19 +12,21 @@ module starts, it stops by pid.
 """
 
 import contextlib
+import io
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
 import subprocess
+import tarfile
 import tempfile
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+
+from processes import free_port, stop_session
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.path.join(ROOT, ".tools")
@@ -61,13 +63,6 @@ def host_platform() -> str:
     return {"x86_64": "linux/amd64", "amd64": "linux/amd64", "aarch64": "linux/arm64", "arm64": "linux/arm64"}[machine]
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def run(
     argv: list[str], *, check: bool = True, quiet: bool = False, **kwargs: object
 ) -> subprocess.CompletedProcess[str]:
@@ -80,14 +75,21 @@ def run(
     return result
 
 
-def docker_cli() -> str:
+def find_docker() -> str | None:
     """Debian's packaged CLI builds nothing here (buildx does), so any docker CLI on the PATH will do for run/pull."""
     for candidate in (shutil.which("docker"), "/usr/bin/docker"):
         if candidate and os.path.exists(candidate):
             return candidate
-    raise ToolchainError(
-        "no docker CLI found; install Docker (or, as root on Debian, let this script install docker.io)"
-    )
+    return None
+
+
+def docker_cli() -> str:
+    docker = find_docker()
+    if docker is None:
+        raise ToolchainError(
+            "no docker CLI found; install Docker (or, as root on Debian, let this script install docker.io)"
+        )
+    return docker
 
 
 def engine_answers(docker: str) -> bool:
@@ -184,7 +186,7 @@ class Toolchain:
 
     # -- the engine ---------------------------------------------------------------------------------------------
     def _engine(self) -> None:
-        docker = shutil.which("docker") or ("/usr/bin/docker" if os.path.exists("/usr/bin/docker") else "")
+        docker = find_docker()
         if docker and engine_answers(docker):
             self.docker = docker
             return
@@ -361,9 +363,6 @@ class Toolchain:
             exported = subprocess.run([self.docker, "export", container], capture_output=True, check=True).stdout
         finally:
             run([self.docker, "rm", container], check=False, quiet=True)
-        import io
-        import tarfile
-
         with tarfile.open(fileobj=io.BytesIO(exported)) as tar:
             return ["/" + n.lstrip("./") for n in tar.getnames()]
 
@@ -372,14 +371,7 @@ class Toolchain:
         if self.buildx:
             run([self.buildx, "rm", self.builder], check=False, quiet=True)
         for p in reversed(self.started):
-            if p.proc.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(p.proc.pid, signal.SIGTERM)
-                try:
-                    p.proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(p.proc.pid, signal.SIGKILL)
-                    p.proc.wait(timeout=10)
+            stop_session(p.proc, grace=20)
         self.started.clear()
         shutil.rmtree(self.workdir, ignore_errors=True)
 

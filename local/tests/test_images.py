@@ -130,7 +130,7 @@ def test_a_format_the_image_lacks_fails_init_naming_the_target(tc, built):
     """The onnx image has no scikit-learn: told to load a pickle, init fails before anything is unpickled."""
     with local_lambda.LocalLambda() as lam:
         lam.start_s3()
-        model_env = lam.upload_model(images.DEMO_MODELS["sklearn"])
+        model_env = lam.upload_model(local_lambda.DEMO_MODELS["sklearn"])
         lam.start_container(tc.docker, built["onnx"].ref, model_env)
         answer = lam.invoke(events("direct"))
         log = lam.log("function.log")
