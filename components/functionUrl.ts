@@ -3,18 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import { ResolvedArgs } from "./validate";
 
 /**
- * A function URL on the function (or its `live` alias). With auth `NONE`
+ * A function URL on the `live` alias, so callers reach the version a rollout made live. With auth `NONE`
  * anyone may call it, which Lambda only allows with two resource-policy
  * statements: InvokeFunctionUrl, and InvokeFunction via the URL only.
  */
 export function createFunctionUrl(
     name: string,
     r: ResolvedArgs,
-    deps: { fn: aws.lambda.Function; alias?: aws.lambda.Alias },
+    deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias },
     parent: pulumi.Resource,
 ): aws.lambda.FunctionUrl {
     const functionName = deps.fn.name;
-    const qualifier = deps.alias?.name;
+    const qualifier = deps.alias.name;
     const url = new aws.lambda.FunctionUrl(
         `${name}-url`,
         { functionName, qualifier, authorizationType: r.functionUrlAuthType },

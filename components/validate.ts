@@ -117,10 +117,16 @@ function isKnown(value: unknown): boolean {
     return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
 }
 
+/** The minutes a gradual strategy takes to shift all traffic; undefined for AllAtOnce (or an unknown name). */
+function gradualMinutesOf(strategy: string | undefined): number | undefined {
+    return strategy !== undefined && Object.hasOwn(GRADUAL_STRATEGIES, strategy)
+        ? GRADUAL_STRATEGIES[strategy]
+        : undefined;
+}
+
 /** Deployment strategy, alarms, smoke test and provisioned-concurrency scaling: each alone, then together. */
-function checkRollout(problems: Problem[], a: InferenceFunctionArgs): void {
+function checkRollout(problems: Problem[], a: InferenceFunctionArgs, gradual: boolean): void {
     checkOneOf(problems, "deploymentStrategy", a.deploymentStrategy, DEPLOYMENT_STRATEGIES);
-    const gradual = a.deploymentStrategy !== undefined && Object.hasOwn(GRADUAL_STRATEGIES, a.deploymentStrategy);
     if (gradual && a.enableAlarms === false) {
         problems.push({
             propertyPath: "enableAlarms",
@@ -396,7 +402,8 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     }
 
     checkEnvironment(problems, a.environment ?? {});
-    checkRollout(problems, a);
+    const gradualMinutes = gradualMinutesOf(a.deploymentStrategy);
+    checkRollout(problems, a, gradualMinutes !== undefined);
     if (
         (a.enableFunctionUrl ?? DEFAULTS.enableFunctionUrl) &&
         a.functionUrlAuthType === "NONE" &&
@@ -478,9 +485,7 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
                   }
                 : undefined,
         deploymentStrategy: a.deploymentStrategy ?? DEFAULTS.deploymentStrategy,
-        gradualMinutes: Object.hasOwn(GRADUAL_STRATEGIES, a.deploymentStrategy ?? "")
-            ? GRADUAL_STRATEGIES[a.deploymentStrategy!]
-            : undefined,
+        gradualMinutes,
         enableAlarms: a.enableAlarms ?? DEFAULTS.enableAlarms,
         alarmActions: a.alarmActions,
         enableDashboard: a.enableDashboard ?? DEFAULTS.enableDashboard,

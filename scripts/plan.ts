@@ -106,6 +106,8 @@ interface Planned {
     fn: any;
     env: any;
     policies: Recorded[];
+    /** Every statement of every role policy. */
+    statements: any[];
 }
 
 const pass = (name: string, ok: boolean, detail = ""): Check => ({ name, pass: ok, detail });
@@ -219,8 +221,7 @@ function s3ModelChecks({ resources, repo, env, policies }: Planned): Check[] {
 }
 
 /** The model baked into the image (modelDelivery "image"). */
-function imageModelChecks({ resources, repo, image, env, policies }: Planned): Check[] {
-    const statements = policies.flatMap((p) => json(p.inputs.policy)?.Statement ?? []);
+function imageModelChecks({ resources, repo, image, env, statements }: Planned): Check[] {
     return [
         pass(
             "model built into the image from its own build context",
@@ -256,9 +257,8 @@ function alarmChecks({ resources }: Planned): Check[] {
     ];
 }
 
-function roleAndLogChecks({ resources, fn, policies }: Planned): Check[] {
+function roleAndLogChecks({ resources, fn, statements }: Planned): Check[] {
     const trust = json(find(resources, "aws:iam/role:Role")?.inputs.assumeRolePolicy);
-    const statements = policies.flatMap((p) => json(p.inputs.policy)?.Statement ?? []);
     const logs = find(resources, "aws:cloudwatch/logGroup:LogGroup")?.inputs ?? {};
     return [
         pass(
@@ -298,7 +298,7 @@ function urlChecks({ resources, fn }: Planned): Check[] {
 }
 
 /** With a customer-managed key, everything that encrypts uses it, and the role may decrypt with it only. */
-function kmsChecks({ resources, repo, fn, policies }: Planned): Check[] {
+function kmsChecks({ resources, repo, fn, policies, statements }: Planned): Check[] {
     const key = fn.kmsKeyArn;
     if (key === undefined) {
         return [];
@@ -307,9 +307,7 @@ function kmsChecks({ resources, repo, fn, policies }: Planned): Check[] {
         resources,
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     )?.inputs.rules?.[0]?.applyServerSideEncryptionByDefault;
-    const decrypt = policies
-        .flatMap((p) => json(p.inputs.policy)?.Statement ?? [])
-        .filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
+    const decrypt = statements.filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
     const modelInS3 = policies.some((p) => p.name.endsWith("-model-read"));
     return [
         pass(
@@ -329,13 +327,15 @@ function kmsChecks({ resources, repo, fn, policies }: Planned): Check[] {
 /** The secure defaults the README promises, judged on what would be registered. */
 export function checks(resources: Recorded[]): Check[] {
     const fn = find(resources, "aws:lambda/function:Function")?.inputs ?? {};
+    const policies = resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy");
     const planned: Planned = {
         resources,
         repo: find(resources, "aws:ecr/repository:Repository")?.inputs ?? {},
         image: find(resources, "docker-build:index:Image")?.inputs ?? {},
         fn,
         env: fn.environment?.variables ?? {},
-        policies: resources.filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy"),
+        policies,
+        statements: policies.flatMap((p) => json(p.inputs.policy)?.Statement ?? []),
     };
     const modelInImage = "MODEL_PATH" in planned.env;
     return [
