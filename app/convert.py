@@ -33,12 +33,10 @@ import onnxruntime as ort
 import sklearn
 from sklearn.base import is_classifier, is_regressor
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "function"))
-
-from errors import RequestError
-from model_store import sha256_of
-from runtime_onnx import METADATA_PREFIX
-from validation import Limits, rows_from_document
+from inference.errors import RequestError
+from inference.model_store import sha256_of
+from inference.runtime_onnx import METADATA_PREFIX
+from inference.validation import Limits, rows_from_document
 
 TOLERANCE = 1e-5
 DEFAULT_OPSET = 21  # ai.onnx opset; the pinned onnxruntime runs it

@@ -21,20 +21,19 @@ import json
 import os
 import platform
 import sys
+from typing import Any
+
+import chart
+import measure
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".bench")
-sys.path[:0] = [os.path.join(ROOT, "bench"), os.path.join(ROOT, "local"), os.path.join(ROOT, "app"),
-                os.path.join(ROOT, "app", "function")]  # fmt: skip
-
-import chart  # noqa: E402
-import measure  # noqa: E402
 
 # Goals, each a ceiling on a ratio (issues 9 and 10).
 GOALS = {"P1.onnx.s3": 0.35, "P1.fastest.image": 0.2, "P2.onnx.single": 0.5, "P3.onnx": 0.5}
 
 
-def ratios_of(results: dict) -> dict[str, float]:
+def ratios_of(results: dict[str, Any]) -> dict[str, float]:
     """The flat ratios object: ours / baseline for every measure, keyed as the issues name them."""
     ratios: dict[str, float] = {}
     for key, row in results["P1"]["ours"].items():
@@ -56,10 +55,13 @@ def ratios_of(results: dict) -> dict[str, float]:
     return {k: round(v, 4) for k, v in sorted(ratios.items())}
 
 
-def table(results: dict, ratios: dict[str, float]) -> list[str]:
+def table(results: dict[str, Any], ratios: dict[str, float]) -> list[str]:
     p1, p2, p3 = results["P1"], results["P2"], results["P3"]
     seed_ms = p1["seed"]["median_s"] * 1000
-    rows = [(f"P1 cold init, seed design (median of {p1['runs']})", f"{seed_ms:.0f} ms", "", "", "")]
+    # (measure, ours, baseline, ratio, the goal's key)
+    rows: list[tuple[str, str, str, float | None, str]] = [
+        (f"P1 cold init, seed design (median of {p1['runs']})", f"{seed_ms:.0f} ms", "", None, "")
+    ]
     for key, row in p1["ours"].items():
         rows.append((f"P1.{key}", f"{row['median_s'] * 1000:.0f} ms", f"{seed_ms:.0f} ms", ratios[f"P1.{key}"],
                      f"P1.{key}"))  # fmt: skip
@@ -118,8 +120,8 @@ def table(results: dict, ratios: dict[str, float]) -> list[str]:
     lines = [f"machine: {results['machine']}", f"{'measure':48s} {'ours':>10s} {'baseline':>10s} {'ratio':>7s}  goal"]
     for name, ours, base, ratio, goal_key in rows:
         goal = GOALS.get(goal_key)
-        verdict = "" if goal is None else f"<= {goal}  {'met' if ratio <= goal else 'NOT met'}"
-        ratio_text = f"{ratio:7.3f}" if ratio != "" else ""
+        verdict = "" if goal is None or ratio is None else f"<= {goal}  {'met' if ratio <= goal else 'NOT met'}"
+        ratio_text = "" if ratio is None else f"{ratio:7.3f}"
         lines.append(f"{name:48s} {ours:>10s} {base:>10s} {ratio_text:>7s}  {verdict}")
     fastest, goal = ratios["P1.fastest.image"], GOALS["P1.fastest.image"]
     verdict = "met" if fastest <= goal else "NOT met"
@@ -143,7 +145,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     os.makedirs(BENCH, exist_ok=True)
 
-    results: dict = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"}
+    results: dict[str, Any] = {
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    }
     print("P1 cold init ...", file=sys.stderr, flush=True)
     results["P1"] = measure.p1_cold_init(args.runs)
     print("P2 warm latency ...", file=sys.stderr, flush=True)

@@ -8,10 +8,9 @@ import time
 from typing import Any
 
 import images
+import local_lambda
 import measure
 import toolchain
-
-import local_lambda
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 EVENT = {"features": measure.ROW}
@@ -27,7 +26,7 @@ def cold_start(tc: toolchain.Toolchain, image: str, model_env: dict[str, str], l
     lam.start_container(tc.docker, image, model_env)
     answer = lam.invoke(EVENT)
     elapsed = time.perf_counter() - started
-    if answer.status != 200 or "predictions" not in (answer.body or {}):
+    if answer.status != 200 or not isinstance(answer.body, dict) or "predictions" not in answer.body:
         raise RuntimeError(f"{image} did not answer: {answer.body}; {lam.log('function.log')[-800:]}")
     lam.stop_container()
     return elapsed
@@ -37,8 +36,8 @@ def build_seed(tc: toolchain.Toolchain, base: images.BaseImage) -> toolchain.Bui
     """The article's image: bench/seed/Dockerfile with the seed requirements, handler and model."""
     with tempfile.TemporaryDirectory(prefix="seed-image-") as context:
         shutil.copy(os.path.join(BENCH_DIR, "seed", "Dockerfile"), os.path.join(context, "Dockerfile"))
-        shutil.copy(os.path.join(BENCH_DIR, "seed-requirements.txt"), os.path.join(context, "requirements.txt"))
-        shutil.copy(os.path.join(BENCH_DIR, "seed_handler.py"), os.path.join(context, "handler.py"))
+        shutil.copy(os.path.join(BENCH_DIR, "seed", "requirements.txt"), os.path.join(context, "requirements.txt"))
+        shutil.copy(os.path.join(BENCH_DIR, "seed", "seed_handler.py"), os.path.join(context, "handler.py"))
         shutil.copy(measure.seed_model(), os.path.join(context, "model.joblib"))
         return tc.build(context, "seed:bench", build_args={"BASE_IMAGE": base.pushed})
 

@@ -10,16 +10,19 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import local_lambda
-import model_store
 import prune_site_packages
+from inference import model_store
+from inference.lambda_types import JSON
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
-FUNCTION = os.path.join(APP, "function")
 BENCH = os.path.join(ROOT, ".bench")
+# The plain one-stage design the bench compares against: its handler, requirements and Dockerfile.
+SEED_DIR = os.path.join(ROOT, "bench", "seed")
 SEED_VENV = os.path.join(BENCH, "seed-venv")
 SEED_PYTHON = os.path.join(SEED_VENV, "bin", "python")
 SEED_MODEL_DIR = os.path.join(BENCH, "seed-model")
@@ -68,10 +71,12 @@ def p1_cold_init(runs: int) -> dict[str, Any]:
                 image = {"MODEL_PATH": path, "MODEL_SHA256": uploaded[runtime]["MODEL_SHA256"],
                          "MODEL_FORMAT": runtime}  # fmt: skip
                 for delivery, model_env in (("s3", s3), ("image", image)):
-                    env = {**base_env, **model_env, "PYTHONPATH": FUNCTION}
-                    seconds = ready_seconds([sys.executable, "-c", "import handler; print('ready')"], env, FUNCTION)
+                    env = {**base_env, **model_env, "PYTHONPATH": APP}
+                    seconds = ready_seconds(
+                        [sys.executable, "-c", "import inference.handler; print('ready')"], env, APP
+                    )
                     ours.setdefault(f"{runtime}.{delivery}", []).append(seconds)
-            env = {**base_env, "MODEL_PATH": seed_model(), "PYTHONPATH": os.path.join(ROOT, "bench")}
+            env = {**base_env, "MODEL_PATH": seed_model(), "PYTHONPATH": SEED_DIR}
             seed.append(ready_seconds([SEED_PYTHON, "-c", "import seed_handler; print('ready')"], env, ROOT))
     return {
         "runs": runs,
@@ -100,12 +105,11 @@ def p2_warm(iterations: int) -> dict[str, Any]:
     os.environ["MODEL_PATH"] = local_lambda.DEMO_MODELS["onnx"]
     os.environ["MODEL_SHA256"] = model_store.sha256_of(local_lambda.DEMO_MODELS["onnx"])
     with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
-        import handler
-        import predictor
-        from validation import Limits
+        from inference import handler, predictor
+        from inference.validation import Limits
 
         sklearn_model = predictor.runtime("sklearn").load(local_lambda.DEMO_MODELS["sklearn"], "bench")
-        bare = sklearn_model.model  # the fitted pipeline itself
+        bare = sklearn_model.model  # type: ignore[attr-defined]  # the fitted pipeline itself
 
         class Context:
             aws_request_id = "bench"
@@ -117,7 +121,10 @@ def p2_warm(iterations: int) -> dict[str, Any]:
             ),
             "sklearn": handler.App(sklearn_model, Limits(), identity),
         }
-        cases = {"single": ({"features": ROW}, [ROW]), "batch100": ({"instances": [ROW] * 100}, [ROW] * 100)}
+        cases: dict[str, tuple[JSON, list[list[float]]]] = {
+            "single": ({"features": list(ROW)}, [ROW]),
+            "batch100": ({"instances": [list(ROW)] * 100}, [ROW] * 100),
+        }
         results: dict[str, Any] = {"handlers": {}}
         for runtime, app in apps.items():
             results["handlers"][runtime] = {}
@@ -125,19 +132,21 @@ def p2_warm(iterations: int) -> dict[str, Any]:
                 for _ in range(200):  # warm-up
                     bare.predict(np.asarray(rows))
                     app(event, Context())
-                base, ours = [], []
+                base: list[float] = []
+                ours: list[float] = []
+                matrix = np.asarray(rows)
                 for _ in range(iterations):  # interleaved, one of each per round
-                    base += timed(lambda rows=rows: bare.predict(np.asarray(rows)), 1)
-                    ours += timed(lambda event=event, app=app: app(event, Context()), 1)
+                    base += timed(partial(bare.predict, matrix), 1)
+                    ours += timed(partial(app, event, Context()), 1)
                 results["handlers"][runtime][case] = {
                     "predict_p50_us": p50(base) * 1e6,
                     "handler_p50_us": p50(ours) * 1e6,
                     "handler_p99_us": sorted(ours)[int(len(ours) * 0.99)] * 1e6,
                 }
     # The seed handler warm, in its own venv (pandas, its scikit-learn): one row, p50.
-    env = {"PATH": os.environ["PATH"], "MODEL_PATH": seed_model(), "PYTHONPATH": os.path.join(ROOT, "bench"),
+    env = {"PATH": os.environ["PATH"], "MODEL_PATH": seed_model(), "PYTHONPATH": SEED_DIR,
            "OMP_NUM_THREADS": "1"}  # fmt: skip
-    out = subprocess.run([SEED_PYTHON, os.path.join(ROOT, "bench", "seed_warm.py"), str(iterations)], env=env,
+    out = subprocess.run([SEED_PYTHON, os.path.join(SEED_DIR, "seed_warm.py"), str(iterations)], env=env,
                          check=True, capture_output=True, text=True).stdout  # fmt: skip
     results["seed_handler_p50_us"] = json.loads(out)["p50_us"]
     return results
@@ -166,7 +175,7 @@ def p3_payload() -> dict[str, Any]:
             "onnx": installed_bytes(os.path.join(requirements, "onnx.txt"), "payload-onnx", "onnx", no_deps=True),
             "sklearn": installed_bytes(os.path.join(requirements, "sklearn.txt"), "payload-sklearn", "sklearn"),
         },
-        "seed_bytes": installed_bytes(os.path.join(ROOT, "bench", "seed-requirements.txt"), "payload-seed", None),
+        "seed_bytes": installed_bytes(os.path.join(SEED_DIR, "requirements.txt"), "payload-seed", None),
     }
 
 

@@ -1,33 +1,28 @@
 import * as path from "path";
+import { CONTRACT } from "./contract";
+
+const MODEL_ENV = CONTRACT.environment.model;
 
 /** The variables the component gives an S3-delivered model's function. */
 export const MODEL_ENV_NAMES = [
-    "MODEL_BUCKET",
-    "MODEL_KEY",
-    "MODEL_VERSION_ID",
-    "MODEL_SHA256",
-    "MODEL_FORMAT",
-] as const;
+    MODEL_ENV.bucket,
+    MODEL_ENV.key,
+    MODEL_ENV.versionId,
+    MODEL_ENV.sha256,
+    MODEL_ENV.format,
+];
 
 /**
  * Every variable the app reads to find, fetch and verify its model, and to
  * reach S3: set by the component (or Lambda), never by `environment`, which
  * could otherwise point the function at another model or another S3 API.
  * `AWS_ENDPOINT_URL` also covers every `AWS_ENDPOINT_URL_<SERVICE>`.
- * (app/tests/test_env_contract.py keeps this list equal to what the app reads.)
+ * (app/tests/test_env_contract.py keeps the contract equal to what the app reads.)
  */
-export const RESERVED_APP_ENV = [
-    ...MODEL_ENV_NAMES,
-    "MODEL_PATH",
-    "MODEL_CACHE_DIR",
-    "AWS_ENDPOINT_URL",
-    "AWS_ENDPOINT_URL_S3",
-    "AWS_REGION",
-    "AWS_DEFAULT_REGION",
-] as const;
+export const RESERVED_APP_ENV = [...MODEL_ENV_NAMES, MODEL_ENV.path, MODEL_ENV.cacheDir, ...CONTRACT.environment.s3];
 
 /** Settings the app reads from `environment`: positive integers, checked at deploy as the app checks them at init. */
-export const APP_LIMIT_SETTINGS = ["MAX_BATCH_ROWS", "MAX_BODY_BYTES"] as const;
+export const APP_LIMIT_SETTINGS = Object.keys(CONTRACT.environment.limits);
 
 /** Names Lambda sets itself and refuses in a function's environment (caught here, at preview, instead). */
 export const LAMBDA_RESERVED_ENV = [
@@ -53,16 +48,13 @@ export const LAMBDA_RESERVED_ENV = [
 export const MOVING_TAGS = ["latest", "buildcache"] as const;
 
 /** Model formats, each served by the runtime target of the same name in the bundled Dockerfile. */
-export const MODEL_FORMATS = ["onnx", "sklearn"] as const;
-export type ModelFormat = (typeof MODEL_FORMATS)[number];
+export const MODEL_FORMATS = Object.keys(CONTRACT.formats);
+export type ModelFormat = string;
 
 /** File extensions that tell the format when `modelFormat` is not given (the app applies the same rule). */
-export const FORMAT_OF_EXTENSION: { readonly [extension: string]: ModelFormat } = {
-    ".onnx": "onnx",
-    ".joblib": "sklearn",
-    ".pkl": "sklearn",
-    ".pickle": "sklearn",
-};
+export const FORMAT_OF_EXTENSION: { readonly [extension: string]: ModelFormat } = Object.fromEntries(
+    Object.entries(CONTRACT.formats).flatMap(([format, f]) => f.extensions.map((extension) => [extension, format])),
+);
 
 /** The value of every optional argument that has one. `validateArgs` is the only reader. */
 export const DEFAULTS = {
@@ -110,10 +102,9 @@ export const MODEL_DELIVERIES = ["s3", "image"] as const;
 export type ModelDelivery = (typeof MODEL_DELIVERIES)[number];
 
 /** Where the bundled Dockerfile's `<format>-bundled` targets put the model (from the build context `model`). */
-export const MODEL_PATH_IN_IMAGE: { readonly [format: string]: string } = {
-    onnx: "/var/task/model/model.onnx",
-    sklearn: "/var/task/model/model.joblib",
-};
+export const MODEL_PATH_IN_IMAGE: { readonly [format: string]: string } = Object.fromEntries(
+    Object.entries(CONTRACT.formats).map(([format, f]) => [format, f.pathInImage]),
+);
 
 /** Above this, a model in the image slows every cold start that pulls it; S3 is the better home (the seed's rule). */
 export const LARGE_IMAGE_MODEL_BYTES = 500 * 1024 * 1024;

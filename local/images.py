@@ -6,10 +6,9 @@ import os
 import subprocess
 from dataclasses import dataclass
 
+import local_lambda
 import standin
 from toolchain import BuildResult, Toolchain, say
-
-import local_lambda
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")

@@ -19,11 +19,15 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 
+# The app's own checksum code and format rules: the local run hashes as the handler verifies, and picks the
+# runtime as init does.
+from inference import model_store, predictor
+from inference.contract import HANDLER
+from inference.errors import ConfigError
 from processes import free_port, stop_session
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
-FUNCTION = os.path.join(APP, "function")  # what the image puts in ${LAMBDA_TASK_ROOT}
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
 DEMO_MODEL = os.path.join(APP, "model", "model.onnx")  # what the component deploys by default
@@ -31,9 +35,6 @@ DEMO_PICKLE = os.path.join(APP, "model", "model.joblib")
 DEMO_MODELS = {"onnx": DEMO_MODEL, "sklearn": DEMO_PICKLE}  # the demo model for each runtime
 INVOKE_PATH = "/2015-03-31/functions/function/invocations"
 REGION = "us-east-1"
-sys.path.insert(0, FUNCTION)
-import model_store  # noqa: E402  (the app's own checksum code: the local run hashes as the handler verifies)
-import predictor  # noqa: E402  (the app's own format rules: the local run picks the runtime as init does)
 
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_DEFAULT_REGION": REGION}
 
@@ -51,7 +52,7 @@ def port_is_free(port: int) -> bool:
             return False
 
 
-def wait_for_port(port: int, proc: subprocess.Popen | None, what: str, timeout: float) -> None:
+def wait_for_port(port: int, proc: "subprocess.Popen[bytes] | None", what: str, timeout: float) -> None:
     """Until something listens on `port`; fails early when `proc` (what should listen) exits first."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -77,7 +78,7 @@ class LocalLambda:
     """The processes of one local run; use as a context manager so they always stop."""
 
     workdir: str = field(default_factory=lambda: tempfile.mkdtemp(prefix="lambda-inference-local-"))
-    processes: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    processes: "list[tuple[str, subprocess.Popen[bytes]]]" = field(default_factory=list)
     s3_port: int | None = None
     rie_port: int | None = None
     container: tuple[str, str] | None = None  # (docker CLI, container name) when the function runs in a container
@@ -85,10 +86,12 @@ class LocalLambda:
     def __enter__(self) -> "LocalLambda":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _spawn(self, what: str, argv: list[str], env: dict[str, str], cwd: str, log_name: str) -> subprocess.Popen:
+    def _spawn(
+        self, what: str, argv: list[str], env: dict[str, str], cwd: str, log_name: str
+    ) -> "subprocess.Popen[bytes]":
         # The child keeps its own copy of the descriptor; ours closes when the block ends.
         with open(os.path.join(self.workdir, log_name), "wb") as log:
             proc = subprocess.Popen(
@@ -167,7 +170,7 @@ class LocalLambda:
         """onnx or sklearn, from the file's extension, as the component infers modelFormat."""
         try:
             return predictor.model_format({}, model_path)
-        except predictor.ConfigError as e:
+        except ConfigError as e:
             raise LocalRunError(f"{model_path}: {e}") from None
 
     def function_env(self, model_env: dict[str, str], extra_env: dict[str, str] | None = None) -> dict[str, str]:
@@ -190,8 +193,10 @@ class LocalLambda:
             raise LocalRunError(f"port {self.rie_port} is busy; choose another with --port or stop what uses it")
         return self.rie_port
 
-    def start_function(self, model_env: dict[str, str], port: int | None = None, extra_env=None) -> str:
-        """The app from app/function under the host's Python, as the image would run it."""
+    def start_function(
+        self, model_env: dict[str, str], port: int | None = None, extra_env: dict[str, str] | None = None
+    ) -> str:
+        """The app (app/inference) under the host's Python, as the image would run it."""
         for path, what in ((RIE, "aws-lambda-rie"), (os.path.join(VENV_BIN, "python"), "the Python venv")):
             if not os.path.exists(path):
                 raise LocalRunError(f"{what} is missing at {path}; run scripts/setup.sh")
@@ -204,7 +209,7 @@ class LocalLambda:
             "MODEL_CACHE_DIR": cache,
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
-            "PYTHONPATH": FUNCTION,
+            "PYTHONPATH": APP,
             **self.function_env(model_env, extra_env),
         }
         argv = [
@@ -216,14 +221,19 @@ class LocalLambda:
             os.path.join(VENV_BIN, "python"),
             "-m",
             "awslambdaric",
-            "handler.lambda_handler",
+            HANDLER,
         ]
-        proc = self._spawn("aws-lambda-rie", argv, env, FUNCTION, "function.log")
+        proc = self._spawn("aws-lambda-rie", argv, env, APP, "function.log")
         wait_for_port(rie_port, proc, "aws-lambda-rie", 30)
         return f"http://127.0.0.1:{rie_port}{INVOKE_PATH}"
 
     def start_container(
-        self, docker: str, image: str, model_env: dict[str, str], port: int | None = None, extra_env=None
+        self,
+        docker: str,
+        image: str,
+        model_env: dict[str, str],
+        port: int | None = None,
+        extra_env: dict[str, str] | None = None,
     ) -> str:
         """The image itself, under the emulator the base image ships. On the host network (these machines
         have no bridge), so the emulator's two ports are chosen here instead of the image's fixed 8080/9001."""
@@ -241,7 +251,7 @@ class LocalLambda:
             "--runtime-api-address",
             f"127.0.0.1:{free_port()}",
             "/var/runtime/bootstrap",
-            "handler.lambda_handler",
+            HANDLER,
         ]
         started = subprocess.run(argv, capture_output=True, text=True, check=False)
         if started.returncode != 0:

@@ -73,7 +73,7 @@ def resolve_digest(ref: str) -> str:
         request = urllib.request.Request(url, method="HEAD", headers=headers)  # noqa: S310 - a registry URL
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - a registry URL
-                digest = response.headers.get("Docker-Content-Digest", "")
+                digest = str(response.headers.get("Docker-Content-Digest", ""))
                 if not re.fullmatch(r"sha256:[0-9a-f]{64}", digest):
                     raise PinError(f"{ref}: the registry gave no usable digest ({digest!r})")
                 return digest

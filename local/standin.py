@@ -26,8 +26,6 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
 from toolchain import ROOT, TOOLS_BIN, ToolchainError, docker_cli, run, say
 
 HERE = os.path.join(ROOT, "local", "standin")

@@ -16,15 +16,15 @@ import json
 import os
 import signal
 import sys
+from typing import Any
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
+from inference.contract import HANDLER
 from local_lambda import APP, DEMO_MODEL, LocalLambda, LocalRunError
 
 SAMPLES = ["direct", "batch", "function-url", "bad-request"]
 
 
-def load_event(path: str):
+def load_event(path: str) -> Any:
     try:
         with open(path) as f:
             return json.load(f)
@@ -34,7 +34,7 @@ def load_event(path: str):
         raise LocalRunError(f"event file {path} is not valid JSON ({e}); fix it or pass another --event") from None
 
 
-def summary(body) -> tuple:
+def summary(body: Any) -> tuple[int | str, str]:
     """(status, what to print) for a direct or proxy response."""
     if isinstance(body, dict) and "statusCode" in body:
         status, doc = body["statusCode"], json.loads(body.get("body") or "null")
@@ -51,13 +51,19 @@ def init_error(lam: LocalLambda) -> str:
     for line in lam.log("function.log").splitlines():
         if '"init failed"' in line:
             try:
-                return json.loads(line)["error"]
+                return str(json.loads(line)["error"])
             except ValueError:
                 return line
     return "the function failed to initialise; see the runtime log above"
 
 
-def start_in_docker(lam: LocalLambda, stack: contextlib.ExitStack, model: str, model_env: dict, args) -> str:
+def start_in_docker(
+    lam: LocalLambda,
+    stack: contextlib.ExitStack,
+    model: str,
+    model_env: dict[str, str],
+    args: argparse.Namespace,
+) -> str:
     """Builds the target the component would (format, delivery) and runs it under the image's emulator."""
     import images
     import toolchain
@@ -77,12 +83,11 @@ def start_in_docker(lam: LocalLambda, stack: contextlib.ExitStack, model: str, m
     kind = "the stand-in base (local/standin.py)" if base.standin else base.local
     print(f"[start] image {built.ref} (target {target}, on {kind})", flush=True)
     url = lam.start_container(tc.docker, built.ref, env, args.port)
-    print("[start] running the image's CMD handler.lambda_handler in a container, MODEL_* as the component sets them",
-          flush=True)  # fmt: skip
+    print(f"[start] running the image's CMD {HANDLER} in a container, MODEL_* as the component sets them", flush=True)
     return url
 
 
-def main(argv=None) -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="npm start --", description=__doc__.splitlines()[0])
     parser.add_argument("--event", action="append", metavar="FILE", help="invoke with this event file (repeatable)")
     parser.add_argument(
@@ -136,7 +141,7 @@ def main(argv=None) -> int:
         else:
             url = lam.start_function(model_env, args.port)
             print(
-                "[start] running handler.lambda_handler via awslambdaric, MODEL_* set as InferenceFunction sets them",
+                f"[start] running {HANDLER} via awslambdaric, MODEL_* set as InferenceFunction sets them",
                 flush=True,
             )
         print(f"[start] Lambda runtime emulator: {url}", flush=True)

@@ -64,9 +64,9 @@ def host_platform() -> str:
 
 
 def run(
-    argv: list[str], *, check: bool = True, quiet: bool = False, **kwargs: object
+    argv: list[str], *, check: bool = True, quiet: bool = False, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    result = subprocess.run(argv, capture_output=True, text=True, check=False, **kwargs)  # type: ignore[call-overload]
+    result = subprocess.run(argv, capture_output=True, text=True, check=False, env=env)
     if check and result.returncode != 0:
         detail = (result.stderr or result.stdout).strip().splitlines()[-12:]
         raise ToolchainError(f"{' '.join(argv[:3])} ... failed ({result.returncode}):\n" + "\n".join(detail))
@@ -338,7 +338,7 @@ class Toolchain:
         run([*argv, context])
         with open(metadata) as f:
             digest = json.load(f)["containerimage.digest"]
-        result = BuildResult(ref, digest, self.manifest(ref)["mediaType"])
+        result = BuildResult(ref, digest, str(self.manifest(ref)["mediaType"]))
         if pull_into_engine:
             run([self.docker, "pull", "-q", ref])
         return result

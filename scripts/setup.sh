@@ -17,6 +17,11 @@ source "$root/scripts/venv.sh"
 ensure_venv "$venv" "python (app requirements + test tools)" "$root/app/requirements-dev.txt" \
   "$root/app/constraints-dev.txt" "$root"/app/requirements/*.in
 
+# The function's package (app/inference) and the local tools (local/) import by their own names in every
+# script, test and type check that runs with this venv: a path file, not sys.path edits in each of them.
+site="$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')"
+printf '%s\n' "$root/app" "$root/local" > "$site/lambda-inference-paths.pth"
+
 if [[ -x "$tools/aws-lambda-rie" && "$(cat "$tools/.rie-version" 2>/dev/null)" == "$rie_version" ]]; then
   say "lambda runtime interface emulator up to date ($tools/aws-lambda-rie)"
 else

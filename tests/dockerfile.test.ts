@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { DockerfileParser, Instruction } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
-import { MODEL_FORMATS, MODEL_PATH_IN_IMAGE } from "../components/defaults";
+import { CONTRACT } from "../components/contract";
+import { MODEL_FORMATS } from "../components/defaults";
 
 const APP = path.resolve(__dirname, "..", "app");
 const content = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
@@ -100,30 +101,36 @@ describe("app/Dockerfile", () => {
         assert.ok(/^awscrt==0\.38\.1$/m.test(sklearnPins), "both runtimes fetch from S3 with the same client");
     });
 
+    // The contract (app/inference/contract.json) names the handler, the environment and the model paths;
+    // the Dockerfile must say the same, or the component and the image disagree.
+    const env = CONTRACT.environment.model;
     for (const format of MODEL_FORMATS) {
-        it(`${format}: only installed packages from its deps stage, then the function's code, compiled; CMD last`, () => {
+        it(`${format}: only installed packages from its deps stage, then the function's package, compiled; CMD last`, () => {
             const steps = stage(format).map(raw);
             assert.deepStrictEqual(steps, [
                 `FROM base AS ${format}`,
                 `COPY --from=${format}-deps \${LAMBDA_TASK_ROOT} \${LAMBDA_TASK_ROOT}`,
-                "COPY function/ ${LAMBDA_TASK_ROOT}/",
-                "RUN python -m compileall -q -l ${LAMBDA_TASK_ROOT}",
-                `ENV MODEL_FORMAT=${format}`,
-                'CMD ["handler.lambda_handler"]',
+                "COPY inference/ ${LAMBDA_TASK_ROOT}/inference/",
+                "RUN python -m compileall -q ${LAMBDA_TASK_ROOT}/inference",
+                `ENV ${env.format}=${format}`,
+                `CMD ["${CONTRACT.handler}"]`,
             ]);
+            assert.strictEqual(CONTRACT.handler.split(".")[0], "inference", "the handler is in the package copied");
         });
     }
 
     for (const format of MODEL_FORMATS) {
-        it(`${format}-bundled: the model from the build context \`model\` as the last layer, at a fixed path`, () => {
-            const file = format === "onnx" ? "model.onnx" : "model.joblib";
+        it(`${format}-bundled: the model from the build context \`model\` as the last layer, where the contract says`, () => {
+            const inImage = CONTRACT.formats[format].pathInImage;
+            const file = path.posix.basename(inImage);
+            assert.ok(inImage.startsWith("/var/task/"), "under the task root");
+            const underRoot = inImage.slice("/var/task".length);
             assert.deepStrictEqual(stage(`${format}-bundled`).map(raw), [
                 `FROM ${format} AS ${format}-bundled`,
                 `ARG MODEL_FILE=${file}`,
-                `COPY --from=model \${MODEL_FILE} \${LAMBDA_TASK_ROOT}/model/${file}`,
-                `ENV MODEL_PATH=\${LAMBDA_TASK_ROOT}/model/${file}`,
+                `COPY --from=model \${MODEL_FILE} \${LAMBDA_TASK_ROOT}${underRoot}`,
+                `ENV ${env.path}=\${LAMBDA_TASK_ROOT}${underRoot}`,
             ]);
-            assert.strictEqual(MODEL_PATH_IN_IMAGE[format], `/var/task/model/${file}`, "the component points there");
         });
     }
 
@@ -147,11 +154,13 @@ describe("app/Dockerfile", () => {
         assert.ok(ignore.split("\n").includes("**"), "everything is excluded first");
         assert.deepStrictEqual(allowed, [
             "Dockerfile",
-            "function/*.py",
+            "inference/*.py",
+            "inference/contract.json",
             "prune_site_packages.py",
             "requirements/*.txt",
         ]);
-        assert.ok(fs.existsSync(path.join(APP, "function", "handler.py")), "the handler is in function/");
+        const [pkg, module] = CONTRACT.handler.split(".");
+        assert.ok(fs.existsSync(path.join(APP, pkg, `${module}.py`)), `the handler is ${pkg}/${module}.py`);
         for (const format of MODEL_FORMATS) {
             assert.ok(fs.existsSync(path.join(APP, "requirements", `${format}.txt`)), `requirements/${format}.txt`);
         }

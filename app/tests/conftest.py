@@ -4,12 +4,11 @@ through the environment first. Contract tests run on both runtimes."""
 
 import json
 import os
-import sys
 
 import pytest
 
 APP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FUNCTION = os.path.join(APP, "function")
+PACKAGE = os.path.join(APP, "inference")  # the function: what the image puts in /var/task/inference
 MODEL_DIR = os.path.join(APP, "model")
 DEMO_MODEL = os.path.join(MODEL_DIR, "model.joblib")
 DEMO_ONNX = os.path.join(MODEL_DIR, "model.onnx")
@@ -21,7 +20,6 @@ with open(os.path.join(MODEL_DIR, "model.json")) as f:
 DEMO_MODELS = {"onnx": DEMO_ONNX, "sklearn": DEMO_MODEL}
 DEMO_SHA256 = {"onnx": ONNX_METADATA["sha256"], "sklearn": DEMO_METADATA["sha256"]}
 
-sys.path.insert(0, FUNCTION)
 os.environ["MODEL_PATH"] = DEMO_ONNX
 os.environ["MODEL_SHA256"] = ONNX_METADATA["sha256"]
 
@@ -46,7 +44,7 @@ _LOADED = {}
 def predictor_for(runtime):
     """The demo model loaded once per runtime, as init loads it."""
     if runtime not in _LOADED:
-        import predictor
+        from inference import predictor
 
         _LOADED[runtime] = predictor.runtime(runtime).load(DEMO_MODELS[runtime], f"demo {runtime} model")
     return _LOADED[runtime]
@@ -54,8 +52,8 @@ def predictor_for(runtime):
 
 def app_for(runtime):
     """A fresh App (cold) around the demo model of `runtime`."""
-    import handler
-    from validation import Limits
+    from inference import handler
+    from inference.validation import Limits
 
     identity = {"versionId": None, "sha256": DEMO_SHA256[runtime][:12]}
     return handler.App(predictor_for(runtime), Limits(), identity)

@@ -16,10 +16,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import LinearSVC
 
-sys.path.insert(0, APP)
 import convert
-
-import runtime_onnx
+from inference import runtime_onnx
 
 HELPER = '''
 import numpy as np

@@ -1,48 +1,86 @@
-"""The environment names the app reads are exactly the ones the component reserves (plus the limits users set).
+"""The environment the app reads is exactly what contract.json declares, and the component reserves
+it from the same file (components/defaults.ts builds RESERVED_APP_ENV from it).
 
-A name the app reads but the component does not reserve could be set through the component's `environment`
-and point the function at another model or another S3 API (the security review's item 7)."""
+A name the app reads but the component does not reserve could be set through the component's
+`environment` and point the function at another model or another S3 API."""
 
 import ast
+import json
 import os
-import re
+from collections.abc import Iterator
 
-from conftest import FUNCTION
+from conftest import DEMO_ONNX, DEMO_SHA256, PACKAGE
 
-ROOT = os.path.dirname(os.path.dirname(FUNCTION))
-ENV_NAME = re.compile(r"(MODEL|AWS|MAX)_[A-Z0-9_]+")
+from inference import handler, model_store
+from inference.contract import LIMIT_DEFAULTS, MODEL_ENV, S3_ENV
+from inference.s3_download import S3Downloader
+from inference.validation import Limits
+
+ENV_PREFIXES = ("MODEL_", "AWS_", "MAX_")
 
 
-def names_the_app_reads():
-    """Every string constant in the function's code that is an environment variable name (env.get("X"),
-    env["X"], helpers given the name): its reads of the environment."""
+def contract_names():
+    with open(os.path.join(PACKAGE, "contract.json")) as f:
+        environment = json.load(f)["environment"]
+    return set(environment["model"].values()) | set(environment["s3"]) | set(environment["limits"])
+
+
+def literal_names():
+    """Every string constant in the app that looks like a variable name it might read."""
     found = set()
-    for name in os.listdir(FUNCTION):
+    for name in os.listdir(PACKAGE):
         if name.endswith(".py"):
-            with open(os.path.join(FUNCTION, name)) as f:
+            with open(os.path.join(PACKAGE, name)) as f:
                 tree = ast.parse(f.read())
             found |= {
                 node.value
                 for node in ast.walk(tree)
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and ENV_NAME.fullmatch(node.value)
+                if isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.startswith(ENV_PREFIXES)
+                and node.value.replace("_", "").isalnum()
+                and node.value.isupper()
             }
     return found
 
 
-def ts_array(source, name):
-    """The string items of `export const NAME = [...]` in components/defaults.ts, spreads resolved."""
-    body = re.search(rf"export const {name} = \[(.*?)\]", source, re.S).group(1)
-    items = set(re.findall(r'"([A-Z0-9_]+)"', body))
-    for spread in re.findall(r"\.\.\.([A-Z_]+)", body):
-        items |= ts_array(source, spread)
-    return items
+class RecordingEnv(dict):
+    """An environment that remembers every name asked of it."""
+
+    def __init__(self, values):
+        super().__init__(values)
+        self.asked = set()
+
+    def get(self, key, default=None):
+        self.asked.add(key)
+        return super().get(key, default)
+
+    def __getitem__(self, key):
+        self.asked.add(key)
+        return super().__getitem__(key)
+
+    def __contains__(self, key):
+        self.asked.add(key)
+        return super().__contains__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("the app must ask for names, not list the environment")
 
 
-def test_the_component_reserves_what_the_app_reads_and_nothing_else():
-    with open(os.path.join(ROOT, "components", "defaults.ts")) as f:
-        source = f.read()
-    reserved = ts_array(source, "RESERVED_APP_ENV")
-    user_settings = ts_array(source, "APP_LIMIT_SETTINGS")
-    assert names_the_app_reads() == reserved | user_settings
-    assert user_settings == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES"}
-    assert {"MODEL_PATH", "MODEL_FORMAT", "MODEL_CACHE_DIR", "AWS_ENDPOINT_URL_S3"} <= reserved
+def test_the_names_in_the_code_are_the_contracts():
+    assert literal_names() <= contract_names()
+    assert {getattr(MODEL_ENV, f) for f in MODEL_ENV.__slots__} | set(S3_ENV) | set(LIMIT_DEFAULTS) == contract_names()
+
+
+def test_init_reads_only_what_the_contract_declares():
+    env = RecordingEnv({MODEL_ENV.path: DEMO_ONNX, MODEL_ENV.sha256: DEMO_SHA256["onnx"]})
+    handler.init(env)
+    s3 = RecordingEnv({MODEL_ENV.bucket: "b", MODEL_ENV.key: "k", MODEL_ENV.sha256: "a" * 64})
+    model_store.ModelSource.from_env(s3)
+    model_store.cache_dir_of(s3)
+    S3Downloader.from_env(s3)
+    Limits.from_env(s3)
+    asked = env.asked | s3.asked
+    assert asked <= contract_names()
+    assert {MODEL_ENV.path, MODEL_ENV.sha256, MODEL_ENV.format, MODEL_ENV.bucket, "AWS_ENDPOINT_URL_S3"} <= asked
+    assert set(LIMIT_DEFAULTS) == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES"} <= asked

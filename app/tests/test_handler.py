@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from conftest import DEMO_MODEL, DEMO_SAMPLE, DEMO_SHA256, app_for
 
-import handler
-from runtime_sklearn import SklearnPredictor
-from validation import Limits
+from inference import handler
+from inference.runtime_sklearn import SklearnPredictor
+from inference.validation import Limits
 
 SETOSA = [5.1, 3.5, 1.4, 0.2]
 VIRGINICA = [7.7, 3.0, 6.1, 2.3]
@@ -156,7 +156,7 @@ class TestLogs:
 
 def test_module_handler_is_initialised_from_the_environment():
     """conftest points the module's init at the ONNX demo model, as the component deploys it by default."""
-    import runtime_onnx
+    from inference import runtime_onnx
 
     assert isinstance(handler.lambda_handler.model, runtime_onnx.OnnxPredictor)
     assert handler.lambda_handler.model.n_features == 4
@@ -210,11 +210,11 @@ class TestInitFailures:
         import subprocess
         import sys
 
-        from conftest import FUNCTION
+        from conftest import APP
 
         return subprocess.run(
-            [sys.executable, "-c", "import handler"],
-            cwd=FUNCTION,
+            [sys.executable, "-c", "import inference.handler"],
+            cwd=APP,
             env={"PATH": os.environ["PATH"], **env},
             capture_output=True,
             text=True,

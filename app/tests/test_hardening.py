@@ -7,12 +7,11 @@ import numpy as np
 import pytest
 from conftest import app_for
 
-import handler
-import model_store
-from model_store import ModelLoadError, ModelSource
-from runtime_sklearn import SklearnPredictor
-from s3_download import S3Downloader, S3Failure
-from validation import Limits
+from inference import handler, model_store
+from inference.model_store import ModelLoadError, ModelSource
+from inference.runtime_sklearn import SklearnPredictor
+from inference.s3_download import S3Downloader, S3Failure
+from inference.validation import Limits
 
 HUGE = {"features": [1e308, 1e308, 1e308, 1e308]}
 
@@ -116,7 +115,7 @@ def test_partial_downloads_of_an_interrupted_init_are_removed_before_downloading
 
 @pytest.mark.parametrize("value", ["abc", "0" * 63, "g" * 64, "0" * 65])
 def test_model_sha256_must_be_a_sha256(value):
-    from errors import ConfigError
+    from inference.errors import ConfigError
 
     with pytest.raises(ConfigError) as info:
         ModelSource.from_env({"MODEL_PATH": "/var/task/model/model.onnx", "MODEL_SHA256": value})

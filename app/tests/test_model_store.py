@@ -14,11 +14,9 @@ import urllib3
 from awscrt.s3 import S3ResponseError
 from moto.server import ThreadedMotoServer
 
-import model_store
-import runtime_sklearn
-import s3_download
-from model_store import ModelLoadError, ModelSource
-from s3_download import S3Downloader, S3Failure
+from inference import model_store, runtime_sklearn, s3_download
+from inference.model_store import ModelLoadError, ModelSource
+from inference.s3_download import S3Downloader, S3Failure
 
 BUCKET = "models-bucket"
 KEY = "models/model.joblib"

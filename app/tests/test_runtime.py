@@ -4,15 +4,13 @@ Everything runs on loopback, on free ports, and is stopped by pid."""
 
 import json
 import os
-import sys
 import time
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "local"))
+import local_lambda
 
-import local_lambda  # noqa: E402
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(local_lambda.RIE), reason="aws-lambda-rie not built; run scripts/setup.sh"

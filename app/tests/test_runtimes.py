@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 from conftest import DEMO_ONNX, app_for
 
-import predictor
-import runtime_onnx
-from errors import BadRequest, ConfigError, ModelLoadError
-from validation import Limits, rows_from_document
+from inference import predictor, runtime_onnx
+from inference.errors import BadRequest, ConfigError, ModelLoadError
+from inference.validation import Limits, rows_from_document
 
 
 class TestModelFormat:

@@ -3,8 +3,18 @@ import json
 
 import pytest
 
-from errors import BadRequest, ConfigError, InitError, MethodNotAllowed, RequestError
-from validation import Limits, document_from_http, is_http_event, rows_from_document
+from inference.errors import BadRequest, ConfigError, InitError, MethodNotAllowed, RequestError
+from inference.events import document_of, http_request
+from inference.validation import Limits, rows_from_document
+
+
+def is_http_event(event):
+    return http_request(event) is not None
+
+
+def document_from_http(event, limits):
+    return document_of(http_request(event), limits)
+
 
 LIMITS = Limits(max_batch_rows=3, max_body_bytes=200)
 

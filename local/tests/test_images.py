@@ -11,19 +11,15 @@ starts one). Without one the module is skipped, unless REQUIRE_IMAGE_TESTS=1
 import json
 import os
 import re
-import sys
 
 import pytest
 
-LOCAL = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-ROOT = os.path.dirname(LOCAL)
+import images
+import local_lambda
+import toolchain
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 APP = os.path.join(ROOT, "app")
-sys.path.insert(0, LOCAL)
-
-import images  # noqa: E402
-import toolchain  # noqa: E402
-
-import local_lambda  # noqa: E402
 
 REQUIRED = os.environ.get("REQUIRE_IMAGE_TESTS") == "1"
 SIZES: dict[str, int] = {}

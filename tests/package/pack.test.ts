@@ -48,18 +48,15 @@ describe("npm package (npm pack, install, type-check a use)", function () {
             "app/.dockerignore",
             "app/requirements/onnx.txt",
             "app/requirements/sklearn.txt",
-            "app/function/handler.py",
-            "app/function/model_store.py",
-            "app/function/validation.py",
-            "app/function/errors.py",
-            "app/function/lambda_types.py",
             "app/prune_site_packages.py",
             "app/model/model.joblib",
             "app/model/model.onnx",
             "app/convert.py",
-            "app/function/predictor.py",
-            "app/function/runtime_onnx.py",
-            "app/function/runtime_sklearn.py",
+            // The function's whole package, its contract included: what the image copies.
+            ...fs
+                .readdirSync(path.join(ROOT, "app", "inference"))
+                .filter((f) => f.endsWith(".py") || f === "contract.json")
+                .map((f) => `app/inference/${f}`),
             "PulumiPlugin.yaml",
             "package.json",
         ]) {
@@ -108,6 +105,22 @@ describe("npm package (npm pack, install, type-check a use)", function () {
         ).trim();
         assert.strictEqual(out, path.join(scratch, "node_modules", "lambda-inference", "app"));
         assert.ok(fs.existsSync(path.join(out, "Dockerfile")));
+        const contract = execFileSync(
+            process.execPath,
+            [
+                "-e",
+                'const c = require("lambda-inference/bin/contract"); console.log(c.CONTRACT_PATH, c.CONTRACT.handler);',
+            ],
+            {
+                cwd: os.tmpdir(),
+                env: { ...process.env, NODE_PATH: path.join(scratch, "node_modules") },
+                encoding: "utf8",
+            },
+        ).trim();
+        assert.strictEqual(
+            contract,
+            `${path.join(out, "inference", "contract.json")} inference.handler.lambda_handler`,
+        );
         const exported = execFileSync(
             process.execPath,
             ["-e", 'console.log(Object.keys(require("lambda-inference")).join(","))'],

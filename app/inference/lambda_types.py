@@ -1,7 +1,7 @@
 """Types of what crosses the Lambda boundary: JSON events and answers, and the context object."""
 
 from collections.abc import Mapping
-from typing import Protocol, TypeAlias, TypedDict
+from typing import NotRequired, Protocol, TypeAlias, TypedDict
 
 JSON: TypeAlias = bool | int | float | str | list["JSON"] | dict[str, "JSON"] | None
 """Any JSON value: what a direct invoke carries, and what a direct invoke answers."""
@@ -18,9 +18,12 @@ class LambdaContext(Protocol):
 
 
 class ProxyResponse(TypedDict):
-    """The answer to a function URL or API Gateway event."""
+    """The answer to a function URL, API Gateway or ALB event (an ALB also takes the status line, and
+    its headers as lists when the target group sends lists)."""
 
     statusCode: int
-    headers: dict[str, str]
+    headers: NotRequired[dict[str, str]]
+    multiValueHeaders: NotRequired[dict[str, list[str]]]
+    statusDescription: NotRequired[str]
     body: str
     isBase64Encoded: bool

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from lambda_types import Env
+from .lambda_types import Env
 
 # Bounded buffering for small functions: at most four ranged GETs of 8 MiB in flight.
 PART_BYTES = 8 * 1024 * 1024

@@ -12,8 +12,8 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
-from errors import ModelLoadError
-from predictor import Prediction
+from .errors import ModelLoadError
+from .predictor import Prediction
 
 ONNX_TYPES: dict[str, type[np.floating[Any]]] = {"tensor(float)": np.float32, "tensor(double)": np.float64}
 # Written by app/convert.py into the model's metadata; read when present, inferred from the graph when not.

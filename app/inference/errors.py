@@ -3,8 +3,12 @@
 Init errors stop the function before it serves anything: the handler logs
 them once as "init failed" (a metric filter can count that line) and raises
 them to the runtime. Request errors are the caller's: answered with their
-status and a JSON body, never logged with the caller's data.
+status and a JSON body, never logged with the caller's data. One class per
+status; each code's status is declared in the contract, and a code raised
+with the wrong class fails at once.
 """
+
+from .contract import ERRORS
 
 
 class InitError(RuntimeError):
@@ -26,6 +30,8 @@ class RequestError(Exception):
 
     def __init__(self, code: str, message: str):
         super().__init__(message)
+        if ERRORS.get(code) != self.status:
+            raise AssertionError(f"error code {code!r} is not a {self.status} in contract.json")
         self.code = code
         self.message = message
 
@@ -37,7 +43,7 @@ class BadRequest(RequestError):
 
 
 class MethodNotAllowed(RequestError):
-    """An HTTP request with a method other than POST (405)."""
+    """An HTTP request with a method the route does not take (405)."""
 
     status = 405
 

@@ -15,12 +15,9 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from errors import ConfigError, ModelLoadError
-from lambda_types import Env
-
-# format -> (the library its runtime needs, the module that wraps it)
-RUNTIMES = {"onnx": ("onnxruntime", "runtime_onnx"), "sklearn": ("sklearn", "runtime_sklearn")}
-EXTENSIONS = {".onnx": "onnx", ".joblib": "sklearn", ".pkl": "sklearn", ".pickle": "sklearn"}
+from .contract import EXTENSIONS, FORMATS, MODEL_ENV
+from .errors import ConfigError, ModelLoadError
+from .lambda_types import Env
 
 
 @dataclass(slots=True)
@@ -41,16 +38,16 @@ class Predictor(Protocol):
 
 def model_format(env: Env, location: str) -> str:
     """MODEL_FORMAT when set (the component always sets it), else the extension of the model's file or key."""
-    declared = (env.get("MODEL_FORMAT") or "").strip()
+    declared = (env.get(MODEL_ENV.format) or "").strip()
     if declared:
-        if declared not in RUNTIMES:
-            raise ConfigError(f"MODEL_FORMAT must be one of {', '.join(RUNTIMES)}; got {declared!r}")
+        if declared not in FORMATS:
+            raise ConfigError(f"{MODEL_ENV.format} must be one of {', '.join(FORMATS)}; got {declared!r}")
         return declared
     extension = "." + location.rsplit(".", 1)[-1].lower() if "." in location.rsplit("/", 1)[-1] else ""
     if extension not in EXTENSIONS:
         raise ConfigError(
-            f"MODEL_FORMAT is not set and the model's name ({location}) does not tell: set MODEL_FORMAT to "
-            + " or ".join(RUNTIMES)
+            f"{MODEL_ENV.format} is not set and the model's name ({location}) does not tell: set "
+            f"{MODEL_ENV.format} to " + " or ".join(FORMATS)
         )
     return EXTENSIONS[extension]
 
@@ -63,11 +60,11 @@ class Runtime(Protocol):
 
 def runtime(fmt: str) -> Runtime:
     """The runtime module for `fmt`, imported now; fails init, naming the target to build, when the image lacks it."""
-    library, module = RUNTIMES[fmt]
+    library = FORMATS[fmt].library
     if importlib.util.find_spec(library) is None:
         raise ModelLoadError(
-            f"MODEL_FORMAT is {fmt}, but this image has no {library}: build app/Dockerfile's `{fmt}` target "
+            f"{MODEL_ENV.format} is {fmt}, but this image has no {library}: build app/Dockerfile's `{fmt}` target "
             f"(the component picks it from modelFormat)"
         )
-    loaded: Runtime = importlib.import_module(module)
+    loaded: Runtime = importlib.import_module(f".{FORMATS[fmt].module}", __package__)
     return loaded

@@ -13,9 +13,10 @@ import re
 import tempfile
 from dataclasses import dataclass
 
-from errors import ConfigError, ModelLoadError
-from lambda_types import Env
-from s3_download import S3Downloader, S3Failure
+from .contract import FORMATS, MODEL_ENV
+from .errors import ConfigError, ModelLoadError
+from .lambda_types import Env
+from .s3_download import S3Downloader, S3Failure
 
 __all__ = ["ModelLoadError", "ModelSource", "cache_dir_of", "fetch", "sha256_of"]
 
@@ -34,18 +35,19 @@ class ModelSource:
 
     @staticmethod
     def from_env(env: Env) -> "ModelSource":
-        local = env.get("MODEL_PATH") or None
-        sha = (env.get("MODEL_SHA256") or "").strip().lower() or None
+        names = MODEL_ENV
+        local = env.get(names.path) or None
+        sha = (env.get(names.sha256) or "").strip().lower() or None
         if sha is not None and not SHA256_HEX.fullmatch(sha):
-            raise ConfigError(f"MODEL_SHA256 must be 64 hex characters (a sha256); got {env['MODEL_SHA256']!r}")
+            raise ConfigError(f"{names.sha256} must be 64 hex characters (a sha256); got {env[names.sha256]!r}")
         if local:
             return ModelSource(None, None, None, sha, local_path=local)
-        missing = [n for n in ("MODEL_BUCKET", "MODEL_KEY", "MODEL_SHA256") if not env.get(n)]
+        missing = [n for n in (names.bucket, names.key, names.sha256) if not env.get(n)]
         if missing:
             raise ModelLoadError(
-                f"model location is not configured: set {', '.join(missing)} (or MODEL_PATH for a local file)"
+                f"model location is not configured: set {', '.join(missing)} (or {names.path} for a local file)"
             )
-        return ModelSource(env["MODEL_BUCKET"], env["MODEL_KEY"], env.get("MODEL_VERSION_ID") or None, sha)
+        return ModelSource(env[names.bucket], env[names.key], env.get(names.version_id) or None, sha)
 
     def describe(self) -> str:
         if self.local_path:
@@ -135,7 +137,7 @@ def fetch(source: ModelSource, cache_dir: str, downloader: S3Downloader | None =
 
 
 # Formats whose files are code when loaded (pickles); an ONNX file is data.
-PICKLED_FORMATS = frozenset({"sklearn"})
+PICKLED_FORMATS = frozenset(name for name, f in FORMATS.items() if f.pickled)
 
 
 def refuse_unverified_pickle(source: ModelSource, fmt: str) -> None:
@@ -159,4 +161,4 @@ def verify(source: ModelSource, path: str) -> None:
 
 def cache_dir_of(env: Env) -> str:
     """Lambda's only writable path, unless MODEL_CACHE_DIR says otherwise (local runs)."""
-    return env.get("MODEL_CACHE_DIR") or "/tmp"  # noqa: S108
+    return env.get(MODEL_ENV.cache_dir) or "/tmp"  # noqa: S108

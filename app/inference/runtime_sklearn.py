@@ -6,8 +6,8 @@ import numpy as np
 import numpy.typing as npt
 import sklearn
 
-from errors import ModelLoadError
-from predictor import Prediction
+from .errors import ModelLoadError
+from .predictor import Prediction
 
 # Inputs are validated finite before they reach the model; skip sklearn's second pass.
 sklearn.set_config(assume_finite=True)

@@ -1,11 +1,6 @@
-"""Turns a Lambda event into a validated feature matrix, or a RequestError.
+"""Turns a request document into a validated feature matrix, or a RequestError, and holds the
+limits on what one request may carry."""
 
-Direct invokes carry the document itself; function URL and API Gateway
-(v1 and v2) proxy events carry it as a JSON body, possibly base64-encoded.
-"""
-
-import base64
-import binascii
 import json
 import math
 from collections.abc import Callable
@@ -16,11 +11,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from errors import BadRequest, ConfigError, MethodNotAllowed
-from lambda_types import JSON, Env
+from .contract import LIMIT_DEFAULTS
+from .errors import BadRequest, ConfigError
+from .lambda_types import JSON, Env
 
-DEFAULT_MAX_BATCH_ROWS = 1000
-DEFAULT_MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_MAX_BATCH_ROWS = LIMIT_DEFAULTS["MAX_BATCH_ROWS"]
+DEFAULT_MAX_BODY_BYTES = LIMIT_DEFAULTS["MAX_BODY_BYTES"]
 
 
 @dataclass(frozen=True)
@@ -50,44 +46,8 @@ def _positive_int(env: Env, name: str, default: int) -> int:
     return value
 
 
-def is_http_event(event: JSON) -> bool:
-    """Function URL / API Gateway v2 events have requestContext.http; v1 has httpMethod."""
-    if not isinstance(event, dict):
-        return False
-    context = event.get("requestContext")
-    return "httpMethod" in event or (isinstance(context, dict) and "http" in context)
-
-
-def http_method(event: dict[str, JSON]) -> str:
-    context = event.get("requestContext")
-    if isinstance(context, dict) and isinstance(context.get("http"), dict):
-        http = context["http"]
-        assert isinstance(http, dict)
-        return str(http.get("method", "")).upper()
-    return str(event.get("httpMethod", "")).upper()
-
-
-def document_from_http(event: dict[str, JSON], limits: Limits) -> JSON:
-    method = http_method(event)
-    if method != "POST":
-        raise MethodNotAllowed("method_not_allowed", f"use POST with a JSON body; got {method or 'no method'}")
-    body = event.get("body")
-    if body is None or body == "":
-        raise BadRequest("missing_body", "the request has no body; send a JSON document")
-    if not isinstance(body, str):
-        raise BadRequest("invalid_body", "the request body must be a string")
-    # Checked before decoding, so an oversized body costs nothing more.
-    if len(body) > limits.max_body_bytes * 4 // 3 + 4:
-        raise BadRequest("body_too_large", f"the body exceeds {limits.max_body_bytes} bytes")
-    if event.get("isBase64Encoded") is True:
-        try:
-            raw = base64.b64decode(body, validate=True)
-        except (binascii.Error, ValueError):
-            raise BadRequest("invalid_body", "the body is marked base64 but is not valid base64") from None
-    else:
-        raw = body.encode("utf-8", "surrogatepass")
-    if len(raw) > limits.max_body_bytes:
-        raise BadRequest("body_too_large", f"the body exceeds {limits.max_body_bytes} bytes")
+def parse_json(raw: bytes) -> JSON:
+    """A request body as JSON, or 400 invalid_json."""
     try:
         document: JSON = json.loads(raw)
     except (ValueError, RecursionError):

@@ -1,0 +1,80 @@
+"""The contract the app shares with the component and the Dockerfile (contract.json, beside this
+module): the environment it reads, the model formats, the log messages alarms filter on and the
+error codes with their statuses. Declared once there; read here and by components/contract.ts."""
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class ModelEnv:
+    """Names of the variables that say where the model is and what it must hash to."""
+
+    bucket: str
+    key: str
+    version_id: str
+    sha256: str
+    format: str
+    path: str
+    cache_dir: str
+
+
+@dataclass(frozen=True, slots=True)
+class Format:
+    extensions: tuple[str, ...]
+    library: str
+    module: str
+    pickled: bool
+    path_in_image: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogMessages:
+    init_failed: str
+    model_loaded: str
+    request: str
+    prediction_failed: str
+
+
+def _load() -> dict[str, Any]:
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "contract.json")) as f:
+        loaded: dict[str, Any] = json.load(f)
+        return loaded
+
+
+_CONTRACT = _load()
+_MODEL = _CONTRACT["environment"]["model"]
+
+MODEL_ENV = ModelEnv(
+    bucket=_MODEL["bucket"],
+    key=_MODEL["key"],
+    version_id=_MODEL["versionId"],
+    sha256=_MODEL["sha256"],
+    format=_MODEL["format"],
+    path=_MODEL["path"],
+    cache_dir=_MODEL["cacheDir"],
+)
+S3_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["s3"])
+LIMIT_DEFAULTS: dict[str, int] = dict(_CONTRACT["environment"]["limits"])
+FORMATS: dict[str, Format] = {
+    name: Format(
+        extensions=tuple(f["extensions"]),
+        library=f["library"],
+        module=f["module"],
+        pickled=f["pickled"],
+        path_in_image=f["pathInImage"],
+    )
+    for name, f in _CONTRACT["formats"].items()
+}
+EXTENSIONS: dict[str, str] = {extension: name for name, f in FORMATS.items() for extension in f.extensions}
+HANDLER: str = _CONTRACT["handler"]
+LOG = LogMessages(
+    init_failed=_CONTRACT["logMessages"]["initFailed"],
+    model_loaded=_CONTRACT["logMessages"]["modelLoaded"],
+    request=_CONTRACT["logMessages"]["request"],
+    prediction_failed=_CONTRACT["logMessages"]["predictionFailed"],
+)
+ERRORS: dict[str, int] = dict(_CONTRACT["errors"])
+"""Every error code the app answers with, and its HTTP status."""

@@ -1,0 +1,58 @@
+"""The one place a document becomes predictions, whatever event carried it: validate the rows,
+ask the model, refuse a non-finite answer, and turn the rest into JSON-native values."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .errors import Unprocessable
+from .lambda_types import JSON
+from .predictor import Prediction, Predictor
+from .validation import Limits, rows_from_document
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    rows: int
+    body: dict[str, JSON]
+
+
+def first_non_finite_row(prediction: Prediction) -> int | None:
+    """The first row whose probabilities or regression value is NaN or infinite (JSON has no such numbers)."""
+    for values in (prediction.probabilities, prediction.predictions):
+        # One check over the whole array first: this runs on every answer, the search for the row rarely.
+        if values is not None and values.dtype.kind == "f" and not np.isfinite(values).all():
+            return int(np.argmax(~np.isfinite(values.reshape(len(values), -1)).all(axis=1)))
+    return None
+
+
+def to_json(prediction: Prediction, identity: dict[str, JSON]) -> dict[str, JSON]:
+    """JSON-native lists (numpy scalars and strings become Python ones) and the model's identity."""
+    result: dict[str, JSON] = {"predictions": prediction.predictions.tolist()}
+    if prediction.probabilities is not None:
+        result["probabilities"] = prediction.probabilities.tolist()
+    result["model"] = identity
+    return result
+
+
+class Core:
+    """The model, the limits on a request, and what each answer says about the model."""
+
+    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON]):
+        self.model = model
+        self.limits = limits
+        self.identity = identity
+
+    def predict(self, document: JSON) -> Answer:
+        """The answer to one document (`features` or `instances`), or a RequestError."""
+        matrix = rows_from_document(document, self.model.n_features, self.limits, self.model.input_dtype)
+        prediction = self.model.predict(matrix)
+        row = first_non_finite_row(prediction)
+        if row is not None:
+            where = "features" if isinstance(document, dict) and "features" in document else f"instances[{row}]"
+            raise Unprocessable(
+                "non_finite_output",
+                f"the model's answer for {where} is not a finite number: "
+                "the input is outside what the model can answer",
+            )
+        return Answer(len(matrix), to_json(prediction, self.identity))

@@ -1,0 +1,124 @@
+"""Lambda entry point (`inference.handler.lambda_handler`): predictions from the deployed model, by
+ONNX Runtime or scikit-learn.
+
+Init (module import) reads the settings, imports the model's runtime, fetches the model and
+verifies its sha256, then loads it, once; a failure there is logged as "init failed" and fails
+init with a message naming what to fix. Each invoke goes through one path: the adapter turns the
+event into a request (events.py), the core answers its document (core.py), the responder answers
+in the event's own shape (responses.py). Callers' mistakes get 4xx, ours 500, and no exception
+reaches the runtime.
+"""
+
+import json
+import os
+import sys
+import time
+import uuid
+from typing import Any
+
+from . import INIT_STARTED, model_store, predictor
+from .contract import LOG
+from .core import Core
+from .errors import InitError, RequestError
+from .events import document_of, http_request
+from .lambda_types import JSON, Env, LambdaContext, ProxyResponse
+from .predictor import Predictor
+from .responses import direct_response, http_response
+from .s3_download import S3Downloader
+from .validation import Limits
+
+
+def log(level: str, message: str, **fields: Any) -> None:
+    """One JSON line per event; features are never among the fields."""
+    record = {"level": level, "message": message, **fields}
+    sys.stdout.write(json.dumps(record, default=str, allow_nan=False) + "\n")
+    sys.stdout.flush()
+
+
+class App:
+    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON]):
+        self.core = Core(model, limits, identity)
+        self.cold = True
+
+    @property
+    def model(self) -> Predictor:
+        return self.core.model
+
+    @property
+    def identity(self) -> dict[str, JSON]:
+        return self.core.identity
+
+    def __call__(self, event: JSON, context: LambdaContext | None) -> ProxyResponse | dict[str, JSON]:
+        started = time.perf_counter()
+        request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
+        cold, self.cold = self.cold, False
+        http = http_request(event)
+        rows = 0
+        status: int
+        body: dict[str, JSON]
+        try:
+            document = event if http is None else document_of(http, self.core.limits)
+            answer = self.core.predict(document)
+            status, body, rows = 200, answer.body, answer.rows
+        except RequestError as e:
+            status, body = e.status, {"error": e.code, "message": e.message}
+        except Exception as e:  # noqa: BLE001 - nothing may escape to the runtime
+            status = 500
+            body = {
+                "error": "internal_error",
+                "message": "the model could not answer this request",
+                "requestId": request_id,
+            }
+            log("ERROR", LOG.prediction_failed, requestId=request_id, errorType=type(e).__name__)
+        log(
+            "INFO" if status < 500 else "ERROR",
+            LOG.request,
+            requestId=request_id,
+            coldStart=cold,
+            http=http is not None,
+            status=status,
+            rows=rows,
+            latencyMs=round((time.perf_counter() - started) * 1000, 3),
+            **({"error": body["error"]} if status != 200 else {}),
+        )
+        return direct_response(status, body) if http is None else http_response(http, status, body)
+
+
+def identity_of(source: model_store.ModelSource) -> dict[str, JSON]:
+    """What each answer says about the model that gave it."""
+    return {"versionId": source.version_id or None, "sha256": source.short_sha}
+
+
+def init(env: Env | None = None) -> App:
+    """Everything Lambda's init phase does: settings, runtime, model."""
+    env = os.environ if env is None else env
+    # Settings and the runtime first: a mistake there is reported before minutes of model download.
+    limits = Limits.from_env(env)
+    source = model_store.ModelSource.from_env(env)
+    fmt = predictor.model_format(env, source.local_path or source.key or "")
+    model_store.refuse_unverified_pickle(source, fmt)
+    runtime = predictor.runtime(fmt)
+    path = model_store.fetch(source, model_store.cache_dir_of(env), S3Downloader.from_env(env))
+    model = runtime.load(path, source.describe())
+    log(
+        "INFO",
+        LOG.model_loaded,
+        model=source.describe(),
+        format=fmt,
+        sha256=source.short_sha,
+        features=model.n_features,
+        # From the package's first line: imports, download, checksum and load.
+        initMs=round((time.perf_counter() - INIT_STARTED) * 1000, 3),
+    )
+    return App(model, limits, identity_of(source))
+
+
+def _init_or_log() -> App:
+    try:
+        return init()
+    except InitError as e:
+        log("ERROR", LOG.init_failed, error=str(e))
+        raise
+
+
+lambda_handler = _init_or_log()

@@ -1,0 +1,45 @@
+// The contract between the component, the app and the Dockerfile, read from the one file all three share
+// (app/inference/contract.json): the environment the app reads, the model formats and where the image puts
+// each model, the handler, the log messages the alarms filter on and the error codes.
+import * as fs from "fs";
+import * as path from "path";
+
+export interface FormatContract {
+    /** File extensions that tell this format when `modelFormat` is not given. */
+    extensions: string[];
+    /** The library the image must have to serve it. */
+    library: string;
+    /** The app's module that wraps that library. */
+    module: string;
+    /** True when loading the file runs code (a pickle): it is never loaded unverified. */
+    pickled: boolean;
+    /** Where the `<format>-bundled` targets put the model. */
+    pathInImage: string;
+}
+
+export interface Contract {
+    environment: {
+        model: {
+            bucket: string;
+            key: string;
+            versionId: string;
+            sha256: string;
+            format: string;
+            path: string;
+            cacheDir: string;
+        };
+        s3: string[];
+        /** Settings users may give through `environment`, with the app's defaults. */
+        limits: { [name: string]: number };
+    };
+    formats: { [format: string]: FormatContract };
+    handler: string;
+    logMessages: { initFailed: string; modelLoaded: string; request: string; predictionFailed: string };
+    /** Every error code the app answers with, and its HTTP status. */
+    errors: { [code: string]: number };
+}
+
+/** Both the sources (components/) and the compiled package (bin/) sit one level below the package root. */
+export const CONTRACT_PATH = path.resolve(__dirname, "..", "app", "inference", "contract.json");
+
+export const CONTRACT: Contract = JSON.parse(fs.readFileSync(CONTRACT_PATH, "utf8"));
