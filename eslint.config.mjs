@@ -8,7 +8,7 @@ export default tseslint.config(
     {
         // Tests and the offline plan read recorded resource inputs of any shape, as the engine hands them over;
         // tests also require() programs to run them under mocks. The component itself gets neither exemption.
-        files: ["tests/**/*.ts", "scripts/**/*.ts"],
+        files: ["tests/**/*.ts", "scripts/**/*.ts", "mocking/**/*.ts", "plan/**/*.ts"],
         rules: {
             "@typescript-eslint/no-explicit-any": "off",
             "@typescript-eslint/no-require-imports": "off",

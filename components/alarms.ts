@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CONTRACT } from "./contract";
 import { DURATION_ALARM_SHARE, LIVE_ALIAS, METRIC_NAMESPACE } from "./defaults";
-import { ResolvedArgs } from "./validate";
+import { AlarmSettings, BuildContext } from "./resolved";
 
 export interface FunctionAlarms {
     alarms: aws.cloudwatch.MetricAlarm[];
@@ -22,19 +23,20 @@ export function initFailureNamespace(logGroupName: string): string {
  */
 export function createAlarms(
     name: string,
-    r: ResolvedArgs,
+    settings: AlarmSettings,
+    timeout: number,
     deps: { fn: aws.lambda.Function; logGroup: aws.cloudwatch.LogGroup },
-    parent: pulumi.Resource,
+    { parent, tags }: BuildContext,
 ): FunctionAlarms {
     const onAlias = { FunctionName: deps.fn.name, Resource: pulumi.interpolate`${deps.fn.name}:${LIVE_ALIAS}` };
-    const notify = { alarmActions: r.alarmActions, okActions: r.alarmActions, tags: r.tags };
+    const notify = { alarmActions: settings.actions, okActions: settings.actions, tags };
     const perMinute = { period: 60, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "notBreaching" };
     const namespace = deps.logGroup.name.apply(initFailureNamespace);
     new aws.cloudwatch.LogMetricFilter(
         `${name}-init-failures`,
         {
             logGroupName: deps.logGroup.name,
-            pattern: '{ $.message = "init failed" }',
+            pattern: `{ $.message = ${JSON.stringify(CONTRACT.logMessages.initFailed)} }`,
             metricTransformation: { name: "InitFailures", namespace, value: "1", defaultValue: "0" },
         },
         { parent },
@@ -61,13 +63,13 @@ export function createAlarms(
             threshold: 1,
         }),
         alarm("duration", {
-            alarmDescription: `p99 duration of ${name} (live alias) at ${DURATION_ALARM_SHARE * 100}% of its ${r.timeout} s timeout`,
+            alarmDescription: `p99 duration of ${name} (live alias) at ${DURATION_ALARM_SHARE * 100}% of its ${timeout} s timeout`,
             namespace: "AWS/Lambda",
             metricName: "Duration",
             dimensions: onAlias,
             extendedStatistic: "p99",
             comparisonOperator: "GreaterThanOrEqualToThreshold",
-            threshold: r.timeout * 1000 * DURATION_ALARM_SHARE,
+            threshold: timeout * 1000 * DURATION_ALARM_SHARE,
             evaluationPeriods: 3,
             datapointsToAlarm: 3,
         }),

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LIVE_ALIAS } from "./defaults";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, RolloutSettings } from "./resolved";
 
 /**
  * The `live` alias callers invoke. With AllAtOnce Pulumi points it at the
@@ -11,13 +11,13 @@ import { ResolvedArgs } from "./validate";
  */
 export function createAlias(
     name: string,
-    r: ResolvedArgs,
+    rollout: RolloutSettings,
     deps: { fn: aws.lambda.Function; version: pulumi.Output<string> },
-    parent: pulumi.Resource,
+    { parent }: BuildContext,
 ): aws.lambda.Alias {
     return new aws.lambda.Alias(
         `${name}-alias`,
         { name: LIVE_ALIAS, functionName: deps.fn.name, functionVersion: deps.version },
-        { parent, ignoreChanges: r.gradualMinutes !== undefined ? ["functionVersion", "routingConfig"] : undefined },
+        { parent, ignoreChanges: rollout.kind === "gradual" ? ["functionVersion", "routingConfig"] : undefined },
     );
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
 import { LIVE_ALIAS } from "./defaults";
+import { BuildContext } from "./resolved";
 
 /** The dashboard body: the function's health on one page. Pure, so its widgets are tested directly. */
 export function dashboardBody(functionName: string, logGroupName: string, region: string): string {
@@ -68,7 +69,7 @@ export function dashboardBody(functionName: string, logGroupName: string, region
 export function createDashboard(
     name: string,
     deps: { fn: aws.lambda.Function; logGroup: aws.cloudwatch.LogGroup; account: Account },
-    parent: pulumi.Resource,
+    { parent }: BuildContext,
 ): pulumi.Output<string> {
     // Dashboard names are not auto-named: the stack and component make it unique in the account.
     const dashboardName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`

@@ -6,7 +6,7 @@ import { Account } from "./account";
 import { LIVE_ALIAS } from "./defaults";
 import { codeDeployPolicy, CODEDEPLOY_TRUST_POLICY } from "./policies";
 import { ROLLOUT_ENV } from "./rollout/rollout";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, GradualRollout, SecuritySettings } from "./resolved";
 
 /**
  * The compiled rollout (components/rollout/main.ts). Both the sources
@@ -34,7 +34,8 @@ export interface GradualDeployment {
  */
 export function createGradualDeployment(
     name: string,
-    r: ResolvedArgs,
+    rollout: GradualRollout,
+    security: Pick<SecuritySettings, "permissionsBoundary" | "rolePath">,
     deps: {
         fn: aws.lambda.Function;
         alias: aws.lambda.Alias;
@@ -45,20 +46,20 @@ export function createGradualDeployment(
         /** What the rollout waits for besides the alias: the read permission of the live version's model. */
         dependsOn: pulumi.Resource[];
     },
-    parent: pulumi.Resource,
+    { parent, tags }: BuildContext,
 ): GradualDeployment {
     const application = new aws.codedeploy.Application(
         `${name}-deploy`,
-        { computePlatform: "Lambda", tags: r.tags },
+        { computePlatform: "Lambda", tags },
         { parent },
     );
     const role = new aws.iam.Role(
         `${name}-deploy-role`,
         {
             assumeRolePolicy: CODEDEPLOY_TRUST_POLICY,
-            permissionsBoundary: r.permissionsBoundary,
-            path: r.rolePath,
-            tags: r.tags,
+            permissionsBoundary: security.permissionsBoundary,
+            path: security.rolePath,
+            tags,
         },
         { parent },
     );
@@ -73,16 +74,16 @@ export function createGradualDeployment(
             appName: application.name,
             deploymentGroupName: `${name}-${LIVE_ALIAS}`,
             serviceRoleArn: role.arn,
-            deploymentConfigName: `CodeDeployDefault.Lambda${r.deploymentStrategy}`,
+            deploymentConfigName: `CodeDeployDefault.Lambda${rollout.strategy}`,
             deploymentStyle: { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" },
             autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
             alarmConfiguration: { enabled: true, alarms: deps.alarmNames },
-            tags: r.tags,
+            tags,
         },
         { parent, dependsOn: [rolePolicy] },
     );
-    const timeoutSeconds = ((r.gradualMinutes ?? 0) + ROLLOUT_MARGIN_MINUTES) * 60;
-    const rollout = new command.local.Command(
+    const timeoutSeconds = (rollout.minutes + ROLLOUT_MARGIN_MINUTES) * 60;
+    const run = new command.local.Command(
         `${name}-rollout`,
         {
             create: `node ${JSON.stringify(ROLLOUT_SCRIPT)}`,
@@ -100,5 +101,5 @@ export function createGradualDeployment(
         },
         { parent, dependsOn: [group, deps.alias, ...deps.dependsOn] },
     );
-    return { application, group, rollout };
+    return { application, group, rollout: run };
 }

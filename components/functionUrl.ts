@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, NetworkSettings } from "./resolved";
 
 /**
  * A function URL on the `live` alias, so callers reach the version a rollout made live. With auth `NONE`
@@ -9,18 +8,18 @@ import { ResolvedArgs } from "./validate";
  */
 export function createFunctionUrl(
     name: string,
-    r: ResolvedArgs,
+    settings: NonNullable<NetworkSettings["functionUrl"]>,
     deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias },
-    parent: pulumi.Resource,
+    { parent }: BuildContext,
 ): aws.lambda.FunctionUrl {
     const functionName = deps.fn.name;
     const qualifier = deps.alias.name;
     const url = new aws.lambda.FunctionUrl(
         `${name}-url`,
-        { functionName, qualifier, authorizationType: r.functionUrlAuthType },
+        { functionName, qualifier, authorizationType: settings.authType },
         { parent },
     );
-    if (r.functionUrlAuthType === "NONE") {
+    if (settings.authType === "NONE") {
         new aws.lambda.Permission(
             `${name}-url-public`,
             {

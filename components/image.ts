@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as dockerBuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import { CACHE_TAG } from "./defaults";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, ImageSettings, ModelSettings } from "./resolved";
 
 /**
  * Builds the app image for exactly one platform and pushes it to the
@@ -11,9 +11,10 @@ import { ResolvedArgs } from "./validate";
  */
 export function createImage(
     name: string,
-    r: ResolvedArgs,
+    image: ImageSettings,
+    model: ModelSettings,
     repository: aws.ecr.Repository,
-    parent: pulumi.Resource,
+    { parent }: BuildContext,
 ): dockerBuild.Image {
     // A fresh token on every run: ECR tokens expire after 12 hours.
     const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
@@ -23,13 +24,13 @@ export function createImage(
         {
             // With the model in the image, its folder is the build context `model` (the Dockerfile's COPY --from=model).
             context: {
-                location: r.appPath,
-                named: r.bundledModel ? { model: { location: r.bundledModel.contextDir } } : undefined,
+                location: image.appPath,
+                named: model.delivery === "image" ? { model: { location: model.contextDir } } : undefined,
             },
-            dockerfile: { location: r.dockerfilePath },
-            platforms: [r.platform],
-            buildArgs: r.buildArgs,
-            target: r.buildTarget,
+            dockerfile: { location: image.dockerfilePath },
+            platforms: [image.platform],
+            buildArgs: image.buildArgs,
+            target: image.target,
             push: true,
             tags: [pulumi.interpolate`${repository.repositoryUrl}:latest`],
             registries: [

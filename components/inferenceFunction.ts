@@ -4,7 +4,7 @@ import { createAlarms } from "./alarms";
 import { createAlias } from "./alias";
 import { InferenceFunctionArgs } from "./args";
 import { createDashboard } from "./dashboard";
-import { createGradualDeployment } from "./deployment";
+import { createGradualDeployment, GradualDeployment } from "./deployment";
 import { createFunctionUrl } from "./functionUrl";
 import { createImage, imageUriOf } from "./image";
 import { createFunction } from "./lambdaFunction";
@@ -14,7 +14,8 @@ import { createProvisionedConcurrency } from "./provisionedConcurrency";
 import { createRepository } from "./repository";
 import { createLiveModelRead, createRole } from "./role";
 import { smokeTestedVersion } from "./smokeTest";
-import { validateArgs } from "./validate";
+import { BuildContext } from "./resolved";
+import { validateArgs } from "./validation";
 
 export { InferenceFunctionArgs } from "./args";
 
@@ -38,33 +39,33 @@ type InferenceFunctionOutputs = {
  */
 export class InferenceFunction extends pulumi.ComponentResource {
     /** URL of the ECR repository holding the function's images. */
-    public readonly repositoryUrl!: pulumi.Output<string>;
+    declare public readonly repositoryUrl: pulumi.Output<string>;
     /** The image the function runs, as `repositoryUrl@sha256:...` (never a mutable tag). */
-    public readonly imageUri!: pulumi.Output<string>;
+    declare public readonly imageUri: pulumi.Output<string>;
     /** Digest (`sha256:...`) of the pushed image manifest. */
-    public readonly imageDigest!: pulumi.Output<string>;
+    declare public readonly imageDigest: pulumi.Output<string>;
     /** Name of the Lambda function. */
-    public readonly functionName!: pulumi.Output<string>;
+    declare public readonly functionName: pulumi.Output<string>;
     /** ARN of the Lambda function (unqualified). */
-    public readonly functionArn!: pulumi.Output<string>;
+    declare public readonly functionArn: pulumi.Output<string>;
     /** ARN of the function's IAM role. */
-    public readonly roleArn!: pulumi.Output<string>;
+    declare public readonly roleArn: pulumi.Output<string>;
     /** Name of the bucket holding the model. */
-    public readonly modelBucketName!: pulumi.Output<string>;
+    declare public readonly modelBucketName: pulumi.Output<string>;
     /** Object key of the model. */
-    public readonly modelKey!: pulumi.Output<string>;
+    declare public readonly modelKey: pulumi.Output<string>;
     /** S3 version id of the deployed model object (empty for an unversioned adopted bucket). */
-    public readonly modelVersionId!: pulumi.Output<string>;
+    declare public readonly modelVersionId: pulumi.Output<string>;
     /** Name of the CloudWatch log group the function writes to. */
-    public readonly logGroupName!: pulumi.Output<string>;
+    declare public readonly logGroupName: pulumi.Output<string>;
     /** HTTPS endpoint of the function; only set when `enableFunctionUrl` is true. */
     public readonly functionUrl?: pulumi.Output<string>;
     /** Name of the alias callers invoke (`live`); the function URL and provisioned concurrency are on it. */
-    public readonly aliasName!: pulumi.Output<string>;
+    declare public readonly aliasName: pulumi.Output<string>;
     /** ARN of the `live` alias: what callers and event sources should invoke. */
-    public readonly aliasArn!: pulumi.Output<string>;
+    declare public readonly aliasArn: pulumi.Output<string>;
     /** The version this deploy published (the one `live` serves once a gradual rollout completes). */
-    public readonly functionVersion!: pulumi.Output<string>;
+    declare public readonly functionVersion: pulumi.Output<string>;
     /** CloudWatch console URL of the function's dashboard; only set when `enableDashboard` is true. */
     public readonly dashboardUrl?: pulumi.Output<string>;
     /** Name of the CodeDeploy deployment group that shifts traffic; only set with a gradual `deploymentStrategy`. */
@@ -74,44 +75,52 @@ export class InferenceFunction extends pulumi.ComponentResource {
         // Judged before super(): bad input must not leave even the component registered.
         const r = validateArgs(name, args);
         super("lambda-inference:index:InferenceFunction", name, {}, opts);
+        const ctx: BuildContext = { parent: this, tags: r.tags };
 
         const account = accountOf(this);
-        const { repository, pullPolicy } = createRepository(name, r, account, this);
-        const image = createImage(name, r, repository, this);
+        const { repository, pullPolicy } = createRepository(name, r.image, r.security, account, ctx);
+        const image = createImage(name, r.image, r.model, repository, ctx);
         const imageUri = imageUriOf(repository, image);
-        const model = createModelStore(name, r, this);
-        const logGroup = createLogGroup(name, r, this);
-        const role = createRole(name, r, { logGroup, model }, this);
-        const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model }, this);
+        const model = createModelStore(name, r.model, r.security, ctx);
+        const logGroup = createLogGroup(name, r.observability, r.security, ctx);
+        const role = createRole(
+            name,
+            { security: r.security, vpc: r.network.vpc !== undefined, tracing: r.observability.enableTracing },
+            { logGroup, model },
+            ctx,
+        );
+        const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model }, ctx);
         // No traffic reaches a version before its smoke test (if any) passed.
-        const version = smokeTestedVersion(name, r, { fn, sha256: model.sha256 }, this);
-        const alias = createAlias(name, r, { fn, version }, this);
-        if (r.provisionedConcurrency !== undefined) {
-            createProvisionedConcurrency(name, r, { fn, alias }, this);
+        const version = smokeTestedVersion(name, r.rollout, { fn, sha256: model.sha256 }, ctx);
+        const alias = createAlias(name, r.rollout, { fn, version }, ctx);
+        if (r.compute.provisionedConcurrency) {
+            createProvisionedConcurrency(name, r.compute.provisionedConcurrency, { fn, alias }, ctx);
         }
-        const url = r.enableFunctionUrl ? createFunctionUrl(name, r, { fn, alias }, this) : undefined;
-        const alarms = r.enableAlarms ? createAlarms(name, r, { fn, logGroup }, this) : undefined;
-        const dashboardUrl = r.enableDashboard ? createDashboard(name, { fn, logGroup, account }, this) : undefined;
-        // Validation guarantees alarms with a gradual strategy: CodeDeploy rolls back on them.
-        const deployment =
-            r.gradualMinutes !== undefined && alarms
-                ? createGradualDeployment(
-                      name,
-                      r,
-                      {
-                          fn,
-                          alias,
-                          version,
-                          alarmNames: alarms.names,
-                          account,
-                          dependsOn: model.objectArn
-                              ? [createLiveModelRead(name, role, { fn, alias, model, account }, this)]
-                              : [],
-                      },
-                      this,
-                  )
-                : undefined;
+        const url = r.network.functionUrl && createFunctionUrl(name, r.network.functionUrl, { fn, alias }, ctx);
+        const dashboardUrl = r.observability.enableDashboard
+            ? createDashboard(name, { fn, logGroup, account }, ctx)
+            : undefined;
+        const watched = { fn, logGroup };
+        let deployment: GradualDeployment | undefined;
+        if (r.rollout.kind === "gradual") {
+            const alarms = createAlarms(name, r.rollout.alarms, r.compute.timeout, watched, ctx);
+            // While traffic shifts, the version still live keeps reading its own model.
+            const liveModelRead =
+                model.kind === "s3" ? [createLiveModelRead(name, role, { fn, alias, model, account }, ctx)] : [];
+            deployment = createGradualDeployment(
+                name,
+                r.rollout,
+                r.security,
+                { fn, alias, version, alarmNames: alarms.names, account, dependsOn: liveModelRead },
+                ctx,
+            );
+        } else if (r.rollout.alarms) {
+            createAlarms(name, r.rollout.alarms, r.compute.timeout, watched, ctx);
+        }
 
+        // With the model in the image there is no bucket, key or object version: those outputs are empty.
+        const inS3 = model.kind === "s3" ? model : undefined;
+        const none = pulumi.output("");
         const outputs: InferenceFunctionOutputs = {
             repositoryUrl: repository.repositoryUrl,
             imageUri,
@@ -119,11 +128,11 @@ export class InferenceFunction extends pulumi.ComponentResource {
             functionName: fn.name,
             functionArn: fn.arn,
             roleArn: role.role.arn,
-            modelBucketName: model.bucketName,
-            modelKey: model.key,
-            modelVersionId: model.versionId,
+            modelBucketName: inS3?.bucketName ?? none,
+            modelKey: inS3?.key ?? none,
+            modelVersionId: inS3?.versionId ?? none,
             logGroupName: logGroup.name,
-            functionUrl: url?.functionUrl,
+            functionUrl: url ? url.functionUrl : undefined,
             aliasName: alias.name,
             aliasArn: alias.arn,
             functionVersion: fn.version,

@@ -1,13 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CONTRACT } from "./contract";
 import { ModelStore } from "./modelStore";
+import { BuildContext, ResolvedArgs } from "./resolved";
 import { FunctionRole } from "./role";
-import { ResolvedArgs } from "./validate";
 
 /** The container-image function, configured with the model it must load. */
 export function createFunction(
     name: string,
-    r: ResolvedArgs,
+    r: Pick<ResolvedArgs, "image" | "model" | "compute" | "network" | "observability" | "security">,
     deps: {
         imageUri: pulumi.Input<string>;
         pullPolicy: aws.ecr.RepositoryPolicy;
@@ -15,8 +16,9 @@ export function createFunction(
         logGroup: aws.cloudwatch.LogGroup;
         model: ModelStore;
     },
-    parent: pulumi.Resource,
+    { parent, tags }: BuildContext,
 ): aws.lambda.Function {
+    const { compute } = r;
     const { model } = deps;
     return new aws.lambda.Function(
         `${name}-fn`,
@@ -24,23 +26,35 @@ export function createFunction(
             packageType: "Image",
             imageUri: deps.imageUri,
             role: deps.role.role.arn,
-            architectures: [r.architecture],
-            memorySize: r.memorySize,
-            timeout: r.timeout,
-            ephemeralStorage: { size: r.ephemeralStorageSize },
-            reservedConcurrentExecutions: r.reservedConcurrency,
+            architectures: [r.image.architecture],
+            memorySize: compute.memorySize,
+            timeout: compute.timeout,
+            ephemeralStorage: { size: compute.ephemeralStorageSize },
+            reservedConcurrentExecutions: compute.reservedConcurrency,
             environment: {
-                variables: { ...r.environment, ...model.environment, MODEL_FORMAT: r.modelFormat },
+                variables: {
+                    ...compute.environment,
+                    ...model.environment,
+                    [CONTRACT.environment.model.format]: r.model.format,
+                },
             },
             loggingConfig: { logFormat: "JSON", logGroup: deps.logGroup.name },
-            tracingConfig: r.enableTracing ? { mode: "Active" } : undefined,
-            vpcConfig: r.vpc,
-            kmsKeyArn: r.kmsKeyArn,
+            tracingConfig: r.observability.enableTracing ? { mode: "Active" } : undefined,
+            vpcConfig: r.network.vpc,
+            kmsKeyArn: r.security.kmsKeyArn,
             // Every change publishes a version: the `live` alias serves it, and older ones remain to roll back to.
             publish: true,
-            tags: r.tags,
+            tags,
         },
         // Creating it needs the pull policy; its first cold start, the log group, its permissions and the model.
-        { parent, dependsOn: [deps.pullPolicy, deps.logGroup, ...deps.role.policies, ...model.dependencies] },
+        {
+            parent,
+            dependsOn: [
+                deps.pullPolicy,
+                deps.logGroup,
+                ...deps.role.policies,
+                ...(model.kind === "s3" ? model.dependencies : []),
+            ],
+        },
     );
 }

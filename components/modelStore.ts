@@ -1,26 +1,38 @@
-import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { CONTRACT } from "./contract";
 import { tlsOnlyPolicy } from "./policies";
 import { sha256File } from "./sha256";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, ExistingModel, ModelInImage, ModelSettings, SecuritySettings, UploadedModel } from "./resolved";
 
-/** Where the function finds its model, and how it checks it. */
-export interface ModelStore {
+const ENV = CONTRACT.environment.model;
+
+/** The model baked into the image: a path inside it and the sha256 to verify, nothing for the role to read. */
+export interface ModelInImageStore {
+    kind: "image";
+    /** MODEL_PATH and MODEL_SHA256: where the model is in the image and what it must hash to. */
+    environment: { [name: string]: pulumi.Input<string> };
+    sha256: pulumi.Output<string>;
+}
+
+/** A model object in S3: the one object (and version) the function reads at init and the role may read. */
+export interface ModelInS3Store {
+    kind: "s3";
     /** The MODEL_* variables that tell the function where its model is and what it must hash to. */
     environment: { [name: string]: pulumi.Input<string> };
-    /** "" when the model is in the image. */
     bucketName: pulumi.Output<string>;
-    /** "" when the model is in the image. */
     key: pulumi.Output<string>;
-    /** ARN of the model object, the one object the role may read; absent when the model is in the image. */
-    objectArn?: pulumi.Output<string>;
-    /** S3 version id of the exact object to load ("" for an unversioned adopted bucket, or the model in the image). */
+    /** The bucket and key as the policy needs them. */
+    objectArn: pulumi.Output<string>;
+    /** S3 version id of the exact object to load ("" for an unversioned adopted bucket). */
     versionId: pulumi.Output<string>;
     sha256: pulumi.Output<string>;
-    /** Resources the function must wait for (the object and, if created, the bucket policy). */
+    /** Resources the function must wait for (the object and, if created, the bucket's settings). */
     dependencies: pulumi.Resource[];
 }
+
+/** Where the function finds its model, and how it checks it. */
+export type ModelStore = ModelInImageStore | ModelInS3Store;
 
 /** An object in S3: the location the function reads at init. */
 function inS3(
@@ -30,10 +42,16 @@ function inS3(
     versionId: pulumi.Output<string>,
     sha256: pulumi.Output<string>,
     dependencies: pulumi.Resource[],
-): ModelStore {
+): ModelInS3Store {
     return {
+        kind: "s3",
         // A new model changes these values, so Lambda starts fresh environments with it.
-        environment: { MODEL_BUCKET: bucketName, MODEL_KEY: key, MODEL_VERSION_ID: versionId, MODEL_SHA256: sha256 },
+        environment: {
+            [ENV.bucket]: bucketName,
+            [ENV.key]: key,
+            [ENV.versionId]: versionId,
+            [ENV.sha256]: sha256,
+        },
         bucketName,
         key,
         objectArn: pulumi.interpolate`${bucketArn}/${key}`,
@@ -44,17 +62,9 @@ function inS3(
 }
 
 /** The model baked into the image (modelDelivery "image"): a local path, no bucket, nothing for the role to read. */
-function inImage(pathInImage: string, modelPath: string): ModelStore {
-    const sha256 = pulumi.output(sha256File(modelPath));
-    const none = pulumi.output("");
-    return {
-        environment: { MODEL_PATH: pathInImage, MODEL_SHA256: sha256 },
-        bucketName: none,
-        key: none,
-        versionId: none,
-        sha256,
-        dependencies: [],
-    };
+function inImage(model: ModelInImage): ModelInImageStore {
+    const sha256 = pulumi.output(sha256File(model.path));
+    return { kind: "image", environment: { [ENV.path]: model.pathInImage, [ENV.sha256]: sha256 }, sha256 };
 }
 
 /** S3 reports the version of an object in an unversioned bucket as "null"; the handler then fetches the latest. */
@@ -80,11 +90,11 @@ export function confirmedSha256(modelPath: string, hex: string, checksumSha256: 
     return hex;
 }
 
-function createPrivateBucket(name: string, r: ResolvedArgs, parent: pulumi.Resource) {
-    const bucket = new aws.s3.Bucket(`${name}-models`, { forceDestroy: r.forceDestroy, tags: r.tags }, { parent });
+function createPrivateBucket(name: string, security: SecuritySettings, { parent, tags }: BuildContext) {
+    const bucket = new aws.s3.Bucket(`${name}-models`, { forceDestroy: security.forceDestroy, tags }, { parent });
     // A destroy that cannot delete a non-empty bucket must not first strip its guard rails: without
     // forceDestroy the settings stay on the bucket until the bucket itself goes (and go with it).
-    const settings = { parent, retainOnDelete: !r.forceDestroy };
+    const settings = { parent, retainOnDelete: !security.forceDestroy };
     const publicAccess = new aws.s3.BucketPublicAccessBlock(
         `${name}-models-public-access`,
         {
@@ -112,8 +122,8 @@ function createPrivateBucket(name: string, r: ResolvedArgs, parent: pulumi.Resou
             bucket: bucket.id,
             rules: [
                 {
-                    applyServerSideEncryptionByDefault: r.kmsKeyArn
-                        ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: r.kmsKeyArn }
+                    applyServerSideEncryptionByDefault: security.kmsKeyArn
+                        ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: security.kmsKeyArn }
                         : { sseAlgorithm: "AES256" },
                     bucketKeyEnabled: true,
                 },
@@ -131,56 +141,67 @@ function createPrivateBucket(name: string, r: ResolvedArgs, parent: pulumi.Resou
     return { bucket, settled: [publicAccess, ownership, versioning, encryption, policy] };
 }
 
+/** The bucket the model is uploaded to: the component's own private one, or one the user adopts. */
+function uploadBucket(name: string, model: UploadedModel, security: SecuritySettings, ctx: BuildContext) {
+    if (model.adoptedBucket === undefined) {
+        const { bucket, settled } = createPrivateBucket(name, security, ctx);
+        return { bucketName: bucket.bucket, bucketArn: bucket.arn, settled };
+    }
+    // Looked up rather than formatted, so a wrong name fails at preview.
+    const existing = aws.s3.getBucketOutput({ bucket: model.adoptedBucket }, { parent: ctx.parent });
+    return { bucketName: existing.bucket, bucketArn: existing.arn, settled: [] };
+}
+
+/** Uploads the model file; the sha256 the function is told is the one S3 confirmed it received. */
+function upload(name: string, model: UploadedModel, security: SecuritySettings, ctx: BuildContext): ModelInS3Store {
+    const { bucketName, bucketArn, settled } = uploadBucket(name, model, security, ctx);
+    const key = pulumi.output(model.key);
+    const object = new aws.s3.BucketObjectv2(
+        `${name}-model`,
+        {
+            bucket: bucketName,
+            key,
+            source: new pulumi.asset.FileAsset(model.path),
+            contentType: "application/octet-stream",
+            // S3 recomputes the checksum on receipt and rejects a corrupted upload.
+            checksumAlgorithm: "SHA256",
+            tags: ctx.tags,
+        },
+        { parent: ctx.parent, dependsOn: settled },
+    );
+    const versionId = object.versionId.apply(normaliseVersionId);
+    const sha256 = pulumi
+        .all([sha256File(model.path), object.checksumSha256])
+        .apply(([hex, received]) => confirmedSha256(model.path, hex, received));
+    return inS3(bucketName, bucketArn, key, versionId, sha256, [object]);
+}
+
+/** An object already in S3, pinned at the version present at deploy time: a later upload rolls out only with the next deploy. */
+function existing(model: ExistingModel, { parent }: BuildContext): ModelInS3Store {
+    const bucket = aws.s3.getBucketOutput({ bucket: model.bucketName }, { parent });
+    const key = pulumi.output(model.key);
+    const object = aws.s3.getObjectOutput({ bucket: bucket.bucket, key }, { parent });
+    const versionId = object.versionId.apply(normaliseVersionId);
+    return inS3(bucket.bucket, bucket.arn, key, versionId, pulumi.output(model.sha256), []);
+}
+
 /**
- * Creates (or adopts) the bucket and uploads the model, or looks up an
- * object that is already there. Every path ends with the bucket, key,
+ * Where the function finds its model: in the image, uploaded to a bucket, or
+ * an object that is already there. Every S3 path ends with the bucket, key,
  * version id and sha256 the handler needs to fetch and verify the model.
  */
-export function createModelStore(name: string, r: ResolvedArgs, parent: pulumi.Resource): ModelStore {
-    if (r.bundledModel) {
-        return inImage(r.bundledModel.pathInImage, r.modelPath!);
+export function createModelStore(
+    name: string,
+    model: ModelSettings,
+    security: SecuritySettings,
+    ctx: BuildContext,
+): ModelStore {
+    switch (model.delivery) {
+        case "image":
+            return inImage(model);
+        case "upload":
+            return upload(name, model, security, ctx);
+        case "existing":
+            return existing(model, ctx);
     }
-    let bucketName: pulumi.Output<string>;
-    let bucketArn: pulumi.Output<string>;
-    let settled: pulumi.Resource[] = [];
-    if (r.modelBucketName === undefined) {
-        const created = createPrivateBucket(name, r, parent);
-        bucketName = created.bucket.bucket;
-        bucketArn = created.bucket.arn;
-        settled = created.settled;
-    } else {
-        // Looked up rather than formatted, so a wrong name fails at preview.
-        const existing = aws.s3.getBucketOutput({ bucket: r.modelBucketName }, { parent });
-        bucketName = existing.bucket;
-        bucketArn = existing.arn;
-    }
-
-    if (r.modelPath !== undefined) {
-        const key = pulumi.output(r.modelKey ?? `models/${path.basename(r.modelPath)}`);
-        const object = new aws.s3.BucketObjectv2(
-            `${name}-model`,
-            {
-                bucket: bucketName,
-                key,
-                source: new pulumi.asset.FileAsset(r.modelPath),
-                contentType: "application/octet-stream",
-                // S3 recomputes the checksum on receipt and rejects a corrupted upload.
-                checksumAlgorithm: "SHA256",
-                tags: r.tags,
-            },
-            { parent, dependsOn: settled },
-        );
-        const versionId = object.versionId.apply(normaliseVersionId);
-        const modelPath = r.modelPath;
-        const sha256 = pulumi
-            .all([sha256File(modelPath), object.checksumSha256])
-            .apply(([hex, received]) => confirmedSha256(modelPath, hex, received));
-        return inS3(bucketName, bucketArn, key, versionId, sha256, [object]);
-    }
-
-    const key = pulumi.output(r.modelKey!);
-    // Pins the version present at deploy time: a later upload rolls out only with the next deploy.
-    const existing = aws.s3.getObjectOutput({ bucket: bucketName, key }, { parent });
-    const versionId = existing.versionId.apply(normaliseVersionId);
-    return inS3(bucketName, bucketArn, key, versionId, pulumi.output(r.modelSha256!), settled);
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, ProvisionedConcurrency } from "./resolved";
 
 /**
  * Pre-initialised environments on the `live` alias (Lambda allows them on a
@@ -10,20 +10,21 @@ import { ResolvedArgs } from "./validate";
  */
 export function createProvisionedConcurrency(
     name: string,
-    r: ResolvedArgs,
+    provisioned: ProvisionedConcurrency,
     deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias },
-    parent: pulumi.Resource,
+    { parent, tags }: BuildContext,
 ): aws.lambda.ProvisionedConcurrencyConfig {
     const config = new aws.lambda.ProvisionedConcurrencyConfig(
         `${name}-provisioned`,
         {
             functionName: deps.fn.name,
             qualifier: deps.alias.name,
-            provisionedConcurrentExecutions: r.provisionedConcurrency!,
+            provisionedConcurrentExecutions: provisioned.min,
         },
         { parent },
     );
-    if (r.provisionedConcurrencyScaling) {
+    const { scaling } = provisioned;
+    if (scaling) {
         const resourceId = pulumi.interpolate`function:${deps.fn.name}:${deps.alias.name}`;
         const target = new aws.appautoscaling.Target(
             `${name}-provisioned-scaling`,
@@ -31,9 +32,9 @@ export function createProvisionedConcurrency(
                 serviceNamespace: "lambda",
                 scalableDimension: "lambda:function:ProvisionedConcurrency",
                 resourceId,
-                minCapacity: r.provisionedConcurrency!,
-                maxCapacity: r.provisionedConcurrencyScaling.max,
-                tags: r.tags,
+                minCapacity: provisioned.min,
+                maxCapacity: scaling.max,
+                tags,
             },
             { parent, dependsOn: [config] },
         );
@@ -45,7 +46,7 @@ export function createProvisionedConcurrency(
                 scalableDimension: target.scalableDimension,
                 resourceId: target.resourceId,
                 targetTrackingScalingPolicyConfiguration: {
-                    targetValue: r.provisionedConcurrencyScaling.targetUtilization,
+                    targetValue: scaling.targetUtilization,
                     predefinedMetricSpecification: { predefinedMetricType: "LambdaProvisionedConcurrencyUtilization" },
                 },
             },

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
 import { MOVING_TAGS } from "./defaults";
 import { lambdaPullPolicy, lifecyclePolicy } from "./policies";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, ImageSettings, SecuritySettings } from "./resolved";
 
 export interface FunctionRepository {
     repository: aws.ecr.Repository;
@@ -14,28 +14,31 @@ export interface FunctionRepository {
 /** The function's own ECR repository: scanned, encrypted, immutable tags, a lifecycle policy and Lambda's pull policy. */
 export function createRepository(
     name: string,
-    r: ResolvedArgs,
+    image: Pick<ImageSettings, "keepImages">,
+    security: Pick<SecuritySettings, "kmsKeyArn" | "forceDestroy">,
     account: Account,
-    parent: pulumi.Resource,
+    { parent, tags }: BuildContext,
 ): FunctionRepository {
     const repository = new aws.ecr.Repository(
         `${name}-repo`,
         {
             imageScanningConfiguration: { scanOnPush: true },
             encryptionConfigurations: [
-                r.kmsKeyArn ? { encryptionType: "KMS", kmsKey: r.kmsKeyArn } : { encryptionType: "AES256" },
+                security.kmsKeyArn
+                    ? { encryptionType: "KMS", kmsKey: security.kmsKeyArn }
+                    : { encryptionType: "AES256" },
             ],
             // The function pins images by digest; only the tags that mark the newest build and the cache move.
             imageTagMutability: "IMMUTABLE_WITH_EXCLUSION",
             imageTagMutabilityExclusionFilters: MOVING_TAGS.map((filter) => ({ filter, filterType: "WILDCARD" })),
-            forceDelete: r.forceDestroy,
-            tags: r.tags,
+            forceDelete: security.forceDestroy,
+            tags,
         },
         { parent },
     );
     new aws.ecr.LifecyclePolicy(
         `${name}-repo-lifecycle`,
-        { repository: repository.name, policy: lifecyclePolicy(r.keepImages) },
+        { repository: repository.name, policy: lifecyclePolicy(image.keepImages) },
         { parent },
     );
     const pullPolicy = new aws.ecr.RepositoryPolicy(

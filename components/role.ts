@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
 import { LIVE_ALIAS } from "./defaults";
-import { ModelStore } from "./modelStore";
+import { ModelInS3Store, ModelStore } from "./modelStore";
 import {
     ASSUME_ROLE_POLICY,
     kmsDecryptPolicy,
@@ -11,7 +11,7 @@ import {
     TRACING_POLICY,
     VPC_ACCESS_POLICY,
 } from "./policies";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, SecuritySettings } from "./resolved";
 
 export interface FunctionRole {
     role: aws.iam.Role;
@@ -26,17 +26,18 @@ export interface FunctionRole {
  */
 export function createRole(
     name: string,
-    r: ResolvedArgs,
+    needs: { security: SecuritySettings; vpc: boolean; tracing: boolean },
     deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore },
-    parent: pulumi.Resource,
+    { parent, tags }: BuildContext,
 ): FunctionRole {
+    const { security } = needs;
     const role = new aws.iam.Role(
         `${name}-role`,
         {
             assumeRolePolicy: ASSUME_ROLE_POLICY,
-            permissionsBoundary: r.permissionsBoundary,
-            path: r.rolePath,
-            tags: r.tags,
+            permissionsBoundary: security.permissionsBoundary,
+            path: security.rolePath,
+            tags,
         },
         { parent },
     );
@@ -44,17 +45,17 @@ export function createRole(
         new aws.iam.RolePolicy(`${name}-role-${id}`, { role: role.id, policy: document }, { parent });
     const policies = [policy("logs", deps.logGroup.arn.apply(logsPolicy))];
     // A model in the image needs no S3 permission at all.
-    if (deps.model.objectArn) {
+    if (deps.model.kind === "s3") {
         policies.push(policy("model-read", deps.model.objectArn.apply(modelReadPolicy)));
+        // An SSE-KMS model object is readable only with kms:Decrypt on its key (an S3 grant alone gets AccessDenied).
+        if (security.kmsKeyArn) {
+            policies.push(policy("kms-decrypt", pulumi.output(security.kmsKeyArn).apply(kmsDecryptPolicy)));
+        }
     }
-    // An SSE-KMS model object is readable only with kms:Decrypt on its key (an S3 grant alone gets AccessDenied).
-    if (r.kmsKeyArn && deps.model.objectArn) {
-        policies.push(policy("kms-decrypt", pulumi.output(r.kmsKeyArn).apply(kmsDecryptPolicy)));
-    }
-    if (r.vpc) {
+    if (needs.vpc) {
         policies.push(policy("vpc-access", VPC_ACCESS_POLICY));
     }
-    if (r.enableTracing) {
+    if (needs.tracing) {
         policies.push(policy("tracing", TRACING_POLICY));
     }
     return { role, policies };
@@ -71,11 +72,11 @@ export function createRole(
 export function createLiveModelRead(
     name: string,
     role: FunctionRole,
-    deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias; model: ModelStore; account: Account },
-    parent: pulumi.Resource,
+    deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias; model: ModelInS3Store; account: Account },
+    { parent }: BuildContext,
 ): aws.iam.RolePolicy {
     const liveObjectArn = pulumi
-        .all([deps.alias.arn, deps.fn.name, deps.account.partition, deps.model.objectArn!])
+        .all([deps.alias.arn, deps.fn.name, deps.account.partition, deps.model.objectArn])
         .apply(async ([, functionName, partition, currentObjectArn]) => {
             const live = await aws.lambda.getFunction({ functionName, qualifier: LIVE_ALIAS }, { parent });
             const variables = live.environment?.variables ?? {};

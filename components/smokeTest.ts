@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ResolvedArgs } from "./validate";
+import { BuildContext, RolloutSettings } from "./resolved";
 
 /**
  * The version, once it answered the smoke event with success and the deployed
@@ -58,11 +58,11 @@ function parseObject(text: string): Answer | undefined {
  */
 export function smokeTestedVersion(
     name: string,
-    r: ResolvedArgs,
+    rollout: Pick<RolloutSettings, "smokeTestEvent">,
     deps: { fn: aws.lambda.Function; sha256: pulumi.Output<string> },
-    parent: pulumi.Resource,
+    { parent }: BuildContext,
 ): pulumi.Output<string> {
-    if (r.smokeTestEvent === undefined) {
+    if (rollout.smokeTestEvent === undefined) {
         return deps.fn.version;
     }
     const invocation = new aws.lambda.Invocation(
@@ -70,7 +70,7 @@ export function smokeTestedVersion(
         {
             functionName: deps.fn.name,
             qualifier: deps.fn.version,
-            input: r.smokeTestEvent,
+            input: rollout.smokeTestEvent,
             triggers: { version: deps.fn.version, sha256: deps.sha256 },
         },
         { parent },

@@ -1,6 +1,9 @@
+// The recording Pulumi mocks the component tests and the offline plan share: every resource and invoke
+// recorded, and the values AWS and the image build compute filled in.
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
+import { Link } from "./links";
 
 /** One resource the program registered, as the engine would have seen it. */
 export interface Recorded {
@@ -24,6 +27,8 @@ export const EXISTING_OBJECT_VERSION = "existing-object-version";
 export class RecordingMocks implements pulumi.runtime.Mocks {
     resources: Recorded[] = [];
     calls: { token: string; inputs: any }[] = [];
+    /** Each registration's parent and dependencies, when recordLinks() listens (see links.ts). */
+    links: Link[] = [];
 
     constructor(private readonly computed?: (what: string) => string) {}
 
@@ -35,6 +40,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     reset(): void {
         this.resources = [];
         this.calls = [];
+        this.links = [];
         this.uploadedChecksum = undefined;
         this.invocationResult = undefined;
         this.liveModelKey = "models/previous-model.onnx";
@@ -184,7 +190,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 export async function settle(): Promise<void> {
     const wait = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
     if (typeof wait !== "function") {
-        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update tests/mockEngine.ts");
+        throw new Error("@pulumi/pulumi no longer exports runtime.waitForRPCs; update mocking/recordingMocks.ts");
     }
     await wait();
 }

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { deploy, FIXTURE_MODEL } from "./harness";
 import * as pulumi from "@pulumi/pulumi";
-import { mocks, one, registeredAt, valueOf } from "./mocks";
+import { dependenciesOf, mocks, one, valueOf } from "./mocks";
 
 const FN = "aws:lambda/function:Function";
 
@@ -11,13 +11,15 @@ describe("function and log group", () => {
         const logs = one("aws:cloudwatch/logGroup:LogGroup");
         assert.strictEqual(logs.name, "demo-logs");
         assert.deepStrictEqual(logs.inputs, { namePrefix: "/aws/lambda/demo-", retentionInDays: 30 });
-        for (const [type, name] of [
-            ["aws:cloudwatch/logGroup:LogGroup", "demo-logs"],
-            ["aws:iam/rolePolicy:RolePolicy", "demo-role-logs"],
-            ["aws:iam/rolePolicy:RolePolicy", "demo-role-model-read"],
-            ["aws:s3/bucketObjectv2:BucketObjectv2", "demo-model"],
+        // Its first cold start needs the log group, its permissions and the uploaded model.
+        const waitsFor = dependenciesOf(FN, "demo-fn");
+        for (const dependency of [
+            "aws:cloudwatch/logGroup:LogGroup::demo-logs",
+            "aws:iam/rolePolicy:RolePolicy::demo-role-logs",
+            "aws:iam/rolePolicy:RolePolicy::demo-role-model-read",
+            "aws:s3/bucketObjectv2:BucketObjectv2::demo-model",
         ]) {
-            assert.ok(registeredAt(type, name) < registeredAt(FN, "demo-fn"), `${name} before the function`);
+            assert.ok(waitsFor.includes(dependency), `the function waits for ${dependency}`);
         }
         assert.strictEqual(await valueOf(fn.logGroupName), "/aws/lambda/demo-0001");
     });

@@ -5,7 +5,7 @@ import { dashboardBody } from "../components/dashboard";
 import { ROLLOUT_SCRIPT } from "../components/deployment";
 import { checkSmokeAnswer } from "../components/smokeTest";
 import { deploy, deployRecordingOptions, FIXTURE_MODEL, FIXTURE_SHA256, rejected, runFailedDeploy } from "./harness";
-import { mocks, ofType, one, registeredAt, valueOf } from "./mocks";
+import { dependenciesOf, mocks, ofType, one, valueOf } from "./mocks";
 
 const FN_NAME = "demo-fn-1a2b3c";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -153,15 +153,13 @@ describe("gradual rollout with CodeDeploy", () => {
             AWS_REGION: "us-east-1",
         });
         assert.deepStrictEqual(rollout.inputs.triggers, ["7"]);
-        for (const [type, name] of [
-            ["aws:codedeploy/deploymentGroup:DeploymentGroup", "demo-deploy-group"],
-            ["aws:lambda/alias:Alias", "demo-alias"],
-            ["aws:iam/rolePolicy:RolePolicy", "demo-role-model-read-live"],
+        const waitsFor = dependenciesOf("command:local:Command", "demo-rollout");
+        for (const dependency of [
+            "aws:codedeploy/deploymentGroup:DeploymentGroup::demo-deploy-group",
+            "aws:lambda/alias:Alias::demo-alias",
+            "aws:iam/rolePolicy:RolePolicy::demo-role-model-read-live",
         ]) {
-            assert.ok(
-                registeredAt(type, name) < registeredAt("command:local:Command", "demo-rollout"),
-                `${name} first`,
-            );
+            assert.ok(waitsFor.includes(dependency), `the rollout waits for ${dependency}`);
         }
     });
 
@@ -227,8 +225,10 @@ describe("smoke test of each new version", () => {
             triggers: { version: "7", sha256: FIXTURE_SHA256 },
         });
         assert.ok(
-            registeredAt("aws:lambda/invocation:Invocation", "demo-smoke-test") <
-                registeredAt("aws:lambda/alias:Alias", "demo-alias"),
+            dependenciesOf("aws:lambda/alias:Alias", "demo-alias").includes(
+                "aws:lambda/invocation:Invocation::demo-smoke-test",
+            ),
+            "the alias moves only once the smoke test answered",
         );
     });
 

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunctionArgs } from "../components";
 import { confirmedSha256 } from "../components/modelStore";
 import { deploy, deployRecordingOptions, FIXTURE_MODEL, FIXTURE_SHA256, rejected, runFailedDeploy } from "./harness";
-import { ofType, one, registeredAt } from "./mocks";
+import { dependenciesOf, ofType, one } from "./mocks";
 
 const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const FN = "aws:lambda/function:Function";
@@ -63,8 +63,8 @@ describe("hardening", () => {
                 ],
             });
             assert.ok(
-                registeredAt("aws:ecr/repositoryPolicy:RepositoryPolicy", "demo-repo-policy") <
-                    registeredAt(FN, "demo-fn"),
+                dependenciesOf(FN, "demo-fn").includes("aws:ecr/repositoryPolicy:RepositoryPolicy::demo-repo-policy"),
+                "Lambda checks the pull permission when the function is created",
             );
         });
 

@@ -1,23 +1,28 @@
 import * as pulumi from "@pulumi/pulumi";
-import { isSecret, Recorded, RecordingMocks } from "./mockEngine";
+import { recordLinks } from "../mocking/links";
+import { isSecret, Recorded, RecordingMocks } from "../mocking/recordingMocks";
 
-export * from "./mockEngine";
+export * from "../mocking/recordingMocks";
 
 export const mocks = new RecordingMocks();
 pulumi.runtime.setMocks(mocks, "lambda-inference", "test", false);
+recordLinks((link) => mocks.links.push(link));
+
+/**
+ * What the engine is told `type` `name` depends on (its inputs' sources and its dependsOn), as
+ * `type::name`: a dependency the engine is not told of is one `pulumi up` may not wait for.
+ */
+export function dependenciesOf(type: string, name: string): string[] {
+    const found = mocks.links.filter((l) => l.type === type && l.name === name);
+    if (found.length !== 1) {
+        throw new Error(`expected one registration of ${type} ${name}, found ${found.length}`);
+    }
+    return found[0].dependencies;
+}
 
 /** The resolved value of an Output (undefined if unknown). */
 export function valueOf<T>(output: pulumi.Output<T> | undefined): Promise<T> {
     return new Promise((resolve) => (output ? output.apply((v) => resolve(v)) : resolve(undefined as T)));
-}
-
-/** Position of a resource in registration order; the engine registers a resource only after its dependencies. */
-export function registeredAt(type: string, name: string): number {
-    const index = mocks.resources.findIndex((r) => r.type === type && r.name === name);
-    if (index < 0) {
-        throw new Error(`${type} ${name} was not registered`);
-    }
-    return index;
 }
 
 /** Unwraps a value the mock monitor received as a secret; fails if it was not secret. */

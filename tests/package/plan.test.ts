@@ -3,7 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { planGraph, renderGraph } from "../../scripts/docs";
-import { checks } from "../../scripts/plan";
+import { checks } from "../../plan/checks";
 import { deploy, FIXTURE_MODEL } from "../harness";
 import { mocks } from "../mocks";
 

@@ -1,0 +1,140 @@
+// The arguments after validation, with every default applied: the one object the constructor reads, in
+// slices, each builder taking only the slice it needs. The types say what validation proved (a gradual
+// rollout always has its alarms; a model in the image always has a local path), so builders need no `!`
+// and no "" placeholders.
+import * as pulumi from "@pulumi/pulumi";
+import { ModelFormat, Platform } from "./defaults";
+
+export type Tags = { [key: string]: pulumi.Input<string> };
+export type StringList = pulumi.Input<pulumi.Input<string>[]>;
+
+/** How the image is built and how long its repository keeps images. */
+export interface ImageSettings {
+    appPath: string;
+    dockerfilePath: string;
+    buildArgs?: { [key: string]: pulumi.Input<string> };
+    /** The Dockerfile stage to build: the one given, else the stage named after the model format (and delivery). */
+    target: string;
+    architecture: string;
+    platform: Platform;
+    /** How many images the lifecycle policy keeps (how many deploys back a rollback can go). */
+    keepImages: number;
+}
+
+/** The model baked into the image from its folder, the build context `model`. */
+export interface ModelInImage {
+    delivery: "image";
+    format: ModelFormat;
+    /** Absolute path of the model file, hashed at deploy. */
+    path: string;
+    /** The build context that holds the model, and its file name there. */
+    contextDir: string;
+    file: string;
+    /** Where the image puts it (the function's MODEL_PATH). */
+    pathInImage: string;
+}
+
+/** A local model file uploaded to the component's bucket, or to an adopted one. */
+export interface UploadedModel {
+    delivery: "upload";
+    format: ModelFormat;
+    path: string;
+    key: pulumi.Input<string>;
+    /** An existing bucket to upload into; absent: the component creates a private one. */
+    adoptedBucket?: pulumi.Input<string>;
+}
+
+/** An object someone else uploaded: read where it is, verified against the sha256 given. */
+export interface ExistingModel {
+    delivery: "existing";
+    format: ModelFormat;
+    bucketName: pulumi.Input<string>;
+    key: pulumi.Input<string>;
+    sha256: pulumi.Input<string>;
+}
+
+export type ModelSettings = ModelInImage | UploadedModel | ExistingModel;
+
+/** Provisioned concurrency on the live alias, optionally autoscaled. */
+export interface ProvisionedConcurrency {
+    min: number;
+    /** Present when Application Auto Scaling grows it with load. */
+    scaling?: { max: number; targetUtilization: number };
+}
+
+/** The function's size and its environment. */
+export interface ComputeSettings {
+    memorySize: number;
+    timeout: number;
+    ephemeralStorageSize: number;
+    reservedConcurrency?: number;
+    provisionedConcurrency?: ProvisionedConcurrency;
+    environment: { [key: string]: pulumi.Input<string> };
+}
+
+/** Where the function sits and how it is reached. */
+export interface NetworkSettings {
+    vpc?: { subnetIds: StringList; securityGroupIds: StringList };
+    functionUrl?: { authType: "AWS_IAM" | "NONE" };
+}
+
+/** The alarms that judge the live alias; a gradual rollout rolls back on them. */
+export interface AlarmSettings {
+    actions?: StringList;
+}
+
+interface RolloutCommon {
+    /** Sent to each new version before it gets traffic. */
+    smokeTestEvent?: pulumi.Input<string>;
+}
+
+/** Pulumi moves the alias as soon as the new version is published (and smoke-tested). */
+export interface AllAtOnceRollout extends RolloutCommon {
+    kind: "allAtOnce";
+    alarms?: AlarmSettings;
+}
+
+/** CodeDeploy shifts traffic by a predefined configuration, rolling back on the alarms. */
+export interface GradualRollout extends RolloutCommon {
+    kind: "gradual";
+    /** A CodeDeploy Lambda configuration, without its `CodeDeployDefault.Lambda` prefix. */
+    strategy: string;
+    /** How long the shift takes; the rollout waits that long and a margin. */
+    minutes: number;
+    alarms: AlarmSettings;
+}
+
+export type RolloutSettings = AllAtOnceRollout | GradualRollout;
+
+/** Logs, traces and the dashboard. */
+export interface ObservabilitySettings {
+    logRetentionDays: number;
+    enableTracing: boolean;
+    enableDashboard: boolean;
+}
+
+/** Encryption, the role's guard rails and deletion protection. */
+export interface SecuritySettings {
+    /** A customer-managed key, when the user brings one. */
+    kmsKeyArn?: pulumi.Input<string>;
+    permissionsBoundary?: pulumi.Input<string>;
+    rolePath?: string;
+    forceDestroy: boolean;
+}
+
+export interface ResolvedArgs {
+    image: ImageSettings;
+    model: ModelSettings;
+    compute: ComputeSettings;
+    network: NetworkSettings;
+    rollout: RolloutSettings;
+    observability: ObservabilitySettings;
+    security: SecuritySettings;
+    tags?: Tags;
+}
+
+/** What every builder needs besides its slice: the component as parent, and the tags for what takes them. */
+export interface BuildContext {
+    parent: pulumi.Resource;
+    tags?: Tags;
+}

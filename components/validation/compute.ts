@@ -1,0 +1,27 @@
+import { Check, integerProblem } from "./problems";
+
+/** Memory, timeout, /tmp and concurrency, each alone, then reserved against provisioned concurrency. */
+export const checkCompute: Check = (a) => {
+    const own = [
+        ...integerProblem("memorySize", a.memorySize, 128, 10240, " (MB)"),
+        ...integerProblem("timeout", a.timeout, 1, 900, " (seconds)"),
+        ...integerProblem("ephemeralStorageSize", a.ephemeralStorageSize, 512, 10240, " (MB)"),
+    ];
+    const reserved = integerProblem("reservedConcurrency", a.reservedConcurrency, 0, 1_000_000);
+    const provisioned = integerProblem("provisionedConcurrency", a.provisionedConcurrency, 1, 1_000_000);
+    // Compared only once each is valid on its own, so one mistake is reported once.
+    const both =
+        reserved.length === 0 &&
+        provisioned.length === 0 &&
+        a.reservedConcurrency !== undefined &&
+        a.provisionedConcurrency !== undefined &&
+        a.provisionedConcurrency > a.reservedConcurrency
+            ? [
+                  {
+                      propertyPath: "provisionedConcurrency",
+                      reason: `must not exceed reservedConcurrency (${a.reservedConcurrency}); got ${a.provisionedConcurrency}`,
+                  },
+              ]
+            : [];
+    return [...own, ...reserved, ...provisioned, ...both];
+};

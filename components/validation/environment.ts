@@ -1,0 +1,33 @@
+import { APP_LIMIT_SETTINGS, LAMBDA_RESERVED_ENV, RESERVED_APP_ENV } from "../defaults";
+import { Check, isKnown, Problem } from "./problems";
+
+/** Names the component or Lambda own are refused; the app's limits must be what the app accepts. */
+export const checkEnvironment: Check = (a) =>
+    Object.entries(a.environment ?? {}).flatMap(([key, value]): Problem[] => {
+        const propertyPath = `environment.${key}`;
+        if (RESERVED_APP_ENV.includes(key) || key.startsWith("AWS_ENDPOINT_URL")) {
+            return [
+                {
+                    propertyPath,
+                    reason: "is set by the component (the model's location and identity, and how S3 is reached) and may not be overridden",
+                },
+            ];
+        }
+        if ((LAMBDA_RESERVED_ENV as readonly string[]).includes(key)) {
+            return [{ propertyPath, reason: "is reserved by Lambda, which sets it itself" }];
+        }
+        if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) {
+            return [
+                { propertyPath, reason: "must be a name of letters, digits and underscores that starts with a letter" },
+            ];
+        }
+        if (APP_LIMIT_SETTINGS.includes(key) && isKnown(value) && !/^[1-9][0-9]*$/.test(String(value))) {
+            return [
+                {
+                    propertyPath,
+                    reason: `must be a positive integer (the app refuses anything else at init); got ${JSON.stringify(value)}`,
+                },
+            ];
+        }
+        return [];
+    });

@@ -1,0 +1,52 @@
+import * as pulumi from "@pulumi/pulumi";
+import { InferenceFunctionArgs } from "../args";
+import { ResolvedArgs } from "../resolved";
+import { checkCompute } from "./compute";
+import { checkEnvironment } from "./environment";
+import { checkImage } from "./image";
+import { checkModel, largeModelWarning } from "./model";
+import { checkNetwork } from "./network";
+import { Check } from "./problems";
+import { resolve } from "./resolve";
+import { checkRetention } from "./retention";
+import { checkRollout } from "./rollout";
+import { checkScaling } from "./scaling";
+import { checkSecurity } from "./security";
+
+/** Every area's checks, in the order their problems are listed. */
+const CHECKS: Check[] = [
+    checkImage,
+    checkCompute,
+    checkRetention,
+    checkNetwork,
+    checkEnvironment,
+    checkModel,
+    checkRollout,
+    checkScaling,
+    checkSecurity,
+];
+
+/**
+ * Checks every argument and returns them with defaults applied, or throws one
+ * `InputPropertiesError` listing every problem. Runs before any resource is
+ * registered, so bad input never leaves a half-created component behind.
+ * Values that are Outputs are not judged: they are unknown until deploy.
+ */
+export function validateArgs(name: string, args: InferenceFunctionArgs): ResolvedArgs {
+    // Languages other than TypeScript can pass null for an absent value.
+    const a = Object.fromEntries(
+        Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined),
+    ) as InferenceFunctionArgs;
+    const problems = CHECKS.flatMap((check) => check(a));
+    if (problems.length > 0) {
+        throw new pulumi.InputPropertiesError({
+            message: `InferenceFunction "${name}" has ${problems.length} invalid argument${problems.length === 1 ? "" : "s"}`,
+            errors: problems,
+        });
+    }
+    const warning = largeModelWarning(name, a);
+    if (warning) {
+        pulumi.log.warn(warning);
+    }
+    return resolve(a);
+}

@@ -1,0 +1,171 @@
+import * as fs from "fs";
+import * as path from "path";
+import { InferenceFunctionArgs } from "../args";
+import {
+    DEFAULTS,
+    FORMAT_OF_EXTENSION,
+    LARGE_IMAGE_MODEL_BYTES,
+    MAX_IMAGE_BYTES,
+    MODEL_DELIVERIES,
+    MODEL_FORMATS,
+    ModelFormat,
+} from "../defaults";
+import { Check, isKnown, oneOfProblem, patternProblem, Problem } from "./problems";
+
+/** The arguments that only an S3 object uses, refused with the model in the image. */
+const S3_ONLY = ["modelBucketName", "modelKey", "modelSha256"] as const;
+
+/**
+ * The model's format: as given, else what its file name says (`modelPath`, else a `modelKey` known now).
+ * A problem instead when neither settles it.
+ */
+export function inferFormat(a: InferenceFunctionArgs): { format: ModelFormat } | { problem: Problem } {
+    if (a.modelFormat !== undefined) {
+        return { format: a.modelFormat };
+    }
+    const name = a.modelPath ?? (isKnown(a.modelKey) ? String(a.modelKey) : undefined);
+    if (name === undefined) {
+        return a.modelKey === undefined
+            ? { format: MODEL_FORMATS[0] }
+            : {
+                  problem: {
+                      propertyPath: "modelFormat",
+                      reason: `is required when modelKey is only known at deploy time (${MODEL_FORMATS.join(" or ")})`,
+                  },
+              };
+    }
+    const format = FORMAT_OF_EXTENSION[path.extname(name).toLowerCase()];
+    return format !== undefined
+        ? { format }
+        : {
+              problem: {
+                  propertyPath: "modelFormat",
+                  reason: `is required: the model's name ${JSON.stringify(path.basename(name))} does not tell (${extensionsRule()})`,
+              },
+          };
+}
+
+/** ".onnx is onnx; .joblib, .pkl and .pickle are sklearn", from the contract. */
+function extensionsRule(): string {
+    const byFormat = MODEL_FORMATS.map((format) => {
+        const names = Object.keys(FORMAT_OF_EXTENSION).filter((e) => FORMAT_OF_EXTENSION[e] === format);
+        const list = names.length > 1 ? `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}` : names[0];
+        return `${list} ${names.length > 1 ? "are" : "is"} ${format}`;
+    });
+    return byFormat.join("; ");
+}
+
+/** The model file's size, or undefined when there is no file at that path. */
+function sizeOf(modelPath: string): number | undefined {
+    const stat = fs.statSync(modelPath, { throwIfNoEntry: false });
+    return stat?.isFile() ? stat.size : undefined;
+}
+
+/** A local model file: it exists, and fits where its delivery puts it. */
+function fileProblems(a: InferenceFunctionArgs, modelPath: string, inImage: boolean): Problem[] {
+    const size = sizeOf(modelPath);
+    if (size === undefined) {
+        return [{ propertyPath: "modelPath", reason: `must be an existing file; ${modelPath} is not one` }];
+    }
+    if (inImage && size > MAX_IMAGE_BYTES) {
+        return [
+            {
+                propertyPath: "modelPath",
+                reason: `must be under Lambda's 10 GB image limit with modelDelivery "image"; ${modelPath} is ${size} bytes: use modelDelivery "s3"`,
+            },
+        ];
+    }
+    const tmp = a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize;
+    if (!inImage && Number.isInteger(tmp) && size > tmp * 1024 * 1024) {
+        return [
+            {
+                propertyPath: "ephemeralStorageSize",
+                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${size} bytes, /tmp is ${tmp} MB`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** Where the model is: a file (uploaded or baked in) or an existing object, and what each needs. */
+function sourceProblems(a: InferenceFunctionArgs, inImage: boolean): Problem[] {
+    if (a.modelPath !== undefined) {
+        return fileProblems(a, path.resolve(a.modelPath), inImage);
+    }
+    if (inImage) {
+        return [{ propertyPath: "modelPath", reason: 'is required with modelDelivery "image"' }];
+    }
+    if (a.modelBucketName === undefined || a.modelKey === undefined) {
+        return [
+            {
+                propertyPath: "modelPath",
+                reason: "is required unless modelBucketName and modelKey name a model object that already exists",
+            },
+        ];
+    }
+    return a.modelSha256 === undefined
+        ? [
+              {
+                  propertyPath: "modelSha256",
+                  reason: "is required when the model is not uploaded from modelPath (the function verifies the download against it)",
+              },
+          ]
+        : [];
+}
+
+/** What the model in the image makes meaningless. */
+function inImageProblems(a: InferenceFunctionArgs): Problem[] {
+    const unused = S3_ONLY.filter((prop) => a[prop] !== undefined).map((propertyPath) => ({
+        propertyPath,
+        reason: 'is not used with modelDelivery "image": the model is inside the image, hashed from modelPath',
+    }));
+    return a.buildArgs?.MODEL_FILE === undefined
+        ? unused
+        : [
+              ...unused,
+              {
+                  propertyPath: "buildArgs.MODEL_FILE",
+                  reason: 'is set by the component with modelDelivery "image" (the file name of modelPath)',
+              },
+          ];
+}
+
+/** The model's delivery, where it is, its format, and the shape of a given sha256 and key. */
+export const checkModel: Check = (a) => {
+    const inImage = (a.modelDelivery ?? DEFAULTS.modelDelivery) === "image";
+    const format = inferFormat(a);
+    const key = String(a.modelKey);
+    return [
+        ...oneOfProblem("modelDelivery", a.modelDelivery, MODEL_DELIVERIES),
+        ...sourceProblems(a, inImage),
+        ...(inImage ? inImageProblems(a) : []),
+        ...oneOfProblem("modelFormat", a.modelFormat, MODEL_FORMATS),
+        ...("problem" in format ? [format.problem] : []),
+        ...patternProblem(
+            "modelSha256",
+            a.modelSha256,
+            /^[0-9a-f]{64}$/,
+            `must be 64 lowercase hex characters; got ${JSON.stringify(a.modelSha256)}`,
+        ),
+        ...(isKnown(a.modelKey) && (key === "" || key.startsWith("/"))
+            ? [
+                  {
+                      propertyPath: "modelKey",
+                      reason: `must be a non-empty object key that does not start with "/"; got ${JSON.stringify(a.modelKey)}`,
+                  },
+              ]
+            : []),
+    ];
+};
+
+/** A warning for a model in the image large enough to slow every cold start; undefined otherwise. */
+export function largeModelWarning(name: string, a: InferenceFunctionArgs): string | undefined {
+    if ((a.modelDelivery ?? DEFAULTS.modelDelivery) !== "image" || a.modelPath === undefined) {
+        return undefined;
+    }
+    const modelPath = path.resolve(a.modelPath);
+    const size = sizeOf(modelPath) ?? 0;
+    return size > LARGE_IMAGE_MODEL_BYTES
+        ? `InferenceFunction "${name}": the model (${modelPath}, ${size} bytes) is over 500 MB; every cold start that pulls the image pays for it, so modelDelivery "s3" is the better home for it`
+        : undefined;
+}

@@ -1,0 +1,41 @@
+// What every area's checks share: the problem type and the small judgements they are made of.
+import * as pulumi from "@pulumi/pulumi";
+import { InferenceFunctionArgs } from "../args";
+
+export type Problem = pulumi.InputPropertyErrorDetails;
+
+/** The checks of one area: the arguments (nulls from other languages already dropped) in, every problem out. */
+export type Check = (a: InferenceFunctionArgs) => Problem[];
+
+/** True when `value` is a plain value present now (not an Output or a Promise still to resolve). */
+export function isKnown(value: unknown): boolean {
+    return value !== undefined && !pulumi.Output.isInstance(value) && !(value instanceof Promise);
+}
+
+/** A problem when `value` is given and is not an integer within [min, max]. */
+export function integerProblem(
+    propertyPath: string,
+    value: number | undefined,
+    min: number,
+    max: number,
+    unit = "",
+): Problem[] {
+    if (value === undefined || (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max)) {
+        return [];
+    }
+    return [{ propertyPath, reason: `must be an integer from ${min} to ${max}${unit}; got ${JSON.stringify(value)}` }];
+}
+
+/** A problem when `value` is given and is not one of `allowed`. */
+export function oneOfProblem(propertyPath: string, value: unknown, allowed: readonly unknown[]): Problem[] {
+    if (value === undefined || allowed.includes(value)) {
+        return [];
+    }
+    const choices = allowed.map((a) => JSON.stringify(a)).join(", ");
+    return [{ propertyPath, reason: `must be one of ${choices}; got ${JSON.stringify(value)}` }];
+}
+
+/** A problem when `value` is known now and does not match `pattern`. */
+export function patternProblem(propertyPath: string, value: unknown, pattern: RegExp, reason: string): Problem[] {
+    return isKnown(value) && !pattern.test(String(value)) ? [{ propertyPath, reason }] : [];
+}

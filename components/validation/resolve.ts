@@ -1,0 +1,153 @@
+// The defaults, applied once to arguments that passed every check.
+import * as path from "path";
+import { InferenceFunctionArgs } from "../args";
+import {
+    BUNDLED_APP_PATH,
+    DEFAULTS,
+    GRADUAL_STRATEGIES,
+    MODEL_PATH_IN_IMAGE,
+    ModelFormat,
+    PLATFORMS,
+} from "../defaults";
+import {
+    ComputeSettings,
+    ImageSettings,
+    ModelSettings,
+    NetworkSettings,
+    ResolvedArgs,
+    RolloutSettings,
+} from "../resolved";
+import { inferFormat } from "./model";
+import { isGradual } from "./rollout";
+
+/** A value the checks proved present; reaching undefined here is a bug in the checks, not bad input. */
+function checked<T>(property: string, value: T | undefined): T {
+    if (value === undefined) {
+        throw new Error(`internal error: ${property} passed validation without a value`);
+    }
+    return value;
+}
+
+function resolveModel(a: InferenceFunctionArgs): ModelSettings {
+    const inferred = inferFormat(a);
+    const format = "format" in inferred ? inferred.format : checked<ModelFormat>("modelFormat", undefined);
+    const delivery = a.modelDelivery ?? DEFAULTS.modelDelivery;
+    if (a.modelPath === undefined) {
+        return {
+            delivery: "existing",
+            format,
+            bucketName: checked("modelBucketName", a.modelBucketName),
+            key: checked("modelKey", a.modelKey),
+            sha256: checked("modelSha256", a.modelSha256),
+        };
+    }
+    const modelPath = path.resolve(a.modelPath);
+    if (delivery === "image") {
+        return {
+            delivery: "image",
+            format,
+            path: modelPath,
+            contextDir: path.dirname(modelPath),
+            file: path.basename(modelPath),
+            pathInImage: MODEL_PATH_IN_IMAGE[format],
+        };
+    }
+    return {
+        delivery: "upload",
+        format,
+        path: modelPath,
+        key: a.modelKey ?? `models/${path.basename(modelPath)}`,
+        adoptedBucket: a.modelBucketName,
+    };
+}
+
+function resolveImage(a: InferenceFunctionArgs, model: ModelSettings): ImageSettings {
+    const appPath = path.resolve(a.appPath ?? BUNDLED_APP_PATH);
+    const architecture = a.architecture ?? DEFAULTS.architecture;
+    const inImage = model.delivery === "image";
+    return {
+        appPath,
+        dockerfilePath: path.resolve(appPath, a.dockerfile ?? DEFAULTS.dockerfile),
+        buildArgs: inImage ? { ...a.buildArgs, MODEL_FILE: model.file } : a.buildArgs,
+        target: a.buildTarget ?? (inImage ? `${model.format}-bundled` : model.format),
+        architecture,
+        platform: PLATFORMS[architecture],
+        keepImages: a.keepImages ?? DEFAULTS.keepImages,
+    };
+}
+
+function resolveCompute(a: InferenceFunctionArgs): ComputeSettings {
+    const min = a.provisionedConcurrency;
+    const max = a.provisionedConcurrencyMax;
+    return {
+        memorySize: a.memorySize ?? DEFAULTS.memorySize,
+        timeout: a.timeout ?? DEFAULTS.timeout,
+        ephemeralStorageSize: a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize,
+        reservedConcurrency: a.reservedConcurrency,
+        provisionedConcurrency:
+            min === undefined
+                ? undefined
+                : {
+                      min,
+                      scaling:
+                          max === undefined
+                              ? undefined
+                              : {
+                                    max,
+                                    targetUtilization:
+                                        a.provisionedConcurrencyTargetUtilization ??
+                                        DEFAULTS.provisionedConcurrencyTargetUtilization,
+                                },
+                  },
+        environment: a.environment ?? {},
+    };
+}
+
+function resolveNetwork(a: InferenceFunctionArgs): NetworkSettings {
+    const enableUrl = a.enableFunctionUrl ?? DEFAULTS.enableFunctionUrl;
+    return {
+        vpc:
+            a.vpcSubnetIds !== undefined && a.vpcSecurityGroupIds !== undefined
+                ? { subnetIds: a.vpcSubnetIds, securityGroupIds: a.vpcSecurityGroupIds }
+                : undefined,
+        functionUrl: enableUrl
+            ? { authType: (a.functionUrlAuthType ?? DEFAULTS.functionUrlAuthType) as "AWS_IAM" | "NONE" }
+            : undefined,
+    };
+}
+
+function resolveRollout(a: InferenceFunctionArgs): RolloutSettings {
+    const alarms = { actions: a.alarmActions };
+    const smokeTestEvent = a.smokeTestEvent;
+    if (isGradual(a.deploymentStrategy)) {
+        const strategy = a.deploymentStrategy;
+        // Checked before: a gradual strategy always has its alarms.
+        return { kind: "gradual", strategy, minutes: GRADUAL_STRATEGIES[strategy], alarms, smokeTestEvent };
+    }
+    const enableAlarms = a.enableAlarms ?? DEFAULTS.enableAlarms;
+    return { kind: "allAtOnce", alarms: enableAlarms ? alarms : undefined, smokeTestEvent };
+}
+
+/** Every default applied, in the slices the builders take. */
+export function resolve(a: InferenceFunctionArgs): ResolvedArgs {
+    const model = resolveModel(a);
+    return {
+        image: resolveImage(a, model),
+        model,
+        compute: resolveCompute(a),
+        network: resolveNetwork(a),
+        rollout: resolveRollout(a),
+        observability: {
+            logRetentionDays: a.logRetentionDays ?? DEFAULTS.logRetentionDays,
+            enableTracing: a.enableTracing ?? DEFAULTS.enableTracing,
+            enableDashboard: a.enableDashboard ?? DEFAULTS.enableDashboard,
+        },
+        security: {
+            kmsKeyArn: a.kmsKeyArn,
+            permissionsBoundary: a.permissionsBoundary,
+            rolePath: a.rolePath,
+            forceDestroy: a.forceDestroy ?? DEFAULTS.forceDestroy,
+        },
+        tags: a.tags,
+    };
+}

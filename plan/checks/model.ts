@@ -1,0 +1,82 @@
+// Where the model is (a private bucket, or the image) and who may read it.
+import { MODEL_ENV_NAMES } from "../../components/defaults";
+import { Check, find, json, pass, Planned } from "../types";
+
+/** The model bucket and object (modelDelivery "s3"). */
+export function s3ModelChecks({ resources, repo, env, policies }: Planned): Check[] {
+    const pab = find(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")?.inputs ?? {};
+    const bucketPolicy = json(find(resources, "aws:s3/bucketPolicy:BucketPolicy")?.inputs.policy);
+    const object = find(resources, "aws:s3/bucketObjectv2:BucketObjectv2")?.inputs;
+    const modelRead = json(policies.find((p) => p.name.endsWith("-model-read"))?.inputs.policy)?.Statement?.[0];
+    return [
+        pass(
+            "model bucket blocks all public access",
+            ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"].every(
+                (k) => pab[k] === true,
+            ),
+        ),
+        pass(
+            "model bucket enforces the owner (no ACLs)",
+            find(resources, "aws:s3/bucketOwnershipControls:BucketOwnershipControls")?.inputs.rule?.objectOwnership ===
+                "BucketOwnerEnforced",
+        ),
+        pass(
+            "model bucket is versioned",
+            find(resources, "aws:s3/bucketVersioning:BucketVersioning")?.inputs.versioningConfiguration?.status ===
+                "Enabled",
+        ),
+        pass(
+            "model bucket is encrypted",
+            !!find(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration"),
+        ),
+        pass(
+            "model bucket refuses non-TLS requests",
+            bucketPolicy?.Statement?.some(
+                (s: any) => s.Effect === "Deny" && s.Condition?.Bool?.["aws:SecureTransport"] === "false",
+            ) === true,
+        ),
+        pass(
+            "deletion protection kept (forceDestroy off)",
+            repo.forceDelete === false && find(resources, "aws:s3/bucket:Bucket")?.inputs.forceDestroy === false,
+        ),
+        pass(
+            "model upload checksummed by S3 and compared with the file's sha256",
+            object?.checksumAlgorithm === "SHA256",
+        ),
+        pass(
+            "role reads only the model object",
+            modelRead !== undefined &&
+                typeof modelRead.Resource === "string" &&
+                !modelRead.Resource.endsWith("*") &&
+                modelRead.Resource.endsWith(`/${object?.key ?? env.MODEL_KEY}`),
+            String(modelRead?.Resource),
+        ),
+        pass(
+            "function gets the model's location and identity",
+            MODEL_ENV_NAMES.every((k) => k in env),
+            `MODEL_SHA256=${env.MODEL_SHA256}`,
+        ),
+    ];
+}
+
+/** The model baked into the image (modelDelivery "image"). */
+export function imageModelChecks({ resources, repo, image, env, statements }: Planned): Check[] {
+    return [
+        pass(
+            "model built into the image from its own build context",
+            image.context?.named?.model?.location !== undefined && /-bundled$/.test(image.target ?? ""),
+            String(image.target),
+        ),
+        pass(
+            "function verifies the model in the image against its sha256",
+            typeof env.MODEL_PATH === "string" && /^[0-9a-f]{64}$|known after deploy/.test(String(env.MODEL_SHA256)),
+            `MODEL_SHA256=${env.MODEL_SHA256}`,
+        ),
+        pass(
+            "role has no S3 access and no bucket exists",
+            !statements.some((s: any) => [s.Action].flat().some((a: string) => a.startsWith("s3:"))) &&
+                !find(resources, "aws:s3/bucket:Bucket"),
+        ),
+        pass("deletion protection kept (forceDestroy off)", repo.forceDelete === false),
+    ];
+}
