@@ -2,7 +2,7 @@ import eslint from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-    { ignores: ["bin/", "node_modules/", ".venv/", ".tools/", ".bench/", "**/*.js", "**/*.mjs"] },
+    { ignores: ["bin/", "node_modules/", ".venv/", ".tools/", ".bench/", "coverage/", "**/*.js", "**/*.mjs"] },
     eslint.configs.recommended,
     ...tseslint.configs.recommended,
     {

@@ -15,11 +15,12 @@ import contextlib
 import json
 import os
 import signal
+import subprocess
 import sys
 from typing import Any
 
 from inference.contract import HANDLER
-from local_lambda import APP, DEMO_MODEL, LocalLambda, LocalRunError
+from local_lambda import APP, DEMO_MODEL, ROOT, LocalLambda, LocalRunError
 
 SAMPLES = ["direct", "batch", "function-url", "bad-request"]
 
@@ -107,6 +108,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--docker", action="store_true", help="run the image built from app/Dockerfile instead of the host's Python"
     )
+    parser.add_argument(
+        "--no-plan", action="store_true", help="skip the offline plan that follows the local run (npm run plan)"
+    )
     args = parser.parse_args(argv)
 
     events = (
@@ -162,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
             fetch = "S3 fetch" if args.delivery == "s3" else "no S3"
             print(f"[start] cold init (imports, {fetch}, sha256 check, model load): {init_ms:.0f} ms", flush=True)
     print("[start] stopped every process it started", flush=True)
+    if not args.no_plan:
+        print("\n== offline plan of the root program (npm run plan)", flush=True)
+        plan = [os.path.join(ROOT, "node_modules", ".bin", "ts-node"), "--transpile-only", "scripts/plan.ts"]
+        failed |= subprocess.run([*plan, "--delivery", args.delivery], cwd=ROOT, check=False).returncode != 0
     return 1 if failed else 0
 
 

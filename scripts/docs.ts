@@ -1,13 +1,14 @@
 // Renders the README's inputs/outputs tables from the package schema (the
-// source of truth consumers in every language get) and its resource graph from
-// the offline plan. `--check` fails when the README is stale; `npm run docs`
-// rewrites it.
+// source of truth consumers in every language get), and the resource graph of
+// docs/architecture.md from the offline plan. `--check` fails when either is
+// stale; `npm run docs` rewrites them.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { buildSchema, ROOT } from "./schema";
 
 const README = path.join(ROOT, "README.md");
+const ARCHITECTURE = path.join(ROOT, "docs", "architecture.md");
 const TOKEN = "lambda-inference:index:InferenceFunction";
 
 function typeOf(p: any): string {
@@ -40,11 +41,11 @@ export function renderTables(schema: any): { inputs: string; outputs: string } {
     };
 }
 
-/** The README with the text between `<!-- section:start ... -->` and `<!-- section:end -->` replaced. */
+/** The page with the text between `<!-- section:start ... -->` and `<!-- section:end -->` replaced. */
 function replaceSection(readme: string, section: string, text: string): string {
     const pattern = new RegExp(`(<!-- ${section}:start[^>]*-->)[\\s\\S]*?(<!-- ${section}:end -->)`);
     if (!pattern.test(readme)) {
-        throw new Error(`README.md has no <!-- ${section}:start --> ... <!-- ${section}:end --> markers`);
+        throw new Error(`the page has no <!-- ${section}:start --> ... <!-- ${section}:end --> markers`);
     }
     return readme.replace(pattern, (_, start, end) => `${start}\n${text}\n${end}`);
 }
@@ -54,9 +55,9 @@ export function renderReadme(readme: string, schema: any): string {
     return replaceSection(replaceSection(readme, "inputs", tables.inputs), "outputs", tables.outputs);
 }
 
-/** The README with the plan's Mermaid graph (`npm run plan -- --mermaid`) embedded. */
-export function renderGraph(readme: string, mermaid: string): string {
-    return replaceSection(readme, "graph", "```mermaid\n" + mermaid.trimEnd() + "\n```");
+/** docs/architecture.md with the plan's Mermaid graph (`npm run plan -- --mermaid`) embedded. */
+export function renderGraph(page: string, mermaid: string): string {
+    return replaceSection(page, "graph", "```mermaid\n" + mermaid.trimEnd() + "\n```");
 }
 
 /** The offline plan's graph, from its own process (the plan installs process-wide mocks). */
@@ -71,17 +72,34 @@ export function planGraph(): string {
 if (require.main === module) {
     buildSchema()
         .then((schema) => {
-            const current = fs.readFileSync(README, "utf8");
-            const rendered = renderGraph(renderReadme(current, schema), planGraph());
+            const pages = [
+                {
+                    file: README,
+                    current: fs.readFileSync(README, "utf8"),
+                    render: (p: string) => renderReadme(p, schema),
+                },
+                {
+                    file: ARCHITECTURE,
+                    current: fs.readFileSync(ARCHITECTURE, "utf8"),
+                    render: (p: string) => renderGraph(p, planGraph()),
+                },
+            ];
+            const stale = pages
+                .filter((p) => p.render(p.current) !== p.current)
+                .map((p) => path.relative(ROOT, p.file));
             if (process.argv.includes("--check")) {
-                if (rendered !== current) {
-                    console.error("README.md tables or graph are stale: run `npm run docs`");
+                if (stale.length > 0) {
+                    console.error(`${stale.join(" and ")} stale: run \`npm run docs\``);
                     process.exit(1);
                 }
-                console.log("README.md tables match the schema, and the graph the plan");
+                console.log("README.md tables match the schema, and docs/architecture.md's graph the plan");
             } else {
-                fs.writeFileSync(README, rendered);
-                console.log("README.md tables regenerated from the schema, and the graph from the plan");
+                for (const p of pages) {
+                    fs.writeFileSync(p.file, p.render(p.current));
+                }
+                console.log(
+                    "README.md tables regenerated from the schema, and docs/architecture.md's graph from the plan",
+                );
             }
         })
         .catch((e) => {

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# `npm run lint`: TypeScript (eslint, prettier), Go (gofmt, go vet) and Python (ruff lint and format, mypy strict on the app).
+# `npm run lint`: TypeScript (eslint, prettier), Go (gofmt, go vet), Python (ruff lint and format, mypy
+# strict over the app, the local tools and the bench), the shell scripts (shellcheck) and the
+# Dockerfiles (hadolint). .pre-commit-config.yaml runs the same tools on each commit.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -14,7 +16,12 @@ if [[ -n "$unformatted" ]]; then
   exit 1
 fi
 (cd codegen && go vet ./...)
-echo "== ruff (lint, format) + mypy --strict (app/)"
+echo "== ruff (lint, format) + mypy --strict (app/, local/, bench/)"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
+echo "== shellcheck (shell scripts) + hadolint (Dockerfiles)"
+mapfile -t scripts < <(git ls-files '*.sh' 'local/standin/bootstrap' '.ci/run')
+.venv/bin/shellcheck "${scripts[@]}"
+.venv/bin/hadolint app/Dockerfile bench/seed/Dockerfile
+echo "[lint] all clean"

@@ -8,16 +8,15 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-suites=("${@:-ts sdk app image}")
-suites=(${suites[*]})
+read -r -a suites <<< "${*:-ts sdk app image}"
 for suite in "${suites[@]}"; do
   case "$suite" in
     ts)
       bash scripts/setup.sh  # the rollout tests run moto_server from the venv
       echo "== type check (tsc --noEmit)"
       npx tsc --noEmit -p tsconfig.json
-      echo "== component tests (mocha, Pulumi mocks)"
-      npx mocha
+      echo "== component tests (mocha, Pulumi mocks), with coverage of components/ (floor in .c8rc.json)"
+      npx c8 mocha
       echo "== package tests (schema, README tables and graph, npm pack, offline plan)"
       npx mocha --no-config --require ts-node/register/transpile-only --extension ts --timeout 60000 'tests/package/*.test.ts'
       ;;
@@ -26,8 +25,8 @@ for suite in "${suites[@]}"; do
       ;;
     app)
       bash scripts/setup.sh
-      echo "== app tests (pytest)"
-      (cd app && ../.venv/bin/python -m pytest -q -p no:cacheprovider tests)
+      echo "== app tests (pytest), with coverage of the function and convert.py (floor in pyproject.toml)"
+      (cd app && ../.venv/bin/python -m pytest -q -p no:cacheprovider --cov=inference --cov=convert tests)
       ;;
     image)
       bash scripts/setup.sh

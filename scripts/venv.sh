@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the setup scripts. ensure_venv DIR WHAT REQUIREMENTS CONSTRAINTS [STAMPED FILE...]:
 # (re)creates the venv DIR with pip's pinned REQUIREMENTS (wheels only) under CONSTRAINTS, unless
 # its stamp matches the hash of those files and the STAMPED ones (what else decides its contents).

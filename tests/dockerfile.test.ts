@@ -111,7 +111,7 @@ describe("app/Dockerfile", () => {
                 `FROM base AS ${format}`,
                 `COPY --from=${format}-deps \${LAMBDA_TASK_ROOT} \${LAMBDA_TASK_ROOT}`,
                 "COPY inference/ ${LAMBDA_TASK_ROOT}/inference/",
-                "RUN python -m compileall -q ${LAMBDA_TASK_ROOT}/inference",
+                'RUN python -m compileall -q "${LAMBDA_TASK_ROOT}/inference"',
                 `ENV ${env.format}=${format}`,
                 `CMD ["${CONTRACT.handler}"]`,
             ]);

@@ -200,9 +200,9 @@ describe("offline plan (npm run plan)", () => {
             assert.ok(all.includes("inference-smoke-test --> inference-alias"));
         });
 
-        it("is the graph the README embeds (regenerate with `npm run docs`)", () => {
-            const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-            assert.ok(renderGraph(readme, graph) === readme, "README.md's graph is stale: run `npm run docs`");
+        it("is the graph docs/architecture.md embeds (regenerate with `npm run docs`)", () => {
+            const page = fs.readFileSync(path.join(ROOT, "docs", "architecture.md"), "utf8");
+            assert.ok(renderGraph(page, graph) === page, "docs/architecture.md's graph is stale: run `npm run docs`");
         });
     });
 });
