@@ -69,7 +69,8 @@ export interface InferenceFunctionArgs {
      */
     modelFormat?: string;
     /**
-     * Object key of the model in the bucket. Defaults to
+     * Object key of the model in the bucket, without `*` or `?` (the role's
+     * read permission names it exactly). Defaults to
      * `models/<file name of modelPath>`.
      */
     modelKey?: pulumi.Input<string>;
@@ -145,10 +146,14 @@ export interface InferenceFunctionArgs {
      */
     deploymentStrategy?: string;
     /**
-     * CloudWatch alarms on the `live` alias: errors, throttles, p99 duration
-     * at 80% of the timeout, and failed inits (a metric filter on the app's
-     * "init failed" log line: checksum mismatches, unreadable models). Four
-     * alarms and one custom metric, about $0.70 a month. Defaults to true.
+     * CloudWatch alarms: on the `live` alias, errors, throttles and p99
+     * duration at 80% of the timeout; failed inits (a metric filter on the
+     * app's "init failed" log line: checksum mismatches, unreadable models,
+     * an init over its budget); and on each new version's own answers, any
+     * 5xx and a 4xx share above `maxClientErrorRate` (Lambda counts only
+     * unhandled exceptions as errors, and the app answers every request). A
+     * gradual rollout rolls back on all six. About $1.00 a month. Defaults to
+     * true.
      */
     enableAlarms?: boolean;
     /**
@@ -156,6 +161,31 @@ export interface InferenceFunctionArgs {
      * topic ARNs. Defaults to none (the alarms only change state).
      */
     alarmActions?: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * The share of a new version's answers that may be client errors (4xx) in
+     * a minute, with at least 10 requests, before its alarm goes off: a model
+     * that refuses what callers send (a changed feature count, say) is rolled
+     * back like one that fails. A number from 0.01 to 1. Only with
+     * `enableAlarms`. Defaults to 0.5.
+     */
+    maxClientErrorRate?: number;
+    /**
+     * CloudWatch namespace of the metrics the function writes in Embedded
+     * Metric Format (request and model latency, rows, answers by status class,
+     * cold starts; per version and per model). 1 to 255 letters, digits and
+     * `. - _ / # :`, not starting with `AWS/`. Defaults to `LambdaInference`.
+     */
+    metricsNamespace?: string;
+    /**
+     * Seconds init may take to fetch, verify and load the model before it
+     * gives up with "init failed" (the S3 download gets what is left, less a
+     * tenth kept for loading). Lambda stops an on-demand init after 10 s and
+     * retries it inside the first invoke, under the function's `timeout`; a
+     * model that needs longer than about 9 s needs a budget that large and a
+     * `timeout` above it (its first request then waits for init). An integer
+     * from 1 to 900, at most `timeout`. Defaults to 9.
+     */
+    initBudgetSeconds?: number;
     /**
      * A CloudWatch dashboard of invocations, errors, throttles, duration p50
      * and p99, init duration, concurrency and provisioned-concurrency

@@ -28,15 +28,22 @@ export interface Contract {
             path: string;
             cacheDir: string;
         };
+        /** Settings the component gives the function from its own arguments. */
+        settings: { metricsNamespace: string; initBudgetSeconds: string };
         s3: string[];
+        /** What Lambda sets and the app reads. */
+        lambda: string[];
         /** Settings users may give through `environment`, with the app's defaults. */
         limits: { [name: string]: number };
     };
+    defaults: { metricsNamespace: string; initBudgetSeconds: number };
     formats: { [format: string]: FormatContract };
     handler: string;
     logMessages: { initFailed: string; modelLoaded: string; request: string; predictionFailed: string };
     /** Every error code the app answers with, and its HTTP status. */
     errors: { [code: string]: number };
+    /** The metrics' dimension names, and every metric with its unit. */
+    metrics: { dimensions: { function: string; version: string; model: string }; units: { [name: string]: string } };
 }
 
 /** Both the sources (components/) and the compiled package (bin/) sit one level below the package root. */

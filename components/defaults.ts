@@ -19,7 +19,13 @@ export const MODEL_ENV_NAMES = [
  * `AWS_ENDPOINT_URL` also covers every `AWS_ENDPOINT_URL_<SERVICE>`.
  * (app/tests/test_env_contract.py keeps the contract equal to what the app reads.)
  */
-export const RESERVED_APP_ENV = [...MODEL_ENV_NAMES, MODEL_ENV.path, MODEL_ENV.cacheDir, ...CONTRACT.environment.s3];
+export const RESERVED_APP_ENV = [
+    ...MODEL_ENV_NAMES,
+    MODEL_ENV.path,
+    MODEL_ENV.cacheDir,
+    ...Object.values(CONTRACT.environment.settings),
+    ...CONTRACT.environment.s3,
+];
 
 /** Settings the app reads from `environment`: positive integers, checked at deploy as the app checks them at init. */
 export const APP_LIMIT_SETTINGS = Object.keys(CONTRACT.environment.limits);
@@ -44,8 +50,11 @@ export const LAMBDA_RESERVED_ENV = [
     "LAMBDA_RUNTIME_DIR",
 ] as const;
 
-/** Tags that move on every build; every other tag in the repository is immutable. */
-export const MOVING_TAGS = ["latest", "buildcache"] as const;
+/** The tag that marks the image the `live` alias runs, moved after each successful rollout. */
+export const LIVE_IMAGE_TAG = "live";
+
+/** Tags that move; every other tag in the repository is immutable. */
+export const MOVING_TAGS = ["latest", "buildcache", LIVE_IMAGE_TAG] as const;
 
 /** Model formats, each served by the runtime target of the same name in the bundled Dockerfile. */
 export const MODEL_FORMATS = Object.keys(CONTRACT.formats);
@@ -74,6 +83,9 @@ export const DEFAULTS = {
     enableAlarms: true,
     enableDashboard: false,
     provisionedConcurrencyTargetUtilization: 0.7,
+    maxClientErrorRate: 0.5,
+    metricsNamespace: CONTRACT.defaults.metricsNamespace,
+    initBudgetSeconds: CONTRACT.defaults.initBudgetSeconds,
 } as const;
 
 /**
@@ -96,6 +108,8 @@ export const DEPLOYMENT_STRATEGIES = ["AllAtOnce", ...Object.keys(GRADUAL_STRATE
 /** Alarms: the share of the timeout at which p99 duration alarms, and the namespace of the init-failure metric. */
 export const DURATION_ALARM_SHARE = 0.8;
 export const METRIC_NAMESPACE = "LambdaInference";
+/** A version's client-error share is judged only on minutes with at least this many requests. */
+export const CLIENT_ERROR_MIN_REQUESTS = 10;
 
 /** Where the function finds its model: fetched from S3 at init, or baked into the image. */
 export const MODEL_DELIVERIES = ["s3", "image"] as const;

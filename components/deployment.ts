@@ -4,8 +4,9 @@ import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
 import { LIVE_ALIAS } from "./defaults";
-import { codeDeployPolicy, CODEDEPLOY_TRUST_POLICY } from "./policies";
-import { ROLLOUT_ENV } from "./rollout/rollout";
+import { FunctionAlarms } from "./alarms";
+import { codeDeployPolicy, codeDeployTrustPolicy } from "./policies";
+import { ROLLOUT_ENV } from "./rollout/env";
 import { BuildContext, GradualRollout, SecuritySettings } from "./resolved";
 
 /**
@@ -25,10 +26,19 @@ export interface GradualDeployment {
 }
 
 /**
+ * How the component runs its compiled scripts: node with an argument list, never a shell, so no
+ * path or value is ever parsed as shell syntax.
+ */
+export function scriptCommand(subcommand: string): { interpreter: string[]; create: string } {
+    return { interpreter: ["node", ROLLOUT_SCRIPT], create: subcommand };
+}
+
+/**
  * A gradual rollout: a CodeDeploy application and deployment group with the
- * chosen configuration, automatic rollback on failure and on the alarms, and
- * the command that starts a deployment of each newly published version and
- * waits for its outcome. A command (the `command` provider) rather than a
+ * chosen configuration, automatic rollback on failure and on the alarms (the
+ * new version's own among them), and the command that starts a deployment of
+ * each newly published version (or attaches to one already running for it)
+ * and waits for its outcome. A command (the `command` provider) rather than a
  * dynamic provider: a source-based component runs in a provider process for
  * every language, where dynamic providers do not load (pulumi/pulumi#5455).
  */
@@ -41,10 +51,8 @@ export function createGradualDeployment(
         alias: aws.lambda.Alias;
         /** The published version, smoke-tested when a smoke event is given. */
         version: pulumi.Output<string>;
-        alarmNames: pulumi.Output<string>[];
+        alarms: FunctionAlarms;
         account: Account;
-        /** What the rollout waits for besides the alias: the read permission of the live version's model. */
-        dependsOn: pulumi.Resource[];
     },
     { parent, tags }: BuildContext,
 ): GradualDeployment {
@@ -53,10 +61,15 @@ export function createGradualDeployment(
         { computePlatform: "Lambda", tags },
         { parent },
     );
+    const groupName = `${name}-${LIVE_ALIAS}`;
+    const { partition, region, accountId } = deps.account;
+    const groupArn = pulumi.interpolate`arn:${partition}:codedeploy:${region}:${accountId}:deploymentgroup:${application.name}/${groupName}`;
     const role = new aws.iam.Role(
         `${name}-deploy-role`,
         {
-            assumeRolePolicy: CODEDEPLOY_TRUST_POLICY,
+            assumeRolePolicy: pulumi
+                .all([groupArn, accountId])
+                .apply(([arn, account]) => codeDeployTrustPolicy(arn, account)),
             permissionsBoundary: security.permissionsBoundary,
             path: security.rolePath,
             tags,
@@ -72,12 +85,12 @@ export function createGradualDeployment(
         `${name}-deploy-group`,
         {
             appName: application.name,
-            deploymentGroupName: `${name}-${LIVE_ALIAS}`,
+            deploymentGroupName: groupName,
             serviceRoleArn: role.arn,
             deploymentConfigName: `CodeDeployDefault.Lambda${rollout.strategy}`,
             deploymentStyle: { deploymentOption: "WITH_TRAFFIC_CONTROL", deploymentType: "BLUE_GREEN" },
             autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"] },
-            alarmConfiguration: { enabled: true, alarms: deps.alarmNames },
+            alarmConfiguration: { enabled: true, alarms: deps.alarms.names },
             tags,
         },
         { parent, dependsOn: [rolePolicy] },
@@ -86,20 +99,21 @@ export function createGradualDeployment(
     const run = new command.local.Command(
         `${name}-rollout`,
         {
-            create: `node ${JSON.stringify(ROLLOUT_SCRIPT)}`,
+            ...scriptCommand("rollout"),
             environment: {
-                [ROLLOUT_ENV.functionName]: deps.fn.name,
+                [ROLLOUT_ENV.functionArn]: deps.fn.arn,
                 [ROLLOUT_ENV.alias]: LIVE_ALIAS,
                 [ROLLOUT_ENV.targetVersion]: deps.version,
                 [ROLLOUT_ENV.application]: application.name,
                 [ROLLOUT_ENV.deploymentGroup]: group.deploymentGroupName,
                 [ROLLOUT_ENV.timeoutSeconds]: String(timeoutSeconds),
-                AWS_REGION: deps.account.region,
+                AWS_REGION: region,
             },
             // A new version (or model) replaces the command, which runs the rollout again.
             triggers: [deps.version],
         },
-        { parent, dependsOn: [group, deps.alias, ...deps.dependsOn] },
+        // The alarms judge the new version before any traffic reaches it.
+        { parent, dependsOn: [group, deps.alias, ...deps.alarms.alarms] },
     );
     return { application, group, rollout: run };
 }

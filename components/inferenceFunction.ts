@@ -12,7 +12,8 @@ import { createLogGroup } from "./logGroup";
 import { createModelStore } from "./modelStore";
 import { createProvisionedConcurrency } from "./provisionedConcurrency";
 import { createRepository } from "./repository";
-import { createLiveModelRead, createRole } from "./role";
+import { createLiveImageTag } from "./liveImage";
+import { createRole } from "./role";
 import { smokeTestedVersion } from "./smokeTest";
 import { BuildContext } from "./resolved";
 import { validateArgs } from "./validation";
@@ -85,8 +86,13 @@ export class InferenceFunction extends pulumi.ComponentResource {
         const logGroup = createLogGroup(name, r.observability, r.security, ctx);
         const role = createRole(
             name,
-            { security: r.security, vpc: r.network.vpc !== undefined, tracing: r.observability.enableTracing },
-            { logGroup, model },
+            {
+                security: r.security,
+                model: r.model,
+                vpc: r.network.vpc !== undefined,
+                tracing: r.observability.enableTracing,
+            },
+            { logGroup, model, account },
             ctx,
         );
         const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model }, ctx);
@@ -100,23 +106,30 @@ export class InferenceFunction extends pulumi.ComponentResource {
         const dashboardUrl = r.observability.enableDashboard
             ? createDashboard(name, { fn, logGroup, account }, ctx)
             : undefined;
-        const watched = { fn, logGroup };
+        const alarms = r.rollout.alarms
+            ? createAlarms(
+                  name,
+                  r.rollout.alarms,
+                  r.compute.timeout,
+                  { fn, logGroup, version, metricsNamespace: r.observability.metricsNamespace },
+                  ctx,
+              )
+            : undefined;
         let deployment: GradualDeployment | undefined;
         if (r.rollout.kind === "gradual") {
-            const alarms = createAlarms(name, r.rollout.alarms, r.compute.timeout, watched, ctx);
-            // While traffic shifts, the version still live keeps reading its own model.
-            const liveModelRead =
-                model.kind === "s3" ? [createLiveModelRead(name, role, { fn, alias, model, account }, ctx)] : [];
+            if (alarms === undefined) {
+                throw new Error("internal error: a gradual rollout passed validation without its alarms");
+            }
             deployment = createGradualDeployment(
                 name,
                 r.rollout,
                 r.security,
-                { fn, alias, version, alarmNames: alarms.names, account, dependsOn: liveModelRead },
+                { fn, alias, version, alarms, account },
                 ctx,
             );
-        } else if (r.rollout.alarms) {
-            createAlarms(name, r.rollout.alarms, r.compute.timeout, watched, ctx);
         }
+        // Once live runs the new image, the lifecycle policy must keep it.
+        createLiveImageTag(name, { repository, image, account, after: [deployment?.rollout ?? alias] }, ctx);
 
         // With the model in the image there is no bucket, key or object version: those outputs are empty.
         const inS3 = model.kind === "s3" ? model : undefined;

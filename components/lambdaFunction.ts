@@ -36,6 +36,8 @@ export function createFunction(
                     ...compute.environment,
                     ...model.environment,
                     [CONTRACT.environment.model.format]: r.model.format,
+                    [CONTRACT.environment.settings.metricsNamespace]: r.observability.metricsNamespace,
+                    [CONTRACT.environment.settings.initBudgetSeconds]: String(compute.initBudgetSeconds),
                 },
             },
             loggingConfig: { logFormat: "JSON", logGroup: deps.logGroup.name },

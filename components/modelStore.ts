@@ -22,6 +22,7 @@ export interface ModelInS3Store {
     environment: { [name: string]: pulumi.Input<string> };
     bucketName: pulumi.Output<string>;
     key: pulumi.Output<string>;
+    bucketArn: pulumi.Output<string>;
     /** The bucket and key as the policy needs them. */
     objectArn: pulumi.Output<string>;
     /** S3 version id of the exact object to load ("" for an unversioned adopted bucket). */
@@ -54,6 +55,7 @@ function inS3(
         },
         bucketName,
         key,
+        bucketArn,
         objectArn: pulumi.interpolate`${bucketArn}/${key}`,
         versionId,
         sha256,

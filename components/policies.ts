@@ -1,6 +1,6 @@
 // Every policy document the component writes, as pure functions of the ARNs
 // they name: tested directly, and shared by the builders and the offline plan.
-import { CACHE_TAG } from "./defaults";
+import { CACHE_TAG, LIVE_IMAGE_TAG } from "./defaults";
 
 const VERSION = "2012-10-17";
 
@@ -48,11 +48,26 @@ export const VPC_ACCESS_POLICY = allow(
 /** X-Ray has no resource-level permissions for writing traces, so "*" is the only resource. */
 export const TRACING_POLICY = allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*");
 
-/** CodeDeploy may act for the deployment group: trusted only by codedeploy.amazonaws.com. */
-export const CODEDEPLOY_TRUST_POLICY = JSON.stringify({
-    Version: VERSION,
-    Statement: [{ Effect: "Allow", Principal: { Service: "codedeploy.amazonaws.com" }, Action: "sts:AssumeRole" }],
-});
+/**
+ * CodeDeploy may act for this deployment group only: trusted by codedeploy.amazonaws.com when it
+ * acts for this account's group (so another account's CodeDeploy cannot be made to use it).
+ */
+export function codeDeployTrustPolicy(deploymentGroupArn: string, account: string): string {
+    return JSON.stringify({
+        Version: VERSION,
+        Statement: [
+            {
+                Effect: "Allow",
+                Principal: { Service: "codedeploy.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": account },
+                    ArnLike: { "aws:SourceArn": deploymentGroupArn },
+                },
+            },
+        ],
+    });
+}
 
 /**
  * What CodeDeploy needs to shift this function's alias: read and update the
@@ -74,9 +89,41 @@ export function codeDeployPolicy(functionArn: string): string {
     });
 }
 
-/** Decrypt with the one customer-managed key given, for the model object (SSE-KMS). */
-export function kmsDecryptPolicy(keyArn: string): string {
-    return allow("DecryptWithModelKey", ["kms:Decrypt"], keyArn);
+/**
+ * Decrypt with the one customer-managed key given, and only through the services that need it: S3
+ * for the model object (SSE-KMS; S3 names the bucket, or the object, in the encryption context) and
+ * Lambda for the function's environment. Credentials taken out of the function cannot decrypt with
+ * the key directly.
+ */
+export function kmsDecryptPolicy(
+    keyArn: string,
+    region: string,
+    modelObject?: { bucketArn: string; objectArn: string },
+): string {
+    const statements: object[] = [
+        {
+            Sid: "DecryptEnvironmentThroughLambda",
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: keyArn,
+            Condition: { StringEquals: { "kms:ViaService": `lambda.${region}.amazonaws.com` } },
+        },
+    ];
+    if (modelObject) {
+        statements.unshift({
+            Sid: "DecryptModelObjectThroughS3",
+            Effect: "Allow",
+            Action: ["kms:Decrypt"],
+            Resource: keyArn,
+            Condition: {
+                StringEquals: {
+                    "kms:ViaService": `s3.${region}.amazonaws.com`,
+                    "kms:EncryptionContext:aws:s3:arn": [modelObject.bucketArn, modelObject.objectArn],
+                },
+            },
+        });
+    }
+    return JSON.stringify({ Version: VERSION, Statement: statements });
 }
 
 /**
@@ -120,11 +167,13 @@ export function tlsOnlyPolicy(bucketArn: string): string {
 }
 
 /**
- * The ECR lifecycle policy. Rule 1 keeps the build cache manifest out of
- * reach of rule 2 (an image matched by a higher-priority rule is never expired
- * by a lower one), so the cache does not count against `keepImages` and is
- * never deleted. Rule 2 keeps the newest `keepImages` images: the function
- * always runs the newest one, so it is never expired while live.
+ * The ECR lifecycle policy. An image matched by a higher-priority rule is
+ * never expired by a lower one. Rule 1 keeps the build cache manifest out of
+ * reach, so the cache does not count against `keepImages`. Rule 2 keeps the
+ * image tagged `live`, the one the `live` alias runs (the component moves the
+ * tag after each successful rollout): deploys that fail publish newer images
+ * that live never runs, and without this rule enough of them would expire it.
+ * Rule 3 keeps the newest `keepImages` of the rest.
  */
 export function lifecyclePolicy(keepImages: number): string {
     return JSON.stringify({
@@ -142,6 +191,17 @@ export function lifecyclePolicy(keepImages: number): string {
             },
             {
                 rulePriority: 2,
+                description: "Keep the image the live alias runs",
+                selection: {
+                    tagStatus: "tagged",
+                    tagPrefixList: [LIVE_IMAGE_TAG],
+                    countType: "imageCountMoreThan",
+                    countNumber: 1,
+                },
+                action: { type: "expire" },
+            },
+            {
+                rulePriority: 3,
                 description: `Keep the newest ${keepImages} images`,
                 selection: {
                     tagStatus: "any",

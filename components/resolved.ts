@@ -70,6 +70,8 @@ export interface ComputeSettings {
     reservedConcurrency?: number;
     provisionedConcurrency?: ProvisionedConcurrency;
     environment: { [key: string]: pulumi.Input<string> };
+    /** Seconds init may spend fetching, verifying and loading the model. */
+    initBudgetSeconds: number;
 }
 
 /** Where the function sits and how it is reached. */
@@ -81,6 +83,8 @@ export interface NetworkSettings {
 /** The alarms that judge the live alias; a gradual rollout rolls back on them. */
 export interface AlarmSettings {
     actions?: StringList;
+    /** The 4xx share of a version's answers in a minute at which its alarm goes off. */
+    maxClientErrorRate: number;
 }
 
 interface RolloutCommon {
@@ -109,6 +113,8 @@ export type RolloutSettings = AllAtOnceRollout | GradualRollout;
 /** Logs, traces and the dashboard. */
 export interface ObservabilitySettings {
     logRetentionDays: number;
+    /** Where the function's Embedded Metric Format metrics go. */
+    metricsNamespace: string;
     enableTracing: boolean;
     enableDashboard: boolean;
 }

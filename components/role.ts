@@ -1,8 +1,8 @@
+import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
-import { LIVE_ALIAS } from "./defaults";
-import { ModelInS3Store, ModelStore } from "./modelStore";
+import { ModelStore } from "./modelStore";
 import {
     ASSUME_ROLE_POLICY,
     kmsDecryptPolicy,
@@ -11,7 +11,7 @@ import {
     TRACING_POLICY,
     VPC_ACCESS_POLICY,
 } from "./policies";
-import { BuildContext, SecuritySettings } from "./resolved";
+import { BuildContext, ModelSettings, SecuritySettings } from "./resolved";
 
 export interface FunctionRole {
     role: aws.iam.Role;
@@ -20,14 +20,37 @@ export interface FunctionRole {
 }
 
 /**
+ * A name for the model object's read policy that changes with the object (its bucket and key, as
+ * far as they are known now). A new object is then a new policy, created before the function moves
+ * to it, and the old one goes only at the end of a deploy that completes: the version still live
+ * (during a gradual shift, or after a rollback that failed the deploy) keeps reading its own model.
+ * Undefined when the key is only known at deploy time.
+ */
+export function modelReadId(model: ModelSettings): string | undefined {
+    const bucket =
+        model.delivery === "existing"
+            ? model.bucketName
+            : model.delivery === "upload"
+              ? (model.adoptedBucket ?? "<the component's bucket>")
+              : undefined;
+    const key = model.delivery === "image" ? undefined : model.key;
+    if (typeof bucket !== "string" || typeof key !== "string") {
+        return undefined;
+    }
+    return crypto.createHash("sha256").update(`${bucket}\0${key}`).digest("hex").slice(0, 8);
+}
+
+/**
  * The function's role: trusted only by Lambda, allowed to write to its own
- * log group and to read the one model object. Inline policies keyed by
- * purpose, so adding VPC or tracing never renames another policy.
+ * log group and to read the one model object, and with a customer-managed
+ * key to decrypt only through S3 (that object) and Lambda (its environment).
+ * Inline policies keyed by purpose, so adding VPC or tracing never renames
+ * another policy.
  */
 export function createRole(
     name: string,
-    needs: { security: SecuritySettings; vpc: boolean; tracing: boolean },
-    deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore },
+    needs: { security: SecuritySettings; model: ModelSettings; vpc: boolean; tracing: boolean },
+    deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore; account: Account },
     { parent, tags }: BuildContext,
 ): FunctionRole {
     const { security } = needs;
@@ -41,16 +64,33 @@ export function createRole(
         },
         { parent },
     );
-    const policy = (id: string, document: pulumi.Input<string>) =>
-        new aws.iam.RolePolicy(`${name}-role-${id}`, { role: role.id, policy: document }, { parent });
+    const policy = (id: string, document: pulumi.Input<string>, opts: pulumi.CustomResourceOptions = {}) =>
+        new aws.iam.RolePolicy(`${name}-role-${id}`, { role: role.id, policy: document }, { parent, ...opts });
     const policies = [policy("logs", deps.logGroup.arn.apply(logsPolicy))];
+    const { model } = deps;
     // A model in the image needs no S3 permission at all.
-    if (deps.model.kind === "s3") {
-        policies.push(policy("model-read", deps.model.objectArn.apply(modelReadPolicy)));
-        // An SSE-KMS model object is readable only with kms:Decrypt on its key (an S3 grant alone gets AccessDenied).
-        if (security.kmsKeyArn) {
-            policies.push(policy("kms-decrypt", pulumi.output(security.kmsKeyArn).apply(kmsDecryptPolicy)));
-        }
+    if (model.kind === "s3") {
+        const id = modelReadId(needs.model);
+        const document = model.objectArn.apply(modelReadPolicy);
+        policies.push(
+            id !== undefined
+                ? policy(`model-read-${id}`, document)
+                : // The object is known only at deploy: replaced (new first, old deleted last) when it changes.
+                  policy("model-read", document, { replaceOnChanges: ["policy"], deleteBeforeReplace: false }),
+        );
+    }
+    if (security.kmsKeyArn) {
+        const decrypt = pulumi
+            .all([
+                security.kmsKeyArn,
+                deps.account.region,
+                model.kind === "s3" ? model.bucketArn : "",
+                model.kind === "s3" ? model.objectArn : "",
+            ])
+            .apply(([key, region, bucketArn, objectArn]) =>
+                kmsDecryptPolicy(key, region, bucketArn ? { bucketArn, objectArn } : undefined),
+            );
+        policies.push(policy("kms-decrypt", decrypt));
     }
     if (needs.vpc) {
         policies.push(policy("vpc-access", VPC_ACCESS_POLICY));
@@ -59,35 +99,4 @@ export function createRole(
         policies.push(policy("tracing", TRACING_POLICY));
     }
     return { role, policies };
-}
-
-/**
- * During a gradual rollout the version still live keeps starting environments,
- * and reads its own model, which a deploy that changed the key no longer
- * covers: the role may also read the object the live version's configuration
- * names. Looked up once the alias exists (so on the first deploy it is the new
- * version's own object), it keeps the version before the shift readable until
- * the next deploy, a rollback included.
- */
-export function createLiveModelRead(
-    name: string,
-    role: FunctionRole,
-    deps: { fn: aws.lambda.Function; alias: aws.lambda.Alias; model: ModelInS3Store; account: Account },
-    { parent }: BuildContext,
-): aws.iam.RolePolicy {
-    const liveObjectArn = pulumi
-        .all([deps.alias.arn, deps.fn.name, deps.account.partition, deps.model.objectArn])
-        .apply(async ([, functionName, partition, currentObjectArn]) => {
-            const live = await aws.lambda.getFunction({ functionName, qualifier: LIVE_ALIAS }, { parent });
-            const variables = live.environment?.variables ?? {};
-            // A live version that reads no S3 object (its model in the image) needs nothing more.
-            return variables.MODEL_BUCKET && variables.MODEL_KEY
-                ? `arn:${partition}:s3:::${variables.MODEL_BUCKET}/${variables.MODEL_KEY}`
-                : currentObjectArn;
-        });
-    return new aws.iam.RolePolicy(
-        `${name}-role-model-read-live`,
-        { role: role.role.id, policy: liveObjectArn.apply(modelReadPolicy) },
-        { parent },
-    );
 }

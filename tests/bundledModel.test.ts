@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, rejected } from "./harness";
+import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, rejected, FUNCTION_SETTINGS } from "./harness";
 import { mocks, ofType, one, valueOf } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -59,6 +59,7 @@ describe('modelDelivery "image": the model baked into the image', () => {
             MODEL_PATH: "/var/task/model/model.onnx",
             MODEL_SHA256: demoSha,
             MODEL_FORMAT: "onnx",
+            ...FUNCTION_SETTINGS,
         });
         assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx-bundled");
         assert.deepStrictEqual(

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { deploy, FIXTURE_MODEL } from "./harness";
+import { deploy, FIXTURE_MODEL, FIXTURE_MODEL_READ } from "./harness";
 import * as pulumi from "@pulumi/pulumi";
 import { dependenciesOf, mocks, one, valueOf } from "./mocks";
 
@@ -16,7 +16,7 @@ describe("function and log group", () => {
         for (const dependency of [
             "aws:cloudwatch/logGroup:LogGroup::demo-logs",
             "aws:iam/rolePolicy:RolePolicy::demo-role-logs",
-            "aws:iam/rolePolicy:RolePolicy::demo-role-model-read",
+            `aws:iam/rolePolicy:RolePolicy::${FIXTURE_MODEL_READ}`,
             "aws:s3/bucketObjectv2:BucketObjectv2::demo-model",
         ]) {
             assert.ok(waitsFor.includes(dependency), `the function waits for ${dependency}`);
@@ -64,7 +64,9 @@ describe("function and log group", () => {
         assert.strictEqual(one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 7);
         assert.strictEqual(f.inputs.environment.variables.LOG_LEVEL, "DEBUG");
         assert.deepStrictEqual(Object.keys(f.inputs.environment.variables).sort(), [
+            "INIT_BUDGET_SECONDS",
             "LOG_LEVEL",
+            "METRICS_NAMESPACE",
             "MODEL_BUCKET",
             "MODEL_FORMAT",
             "MODEL_KEY",
@@ -103,8 +105,10 @@ describe("function and log group", () => {
             "aws:iam/rolePolicy:RolePolicy": 2,
             "aws:lambda/alias:Alias": 1,
             "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
-            "aws:cloudwatch/metricAlarm:MetricAlarm": 4,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
             "aws:lambda/function:Function": 1,
+            // Moves the repository's live tag once the alias runs the new image.
+            "command:local:Command": 1,
         });
         const children = mocks.resources.filter((r) => r.name !== "demo").map((r) => r.name);
         assert.deepStrictEqual(Object.keys(parents).sort(), ["demo", ...children].sort());

@@ -4,7 +4,16 @@ import { InferenceFunctionArgs } from "../components";
 import { dashboardBody } from "../components/dashboard";
 import { ROLLOUT_SCRIPT } from "../components/deployment";
 import { checkSmokeAnswer } from "../components/smokeTest";
-import { deploy, deployRecordingOptions, FIXTURE_MODEL, FIXTURE_SHA256, rejected, runFailedDeploy } from "./harness";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    deploy,
+    deployRecordingOptions,
+    FIXTURE_MODEL,
+    FIXTURE_SHA256,
+    modelReadName,
+    rejected,
+    runFailedDeploy,
+} from "./harness";
 import { dependenciesOf, mocks, ofType, one, valueOf } from "./mocks";
 
 const FN_NAME = "demo-fn-1a2b3c";
@@ -29,6 +38,8 @@ describe("alarms (on by default)", () => {
             "demo-errors",
             "demo-init-failed",
             "demo-throttles",
+            "demo-version-4xx-rate",
+            "demo-version-5xx",
         ]);
         const pick = (a: any) => ({
             namespace: a.namespace,
@@ -110,17 +121,32 @@ describe("gradual rollout with CodeDeploy", () => {
                     "demo-throttles-1a2b3c",
                     "demo-duration-1a2b3c",
                     "demo-init-failed-1a2b3c",
+                    // The new version's own answers: a model that fails, or refuses every caller.
+                    "demo-version-5xx-1a2b3c",
+                    "demo-version-4xx-rate-1a2b3c",
                 ],
             },
         });
         assert.strictEqual(await valueOf(fn.deploymentGroupName), "demo-live");
     });
 
-    it("CodeDeploy's role may shift this function's alias and read alarms, nothing else", async () => {
+    it("CodeDeploy's role: trusted for this account's group only, may shift this function's alias and read alarms", async () => {
         await deploy(GRADUAL);
         const role = one("aws:iam/role:Role", "demo-deploy-role");
         assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [
-            { Effect: "Allow", Principal: { Service: "codedeploy.amazonaws.com" }, Action: "sts:AssumeRole" },
+            {
+                Effect: "Allow",
+                Principal: { Service: "codedeploy.amazonaws.com" },
+                Action: "sts:AssumeRole",
+                // Confused deputy: only CodeDeploy acting for this account's deployment group may assume it.
+                Condition: {
+                    StringEquals: { "aws:SourceAccount": "123456789012" },
+                    ArnLike: {
+                        "aws:SourceArn":
+                            "arn:aws:codedeploy:us-east-1:123456789012:deploymentgroup:demo-deploy-1a2b3c/demo-live",
+                    },
+                },
+            },
         ]);
         const arn = `arn:aws:lambda:us-east-1:123456789012:function:${FN_NAME}`;
         assert.deepStrictEqual(
@@ -137,14 +163,15 @@ describe("gradual rollout with CodeDeploy", () => {
         );
     });
 
-    it("the rollout command: the compiled script, each new version as its trigger, after the group and the alias", async () => {
+    it("the rollout command: the compiled script without a shell, each new version its trigger, after the alarms", async () => {
         await deploy(GRADUAL);
-        const rollout = one("command:local:Command");
-        assert.strictEqual(rollout.name, "demo-rollout");
-        assert.strictEqual(rollout.inputs.create, `node ${JSON.stringify(ROLLOUT_SCRIPT)}`);
+        const rollout = one("command:local:Command", "demo-rollout");
+        // node with an argument list: an install path with $(...) or spaces is never parsed by a shell.
+        assert.deepStrictEqual(rollout.inputs.interpreter, ["node", ROLLOUT_SCRIPT]);
+        assert.strictEqual(rollout.inputs.create, "rollout");
         assert.strictEqual(ROLLOUT_SCRIPT, path.resolve(__dirname, "..", "bin", "rollout", "main.js"));
         assert.deepStrictEqual(rollout.inputs.environment, {
-            ROLLOUT_FUNCTION: FN_NAME,
+            ROLLOUT_FUNCTION_ARN: `arn:aws:lambda:us-east-1:123456789012:function:${FN_NAME}`,
             ROLLOUT_ALIAS: "live",
             ROLLOUT_TARGET_VERSION: "7",
             ROLLOUT_APPLICATION: "demo-deploy-1a2b3c",
@@ -157,7 +184,8 @@ describe("gradual rollout with CodeDeploy", () => {
         for (const dependency of [
             "aws:codedeploy/deploymentGroup:DeploymentGroup::demo-deploy-group",
             "aws:lambda/alias:Alias::demo-alias",
-            "aws:iam/rolePolicy:RolePolicy::demo-role-model-read-live",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::demo-version-5xx",
+            "aws:cloudwatch/metricAlarm:MetricAlarm::demo-version-4xx-rate",
         ]) {
             assert.ok(waitsFor.includes(dependency), `the rollout waits for ${dependency}`);
         }
@@ -171,29 +199,69 @@ describe("gradual rollout with CodeDeploy", () => {
         assert.strictEqual(allAtOnce["demo-alias"].ignoreChanges, undefined);
     });
 
-    it("the role may also read the model of the version still live, which may be another key", async () => {
-        await deploy(GRADUAL);
-        assert.deepStrictEqual(mocks.calls.find((c) => c.token === "aws:lambda/getFunction:getFunction")?.inputs, {
-            functionName: FN_NAME,
-            qualifier: "live",
+    for (const strategy of ["AllAtOnce", "Canary10Percent5Minutes"]) {
+        it(`${strategy}: a new model key is a new read policy, so the old one outlives the move (no lookup of live)`, async () => {
+            const names = async (modelKey: string) => {
+                await deploy({ modelPath: FIXTURE_MODEL, deploymentStrategy: strategy, modelKey });
+                return ofType("aws:iam/rolePolicy:RolePolicy")
+                    .filter((p) => p.name.includes("model-read"))
+                    .map((p) => [p.name, JSON.parse(p.inputs.policy).Statement[0].Resource]);
+            };
+            const before = await names("models/a.joblib");
+            const after = await names("models/b.joblib");
+            assert.deepStrictEqual(before, [
+                [
+                    modelReadName("<the component's bucket>", "models/a.joblib"),
+                    "arn:aws:s3:::demo-models-1a2b3c/models/a.joblib",
+                ],
+            ]);
+            assert.deepStrictEqual(after, [
+                [
+                    modelReadName("<the component's bucket>", "models/b.joblib"),
+                    "arn:aws:s3:::demo-models-1a2b3c/models/b.joblib",
+                ],
+            ]);
+            // Pulumi creates the new resource with the function update and deletes the old one only when
+            // the deploy completes, so the version still live reads its model until then (and after a
+            // rollback that failed the deploy). Nothing is read from the running function.
+            assert.notStrictEqual(before[0][0], after[0][0]);
+            assert.strictEqual(mocks.calls.filter((c) => c.token === "aws:lambda/getFunction:getFunction").length, 0);
+            assert.ok(
+                dependenciesOf("aws:lambda/function:Function", "demo-fn").includes(
+                    `aws:iam/rolePolicy:RolePolicy::${after[0][0]}`,
+                ),
+            );
         });
-        const live = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "demo-role-model-read-live").inputs.policy);
-        assert.strictEqual(live.Statement[0].Resource, "arn:aws:s3:::demo-models-1a2b3c/models/previous-model.onnx");
-        const current = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "demo-role-model-read").inputs.policy);
-        assert.strictEqual(current.Statement[0].Resource, "arn:aws:s3:::demo-models-1a2b3c/models/model.joblib");
+    }
+
+    it("a key known only at deploy: one read policy, replaced (new first) when the object changes", async () => {
+        const { options } = await deployRecordingOptions({
+            modelBucketName: "team-models",
+            modelKey: pulumi.output("models/m.onnx"),
+            modelSha256: "a".repeat(64),
+            modelFormat: "onnx",
+        });
+        assert.deepStrictEqual(options["demo-role-model-read"].replaceOnChanges, ["policy"]);
+        assert.strictEqual(
+            (options["demo-role-model-read"] as pulumi.CustomResourceOptions).deleteBeforeReplace,
+            false,
+        );
         await deploy({ ...GRADUAL, modelDelivery: "image" });
         assert.strictEqual(ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.name.includes("model")).length, 0);
     });
 
-    it("AllAtOnce (the default) makes no CodeDeploy resources", async () => {
+    it("AllAtOnce (the default) makes no CodeDeploy resources, and no rollout command", async () => {
         await deploy();
         for (const type of [
             "aws:codedeploy/application:Application",
             "aws:codedeploy/deploymentGroup:DeploymentGroup",
-            "command:local:Command",
         ]) {
             assert.strictEqual(ofType(type).length, 0, type);
         }
+        assert.deepStrictEqual(
+            ofType("command:local:Command").map((c) => c.name),
+            ["demo-live-image"],
+        );
     });
 
     for (const strategy of [

@@ -68,13 +68,14 @@ describe("hardening", () => {
             );
         });
 
-        it("makes every tag immutable except the two that move on each build", async () => {
+        it("makes every tag immutable except the two that move on each build and the one marking live's image", async () => {
             await deploy();
             const repo = one("aws:ecr/repository:Repository").inputs;
             assert.strictEqual(repo.imageTagMutability, "IMMUTABLE_WITH_EXCLUSION");
             assert.deepStrictEqual(repo.imageTagMutabilityExclusionFilters, [
                 { filter: "latest", filterType: "WILDCARD" },
                 { filter: "buildcache", filterType: "WILDCARD" },
+                { filter: "live", filterType: "WILDCARD" },
             ]);
         });
     });
@@ -98,13 +99,50 @@ describe("hardening", () => {
             assert.strictEqual(one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId, KEY);
             assert.strictEqual(one(FN).inputs.kmsKeyArn, KEY);
             assert.deepStrictEqual(policyOf("demo-role-kms-decrypt").Statement, [
-                { Sid: "DecryptWithModelKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: KEY },
+                {
+                    Sid: "DecryptModelObjectThroughS3",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: KEY,
+                    Condition: {
+                        StringEquals: {
+                            "kms:ViaService": "s3.us-east-1.amazonaws.com",
+                            "kms:EncryptionContext:aws:s3:arn": [
+                                "arn:aws:s3:::demo-models-1a2b3c",
+                                "arn:aws:s3:::demo-models-1a2b3c/models/model.joblib",
+                            ],
+                        },
+                    },
+                },
+                {
+                    Sid: "DecryptEnvironmentThroughLambda",
+                    Effect: "Allow",
+                    Action: ["kms:Decrypt"],
+                    Resource: KEY,
+                    Condition: { StringEquals: { "kms:ViaService": "lambda.us-east-1.amazonaws.com" } },
+                },
             ]);
         });
 
-        it("lets the role decrypt an adopted bucket's SSE-KMS object too", async () => {
+        it("lets the role decrypt an adopted bucket's SSE-KMS object too, and only that object", async () => {
             await deploy({ modelBucketName: "team", modelKey: "m.onnx", modelSha256: "a".repeat(64), kmsKeyArn: KEY });
-            assert.strictEqual(policyOf("demo-role-kms-decrypt").Statement[0].Resource, KEY);
+            const [s3] = policyOf("demo-role-kms-decrypt").Statement;
+            assert.strictEqual(s3.Resource, KEY);
+            assert.deepStrictEqual(s3.Condition.StringEquals["kms:EncryptionContext:aws:s3:arn"], [
+                "arn:aws:s3:::team",
+                "arn:aws:s3:::team/m.onnx",
+            ]);
+        });
+
+        it("with the model in the image, decrypts through Lambda only (its environment), never through S3", async () => {
+            await deploy({ modelPath: FIXTURE_MODEL, modelDelivery: "image", kmsKeyArn: KEY });
+            assert.deepStrictEqual(
+                policyOf("demo-role-kms-decrypt").Statement.map((s: any) => [
+                    s.Sid,
+                    s.Condition.StringEquals["kms:ViaService"],
+                ]),
+                [["DecryptEnvironmentThroughLambda", "lambda.us-east-1.amazonaws.com"]],
+            );
         });
 
         it("is absent by default: AWS-managed encryption, no kms action anywhere", async () => {

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import * as crypto from "crypto";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,6 +9,17 @@ import { mocks, settle } from "./mocks";
 export const FIXTURE_MODEL = path.join(__dirname, "fixtures", "model.joblib");
 /** sha256sum tests/fixtures/model.joblib, computed once by hand. */
 export const FIXTURE_SHA256 = "39305563f127eee2449e41b2d15b578e65c1d370bb1fbb2ddf6f237ba9b2234f";
+
+/** The read policy of a model object: one per object, named from its bucket and key. */
+export function modelReadName(bucket: string, key: string, name = "demo"): string {
+    const id = crypto.createHash("sha256").update(`${bucket}\0${key}`).digest("hex").slice(0, 8);
+    return `${name}-role-model-read-${id}`;
+}
+/** The fixture's, uploaded to the component's own bucket under the default key. */
+export const FIXTURE_MODEL_READ = modelReadName("<the component's bucket>", "models/model.joblib");
+
+/** The settings the component always gives the function besides its model (defaults). */
+export const FUNCTION_SETTINGS = { METRICS_NAMESPACE: "LambdaInference", INIT_BUDGET_SECONDS: "9" };
 
 /** Runs the component under the recording mocks and waits until every child has registered. */
 export async function deploy(

@@ -1,6 +1,6 @@
 import * as assert from "assert";
-import { deploy, FIXTURE_MODEL, FIXTURE_SHA256 } from "./harness";
-import { EXISTING_OBJECT_VERSION, mocks, ofType, one, valueOf } from "./mocks";
+import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, FUNCTION_SETTINGS, modelReadName } from "./harness";
+import { dependenciesOf, EXISTING_OBJECT_VERSION, mocks, ofType, one, valueOf } from "./mocks";
 
 const BUCKET = "demo-models-1a2b3c";
 
@@ -61,14 +61,16 @@ describe("model store", () => {
         assert.strictEqual(object.inputs.key, "models/model.joblib");
         assert.strictEqual(object.inputs.checksumAlgorithm, "SHA256");
         assert.strictEqual(await object.inputs.source.path, FIXTURE_MODEL);
-        const idx = mocks.resources.indexOf(object);
-        for (const type of [
-            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-            "aws:s3/bucketVersioning:BucketVersioning",
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            "aws:s3/bucketPolicy:BucketPolicy",
+        // It must land in a bucket already versioned, encrypted and locked down: the engine is told so.
+        const waitsFor = dependenciesOf("aws:s3/bucketObjectv2:BucketObjectv2", "demo-model");
+        for (const dependency of [
+            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock::demo-models-public-access",
+            "aws:s3/bucketOwnershipControls:BucketOwnershipControls::demo-models-ownership",
+            "aws:s3/bucketVersioning:BucketVersioning::demo-models-versioning",
+            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration::demo-models-encryption",
+            "aws:s3/bucketPolicy:BucketPolicy::demo-models-policy",
         ]) {
-            assert.ok(mocks.resources.indexOf(one(type)) < idx, `${type} registered before the model object`);
+            assert.ok(waitsFor.includes(dependency), `the model object waits for ${dependency}`);
         }
     });
 
@@ -81,6 +83,7 @@ describe("model store", () => {
                 MODEL_VERSION_ID: "version-of-models/model.joblib",
                 MODEL_SHA256: FIXTURE_SHA256,
                 MODEL_FORMAT: "sklearn",
+                ...FUNCTION_SETTINGS,
             },
         });
         assert.strictEqual(await valueOf(fn.modelBucketName), BUCKET);
@@ -103,7 +106,9 @@ describe("model store", () => {
         assert.deepStrictEqual(mocks.calls.find((c) => c.token === "aws:s3/getBucket:getBucket")?.inputs, {
             bucket: "team-models",
         });
-        const read = JSON.parse(one("aws:iam/rolePolicy:RolePolicy", "demo-role-model-read").inputs.policy);
+        const read = JSON.parse(
+            one("aws:iam/rolePolicy:RolePolicy", modelReadName("team-models", "models/model.joblib")).inputs.policy,
+        );
         assert.strictEqual(read.Statement[0].Resource, "arn:aws:s3:::team-models/models/model.joblib");
     });
 
@@ -121,6 +126,7 @@ describe("model store", () => {
             MODEL_VERSION_ID: EXISTING_OBJECT_VERSION,
             MODEL_SHA256: sha,
             MODEL_FORMAT: "sklearn",
+            ...FUNCTION_SETTINGS,
         });
         assert.strictEqual(await valueOf(fn.modelVersionId), EXISTING_OBJECT_VERSION);
     });

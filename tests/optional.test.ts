@@ -16,10 +16,14 @@ describe("optional pieces", () => {
             "aws:appautoscaling/target:Target",
             "aws:cloudwatch/dashboard:Dashboard",
             "aws:codedeploy/application:Application",
-            "command:local:Command",
         ]) {
             assert.strictEqual(ofType(type).length, 0, `${type} must not exist`);
         }
+        // The one command every deploy has: moving the live tag to the image the alias runs.
+        assert.deepStrictEqual(
+            ofType("command:local:Command").map((c) => c.name),
+            ["demo-live-image"],
+        );
     });
 
     it("always publishes a version and points the live alias at it (AllAtOnce)", async () => {

@@ -6,6 +6,7 @@ import * as path from "path";
 import { normaliseVersionId } from "../components/modelStore";
 import {
     ASSUME_ROLE_POLICY,
+    kmsDecryptPolicy,
     lifecyclePolicy,
     logsPolicy,
     modelReadPolicy,
@@ -15,6 +16,34 @@ import {
 } from "../components/policies";
 import { sha256File } from "../components/sha256";
 import { FIXTURE_MODEL, FIXTURE_SHA256 } from "./harness";
+
+/**
+ * What an ECR lifecycle policy expires from `images` (newest first), as ECR documents it: rules in
+ * priority order; a rule's selection counts only images no higher rule matched, and every image it
+ * matches, kept or expired, is out of reach of the rules below it.
+ */
+function expiredBy(policy: any, images: { digest: string; tags: string[] }[]): string[] {
+    const decided = new Set<string>();
+    const expired: string[] = [];
+    for (const rule of [...policy.rules].sort((a: any, b: any) => a.rulePriority - b.rulePriority)) {
+        const { tagStatus, tagPrefixList, countNumber } = rule.selection;
+        const matched = images.filter(
+            (i) =>
+                !decided.has(i.digest) &&
+                (tagStatus === "any" ||
+                    (tagStatus === "untagged" && i.tags.length === 0) ||
+                    (tagStatus === "tagged" &&
+                        i.tags.some((t) => (tagPrefixList ?? []).some((p: string) => t.startsWith(p))))),
+        );
+        matched.forEach((i, n) => {
+            decided.add(i.digest);
+            if (n >= countNumber) {
+                expired.push(i.digest);
+            }
+        });
+    }
+    return expired;
+}
 
 /** The pure helpers, without a deploy around them (as awsx tests its policy builders). */
 describe("policy documents", () => {
@@ -61,16 +90,56 @@ describe("policy documents", () => {
         assert.strictEqual(statement.Effect, "Deny");
     });
 
-    it("ECR lifecycle: the cache rule outranks the count rule, which keeps exactly keepImages", () => {
+    it("ECR lifecycle: the cache and the live image outrank the count rule, which keeps exactly keepImages", () => {
         const rules = JSON.parse(lifecyclePolicy(3)).rules;
         assert.deepStrictEqual(
-            rules.map((r: any) => [r.rulePriority, r.selection.tagStatus, r.selection.countNumber]),
+            rules.map((r: any) => [
+                r.rulePriority,
+                r.selection.tagStatus,
+                r.selection.tagPrefixList,
+                r.selection.countNumber,
+            ]),
             [
-                [1, "tagged", 1],
-                [2, "any", 3],
+                [1, "tagged", ["buildcache"], 1],
+                [2, "tagged", ["live"], 1],
+                [3, "any", undefined, 3],
             ],
         );
-        assert.deepStrictEqual(rules[0].selection.tagPrefixList, ["buildcache"]);
+    });
+
+    it("ECR lifecycle, applied: two failed deploys in a row do not expire the image live runs", () => {
+        // Newest first: two deploys whose rollouts failed (live never ran them), then the image live runs.
+        const images = [
+            { digest: "failed-2", tags: [] },
+            { digest: "failed-1", tags: [] },
+            { digest: "live-image", tags: ["live"] },
+            { digest: "older", tags: [] },
+            { digest: "cache", tags: ["buildcache"] },
+        ];
+        assert.deepStrictEqual(expiredBy(JSON.parse(lifecyclePolicy(2)), images), ["older"]);
+        // Without the live rule (the policy before), keepImages 2 expires the running image: the check can fail.
+        const withoutLiveRule = JSON.parse(lifecyclePolicy(2));
+        withoutLiveRule.rules = withoutLiveRule.rules.filter((r: any) => !r.selection.tagPrefixList?.includes("live"));
+        assert.deepStrictEqual(expiredBy(withoutLiveRule, images), ["live-image", "older"]);
+    });
+
+    it("KMS: decrypt only through S3 for the model object, and through Lambda for the environment", () => {
+        const key = "arn:aws:kms:eu-west-1:111122223333:key/k";
+        const object = { bucketArn: "arn:aws:s3:::b", objectArn: "arn:aws:s3:::b/m.onnx" };
+        const [s3, lambda] = JSON.parse(kmsDecryptPolicy(key, "eu-west-1", object)).Statement;
+        assert.deepStrictEqual(s3.Condition, {
+            StringEquals: {
+                "kms:ViaService": "s3.eu-west-1.amazonaws.com",
+                "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::b", "arn:aws:s3:::b/m.onnx"],
+            },
+        });
+        assert.deepStrictEqual(lambda.Condition, {
+            StringEquals: { "kms:ViaService": "lambda.eu-west-1.amazonaws.com" },
+        });
+        assert.deepStrictEqual(
+            JSON.parse(kmsDecryptPolicy(key, "eu-west-1")).Statement.map((s: any) => s.Sid),
+            ["DecryptEnvironmentThroughLambda"],
+        );
     });
 });
 

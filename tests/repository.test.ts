@@ -32,6 +32,17 @@ describe("ECR repository", () => {
                 },
                 {
                     rulePriority: 2,
+                    description: "Keep the image the live alias runs",
+                    selection: {
+                        tagStatus: "tagged",
+                        tagPrefixList: ["live"],
+                        countType: "imageCountMoreThan",
+                        countNumber: 1,
+                    },
+                    action: { type: "expire" },
+                },
+                {
+                    rulePriority: 3,
                     description: "Keep the newest 10 images",
                     selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 10 },
                     action: { type: "expire" },
@@ -43,7 +54,7 @@ describe("ECR repository", () => {
     it("honours keepImages and forceDestroy", async () => {
         await deploy({ modelPath: FIXTURE_MODEL, keepImages: 3, forceDestroy: true });
         const policy = JSON.parse(one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
-        assert.strictEqual(policy.rules[1].selection.countNumber, 3);
+        assert.strictEqual(policy.rules[2].selection.countNumber, 3);
         assert.strictEqual(one("aws:ecr/repository:Repository").inputs.forceDelete, true);
     });
 });

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { deploy, FIXTURE_MODEL } from "./harness";
+import { deploy, FIXTURE_MODEL, FIXTURE_MODEL_READ } from "./harness";
 import { ofType, one, valueOf } from "./mocks";
 
 const LOG_GROUP_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/demo-0001";
@@ -32,7 +32,7 @@ describe("IAM role", () => {
             ofType("aws:iam/rolePolicy:RolePolicy")
                 .map((p) => p.name)
                 .sort(),
-            ["demo-role-logs", "demo-role-model-read"],
+            ["demo-role-logs", FIXTURE_MODEL_READ],
         );
         assert.deepStrictEqual(policyOf("demo-role-logs"), {
             Version: "2012-10-17",
@@ -45,7 +45,7 @@ describe("IAM role", () => {
                 },
             ],
         });
-        assert.deepStrictEqual(policyOf("demo-role-model-read"), {
+        assert.deepStrictEqual(policyOf(FIXTURE_MODEL_READ), {
             Version: "2012-10-17",
             Statement: [
                 {

@@ -198,6 +198,8 @@ describe("bad input", () => {
         assert.strictEqual("vpcConfig" in (fn?.inputs ?? {}), false);
         assert.strictEqual("tags" in (fn?.inputs ?? {}), false);
         assert.deepStrictEqual(Object.keys(fn?.inputs.environment.variables).sort(), [
+            "INIT_BUDGET_SECONDS",
+            "METRICS_NAMESPACE",
             "MODEL_BUCKET",
             "MODEL_FORMAT",
             "MODEL_KEY",

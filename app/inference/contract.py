@@ -22,6 +22,14 @@ class ModelEnv:
 
 
 @dataclass(frozen=True, slots=True)
+class SettingsEnv:
+    """Names of the variables the component sets from its own arguments."""
+
+    metrics_namespace: str
+    init_budget_seconds: str
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
     extensions: tuple[str, ...]
     library: str
@@ -56,7 +64,15 @@ MODEL_ENV = ModelEnv(
     path=_MODEL["path"],
     cache_dir=_MODEL["cacheDir"],
 )
+SETTINGS_ENV = SettingsEnv(
+    metrics_namespace=_CONTRACT["environment"]["settings"]["metricsNamespace"],
+    init_budget_seconds=_CONTRACT["environment"]["settings"]["initBudgetSeconds"],
+)
 S3_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["s3"])
+LAMBDA_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["lambda"])
+"""What Lambda sets and the app reads: the function's name and version."""
+DEFAULT_METRICS_NAMESPACE: str = _CONTRACT["defaults"]["metricsNamespace"]
+DEFAULT_INIT_BUDGET_SECONDS: int = _CONTRACT["defaults"]["initBudgetSeconds"]
 LIMIT_DEFAULTS: dict[str, int] = dict(_CONTRACT["environment"]["limits"])
 FORMATS: dict[str, Format] = {
     name: Format(
@@ -78,3 +94,7 @@ LOG = LogMessages(
 )
 ERRORS: dict[str, int] = dict(_CONTRACT["errors"])
 """Every error code the app answers with, and its HTTP status."""
+METRIC_DIMENSIONS: dict[str, str] = dict(_CONTRACT["metrics"]["dimensions"])
+"""The dimension names of the metrics (function, version, model), as the alarms read them."""
+METRIC_UNITS: dict[str, str] = dict(_CONTRACT["metrics"]["units"])
+"""Every metric the app writes, with its CloudWatch unit."""

@@ -1,6 +1,7 @@
 """The one place a document becomes predictions, whatever event carried it: validate the rows,
 ask the model, refuse a non-finite answer, and turn the rest into JSON-native values."""
 
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,6 +16,8 @@ from .validation import Limits, rows_from_document
 class Answer:
     rows: int
     body: dict[str, JSON]
+    model_ms: float
+    """How long the model itself took, of the whole request."""
 
 
 def first_non_finite_row(prediction: Prediction) -> int | None:
@@ -46,7 +49,9 @@ class Core:
     def predict(self, document: JSON) -> Answer:
         """The answer to one document (`features` or `instances`), or a RequestError."""
         matrix = rows_from_document(document, self.model.n_features, self.limits, self.model.input_dtype)
+        started = time.perf_counter()
         prediction = self.model.predict(matrix)
+        model_ms = (time.perf_counter() - started) * 1000
         row = first_non_finite_row(prediction)
         if row is not None:
             where = "features" if isinstance(document, dict) and "features" in document else f"instances[{row}]"
@@ -55,4 +60,4 @@ class Core:
                 f"the model's answer for {where} is not a finite number: "
                 "the input is outside what the model can answer",
             )
-        return Answer(len(matrix), to_json(prediction, self.identity))
+        return Answer(len(matrix), to_json(prediction, self.identity), model_ms)

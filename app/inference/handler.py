@@ -17,15 +17,20 @@ import uuid
 from typing import Any
 
 from . import INIT_STARTED, model_store, predictor
-from .contract import LOG
+from .contract import DEFAULT_METRICS_NAMESPACE, LOG
 from .core import Core
 from .errors import InitError, RequestError
 from .events import document_of, http_request
 from .lambda_types import JSON, Env, LambdaContext, ProxyResponse
+from .metrics import Metrics
 from .predictor import Predictor
 from .responses import direct_response, http_response
 from .s3_download import S3Downloader
+from .settings import Settings
 from .validation import Limits
+
+# Of the init budget, the share kept for loading the model after the download.
+LOAD_SHARE = 0.1
 
 
 def log(level: str, message: str, **fields: Any) -> None:
@@ -36,8 +41,9 @@ def log(level: str, message: str, **fields: Any) -> None:
 
 
 class App:
-    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON]):
+    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON], metrics: Metrics | None = None):
         self.core = Core(model, limits, identity)
+        self.metrics = metrics or Metrics(DEFAULT_METRICS_NAMESPACE, "local", "$LATEST", str(identity.get("sha256")))
         self.cold = True
 
     @property
@@ -54,12 +60,13 @@ class App:
         cold, self.cold = self.cold, False
         http = http_request(event)
         rows = 0
+        model_ms = 0.0
         status: int
         body: dict[str, JSON]
         try:
             document = event if http is None else document_of(http, self.core.limits)
             answer = self.core.predict(document)
-            status, body, rows = 200, answer.body, answer.rows
+            status, body, rows, model_ms = 200, answer.body, answer.rows, answer.model_ms
         except RequestError as e:
             status, body = e.status, {"error": e.code, "message": e.message}
         except Exception as e:  # noqa: BLE001 - nothing may escape to the runtime
@@ -70,17 +77,24 @@ class App:
                 "requestId": request_id,
             }
             log("ERROR", LOG.prediction_failed, requestId=request_id, errorType=type(e).__name__)
-        log(
-            "INFO" if status < 500 else "ERROR",
-            LOG.request,
-            requestId=request_id,
-            coldStart=cold,
-            http=http is not None,
-            status=status,
-            rows=rows,
-            latencyMs=round((time.perf_counter() - started) * 1000, 3),
-            **({"error": body["error"]} if status != 200 else {}),
+        request_ms = round((time.perf_counter() - started) * 1000, 3)
+        fields: dict[str, JSON] = {
+            "level": "INFO" if status < 500 else "ERROR",
+            "message": LOG.request,
+            "requestId": request_id,
+            "coldStart": cold,
+            "http": http is not None,
+            "status": status,
+            "rows": rows,
+            "latencyMs": request_ms,
+        }
+        if status != 200:
+            fields["error"] = body["error"]
+        line = self.metrics.record(
+            fields, status=status, rows=rows, request_ms=request_ms, model_ms=round(model_ms, 3), cold=cold
         )
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
         return direct_response(status, body) if http is None else http_response(http, status, body)
 
 
@@ -90,15 +104,18 @@ def identity_of(source: model_store.ModelSource) -> dict[str, JSON]:
 
 
 def init(env: Env | None = None) -> App:
-    """Everything Lambda's init phase does: settings, runtime, model."""
+    """Everything Lambda's init phase does: settings, runtime, model, within the init budget."""
     env = os.environ if env is None else env
     # Settings and the runtime first: a mistake there is reported before minutes of model download.
     limits = Limits.from_env(env)
+    settings = Settings.from_env(env)
     source = model_store.ModelSource.from_env(env)
     fmt = predictor.model_format(env, source.local_path or source.key or "")
     model_store.refuse_unverified_pickle(source, fmt)
     runtime = predictor.runtime(fmt)
-    path = model_store.fetch(source, model_store.cache_dir_of(env), S3Downloader.from_env(env))
+    # The download gets the budget less what init has spent and a tenth kept for loading the model.
+    deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
+    path = model_store.fetch(source, model_store.cache_dir_of(env), S3Downloader.from_env(env), deadline)
     model = runtime.load(path, source.describe())
     log(
         "INFO",
@@ -110,14 +127,19 @@ def init(env: Env | None = None) -> App:
         # From the package's first line: imports, download, checksum and load.
         initMs=round((time.perf_counter() - INIT_STARTED) * 1000, 3),
     )
-    return App(model, limits, identity_of(source))
+    metrics = Metrics(
+        settings.metrics_namespace, settings.function_name, settings.function_version, source.short_sha or "none"
+    )
+    return App(model, limits, identity_of(source), metrics)
 
 
 def _init_or_log() -> App:
+    """Init, with any failure logged once as "init failed" (the failed-init alarm counts that line)."""
     try:
         return init()
-    except InitError as e:
-        log("ERROR", LOG.init_failed, error=str(e))
+    except Exception as e:
+        error = str(e) if isinstance(e, InitError) else f"{type(e).__name__}: {e}"
+        log("ERROR", LOG.init_failed, error=error, initMs=round((time.perf_counter() - INIT_STARTED) * 1000, 3))
         raise
 
 

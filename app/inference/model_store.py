@@ -13,10 +13,10 @@ import re
 import tempfile
 from dataclasses import dataclass
 
-from .contract import FORMATS, MODEL_ENV
+from .contract import FORMATS, MODEL_ENV, SETTINGS_ENV
 from .errors import ConfigError, ModelLoadError
 from .lambda_types import Env
-from .s3_download import S3Downloader, S3Failure
+from .s3_download import DEADLINE_EXCEEDED, S3Downloader, S3Failure
 
 __all__ = ["ModelLoadError", "ModelSource", "cache_dir_of", "fetch", "sha256_of"]
 
@@ -90,16 +90,24 @@ def remove_partial_downloads(cache_dir: str) -> None:
                 os.unlink(os.path.join(cache_dir, name))
 
 
-def _download(source: ModelSource, destination: str, downloader: S3Downloader) -> None:
+def _download(source: ModelSource, destination: str, downloader: S3Downloader, deadline: float | None) -> None:
     """The object at the pinned version, to a temporary name first: a half-written file is never the cache."""
     assert source.bucket is not None and source.key is not None
     fd, partial = tempfile.mkstemp(dir=os.path.dirname(destination), prefix=PARTIAL_PREFIX)
     os.close(fd)
     try:
-        downloader.download(source.bucket, source.key, source.version_id, partial)
-    except S3Failure as e:
+        downloader.download(source.bucket, source.key, source.version_id, partial, deadline=deadline)
+    except (S3Failure, OSError) as e:
         if os.path.exists(partial):
             os.unlink(partial)
+        if isinstance(e, OSError):
+            # /tmp full, or unwritable: the file system's own words name the cause.
+            raise ModelLoadError(f"could not write {source.describe()} to {partial}: {e.strerror or e}") from None
+        if e.code == DEADLINE_EXCEEDED:
+            raise ModelLoadError(
+                f"could not download {source.describe()} within the init budget: {e.message}; a model that needs "
+                f"longer needs a larger {SETTINGS_ENV.init_budget_seconds} (the component's initBudgetSeconds)"
+            ) from None
         if e.code in ("404", "NoSuchKey", "NoSuchVersion", "NoSuchBucket"):
             raise ModelLoadError(f"model not found at {source.describe()}: {e.code}") from None
         if e.code in ("403", "AccessDenied"):
@@ -110,8 +118,11 @@ def _download(source: ModelSource, destination: str, downloader: S3Downloader) -
     os.replace(partial, destination)
 
 
-def fetch(source: ModelSource, cache_dir: str, downloader: S3Downloader | None = None) -> str:
-    """Returns the path of a verified local copy; downloads only when no verified copy is cached."""
+def fetch(
+    source: ModelSource, cache_dir: str, downloader: S3Downloader | None = None, deadline: float | None = None
+) -> str:
+    """Returns the path of a verified local copy; downloads only when no verified copy is cached. The
+    download gives up at `deadline` (a time.perf_counter() value), leaving no partial file behind."""
     if source.local_path:
         if not os.path.isfile(source.local_path):
             raise ModelLoadError(f"model not found: {source.describe()}")
@@ -127,7 +138,7 @@ def fetch(source: ModelSource, cache_dir: str, downloader: S3Downloader | None =
         except ModelLoadError:
             os.unlink(cached)  # A torn or tampered copy: fetch it again.
     remove_partial_downloads(cache_dir)
-    _download(source, cached, downloader or S3Downloader.from_env(os.environ))
+    _download(source, cached, downloader or S3Downloader.from_env(os.environ), deadline)
     try:
         verify(source, cached)
     except ModelLoadError:

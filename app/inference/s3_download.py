@@ -11,8 +11,11 @@ AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) points it at another S3 API, such as
 moto_server in local runs and tests; requests then use path-style addresses.
 """
 
+import concurrent.futures
+import contextlib
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -25,6 +28,24 @@ MAX_CONNECTIONS = 4
 THROUGHPUT_GBPS = 1.0
 MEMORY_LIMIT_BYTES = 1024 * 1024 * 1024  # the lowest limit the CRT accepts
 MAX_RETRIES = 5
+# A connection that is not up by then is retried, within the download's deadline.
+CONNECT_TIMEOUT_MS = 3000
+# What S3Failure.code says when the deadline passed before the object arrived.
+DEADLINE_EXCEEDED = "DeadlineExceeded"
+# How long the CRT may take to wind a cancelled request down: cancelled this long before the deadline.
+CANCEL_GRACE_SECONDS = 0.5
+
+
+def _wait(request: Any, deadline: float | None) -> None:
+    """Until the request finishes; just before the deadline, cancel it, let it wind down, and say so."""
+    remaining = None if deadline is None else max(deadline - time.perf_counter() - CANCEL_GRACE_SECONDS, 0.0)
+    try:
+        request.finished_future.result(timeout=remaining)
+    except concurrent.futures.TimeoutError:
+        request.cancel()
+        with contextlib.suppress(Exception):
+            request.finished_future.result(timeout=CANCEL_GRACE_SECONDS)
+        raise S3Failure(DEADLINE_EXCEEDED, None, "S3 did not deliver the object in time") from None
 
 
 class S3Failure(Exception):
@@ -92,6 +113,7 @@ class S3Downloader:
                 memory_limit=MEMORY_LIMIT_BYTES,
                 max_active_connections_override=MAX_CONNECTIONS,
                 retry_config=s3.S3RetryConfig(max_retries=MAX_RETRIES),
+                connect_timeout_ms=CONNECT_TIMEOUT_MS,
             )
         return self._clients[region]
 
@@ -106,8 +128,11 @@ class S3Downloader:
             return f"s3.{region}{suffix}", f"/{bucket}{object_path}{query}"
         return f"{bucket}.s3.{region}{suffix}", f"{object_path}{query}"
 
-    def download(self, bucket: str, key: str, version_id: str | None, path: str) -> None:
-        """Writes the object to `path` (ranged parallel GETs for large objects), or raises S3Failure."""
+    def download(
+        self, bucket: str, key: str, version_id: str | None, path: str, *, deadline: float | None = None
+    ) -> None:
+        """Writes the object to `path` (ranged parallel GETs for large objects), or raises S3Failure. At
+        `deadline` (a time.perf_counter() value) the request is cancelled and DEADLINE_EXCEEDED raised."""
         from awscrt import http, s3  # noqa: PLC0415
 
         region = self.region
@@ -115,10 +140,13 @@ class S3Downloader:
             host, target = self.address(bucket, key, version_id, region)
             request = http.HttpRequest("GET", target, http.HttpHeaders([("host", host)]))
             try:
-                self._client(region).make_request(
+                started = self._client(region).make_request(
                     type=s3.S3RequestType.GET_OBJECT, request=request, recv_filepath=path
-                ).finished_future.result()
+                )
+                _wait(started, deadline)
                 return
+            except S3Failure:
+                raise
             except Exception as e:  # noqa: BLE001 - every CRT failure becomes one S3Failure
                 moved = _region_of(e) if attempt == 0 and getattr(e, "status_code", None) in (301, 400) else None
                 if moved and moved != region:

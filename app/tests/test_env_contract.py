@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from conftest import DEMO_ONNX, DEMO_SHA256, PACKAGE
 
 from inference import handler, model_store
-from inference.contract import LIMIT_DEFAULTS, MODEL_ENV, S3_ENV
+from inference.contract import LAMBDA_ENV, LIMIT_DEFAULTS, MODEL_ENV, S3_ENV, SETTINGS_ENV
 from inference.s3_download import S3Downloader
 from inference.validation import Limits
 
@@ -22,7 +22,13 @@ ENV_PREFIXES = ("MODEL_", "AWS_", "MAX_")
 def contract_names():
     with open(os.path.join(PACKAGE, "contract.json")) as f:
         environment = json.load(f)["environment"]
-    return set(environment["model"].values()) | set(environment["s3"]) | set(environment["limits"])
+    return (
+        set(environment["model"].values())
+        | set(environment["settings"].values())
+        | set(environment["s3"])
+        | set(environment["lambda"])
+        | set(environment["limits"])
+    )
 
 
 def literal_names():
@@ -69,7 +75,10 @@ class RecordingEnv(dict):
 
 def test_the_names_in_the_code_are_the_contracts():
     assert literal_names() <= contract_names()
-    assert {getattr(MODEL_ENV, f) for f in MODEL_ENV.__slots__} | set(S3_ENV) | set(LIMIT_DEFAULTS) == contract_names()
+    declared = {getattr(MODEL_ENV, f) for f in MODEL_ENV.__slots__} | {
+        getattr(SETTINGS_ENV, f) for f in SETTINGS_ENV.__slots__
+    }
+    assert declared | set(S3_ENV) | set(LAMBDA_ENV) | set(LIMIT_DEFAULTS) == contract_names()
 
 
 def test_init_reads_only_what_the_contract_declares():
@@ -83,4 +92,5 @@ def test_init_reads_only_what_the_contract_declares():
     asked = env.asked | s3.asked
     assert asked <= contract_names()
     assert {MODEL_ENV.path, MODEL_ENV.sha256, MODEL_ENV.format, MODEL_ENV.bucket, "AWS_ENDPOINT_URL_S3"} <= asked
+    assert {SETTINGS_ENV.metrics_namespace, SETTINGS_ENV.init_budget_seconds, *LAMBDA_ENV} <= asked
     assert set(LIMIT_DEFAULTS) == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES"} <= asked

@@ -230,6 +230,11 @@ class TestInitFailures:
             ({"MODEL_FORMAT": "pmml"}, "MODEL_FORMAT must be one of onnx, sklearn; got 'pmml'"),
             ({"MODEL_SHA256": "abc"}, "MODEL_SHA256 must be 64 hex characters (a sha256); got 'abc'"),
             (
+                {"INIT_BUDGET_SECONDS": "ten"},
+                "INIT_BUDGET_SECONDS must be a number of seconds from 1 to 900; got 'ten'",
+            ),
+            ({"METRICS_NAMESPACE": "AWS/Lambda"}, "METRICS_NAMESPACE is not a CloudWatch namespace; got 'AWS/Lambda'"),
+            (
                 {"MODEL_PATH": DEMO_MODEL, "MODEL_SHA256": ""},
                 f"refusing to load local file {DEMO_MODEL}: a sklearn model is a pickle, which runs code when "
                 "loaded, and MODEL_SHA256 is not set to verify it first",
@@ -243,5 +248,8 @@ class TestInitFailures:
         result = self.import_handler(**env)
         assert result.returncode == 1
         logged = [json.loads(s) for s in result.stdout.splitlines()]
-        assert logged == [{"level": "ERROR", "message": "init failed", "error": error}]
+        assert [{k: v for k, v in line.items() if k != "initMs"} for line in logged] == [
+            {"level": "ERROR", "message": "init failed", "error": error}
+        ]
+        assert 0 < logged[0]["initMs"] < 10_000, "how long init ran before it failed"
         assert result.stderr.strip().splitlines()[-1].endswith(error)

@@ -85,7 +85,7 @@ class TestAccessDeniedSaysWhichCauseIsLikely:
         ],
     )
     def test_kms_or_object_scope(self, tmp_path, monkeypatch, s3_message, cause):
-        def denied(self, *args):
+        def denied(self, *args, **kwargs):
             raise S3Failure("AccessDenied", 403, s3_message)
 
         monkeypatch.setattr(S3Downloader, "download", denied)
@@ -100,7 +100,7 @@ def test_partial_downloads_of_an_interrupted_init_are_removed_before_downloading
     (tmp_path / "other.txt").write_text("kept")
     data = b"model bytes"
 
-    def download(self, bucket, key, version_id, path):
+    def download(self, bucket, key, version_id, path, *, deadline=None):
         assert sorted(os.listdir(tmp_path)) == sorted(["other.txt", os.path.basename(path)]), "cleared first"
         with open(path, "wb") as f:
             f.write(data)

@@ -74,9 +74,9 @@ def downloads(monkeypatch):
     seen = []
     real = S3Downloader.download
 
-    def recording(self, bucket, key, version_id, path):
+    def recording(self, bucket, key, version_id, path, *, deadline=None):
         seen.append((bucket, key, version_id))
-        return real(self, bucket, key, version_id, path)
+        return real(self, bucket, key, version_id, path, deadline=deadline)
 
     monkeypatch.setattr(S3Downloader, "download", recording)
     return seen
@@ -240,7 +240,7 @@ class TestS3Errors:
         ],
     )
     def test_answers_name_the_object(self, tmp_path, monkeypatch, code, status, message):
-        def fail(self, *args):
+        def fail(self, *args, **kwargs):
             raise S3Failure(code, status, "x")
 
         monkeypatch.setattr(S3Downloader, "download", fail)
@@ -287,7 +287,7 @@ class TestAddresses:
             @property
             def finished_future(self):
                 class Done:
-                    def result(inner):
+                    def result(inner, timeout=None):
                         if self.region == "us-east-1":
                             moved = [("x-amz-bucket-region", "eu-central-1")]
                             raise S3ResponseError(

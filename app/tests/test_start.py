@@ -51,7 +51,7 @@ def test_end_to_end():
         and "[start] cold init (imports, S3 fetch, sha256 check, model load):" in out
     )
     assert "NOTHING WAS DEPLOYED" in out
-    assert "22 passed, 0 failed, 1 to do (warn)" in out
+    assert "25 passed, 0 failed, 1 to do (warn)" in out
     assert "[start] stopped every process it started" in out
 
 
@@ -141,4 +141,4 @@ def test_model_delivered_in_the_image_needs_no_s3():
     assert "[start] the model in the image: " in out and "(no S3)" in out and "moto_server" not in out
     assert "app/events/direct.json       status 200" in out and "predictions=['setosa']" in out
     assert "[start] cold init (imports, no S3, sha256 check, model load):" in out
-    assert "Resources: 17 to create" in out and "17 passed, 0 failed, 1 to do (warn)" in out
+    assert "Resources: 20 to create" in out and "20 passed, 0 failed, 1 to do (warn)" in out

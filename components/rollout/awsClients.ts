@@ -1,24 +1,50 @@
-import { CodeDeployClient, CreateDeploymentCommand, GetDeploymentCommand } from "@aws-sdk/client-codedeploy";
+import {
+    CodeDeployClient,
+    CreateDeploymentCommand,
+    GetDeploymentCommand,
+    ListDeploymentsCommand,
+} from "@aws-sdk/client-codedeploy";
+import { BatchGetImageCommand, ECRClient, ImageAlreadyExistsException, PutImageCommand } from "@aws-sdk/client-ecr";
 import { GetAliasCommand, LambdaClient } from "@aws-sdk/client-lambda";
-import { DeploymentState, RolloutClients } from "./rollout";
+import { LiveImageClients } from "./liveImage";
+import { ACTIVE_STATUSES, ActiveDeployment, AliasState, DeploymentState, RolloutClients, versionsIn } from "./rollout";
 
-/** The rollout's three calls with the AWS SDK, in one region, with the credentials of the deployer's environment. */
+/** The rollout's calls with the AWS SDK, in one region, with the credentials of the deployer's environment. */
 export class AwsRolloutClients implements RolloutClients {
     private readonly lambda: LambdaClient;
     private readonly codedeploy: CodeDeployClient;
 
     constructor(region: string, endpoint?: string) {
-        // An endpoint (moto in tests) stands in for both services.
         this.lambda = new LambdaClient({ region, endpoint });
         this.codedeploy = new CodeDeployClient({ region, endpoint });
     }
 
-    async liveVersion(functionName: string, alias: string): Promise<string> {
-        const response = await this.lambda.send(new GetAliasCommand({ FunctionName: functionName, Name: alias }));
+    async alias(functionArn: string, alias: string): Promise<AliasState> {
+        const response = await this.lambda.send(new GetAliasCommand({ FunctionName: functionArn, Name: alias }));
         if (!response.FunctionVersion) {
-            throw new Error(`alias ${alias} of ${functionName} has no version`);
+            throw new Error(`alias ${alias} of ${functionArn} has no version`);
         }
-        return response.FunctionVersion;
+        return { version: response.FunctionVersion, weights: response.RoutingConfig?.AdditionalVersionWeights ?? {} };
+    }
+
+    async activeDeployments(application: string, deploymentGroup: string): Promise<ActiveDeployment[]> {
+        const { deployments } = await this.codedeploy.send(
+            new ListDeploymentsCommand({
+                applicationName: application,
+                deploymentGroupName: deploymentGroup,
+                includeOnlyStatuses: ACTIVE_STATUSES as never[],
+            }),
+        );
+        const found: ActiveDeployment[] = [];
+        for (const id of deployments ?? []) {
+            const { deploymentInfo } = await this.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }));
+            const status = deploymentInfo?.status ?? "Unknown";
+            // The list may be a moment behind: only what is still active counts.
+            if (ACTIVE_STATUSES.includes(status)) {
+                found.push({ id, status, ...versionsIn(deploymentInfo?.revision?.appSpecContent?.content) });
+            }
+        }
+        return found;
     }
 
     async createDeployment(
@@ -47,5 +73,54 @@ export class AwsRolloutClients implements RolloutClients {
             status: deploymentInfo?.status ?? "Unknown",
             message: deploymentInfo?.errorInformation?.message ?? deploymentInfo?.rollbackInfo?.rollbackMessage,
         };
+    }
+}
+
+/** The live-image tagging's two ECR calls with the AWS SDK. */
+export class AwsLiveImageClients implements LiveImageClients {
+    private readonly ecr: ECRClient;
+
+    constructor(region: string, endpoint?: string) {
+        this.ecr = new ECRClient({ region, endpoint });
+    }
+
+    async manifest(repository: string, registryId: string, digest: string) {
+        const { images, failures } = await this.ecr.send(
+            new BatchGetImageCommand({ repositoryName: repository, registryId, imageIds: [{ imageDigest: digest }] }),
+        );
+        const image = images?.[0];
+        if (!image?.imageManifest) {
+            const why = failures?.[0]?.failureReason ?? "not found";
+            throw new Error(`image ${digest} of ${repository}: ${why}`);
+        }
+        return { manifest: image.imageManifest, mediaType: image.imageManifestMediaType };
+    }
+
+    async putTag(
+        repository: string,
+        registryId: string,
+        manifest: string,
+        mediaType: string | undefined,
+        digest: string,
+        tag: string,
+    ): Promise<boolean> {
+        try {
+            await this.ecr.send(
+                new PutImageCommand({
+                    repositoryName: repository,
+                    registryId,
+                    imageManifest: manifest,
+                    imageManifestMediaType: mediaType,
+                    imageDigest: digest,
+                    imageTag: tag,
+                }),
+            );
+            return false;
+        } catch (e) {
+            if (e instanceof ImageAlreadyExistsException) {
+                return true;
+            }
+            throw e;
+        }
     }
 }

@@ -1,46 +1,41 @@
-// Entry point of the rollout, run by the component's `command:local:Command`
-// (compiled to bin/rollout/main.js) with its request in the environment.
-// Exit 0 when the new version is live; 1 with one line on stderr when the
-// deployment rolled back, timed out or could not start, which fails `pulumi up`.
-import { AwsRolloutClients } from "./awsClients";
-import { ROLLOUT_ENV, RolloutRequest, rollOut } from "./rollout";
+// Entry point of the component's commands (compiled to bin/rollout/main.js), run as
+// `node main.js rollout` or `node main.js tag-live-image` with their request in the environment.
+// Exit 0 on success; 1 with one line on stderr otherwise, which fails `pulumi up`.
+import { AwsLiveImageClients, AwsRolloutClients } from "./awsClients";
+import { endpointFromEnv, liveImageFromEnv, regionFromEnv, requestFromEnv } from "./env";
+import { tagLiveImage } from "./liveImage";
+import { rollOut } from "./rollout";
 
-export function requestFromEnv(env: NodeJS.ProcessEnv): RolloutRequest {
-    const read = (name: string): string => {
-        const value = env[name];
-        if (!value) {
-            throw new Error(`${name} is not set`);
-        }
-        return value;
-    };
-    return {
-        functionName: read(ROLLOUT_ENV.functionName),
-        alias: read(ROLLOUT_ENV.alias),
-        targetVersion: read(ROLLOUT_ENV.targetVersion),
-        application: read(ROLLOUT_ENV.application),
-        deploymentGroup: read(ROLLOUT_ENV.deploymentGroup),
-        timeoutSeconds: Number(read(ROLLOUT_ENV.timeoutSeconds)),
-        pollSeconds: Number(env[ROLLOUT_ENV.pollSeconds] ?? "15"),
-    };
+export const COMMANDS = ["rollout", "tag-live-image"] as const;
+
+async function run(command: string, env: NodeJS.ProcessEnv): Promise<string> {
+    const region = regionFromEnv(env);
+    const endpoint = endpointFromEnv(env);
+    if (command === "rollout") {
+        const request = requestFromEnv(env);
+        const result = await rollOut(request, new AwsRolloutClients(region, endpoint), undefined, (line) =>
+            console.log(`[rollout] ${line}`),
+        );
+        return result.outcome === "unchanged"
+            ? `[rollout] version ${result.version} is live`
+            : `[rollout] version ${result.to} is live (deployment ${result.deploymentId}${result.attached ? ", attached" : ""})`;
+    }
+    if (command === "tag-live-image") {
+        return `[live-image] ${await tagLiveImage(liveImageFromEnv(env), new AwsLiveImageClients(region, endpoint))}`;
+    }
+    throw new Error(`unknown command ${JSON.stringify(command)}; one of ${COMMANDS.join(", ")}`);
 }
 
-export async function main(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function main(
+    argv: string[] = process.argv.slice(2),
+    env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+    const command = argv[0] ?? "";
     try {
-        const request = requestFromEnv(env);
-        const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-        if (!region) {
-            throw new Error("AWS_REGION is not set");
-        }
-        const clients = new AwsRolloutClients(region, env.ROLLOUT_ENDPOINT_URL);
-        const result = await rollOut(request, clients, undefined, (line) => console.log(`[rollout] ${line}`));
-        console.log(
-            result.outcome === "unchanged"
-                ? `[rollout] version ${result.version} is live`
-                : `[rollout] version ${result.to} is live (deployment ${result.deploymentId})`,
-        );
+        console.log(await run(command, env));
         return 0;
     } catch (e) {
-        console.error(`rollout failed: ${e instanceof Error ? e.message : String(e)}`);
+        console.error(`${command || "rollout"} failed: ${e instanceof Error ? e.message : String(e)}`);
         return 1;
     }
 }

@@ -1,3 +1,4 @@
+import { DEFAULTS } from "../defaults";
 import { Check, integerProblem } from "./problems";
 
 /** Memory, timeout, /tmp and concurrency, each alone, then reserved against provisioned concurrency. */
@@ -23,5 +24,13 @@ export const checkCompute: Check = (a) => {
                   },
               ]
             : [];
-    return [...own, ...reserved, ...provisioned, ...both];
+    const budget = integerProblem("initBudgetSeconds", a.initBudgetSeconds, 1, 900, " (seconds)");
+    const timeout = a.timeout ?? DEFAULTS.timeout;
+    if (budget.length === 0 && a.initBudgetSeconds !== undefined && a.initBudgetSeconds > timeout) {
+        budget.push({
+            propertyPath: "initBudgetSeconds",
+            reason: `must not exceed timeout (${timeout} s): past Lambda's 10 s init, init is retried inside the first invoke, which the timeout ends; got ${a.initBudgetSeconds}`,
+        });
+    }
+    return [...own, ...reserved, ...provisioned, ...both, ...budget];
 };

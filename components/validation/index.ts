@@ -6,6 +6,7 @@ import { checkEnvironment } from "./environment";
 import { checkImage } from "./image";
 import { checkModel, largeModelWarning } from "./model";
 import { checkNetwork } from "./network";
+import { checkObservability } from "./observability";
 import { Check } from "./problems";
 import { resolve } from "./resolve";
 import { checkRetention } from "./retention";
@@ -24,6 +25,7 @@ const CHECKS: Check[] = [
     checkRollout,
     checkScaling,
     checkSecurity,
+    checkObservability,
 ];
 
 /**

@@ -155,6 +155,14 @@ export const checkModel: Check = (a) => {
                   },
               ]
             : []),
+        ...(isKnown(a.modelKey) && /[*?]/.test(key)
+            ? [
+                  {
+                      propertyPath: "modelKey",
+                      reason: `must name one object, without * or ? (the role may read exactly that object, and a wildcard would widen it to every match); got ${JSON.stringify(a.modelKey)}`,
+                  },
+              ]
+            : []),
     ];
 };
 

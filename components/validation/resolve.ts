@@ -100,6 +100,7 @@ function resolveCompute(a: InferenceFunctionArgs): ComputeSettings {
                                 },
                   },
         environment: a.environment ?? {},
+        initBudgetSeconds: a.initBudgetSeconds ?? DEFAULTS.initBudgetSeconds,
     };
 }
 
@@ -117,7 +118,7 @@ function resolveNetwork(a: InferenceFunctionArgs): NetworkSettings {
 }
 
 function resolveRollout(a: InferenceFunctionArgs): RolloutSettings {
-    const alarms = { actions: a.alarmActions };
+    const alarms = { actions: a.alarmActions, maxClientErrorRate: a.maxClientErrorRate ?? DEFAULTS.maxClientErrorRate };
     const smokeTestEvent = a.smokeTestEvent;
     if (isGradual(a.deploymentStrategy)) {
         const strategy = a.deploymentStrategy;
@@ -139,6 +140,7 @@ export function resolve(a: InferenceFunctionArgs): ResolvedArgs {
         rollout: resolveRollout(a),
         observability: {
             logRetentionDays: a.logRetentionDays ?? DEFAULTS.logRetentionDays,
+            metricsNamespace: a.metricsNamespace ?? DEFAULTS.metricsNamespace,
             enableTracing: a.enableTracing ?? DEFAULTS.enableTracing,
             enableDashboard: a.enableDashboard ?? DEFAULTS.enableDashboard,
         },

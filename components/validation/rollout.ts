@@ -31,6 +31,13 @@ export const checkRollout: Check = (a) => {
             });
         }
     }
+    const rate = a.maxClientErrorRate;
+    if (rate !== undefined && (typeof rate !== "number" || !(rate >= 0.01 && rate <= 1))) {
+        problems.push({
+            propertyPath: "maxClientErrorRate",
+            reason: `must be a number from 0.01 to 1 (a share of the version's answers); got ${JSON.stringify(rate)}`,
+        });
+    }
     if (isKnown(a.smokeTestEvent) && parseObject(String(a.smokeTestEvent)) === undefined) {
         problems.push({
             propertyPath: "smokeTestEvent",

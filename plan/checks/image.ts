@@ -1,6 +1,6 @@
 // The image, its repository and how the function runs it.
 import * as fs from "fs";
-import { PLATFORMS } from "../../components/defaults";
+import { MOVING_TAGS, PLATFORMS } from "../../components/defaults";
 import { isSecret } from "../../mocking/recordingMocks";
 import { Check, find, json, pass, Planned } from "../types";
 
@@ -26,10 +26,10 @@ export function imageChecks({ resources, repo, image, fn }: Planned): Check[] {
                 /:function:\*$/.test(pull[0].Condition?.StringLike?.["aws:sourceArn"] ?? ""),
         ),
         pass(
-            "image tags are immutable, except latest and buildcache",
+            `image tags are immutable, except ${MOVING_TAGS.join(", ")}`,
             repo.imageTagMutability === "IMMUTABLE_WITH_EXCLUSION" &&
                 JSON.stringify((repo.imageTagMutabilityExclusionFilters ?? []).map((f: any) => f.filter)) ===
-                    JSON.stringify(["latest", "buildcache"]),
+                    JSON.stringify(MOVING_TAGS),
         ),
         {
             ...pass("base image pinned by digest (npm run pin-base-image)", /@sha256:[0-9a-f]{64}$/.test(base), base),

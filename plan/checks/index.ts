@@ -4,6 +4,7 @@ import { Check, find, json, Planned } from "../types";
 import { alarmChecks } from "./alarms";
 import { imageChecks } from "./image";
 import { kmsChecks } from "./kms";
+import { reliabilityChecks } from "./reliability";
 import { imageModelChecks, s3ModelChecks } from "./model";
 import { roleAndLogChecks } from "./role";
 import { urlChecks } from "./url";
@@ -27,6 +28,7 @@ export function checks(resources: Recorded[]): Check[] {
         ...(modelInImage ? imageModelChecks(planned) : s3ModelChecks(planned)),
         ...roleAndLogChecks(planned),
         ...alarmChecks(planned),
+        ...reliabilityChecks(planned),
         ...kmsChecks(planned),
         ...urlChecks(planned),
     ];

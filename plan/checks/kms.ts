@@ -12,7 +12,10 @@ export function kmsChecks({ resources, repo, fn, policies, statements }: Planned
         "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     )?.inputs.rules?.[0]?.applyServerSideEncryptionByDefault;
     const decrypt = statements.filter((s: any) => [s.Action].flat().includes("kms:Decrypt"));
-    const modelInS3 = policies.some((p) => p.name.endsWith("-model-read"));
+    const modelInS3 = policies.some((p) => p.name.includes("-model-read"));
+    const via = decrypt
+        .map((s: any) => String(s.Condition?.StringEquals?.["kms:ViaService"] ?? "").split(".")[0])
+        .sort();
     return [
         pass(
             "the customer-managed KMS key encrypts the repository, logs, environment and model bucket",
@@ -22,8 +25,10 @@ export function kmsChecks({ resources, repo, fn, policies, statements }: Planned
             String(key),
         ),
         pass(
-            "the role decrypts with that key only",
-            modelInS3 ? decrypt.length === 1 && decrypt[0].Resource === key : decrypt.length === 0,
+            "the role decrypts with that key only, and only through S3 (the model) and Lambda (the environment)",
+            decrypt.every((s: any) => s.Resource === key) &&
+                JSON.stringify(via) === JSON.stringify(modelInS3 ? ["lambda", "s3"] : ["lambda"]),
+            via.join(", "),
         ),
     ];
 }

@@ -7,7 +7,7 @@ export function s3ModelChecks({ resources, repo, env, policies }: Planned): Chec
     const pab = find(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")?.inputs ?? {};
     const bucketPolicy = json(find(resources, "aws:s3/bucketPolicy:BucketPolicy")?.inputs.policy);
     const object = find(resources, "aws:s3/bucketObjectv2:BucketObjectv2")?.inputs;
-    const modelRead = json(policies.find((p) => p.name.endsWith("-model-read"))?.inputs.policy)?.Statement?.[0];
+    const modelRead = json(policies.find((p) => p.name.includes("-model-read"))?.inputs.policy)?.Statement?.[0];
     return [
         pass(
             "model bucket blocks all public access",

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { planGraph, renderGraph } from "../../scripts/docs";
 import { checks } from "../../plan/checks";
-import { deploy, FIXTURE_MODEL } from "../harness";
+import { deploy, FIXTURE_MODEL, modelReadName } from "../harness";
 import { mocks } from "../mocks";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -31,16 +31,16 @@ function tamper(type: string, change: (inputs: any) => any) {
 }
 
 describe("offline plan (npm run plan)", () => {
-    it("--json: the root program's 25 resources, nothing deployed, every secure default passing", () => {
+    it("--json: the root program's 28 resources, nothing deployed, every secure default passing", () => {
         const plan = planJson();
         assert.strictEqual(plan.deployed, false);
-        assert.strictEqual(plan.resources.length, 25);
+        assert.strictEqual(plan.resources.length, 28);
         assert.deepStrictEqual(
             plan.checks.filter((c: any) => !c.pass).map((c: any) => [c.name, c.advisory]),
             // The one hardening left to the user: the Dockerfile's base cannot be pinned where its registry is unreachable.
             [["base image pinned by digest (npm run pin-base-image)", true]],
         );
-        assert.strictEqual(plan.checks.length, 23);
+        assert.strictEqual(plan.checks.length, 26);
         const fn = plan.resources.find((r: any) => r.type === "aws:lambda/function:Function");
         assert.strictEqual(
             fn.inputs.imageUri,
@@ -48,16 +48,16 @@ describe("offline plan (npm run plan)", () => {
         );
     });
 
-    it("--delivery image: 17 resources, no bucket, the model-in-image checks passing", () => {
+    it("--delivery image: 20 resources, no bucket, the model-in-image checks passing", () => {
         const plan = planJson("--delivery", "image");
-        assert.strictEqual(plan.resources.length, 17);
+        assert.strictEqual(plan.resources.length, 20);
         assert.ok(!plan.resources.some((r: any) => r.type.startsWith("aws:s3/")));
         assert.deepStrictEqual(
             plan.checks.filter((c: any) => !c.pass && !c.advisory),
             [],
         );
         assert.deepStrictEqual(
-            plan.checks.map((c: any) => c.name).filter((n: string) => /model|S3/.test(n)),
+            plan.checks.map((c: any) => c.name).filter((n: string) => /model|S3/.test(n) && !n.startsWith("init")),
             [
                 "model built into the image from its own build context",
                 "function verifies the model in the image against its sha256",
@@ -116,15 +116,51 @@ describe("offline plan (npm run plan)", () => {
             ...i,
             policy: JSON.stringify({ Statement: [{ Principal: { Service: "lambda.amazonaws.com" } }] }),
         }));
+        mocks.resources = tampered;
+        // The reliability guarantees: the live image's lifecycle rule, a version alarm, the init budget.
+        tampered = tamper("aws:ecr/lifecyclePolicy:LifecyclePolicy", (i) => ({
+            ...i,
+            policy: JSON.stringify({
+                rules: JSON.parse(i.policy).rules.filter((r: any) => !r.selection.tagPrefixList?.includes("live")),
+            }),
+        }));
+        mocks.resources = tampered.filter((r) => r.name !== "demo-version-5xx");
+        tampered = tamper("aws:lambda/function:Function", (i) => ({
+            ...i,
+            environment: { variables: { ...i.environment.variables, INIT_BUDGET_SECONDS: "31" } },
+        }));
         assert.deepStrictEqual(failing(tampered), [
             "only Lambda may pull, for this account's functions (repository policy)",
-            "image tags are immutable, except latest and buildcache",
+            "image tags are immutable, except latest, buildcache, live",
             "image built for exactly the function's platform",
             "function runs the image by digest, not a tag",
             "model bucket blocks all public access",
             "deletion protection kept (forceDestroy off)",
+            "alarms on the new version's own answers: any 5xx, and a 4xx share (the app answers every request)",
+            "the image live runs is never expired (a protected live tag, moved after each successful rollout)",
+            "init has a budget within the timeout: a slow or silent S3 fails init, it does not hang",
             "function URL requires IAM auth",
             "a public function URL has a concurrency ceiling",
+        ]);
+    });
+
+    it("a gradual rollout: every alarm rolls back, CodeDeploy's role is scoped; each check can fail", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, deploymentStrategy: "Canary10Percent5Minutes" });
+        assert.deepStrictEqual(failing(), ["(advisory) base image pinned by digest (npm run pin-base-image)"]);
+        let tampered = tamper("aws:codedeploy/deploymentGroup:DeploymentGroup", (i) => ({
+            ...i,
+            alarmConfiguration: { ...i.alarmConfiguration, alarms: i.alarmConfiguration.alarms.slice(0, 4) },
+        }));
+        mocks.resources = tampered;
+        tampered = tamper("aws:iam/role:Role", (i) => ({
+            ...i,
+            assumeRolePolicy: i.assumeRolePolicy.includes("codedeploy")
+                ? JSON.stringify({ Statement: [{ Principal: { Service: "codedeploy.amazonaws.com" } }] })
+                : i.assumeRolePolicy,
+        }));
+        assert.deepStrictEqual(failing(tampered).slice(1), [
+            "a gradual rollout rolls back on every alarm, the new version's own included",
+            "CodeDeploy's role is trusted only for this account's deployment group",
         ]);
     });
 
@@ -157,19 +193,19 @@ describe("offline plan (npm run plan)", () => {
             );
         };
 
-        it("boxes the component's 24 children, labelled with their types", () => {
+        it("boxes the component's 27 children, labelled with their types", () => {
             assert.match(
                 graph,
                 /^flowchart LR\n {4}subgraph r0\["inference \(lambda-inference\.InferenceFunction\)"\]\n/,
             );
-            assert.strictEqual(graph.match(/^ {8}r\d+\[/gm)?.length, 24);
+            assert.strictEqual(graph.match(/^ {8}r\d+\[/gm)?.length, 27);
             assert.match(graph, / {8}r\d+\["inference-fn<br\/><small>lambda\.Function<\/small>"\]\n/);
             assert.match(graph, / {8}r\d+\["inference-image<br\/><small>docker-build\.Image<\/small>"\]\n/);
         });
 
         it("draws what each resource waits for, as the engine is told", () => {
             const all = edges();
-            assert.strictEqual(all.length, 40);
+            assert.strictEqual(all.length, 49);
             const into = (name: string) =>
                 all
                     .filter((e) => e.endsWith(` --> ${name}`))
@@ -185,7 +221,7 @@ describe("offline plan (npm run plan)", () => {
                 "inference-repo-policy",
                 "inference-role",
                 "inference-role-logs",
-                "inference-role-model-read",
+                modelReadName("<the component's bucket>", "models/model.onnx", "inference"),
             ]);
             // The model is uploaded only once every guard rail of its bucket is in place.
             assert.deepStrictEqual(into("inference-model"), [

@@ -1,0 +1,191 @@
+"""The metrics each request writes, in CloudWatch's Embedded Metric Format: checked against the
+specification (a validator written from it, below), for every status class and cold or warm, with
+the function's version and model as dimensions and no feature anywhere."""
+
+import json
+import re
+
+import pytest
+from conftest import DEMO_SHA256, predictor_for
+
+from inference import handler
+from inference.metrics import Metrics
+from inference.validation import Limits
+
+# The specification's units (MetricDefinition.Unit), and its limits.
+UNITS = {
+    "Seconds", "Microseconds", "Milliseconds", "Bytes", "Kilobytes", "Megabytes", "Gigabytes", "Terabytes",
+    "Bits", "Kilobits", "Megabits", "Gigabits", "Terabits", "Percent", "Count", "Bytes/Second",
+    "Kilobytes/Second", "Megabytes/Second", "Gigabytes/Second", "Terabytes/Second", "Bits/Second",
+    "Kilobits/Second", "Megabits/Second", "Gigabits/Second", "Terabits/Second", "Count/Second", "None",
+}  # fmt: skip
+MAX_DIMENSIONS = 30
+MAX_METRICS = 100
+
+
+def directive_problems(root: dict, d: dict) -> list[str]:
+    """What in one MetricDirective (and the root members it names) breaks the specification."""
+    problems = []
+    if set(d) - {"Namespace", "Dimensions", "Metrics"}:
+        problems.append(f"a MetricDirective has members the specification does not define: {set(d)}")
+    if not isinstance(d.get("Namespace"), str) or not 1 <= len(d["Namespace"]) <= 255:
+        problems.append("Namespace is not a string of 1 to 255 characters")
+    for dimension_set in d.get("Dimensions", []):
+        if not isinstance(dimension_set, list) or len(dimension_set) > MAX_DIMENSIONS:
+            problems.append("a DimensionSet is not an array of at most 30 names")
+            continue
+        problems += [
+            f"dimension {n} is not a string member of the root"
+            for n in dimension_set
+            if not isinstance(root.get(n), str)
+        ]
+    metrics = d.get("Metrics")
+    if not isinstance(metrics, list) or len(metrics) > MAX_METRICS:
+        return [*problems, "Metrics is not an array of at most 100 definitions"]
+    for m in metrics:
+        name = m.get("Name")
+        if not isinstance(name, str) or not name:
+            problems.append("a MetricDefinition has no Name")
+        elif "Unit" in m and m["Unit"] not in UNITS:
+            problems.append(f"{name} has a unit the specification does not list: {m['Unit']}")
+        elif isinstance(root.get(name), bool) or not isinstance(root.get(name), int | float):
+            problems.append(f"metric {name} has no number in the root")
+    return problems
+
+
+def emf_problems(line: str) -> list[str]:
+    """What in `line` breaks the Embedded Metric Format specification; empty when nothing does."""
+    try:
+        root = json.loads(line)
+    except ValueError:
+        return ["not a JSON object"]
+    meta = root.get("_aws") if isinstance(root, dict) else None
+    if not isinstance(meta, dict):
+        return ["no _aws metadata object"]
+    problems = []
+    if not isinstance(meta.get("Timestamp"), int) or meta["Timestamp"] < 10**12:
+        problems.append("_aws.Timestamp is not a number of milliseconds since the epoch")
+    directives = meta.get("CloudWatchMetrics")
+    if not isinstance(directives, list) or not directives:
+        return [*problems, "_aws.CloudWatchMetrics is not a non-empty array"]
+    for d in directives:
+        problems += directive_problems(root, d)
+    return problems
+
+
+class Context:
+    aws_request_id = "req-metrics"
+
+
+def records(app, events, capsys):
+    capsys.readouterr()
+    for event in events:
+        app(event, Context())
+    return [line for line in capsys.readouterr().out.splitlines() if line.startswith('{"_aws"')]
+
+
+@pytest.fixture
+def app():
+    metrics = Metrics("LambdaInference", "demo-fn-1a2b3c", "7", DEMO_SHA256["onnx"][:12])
+    identity = {"versionId": None, "sha256": DEMO_SHA256["onnx"][:12]}
+    return handler.App(predictor_for("onnx"), Limits(), identity, metrics)
+
+
+SETOSA = [5.1, 3.5, 1.4, 0.2]
+
+
+def test_every_status_class_cold_and_warm_follows_the_specification(app, capsys):
+    events = [
+        {"features": SETOSA},  # 200, cold
+        {"instances": [SETOSA] * 3},  # 200, warm
+        {"features": [5.1, 3.5, 1.4]},  # 400
+        {"requestContext": {"http": {"method": "GET"}}},  # 405
+    ]
+    lines = records(app, events, capsys)
+    assert len(lines) == 4
+    for line in lines:
+        assert emf_problems(line) == [], line
+    values = [json.loads(line) for line in lines]
+    metrics = ["Rows", "Status2xx", "Status4xx", "Status5xx", "ColdStart"]
+    assert [[v[m] for m in metrics] for v in values] == [
+        [1, 1, 0, 0, 1],
+        [3, 1, 0, 0, 0],
+        [0, 0, 1, 0, 0],
+        [0, 0, 1, 0, 0],
+    ]
+    first = values[0]
+    assert first["_aws"]["CloudWatchMetrics"] == [
+        {
+            "Namespace": "LambdaInference",
+            "Dimensions": [["FunctionName", "Version"], ["FunctionName", "ModelSha256"]],
+            "Metrics": [
+                {"Name": "RequestLatency", "Unit": "Milliseconds"},
+                {"Name": "ModelLatency", "Unit": "Milliseconds"},
+                {"Name": "Rows", "Unit": "Count"},
+                {"Name": "Status2xx", "Unit": "Count"},
+                {"Name": "Status4xx", "Unit": "Count"},
+                {"Name": "Status5xx", "Unit": "Count"},
+                {"Name": "ColdStart", "Unit": "Count"},
+            ],
+        }
+    ]
+    assert (first["FunctionName"], first["Version"], first["ModelSha256"]) == (
+        "demo-fn-1a2b3c",
+        "7",
+        DEMO_SHA256["onnx"][:12],
+    )
+    assert 0 < first["ModelLatency"] <= first["RequestLatency"]
+    # The request's own log fields stay on the same line: one write per request.
+    assert (first["message"], first["status"], first["requestId"]) == ("request", 200, "req-metrics")
+
+
+def test_a_5xx_is_counted_as_such(capsys):
+    class Broken:
+        n_features = 4
+        input_dtype = predictor_for("onnx").input_dtype
+
+        def predict(self, x):
+            raise RuntimeError("boom")
+
+    app = handler.App(Broken(), Limits(), {"versionId": None, "sha256": "x"}, Metrics("N", "f", "3", "x"))
+    (line,) = [line for line in records(app, [{"features": SETOSA}], capsys) if '"message": "request"' in line]
+    assert emf_problems(line) == []
+    record = json.loads(line)
+    assert (record["Status5xx"], record["Status4xx"], record["Status2xx"], record["Version"]) == (1, 0, 0, "3")
+
+
+def test_features_never_appear_in_a_record(app, capsys):
+    secret = [123.456789, 987.654321, 555.123456, 777.987654]
+    lines = records(app, [{"features": secret}, {"instances": [secret, [1, "x", 2, 3]]}], capsys)
+    for line in lines:
+        for value in ("123.456789", "987.654321", "555.123456", "777.987654"):
+            assert value not in line
+
+
+def test_the_validator_finds_what_breaks_the_specification():
+    good = '{"_aws": {"Timestamp": 1700000000000, "CloudWatchMetrics": [{"Namespace": "N", "Dimensions": [["D"]], "Metrics": [{"Name": "M", "Unit": "Count"}]}]}, "D": "d", "M": 1}'  # noqa: E501
+    assert emf_problems(good) == []
+    assert emf_problems(good.replace('"D": "d"', '"D": 1')) == ["dimension D is not a string member of the root"]
+    assert emf_problems(good.replace('"M": 1', '"M": "1"')) == ["metric M has no number in the root"]
+    assert emf_problems(good.replace('"Count"', '"Things"')) == ["M has a unit the specification does not list: Things"]
+    assert emf_problems(good.replace("1700000000000", "1700000000")) == [
+        "_aws.Timestamp is not a number of milliseconds since the epoch"
+    ]
+
+
+def test_init_writes_the_function_version_from_lambda_into_every_record(monkeypatch, capsys):
+    from conftest import DEMO_ONNX
+
+    env = {
+        "MODEL_PATH": DEMO_ONNX,
+        "MODEL_SHA256": DEMO_SHA256["onnx"],
+        "AWS_LAMBDA_FUNCTION_NAME": "scorer-fn",
+        "AWS_LAMBDA_FUNCTION_VERSION": "42",
+        "METRICS_NAMESPACE": "Team/Models",
+    }
+    app = handler.init(env)
+    (line,) = records(app, [{"features": SETOSA}], capsys)
+    record = json.loads(line)
+    assert (record["FunctionName"], record["Version"]) == ("scorer-fn", "42")
+    assert record["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Team/Models"
+    assert re.fullmatch(r"[0-9a-f]{12}", record["ModelSha256"])
