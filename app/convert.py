@@ -1,14 +1,16 @@
-"""Converts a scikit-learn model to ONNX and proves the two answer alike.
+"""Converts a scikit-learn model to ONNX and proves the two answer alike; or, with --describe,
+writes the signature of a model served as it is (a scikit-learn pickle, or an ONNX file).
 
     python app/convert.py --model MODEL.joblib --sample SAMPLE.json --out DIR
+    python app/convert.py --describe --model MODEL.joblib --sample SAMPLE.json [--out DIR]
 
 SAMPLE.json is a document the function accepts ({"instances": [[...], ...]}).
 Every sample row is answered by scikit-learn and by ONNX Runtime; parity means
 identical labels for a classifier, and probabilities or regression values
 within 1e-5 (absolute, or relative for large values). float32 inputs are tried
 first (what skl2onnx converts best), double next (float32 can move a row across
-a tree's threshold). On success DIR gets model.onnx and model.json (its sha256,
-task, features, classes, opset, the runtime versions and the parity report).
+a tree's threshold). On success DIR gets model.onnx and model.json, its signature (signature.py:
+sha256, task, feature names, classes, a sample, the versions used, and the parity report).
 Otherwise the exit status is 1, one line says which estimator has no converter
 or which row differs and by how much, and no model.onnx is written: serve that
 model with the scikit-learn runtime (modelFormat "sklearn").
@@ -23,6 +25,7 @@ import json
 import os
 import sys
 import tempfile
+import warnings
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,10 +36,14 @@ import onnxruntime as ort
 import sklearn
 from sklearn.base import is_classifier, is_regressor
 
+import signature
 from inference.errors import RequestError
 from inference.model_store import sha256_of
 from inference.runtime_onnx import METADATA_PREFIX
 from inference.validation import Limits, rows_from_document
+
+# A model fitted on a DataFrame knows its column names; the arrays here are in that order already.
+warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
 
 TOLERANCE = 1e-5
 DEFAULT_OPSET = 21  # ai.onnx opset; the pinned onnxruntime runs it
@@ -89,7 +96,16 @@ def culprit(model: Any, error: Exception) -> str:
     return f"cannot convert {type(estimator).__name__} ({where}): {first}"
 
 
-def sample_rows(path: str | None, n_features: int, model: Any) -> tuple[npt.NDArray[np.float64], str]:
+@dataclass
+class Sample:
+    rows: npt.NDArray[np.float64]
+    """What the sample says (its basename), or "generated"."""
+    label: str
+    """The first rows, as a document the function accepts: what the signature keeps for the smoke test."""
+    document: dict[str, Any]
+
+
+def sample_rows(path: str | None, n_features: int, model: Any, names: list[str] | None) -> Sample:
     if path is None:
         # Standard normal rows around the first scaler's statistics when there is one: they stay near
         # where a linear model works, but a tree's thresholds sit where your data is, not here.
@@ -98,17 +114,18 @@ def sample_rows(path: str | None, n_features: int, model: Any) -> tuple[npt.NDAr
         mean = getattr(first, "mean_", np.zeros(n_features))
         scale = getattr(first, "scale_", np.ones(n_features))
         rows = mean + scale * rng.standard_normal((GENERATED_ROWS, n_features))
-        return rows, "generated"
+        return Sample(rows, "generated", signature.sample_of({"instances": np.round(rows, 6).tolist()}))
     try:
         with open(path) as f:
             document = json.load(f)
     except (OSError, ValueError) as e:
         raise ConversionError(f"cannot read the sample {path}: {e}") from None
     try:
-        matrix = rows_from_document(document, n_features, Limits(max_batch_rows=10**7, max_body_bytes=10**10))
+        limits = Limits(max_batch_rows=10**7, max_body_bytes=10**10)
+        matrix = rows_from_document(document, n_features, limits, np.float64, names)
     except RequestError as e:
         raise ConversionError(f"the sample {path} is not a document the function accepts: {e.message}") from None
-    return matrix, os.path.basename(path)
+    return Sample(matrix, os.path.basename(path), signature.sample_of(document))
 
 
 def convert(model: Any, x: npt.NDArray[Any], opset: int) -> Any:
@@ -166,13 +183,18 @@ def describe_failure(parity: Parity, classifier: bool, sample: str) -> str:
     )
 
 
-def metadata_props(onx: Any, task: str, classes: list[Any] | None, has_proba: bool, n_features: int) -> None:
-    """What the function's ONNX runtime reads back: the model says what it is."""
+def metadata_props(onx: Any, described: dict[str, Any]) -> None:
+    """What the function's ONNX runtime reads back, and the signature itself: the model says what it is,
+    even without its model.json (the signature's own file name and sha256 cannot be inside the file)."""
+    inside = {k: v for k, v in described.items() if k not in ("file", "sha256")}
     for key, value in (
-        ("task", task),
-        ("classes", json.dumps(classes)),
-        ("probabilities", "true" if has_proba else "false"),
-        ("n_features", str(n_features)),
+        ("task", described["task"]),
+        ("classes", json.dumps(described["classes"])),
+        ("probabilities", "true" if described["probabilities"] else "false"),
+        ("n_features", str(described["n_features"])),
+        ("feature_names", json.dumps(described["feature_names"])),
+        ("feature_names_generated", "true" if described["feature_names_generated"] else "false"),
+        ("signature", json.dumps(inside)),
     ):
         entry = onx.metadata_props.add()
         entry.key, entry.value = METADATA_PREFIX + key, value
@@ -181,20 +203,43 @@ def metadata_props(onx: Any, task: str, classes: list[Any] | None, has_proba: bo
 SKLEARN_RUNTIME = 'serve this model with the scikit-learn runtime (modelFormat "sklearn")'
 
 
-def load_model(path: str) -> Any:
-    try:
-        model = joblib.load(path)
-    except Exception as e:  # noqa: BLE001 - any failure to unpickle means the same thing here
-        raise ConversionError(f"cannot load {path}: {type(e).__name__}: {e}") from None
+def load_estimator(path: str) -> tuple[Any, str]:
+    """The fitted estimator, and the scikit-learn version that pickled it (the one running, unless
+    scikit-learn warns that the pickle comes from another)."""
+    from sklearn.exceptions import InconsistentVersionWarning  # noqa: PLC0415
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InconsistentVersionWarning)
+        try:
+            model = joblib.load(path)
+        except Exception as e:  # noqa: BLE001 - any failure to unpickle means the same thing here
+            raise ConversionError(f"cannot load {path}: {type(e).__name__}: {e}") from None
+    versions = [w.message.original_sklearn_version for w in caught if isinstance(w.message, InconsistentVersionWarning)]
     if not hasattr(model, "n_features_in_"):
         raise ConversionError(f"{path} is not a fitted scikit-learn estimator (it has no n_features_in_)")
     if not (is_classifier(model) or is_regressor(model)):
         raise ConversionError(f"{type(model).__name__} is neither a classifier nor a regressor; only those are served")
+    return model, versions[0] if versions else sklearn.__version__
+
+
+def load_model(path: str) -> tuple[Any, str]:
+    """An estimator skl2onnx can convert, and the version that trained it."""
+    model, trained = load_estimator(path)
     missing = unconvertible(model)
     if missing:
         where, estimator = missing
         raise ConversionError(f"no ONNX converter for {type(estimator).__name__} ({where}); {SKLEARN_RUNTIME}")
-    return model
+    return model, trained
+
+
+def feature_names_of(model: Any) -> list[str] | None:
+    """The column names the model was fitted with (a DataFrame's), or None for an array's positions."""
+    names = getattr(model, "feature_names_in_", None)
+    return [str(n) for n in names] if names is not None else None
+
+
+def classes_of(model: Any) -> list[Any] | None:
+    return [c.item() if hasattr(c, "item") else c for c in model.classes_] if is_classifier(model) else None
 
 
 def convert_with_parity(model: Any, x: npt.NDArray[Any], sample: str, opset: int) -> tuple[Any, Parity, list[str]]:
@@ -235,40 +280,148 @@ def write_model(onx: Any, out: str) -> str:
     return target
 
 
+def describe_onnx(args: argparse.Namespace) -> dict[str, Any]:
+    """The signature of an ONNX file: the one convert.py put in its metadata, or what its graph says (a
+    model exported elsewhere, with one [rows, features] input), checked by answering its sample."""
+    try:
+        session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
+    except Exception as e:  # noqa: BLE001 - onnxruntime raises its own types for every bad file
+        raise ConversionError(f"cannot load {args.model}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
+    metadata = session.get_modelmeta().custom_metadata_map
+    inputs, outputs = session.get_inputs(), session.get_outputs()
+    shape = inputs[0].shape
+    if len(inputs) != 1 or len(shape) != 2 or not isinstance(shape[1], int):
+        raise ConversionError(
+            f"{args.model} takes {', '.join(f'{i.name} {i.shape}' for i in inputs)}, not one [rows, features] "
+            "matrix: describe it by hand, or send it requests through the inference protocol"
+        )
+    inside = json.loads(metadata.get(METADATA_PREFIX + "signature", "{}"))
+    n_features = int(shape[1])
+    names = inside.get("feature_names") if inside.get("feature_names_generated") is False else None
+
+    class Shape:
+        n_features_in_ = n_features
+
+    sample = sample_rows(args.sample, n_features, Shape(), names)
+    input_type = {"tensor(float)": "float32", "tensor(double)": "float64"}.get(inputs[0].type, inputs[0].type)
+    try:
+        session.run(None, {inputs[0].name: sample.rows.astype(np.float32 if input_type == "float32" else np.float64)})
+    except Exception as e:  # noqa: BLE001 - whatever onnxruntime raises, the sample is not one the model answers
+        raise ConversionError(f"the model refuses its sample {sample.label}: {type(e).__name__}: {e}") from None
+    described = signature.build(
+        model_file=args.model,
+        sha256=sha256_of(args.model),
+        model_format="onnx",
+        task=inside.get("task") or ("classifier" if len(outputs) == 2 else "regressor"),
+        feature_names=names,
+        n_features=n_features,
+        input_type=input_type,
+        classes=inside.get("classes"),
+        probabilities=bool(inside.get("probabilities", len(outputs) == 2)),
+        sample=sample.document if args.sample or not inside.get("sample") else inside["sample"],
+        trained_with=inside.get("versions", {}).get("trained_with", {}),
+        tools=inside.get("versions", {}).get("tools", {"onnxruntime": ort.__version__}),
+    )
+    signature.write(described, args.out or os.path.dirname(os.path.abspath(args.model)))
+    return described
+
+
+def describe(args: argparse.Namespace) -> dict[str, Any]:
+    """The signature of a model served as it is: an ONNX file, or a scikit-learn pickle (modelFormat
+    "sklearn"), checked on its sample."""
+    if args.model.lower().endswith(".onnx"):
+        return describe_onnx(args)
+    model, trained = load_estimator(args.model)
+    n_features = int(model.n_features_in_)
+    names = feature_names_of(model)
+    sample = sample_rows(args.sample, n_features, model, names)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="X does not have valid feature names")
+            model.predict(sample.rows)
+    except Exception as e:  # noqa: BLE001 - whatever the model raises, the sample is not one it answers
+        raise ConversionError(f"the model refuses its sample {sample.label}: {type(e).__name__}: {e}") from None
+    classifier = is_classifier(model)
+    described = signature.build(
+        model_file=args.model,
+        sha256=sha256_of(args.model),
+        model_format="sklearn",
+        task="classifier" if classifier else "regressor",
+        feature_names=names,
+        n_features=n_features,
+        input_type="float64",
+        classes=classes_of(model),
+        probabilities=classifier and hasattr(model, "predict_proba"),
+        sample=sample.document,
+        trained_with={"scikit-learn": trained},
+        tools={"scikit-learn": sklearn.__version__},
+    )
+    signature.write(described, args.out or os.path.dirname(os.path.abspath(args.model)))
+    return described
+
+
 def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(prog="convert.py", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model", required=True, help="a joblib file of a fitted scikit-learn estimator or pipeline")
-    parser.add_argument("--sample", help='a JSON document the function accepts: {"instances": [[...], ...]}')
-    parser.add_argument("--out", required=True, help="the folder to write model.onnx and model.json to")
+    parser.add_argument(
+        "--model",
+        required=True,
+        help="a joblib file of a fitted scikit-learn estimator or pipeline (with --describe, also an .onnx file)",
+    )
+    parser.add_argument(
+        "--sample", help='a JSON document the function accepts: {"instances": [[...], ...]} (rows may be named)'
+    )
+    parser.add_argument(
+        "--out", help="the folder to write model.onnx and model.json to (with --describe: the model's folder)"
+    )
     parser.add_argument("--opset", type=int, default=DEFAULT_OPSET, help=f"ai.onnx opset (default {DEFAULT_OPSET})")
+    parser.add_argument(
+        "--describe",
+        action="store_true",
+        help="write only the signature (model.json) of a model served as it is: a pickle, or an ONNX file",
+    )
     args = parser.parse_args(argv)
+    if args.describe:
+        return describe(args)
+    if args.out is None:
+        parser.error("--out is required to convert (the folder for model.onnx and model.json)")
 
-    model = load_model(args.model)
+    model, trained = load_model(args.model)
     classifier = is_classifier(model)
     n_features = int(model.n_features_in_)
-    x, sample = sample_rows(args.sample, n_features, model)
-    onx, parity, tried = convert_with_parity(model, x, sample, args.opset)
-    has_proba = classifier and hasattr(model, "predict_proba")
-    classes = [c.item() if hasattr(c, "item") else c for c in model.classes_] if classifier else None
-    metadata_props(onx, "classifier" if classifier else "regressor", classes, has_proba, n_features)
-    target = write_model(onx, args.out)
+    names = feature_names_of(model)
+    sample = sample_rows(args.sample, n_features, model, names)
+    onx, parity, tried = convert_with_parity(model, sample.rows, sample.label, args.opset)
+    import onnx  # noqa: PLC0415
     import skl2onnx  # noqa: PLC0415
 
+    described = signature.build(
+        model_file="model.onnx",
+        sha256="",
+        model_format="onnx",
+        task="classifier" if classifier else "regressor",
+        feature_names=names,
+        n_features=n_features,
+        input_type=tried[-1],
+        classes=classes_of(model),
+        probabilities=classifier and hasattr(model, "predict_proba"),
+        sample=sample.document,
+        trained_with={"scikit-learn": trained},
+        tools={
+            "scikit-learn": sklearn.__version__,
+            "skl2onnx": skl2onnx.__version__,
+            "onnx": onnx.__version__,
+            "onnxruntime": ort.__version__,
+        },
+    )
+    metadata_props(onx, described)
+    target = write_model(onx, args.out)
     report = {
-        "file": "model.onnx",
+        **described,
         "sha256": sha256_of(target),
         "source": {"file": os.path.basename(args.model), "sha256": sha256_of(args.model)},
-        "task": "classifier" if classifier else "regressor",
-        "n_features": n_features,
-        "classes": classes,
-        "probabilities": has_proba,
-        "input_type": tried[-1],
         "opset": {entry.domain or "ai.onnx": entry.version for entry in onx.opset_import},
-        "onnxruntime_version": ort.__version__,
-        "skl2onnx_version": skl2onnx.__version__,
-        "scikit_learn_version": sklearn.__version__,
         "parity": {
-            "sample": sample,
+            "sample": sample.label,
             "rows": parity.rows,
             "labels_identical": parity.labels_identical if classifier else None,
             "max_abs_diff": float(f"{parity.max_abs_diff:.3g}"),
@@ -276,9 +429,7 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
             "inputs_tried": tried,
         },
     }
-    with open(os.path.join(args.out, "model.json"), "w") as f:
-        json.dump(report, f, indent=2)
-        f.write("\n")
+    signature.write(report, args.out)
     return report
 
 
@@ -288,6 +439,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConversionError as e:
         print(f"convert.py: {e}", file=sys.stderr)
         return 1
+    if "parity" not in report:
+        names = "generated names" if report["feature_names_generated"] else "named features"
+        trained = report["versions"]["trained_with"].get("scikit-learn")
+        print(
+            f"wrote model.json for {report['file']} (sha256 {report['sha256'][:12]}, {report['n_features']} {names}"
+            + (f", trained with scikit-learn {trained})" if trained else ")")
+        )
+        return 0
     parity = report["parity"]
     print(
         f"wrote model.onnx (sha256 {report['sha256'][:12]}, {report['input_type']} inputs): "

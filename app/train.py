@@ -2,8 +2,9 @@
 with scikit-learn (no download), saved with joblib, with its training
 metadata and the rows it was trained on (a sample for convert.py's parity check).
 
-    python train.py --out model/
-    python convert.py --model model/model.joblib --sample model/sample.json --out model/
+    python train.py                       # app/model/sklearn: model.joblib, training.json, sample.json
+    python convert.py --describe --model model/sklearn/model.joblib --sample model/sklearn/sample.json
+    python convert.py --model model/sklearn/model.joblib --sample model/sklearn/sample.json --out model/
 """
 
 import argparse
@@ -29,7 +30,7 @@ def train() -> tuple[Any, Any]:
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model"))
+    parser.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "model", "sklearn"))
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
     model, data = train()

@@ -1,61 +1,134 @@
-"""`npm start`: the app under the real Lambda runtime path, locally.
+"""`npm start`: your model under the real Lambda runtime path, locally.
 
-Starts moto_server (S3 on loopback) and uploads the model as InferenceFunction
-does (or, with --delivery image, hands the function the file itself), runs the
-function under the AWS Lambda Runtime Interface Emulator with the same MODEL_*
-environment, invokes it with the sample events, and prints status, prediction
-and latency. By default the function is `python -m awslambdaric
-handler.lambda_handler` on the host's Python; with --docker it is the real
-image, built from app/Dockerfile and run in a container. Every process and
-container is stopped on exit, failure or Ctrl-C.
+Starts moto_server (S3 on loopback) and uploads the model as InferenceFunction does (or, with
+--delivery image, hands the function the file itself), runs the function under the AWS Lambda
+Runtime Interface Emulator with the same MODEL_* environment, and then either sends it sample events
+built from the model's signature (or the --event files) and prints each answer, or, with --serve,
+puts it behind a local HTTP endpoint that behaves as its function URL until Ctrl-C. By default the
+function is `python -m awslambdaric inference.handler.lambda_handler` on the host's Python; with
+--docker it is the real image, built from app/Dockerfile and run in a container. Then the offline
+plan of the same model. Every process and container is stopped on exit, failure or Ctrl-C.
 """
 
 import argparse
 import contextlib
+import copy
 import json
 import os
 import signal
 import subprocess
 import sys
+from dataclasses import dataclass
 from typing import Any
 
+import serve
 from inference.contract import HANDLER
-from local_lambda import APP, DEMO_MODEL, ROOT, LocalLambda, LocalRunError
+from inference.model_store import sha256_of
+from local_lambda import DEMO_MODEL, ROOT, LocalLambda, LocalRunError, port_is_free
+from processes import free_port
 
-SAMPLES = ["direct", "batch", "function-url", "bad-request"]
+DEFAULT_SERVE_PORT = 8080
 
 
-def load_event(path: str) -> Any:
+@dataclass
+class Event:
+    label: str
+    event: Any
+    """The status the event expects: its answer's status must be this, or 2xx when None."""
+    expect: int | None = None
+
+
+def _no_constants(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def load_event(path: str) -> Event:
+    """An event file: the event itself (expected to succeed), or {"event": ..., "expect": {"status": N}}."""
     try:
         with open(path) as f:
-            return json.load(f)
+            document = json.load(f, parse_constant=_no_constants)
     except FileNotFoundError:
         raise LocalRunError(f"event file {path} does not exist") from None
     except ValueError as e:
+        if "is not JSON" in str(e):
+            raise LocalRunError(
+                f"event file {path} holds {str(e).split()[0]}, which JSON does not allow: Lambda refuses such an "
+                "event before the function sees it; send a number, or null"
+            ) from None
         raise LocalRunError(f"event file {path} is not valid JSON ({e}); fix it or pass another --event") from None
+    if isinstance(document, dict) and set(document) == {"event", "expect"}:
+        status = document["expect"].get("status") if isinstance(document["expect"], dict) else None
+        if not isinstance(status, int):
+            raise LocalRunError(f'event file {path}: "expect" must be {{"status": <an HTTP status>}}')
+        return Event(path, document["event"], status)
+    return Event(path, document)
 
 
-def summary(body: Any) -> tuple[int | str, str]:
-    """(status, what to print) for a direct or proxy response."""
-    if isinstance(body, dict) and "statusCode" in body:
-        status, doc = body["statusCode"], json.loads(body.get("body") or "null")
-    elif isinstance(body, dict) and "errorType" in body:
-        return "init error", f"{body.get('errorType')}: {body.get('errorMessage', '')}"
+def signature_of(model: str) -> dict[str, Any]:
+    """The model's signature (model.json beside it), which must describe this very file."""
+    if not os.path.isfile(model):
+        raise LocalRunError(f"model file {model} does not exist; pass --model PATH to an .onnx or .joblib file")
+    path = os.path.join(os.path.dirname(model), "model.json")
+    try:
+        with open(path) as f:
+            signature: dict[str, Any] = json.load(f)
+    except FileNotFoundError:
+        raise LocalRunError(
+            f"{model} has no signature: {path} is missing; write it with `python app/convert.py` (--describe for a "
+            "model served as it is)"
+        ) from None
+    except ValueError as e:
+        raise LocalRunError(f"{path} is not JSON ({e})") from None
+    if signature.get("file") != os.path.basename(model) or signature.get("sha256") != sha256_of(model):
+        raise LocalRunError(
+            f"{path} does not describe {model} (another file, or other bytes): convert or describe the model again"
+        )
+    return signature
+
+
+def sample_events(signature: dict[str, Any]) -> list[Event]:
+    """What the function is sent by default: the signature's sample as one row, as a batch, over its
+    function URL, and one row with a value that is not a number (which it must refuse with a 400)."""
+    sample = signature["sample"]
+    rows = sample["instances"] if "instances" in sample else [sample["features"]]
+    bad = copy.deepcopy(rows[0])
+    if isinstance(bad, dict):
+        bad[next(iter(bad))] = "not a number"
     else:
-        status, doc = (body or {}).get("status", 200), body
-    if isinstance(doc, dict) and "predictions" in doc:
-        return status, f"predictions={doc['predictions']}"
-    return status, json.dumps(doc)
+        bad[0] = "not a number"
+    body = json.dumps({"instances": rows[:1]}).encode()
+    url = serve.event_of("POST", "/", {"content-type": "application/json"}, body, client="127.0.0.1", host="localhost")
+    return [
+        Event("one row of the sample", {"features": rows[0]}),
+        Event(f"the sample's {len(rows)} rows", {"instances": rows}),
+        Event("one row, function URL", url),
+        Event("a value that is not a number", {"features": bad}, 400),
+    ]
 
 
-def init_error(lam: LocalLambda) -> str:
+def answer_of(body: Any) -> tuple[int | None, Any]:
+    """(status, the document) of a direct or proxy answer; (None, error) when the runtime failed it."""
+    if isinstance(body, dict) and "errorType" in body:
+        return None, body
+    if isinstance(body, dict) and "statusCode" in body:
+        try:
+            return int(body["statusCode"]), json.loads(body.get("body") or "null")
+        except ValueError:
+            return int(body["statusCode"]), body.get("body")
+    if isinstance(body, dict) and isinstance(body.get("status"), int):
+        return body["status"], body
+    return 200, body
+
+
+def init_error(lam: LocalLambda) -> str | None:
+    """The logged reason init failed, when it did."""
     for line in lam.log("function.log").splitlines():
         if '"init failed"' in line:
             try:
                 return str(json.loads(line)["error"])
             except ValueError:
                 return line
-    return "the function failed to initialise; see the runtime log above"
+    return None
 
 
 def start_in_docker(
@@ -64,6 +137,8 @@ def start_in_docker(
     model: str,
     model_env: dict[str, str],
     args: argparse.Namespace,
+    *,
+    port: int | None,
 ) -> str:
     """Builds the target the component would (format, delivery) and runs it under the image's emulator."""
     import images
@@ -83,22 +158,71 @@ def start_in_docker(
         env = {**model_env, "MODEL_PATH": images.PATH_IN_IMAGE[runtime]}
     kind = "the stand-in base (local/standin.py)" if base.standin else base.local
     print(f"[start] image {built.ref} (target {target}, on {kind})", flush=True)
-    url = lam.start_container(tc.docker, built.ref, env, args.port)
+    url = lam.start_container(tc.docker, built.ref, env, port)
     print(f"[start] running the image's CMD {HANDLER} in a container, MODEL_* as the component sets them", flush=True)
     return url
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="npm start --", description=__doc__.splitlines()[0])
-    parser.add_argument("--event", action="append", metavar="FILE", help="invoke with this event file (repeatable)")
+def send(lam: LocalLambda, events: list[Event]) -> list[str]:
+    """Sends each event and prints its answer; returns a line for each answer that is not what it expects."""
+    unexpected = []
+    for i, e in enumerate(events):
+        result = lam.invoke(e.event)
+        status, document = answer_of(result.body)
+        if status is None:
+            reason = init_error(lam)
+            if reason is not None:
+                raise LocalRunError(f"init failed: {reason}")
+            raise LocalRunError(
+                f"the runtime refused {e.label}: {document.get('errorType')}: {document.get('errorMessage')}"
+            )
+        label = " (cold start: init + invoke)" if i == 0 else ""
+        ok = status == e.expect if e.expect is not None else 200 <= status < 300
+        if ok and isinstance(document, dict) and "predictions" in document:
+            what = f"predictions={document['predictions']}"
+        else:
+            what = json.dumps(document)
+        print(f"  {e.label:32s} status {status}  {result.seconds * 1000:8.1f} ms{label}  {what}", flush=True)
+        if not ok:
+            expected = f"status {e.expect}" if e.expect is not None else "a 2xx status"
+            unexpected.append(f"{e.label} answered status {status} where it expects {expected}")
+    return unexpected
+
+
+def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, Any]) -> None:
+    """The function behind a local function URL, until Ctrl-C."""
+
+    def invoke(event: dict[str, Any]) -> tuple[object, bool]:
+        result = lam.invoke(event)
+        failed = isinstance(result.body, dict) and "errorType" in result.body
+        return result.body, failed
+
+    endpoint = serve.Endpoint(invoke, port).start()
+    body = json.dumps({"instances": signature["sample"].get("instances", [signature["sample"].get("features")])[:1]})
+    print(f"[start] the function's URL, locally: {endpoint.url}  (Ctrl-C stops it)", flush=True)
+    print(f"  curl -s -X POST {endpoint.url} -H 'Content-Type: application/json' -d '{body}'", flush=True)
+    print(
+        "  python -c 'import json, urllib.request as u; print(json.load(u.urlopen(u.Request("
+        f'"{endpoint.url}", data={body!r}.encode(), headers={{"Content-Type": "application/json"}}))))\'',
+        flush=True,
+    )
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        print("[start] Ctrl-C: stopping", flush=True)
+    finally:
+        endpoint.stop()
+
+
+def parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="npm start --", description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--model",
         default=DEMO_MODEL,
         metavar="PATH",
-        help="serve this model: .onnx (ONNX Runtime, the default demo) or .joblib (scikit-learn)",
+        help="serve this model, with its model.json beside it: .onnx (ONNX Runtime, the default demo) or .joblib "
+        "(scikit-learn)",
     )
-    parser.add_argument("--port", type=int, help="port of the emulator's invoke API (default: a free one)")
-    parser.add_argument("--s3-port", type=int, help="port of the local S3 API (default: a free one)")
     parser.add_argument(
         "--delivery",
         choices=["s3", "image"],
@@ -106,22 +230,42 @@ def main(argv: list[str] | None = None) -> int:
         help="where the function finds the model, as modelDelivery says: fetched from S3 (default) or in place",
     )
     parser.add_argument(
+        "--event",
+        action="append",
+        metavar="FILE",
+        help="send this event file instead of the sample events (repeatable); a file may say what it expects: "
+        '{"event": ..., "expect": {"status": 400}}',
+    )
+    parser.add_argument(
+        "--serve", action="store_true", help="keep the function up behind a local HTTP endpoint, as its function URL"
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        help=f"with --serve, the endpoint's port (default {DEFAULT_SERVE_PORT}); else the emulator's (default: free)",
+    )
+    parser.add_argument("--s3-port", type=int, help="port of the local S3 API (default: a free one)")
+    parser.add_argument(
         "--docker", action="store_true", help="run the image built from app/Dockerfile instead of the host's Python"
     )
     parser.add_argument(
         "--no-plan", action="store_true", help="skip the offline plan that follows the local run (npm run plan)"
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
 
-    events = (
-        [(p, load_event(p)) for p in args.event]
-        if args.event
-        else [(f"app/events/{name}.json", load_event(os.path.join(APP, "events", f"{name}.json"))) for name in SAMPLES]
-    )
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse(argv)
+    model = os.path.abspath(args.model)
+    signature = signature_of(model)
+    events = [load_event(p) for p in args.event] if args.event else sample_events(signature)
+    serve_port = (args.port or DEFAULT_SERVE_PORT) if args.serve else None
+    if serve_port is not None and not port_is_free(serve_port):
+        raise LocalRunError(f"port {serve_port} is busy; choose another with --port or stop what uses it")
 
     # SIGTERM/SIGINT unwind through the context manager, which stops every process.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
-    model = os.path.abspath(args.model)
+    unexpected: list[str] = []
     with LocalLambda() as lam, contextlib.ExitStack() as stack:
         if args.delivery == "s3":
             print("[start] S3 API (moto_server) on loopback ...", flush=True)
@@ -140,37 +284,33 @@ def main(argv: list[str] | None = None) -> int:
                 f"format {model_env['MODEL_FORMAT']} (no S3)",
                 flush=True,
             )
+        rie_port = free_port() if args.serve else args.port
         if args.docker:
-            url = start_in_docker(lam, stack, model, model_env, args)
+            url = start_in_docker(lam, stack, model, model_env, args, port=rie_port)
         else:
-            url = lam.start_function(model_env, args.port)
-            print(
-                f"[start] running {HANDLER} via awslambdaric, MODEL_* set as InferenceFunction sets them",
-                flush=True,
-            )
+            url = lam.start_function(model_env, rie_port)
+            print(f"[start] running {HANDLER} via awslambdaric, MODEL_* set as InferenceFunction sets them", flush=True)
         print(f"[start] Lambda runtime emulator: {url}", flush=True)
-        failed = False
-        for i, (name, event) in enumerate(events):
-            result = lam.invoke(event)
-            status, what = summary(result.body)
-            if status == "init error":
-                raise LocalRunError(f"init failed: {init_error(lam)}")
-            label = " (cold start: init + invoke)" if i == 0 else ""
-            print(f"  {name:28s} status {status}  {result.seconds * 1000:8.1f} ms{label}  {what}", flush=True)
-            expected_bad = os.path.basename(name).startswith("bad")
-            failed |= result.status != 200 or (status != 200 and not expected_bad)
-        init_ms = next(
-            (json.loads(s)["initMs"] for s in lam.log("function.log").splitlines() if '"model loaded"' in s), None
-        )
-        if init_ms is not None:
-            fetch = "S3 fetch" if args.delivery == "s3" else "no S3"
-            print(f"[start] cold init (imports, {fetch}, sha256 check, model load): {init_ms:.0f} ms", flush=True)
+        if serve_port is not None:
+            serve_until_interrupted(lam, serve_port, signature)
+        else:
+            unexpected = send(lam, events)
+            init_ms = next(
+                (json.loads(s)["initMs"] for s in lam.log("function.log").splitlines() if '"model loaded"' in s), None
+            )
+            if init_ms is not None:
+                fetch = "S3 fetch" if args.delivery == "s3" else "no S3"
+                print(f"[start] cold init (imports, {fetch}, sha256 check, model load): {init_ms:.0f} ms", flush=True)
     print("[start] stopped every process it started", flush=True)
-    if not args.no_plan:
-        print("\n== offline plan of the root program (npm run plan)", flush=True)
+    for line in unexpected:
+        print(f"npm start: exit 1: {line}", file=sys.stderr, flush=True)
+    if not (args.no_plan or args.serve):
+        print("\n== offline plan of the same model (npm run plan)", flush=True)
         plan = [os.path.join(ROOT, "node_modules", ".bin", "ts-node"), "--transpile-only", "scripts/plan.ts"]
-        failed |= subprocess.run([*plan, "--delivery", args.delivery], cwd=ROOT, check=False).returncode != 0
-    return 1 if failed else 0
+        command = [*plan, "--model", model, "--delivery", args.delivery]
+        if subprocess.run(command, cwd=ROOT, check=False).returncode != 0:
+            unexpected.append("the offline plan failed")
+    return 1 if unexpected else 0
 
 
 if __name__ == "__main__":

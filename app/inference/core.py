@@ -48,7 +48,8 @@ class Core:
 
     def predict(self, document: JSON) -> Answer:
         """The answer to one document (`features` or `instances`), or a RequestError."""
-        matrix = rows_from_document(document, self.model.n_features, self.limits, self.model.input_dtype)
+        model = self.model
+        matrix = rows_from_document(document, model.n_features, self.limits, model.input_dtype, model.feature_names)
         started = time.perf_counter()
         prediction = self.model.predict(matrix)
         model_ms = (time.perf_counter() - started) * 1000

@@ -30,6 +30,9 @@ class Prediction:
 
 class Predictor(Protocol):
     n_features: int
+    # The features' names in the model's order, when it has real ones (trained on named columns): rows may
+    # then be objects keyed by name. None when the model knows only positions.
+    feature_names: list[str] | None
     # float32 or float64: validation refuses values this type cannot hold, before the model sees them.
     input_dtype: type[np.floating[Any]]
 

@@ -6,6 +6,7 @@ Inputs are cast to the model's input type (validation has already refused a
 value that type cannot hold, such as 1e308 for a float32 model).
 """
 
+import json
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,18 @@ from .predictor import Prediction
 ONNX_TYPES: dict[str, type[np.floating[Any]]] = {"tensor(float)": np.float32, "tensor(double)": np.float64}
 # Written by app/convert.py into the model's metadata; read when present, inferred from the graph when not.
 METADATA_PREFIX = "lambda_inference."
+
+
+def feature_names_of(metadata: dict[str, str], n_features: int) -> list[str] | None:
+    """The real feature names convert.py recorded; None for generated ones, or a model without them."""
+    if metadata.get(METADATA_PREFIX + "feature_names_generated", "true") != "false":
+        return None
+    try:
+        names = json.loads(metadata.get(METADATA_PREFIX + "feature_names", "null"))
+    except ValueError:
+        return None
+    valid = isinstance(names, list) and len(names) == n_features and all(isinstance(n, str) for n in names)
+    return names if valid and len(set(names)) == len(names) else None
 
 
 class OnnxPredictor:
@@ -38,10 +51,11 @@ class OnnxPredictor:
                 f"its input is {shape}"
             )
         self.input_name = model_input.name
+        metadata = session.get_modelmeta().custom_metadata_map
+        self.feature_names = feature_names_of(metadata, int(shape[1]))
         self.input_dtype: type[np.floating[Any]] = ONNX_TYPES[model_input.type]
         self.n_features = int(shape[1])
         outputs = session.get_outputs()
-        metadata = session.get_modelmeta().custom_metadata_map
         task = metadata.get(METADATA_PREFIX + "task") or ("classifier" if len(outputs) == 2 else "regressor")
         self.output_names = [o.name for o in outputs]
         self.classifier = task == "classifier"

@@ -1,5 +1,6 @@
 """The scikit-learn runtime: a joblib pickle, loaded only after its sha256 was verified."""
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -11,6 +12,9 @@ from .predictor import Prediction
 
 # Inputs are validated finite before they reach the model; skip sklearn's second pass.
 sklearn.set_config(assume_finite=True)
+# Rows reach a model fitted on named columns as an array already in its column order (validation puts named
+# rows in that order); scikit-learn's warning about the missing names would otherwise fill the log per request.
+warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
 
 # Final estimators whose `predict` is, by definition, the class with the highest
 # `predict_proba`: for them one probability pass yields both answers.
@@ -46,6 +50,9 @@ class SklearnPredictor:
     def __init__(self, model: Any):
         self.model = model
         self.n_features = int(model.n_features_in_)
+        # Set by scikit-learn when the model was fitted on a DataFrame with string column names.
+        names = getattr(model, "feature_names_in_", None)
+        self.feature_names: list[str] | None = [str(n) for n in names] if names is not None else None
         self.has_proba = hasattr(model, "predict_proba")
         self.classes: npt.NDArray[Any] | None = getattr(model, "classes_", None)
         self.labels_from_proba = (

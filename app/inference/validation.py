@@ -46,13 +46,60 @@ def _positive_int(env: Env, name: str, default: int) -> int:
     return value
 
 
+class _Repeated(dict[str, Any]):
+    """A JSON object that named some key more than once (json keeps the last; named rows must not)."""
+
+    repeated: list[str]
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    seen: set[str] = set()
+    repeated = _Repeated(obj)
+    repeated.repeated = sorted({k for k, _ in pairs if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
+    return repeated
+
+
 def parse_json(raw: bytes) -> JSON:
-    """A request body as JSON, or 400 invalid_json."""
+    """A request body as JSON, or 400 invalid_json. An object that repeats a key remembers which."""
     try:
-        document: JSON = json.loads(raw)
+        document: JSON = json.loads(raw, object_pairs_hook=_object)
     except (ValueError, RecursionError):
         raise BadRequest("invalid_json", "the body is not valid JSON") from None
     return document
+
+
+def _listed(names: list[str], most: int = 5) -> str:
+    """A few names, quoted, and how many more."""
+    shown = ", ".join(json.dumps(n) for n in names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
+
+
+def _by_name(row: dict[str, Any], where: str, names: list[str] | None, n_features: int) -> list[Any]:
+    """A row given by feature name, as a list in the model's order; a 400 naming what is wrong otherwise."""
+    if names is None:
+        raise BadRequest(
+            "features_not_named",
+            f"{where} names its features, but this model's features have no names (it was trained on an array "
+            f"without column names): send a list of {n_features} numbers in training order",
+        )
+    repeated = getattr(row, "repeated", None)
+    if repeated:
+        raise BadRequest("duplicate_features", f"{where} names {_listed(repeated)} more than once")
+    missing = [n for n in names if n not in row]
+    known = set(names)
+    unknown = [k for k in row if k not in known]
+    if missing or unknown:
+        parts = ([f"lacks {_listed(missing)}"] if missing else []) + (
+            [f"has unknown features {_listed(unknown)}"] if unknown else []
+        )
+        raise BadRequest(
+            "missing_features" if missing else "unknown_features",
+            f"{where} {' and '.join(parts)}; the model takes {_listed(names)}",
+        )
+    return [row[n] for n in names]
 
 
 def _fits_float(value: int) -> bool:
@@ -69,21 +116,25 @@ def _fits(value: int | float, dtype: type[np.floating[Any]]) -> bool:
         return bool(np.isfinite(dtype(value)))
 
 
-def _check_row(row: Any, where: str, n_features: int, dtype: type[np.floating[Any]]) -> None:
+def _check_row(
+    row: Any, where: str, n_features: int, dtype: type[np.floating[Any]], names: list[str] | None = None
+) -> None:
+    """Each value of a row, named `where[j]`, or `where.name` for a row given by name."""
     if not isinstance(row, list):
         raise BadRequest("invalid_shape", f"{where} must be a list of {n_features} numbers")
     if len(row) != n_features:
         raise BadRequest("wrong_feature_count", f"{where} has {len(row)} values; the model takes exactly {n_features}")
     for j, value in enumerate(row):
+        at = f"{where}.{names[j]}" if names else f"{where}[{j}]"
         # bool is an int subclass; true/false are not features.
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise BadRequest("not_numeric", f"{where}[{j}] must be a number; got {type(value).__name__}")
+            raise BadRequest("not_numeric", f"{at} must be a number; got {type(value).__name__}")
         if isinstance(value, float) and not math.isfinite(value):
-            raise BadRequest("not_finite", f"{where}[{j}] must be finite; got {value}")
+            raise BadRequest("not_finite", f"{at} must be finite; got {value}")
         if isinstance(value, int) and not _fits_float(value):
-            raise BadRequest("not_finite", f"{where}[{j}] is too large to be a float")
+            raise BadRequest("not_finite", f"{at} is too large to be a float")
         if not _fits(value, dtype):
-            raise BadRequest("out_of_range", f"{where}[{j}] is beyond the range of the model's {dtype.__name__} input")
+            raise BadRequest("out_of_range", f"{at} is beyond the range of the model's {dtype.__name__} input")
 
 
 _NUMBER_TYPES = frozenset((int, float))
@@ -98,29 +149,54 @@ def _all_plain_numbers(rows: list[Any], n_features: int) -> bool:
     return set(map(type, chain.from_iterable(rows))) <= _NUMBER_TYPES
 
 
+def _bulk(rows: list[Any], n_features: int, dtype: type[np.floating[Any]]) -> npt.NDArray[Any] | None:
+    """The matrix when every row is n plain numbers, all finite in the model's input type; None on any doubt."""
+    if not _all_plain_numbers(rows, n_features):
+        return None
+    try:
+        # Straight into the model's type: a value float32 cannot hold becomes inf, caught below.
+        with np.errstate(over="ignore"):
+            x = np.asarray(rows, dtype=dtype)
+    except OverflowError:  # an int beyond float range
+        return None
+    return x if np.isfinite(x).all() else None
+
+
 def _matrix(
-    rows: list[Any], n_features: int, where: Callable[[int], str], dtype: type[np.floating[Any]]
+    rows: list[Any],
+    n_features: int,
+    where: Callable[[int], str],
+    dtype: type[np.floating[Any]],
+    names: list[str] | None = None,
 ) -> npt.NDArray[Any]:
-    """Bulk path first (plain numbers, all finite in the model's input type); on
-    any doubt, the row-by-row check finds the first offending value and names it."""
-    if _all_plain_numbers(rows, n_features):
-        try:
-            # Straight into the model's type: a value float32 cannot hold becomes inf, caught below.
-            with np.errstate(over="ignore"):
-                x: npt.NDArray[Any] | None = np.asarray(rows, dtype=dtype)
-        except OverflowError:  # an int beyond float range
-            x = None
-        if x is not None and np.isfinite(x).all():
+    """Bulk path first; rows given by feature name are put in the model's order; on any doubt, the
+    row-by-row check finds the first offending value and names it."""
+    x = _bulk(rows, n_features, dtype)
+    if x is not None:
+        return x
+    named = [isinstance(row, dict) for row in rows]
+    if any(named):
+        rows = [
+            _by_name(row, where(i), names, n_features) if by else row
+            for i, (row, by) in enumerate(zip(rows, named, strict=True))
+        ]
+        x = _bulk(rows, n_features, dtype)
+        if x is not None:
             return x
     for i, row in enumerate(rows):
-        _check_row(row, where(i), n_features, dtype)
+        _check_row(row, where(i), n_features, dtype, names if named[i] else None)
     raise AssertionError("unreachable: _check_row rejects what the bulk path refused")  # pragma: no cover
 
 
 def rows_from_document(
-    document: JSON, n_features: int, limits: Limits, dtype: type[np.floating[Any]] = np.float64
+    document: JSON,
+    n_features: int,
+    limits: Limits,
+    dtype: type[np.floating[Any]] = np.float64,
+    names: list[str] | None = None,
 ) -> npt.NDArray[Any]:
-    """The feature matrix in the model's input type: `features` gives one row, `instances` a batch."""
+    """The feature matrix in the model's input type: `features` gives one row, `instances` a batch. A
+    row is a list in the model's order, or an object keyed by feature name when the model has `names`."""
     if not isinstance(document, dict):
         raise BadRequest("invalid_request", 'send a JSON object with "features" or "instances"')
     has_features = "features" in document
@@ -131,7 +207,7 @@ def rows_from_document(
             'send exactly one of "features" (one row) or "instances" (a list of rows)',
         )
     if has_features:
-        return _matrix([document["features"]], n_features, lambda i: "features", dtype)
+        return _matrix([document["features"]], n_features, lambda i: "features", dtype, names)
     instances = document["instances"]
     if not isinstance(instances, list) or not instances:
         raise BadRequest("invalid_shape", "instances must be a non-empty list of rows")
@@ -139,4 +215,4 @@ def rows_from_document(
         raise BadRequest(
             "batch_too_large", f"instances has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
         )
-    return _matrix(instances, n_features, lambda i: f"instances[{i}]", dtype)
+    return _matrix(instances, n_features, lambda i: f"instances[{i}]", dtype, names)

@@ -10,11 +10,13 @@ import pytest
 APP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = os.path.join(APP, "inference")  # the function: what the image puts in /var/task/inference
 MODEL_DIR = os.path.join(APP, "model")
-DEMO_MODEL = os.path.join(MODEL_DIR, "model.joblib")
+DEMO_MODEL = os.path.join(MODEL_DIR, "sklearn", "model.joblib")
 DEMO_ONNX = os.path.join(MODEL_DIR, "model.onnx")
-DEMO_SAMPLE = os.path.join(MODEL_DIR, "sample.json")
-with open(os.path.join(MODEL_DIR, "training.json")) as f:
+DEMO_SAMPLE = os.path.join(MODEL_DIR, "sklearn", "sample.json")
+with open(os.path.join(MODEL_DIR, "sklearn", "training.json")) as f:
     DEMO_METADATA = json.load(f)
+with open(os.path.join(MODEL_DIR, "sklearn", "model.json")) as f:
+    SKLEARN_SIGNATURE = json.load(f)
 with open(os.path.join(MODEL_DIR, "model.json")) as f:
     ONNX_METADATA = json.load(f)
 DEMO_MODELS = {"onnx": DEMO_ONNX, "sklearn": DEMO_MODEL}

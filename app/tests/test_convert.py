@@ -166,9 +166,18 @@ def test_the_converted_model_says_what_it_is():
     from conftest import DEMO_ONNX
 
     metadata = {p.key: p.value for p in onnx.load(DEMO_ONNX).metadata_props}
+    inside = json.loads(metadata.pop("lambda_inference.signature"))
     assert metadata == {
         "lambda_inference.task": "classifier",
         "lambda_inference.classes": '["setosa", "versicolor", "virginica"]',
         "lambda_inference.probabilities": "true",
         "lambda_inference.n_features": "4",
+        "lambda_inference.feature_names": '["f0", "f1", "f2", "f3"]',
+        "lambda_inference.feature_names_generated": "true",
+    }
+    # A lone model.onnx still describes itself: the signature, less its own file name and sha256.
+    from conftest import ONNX_METADATA
+
+    assert inside == {
+        k: v for k, v in ONNX_METADATA.items() if k not in ("file", "sha256", "source", "opset", "parity")
     }

@@ -10,7 +10,7 @@ import warnings
 import joblib
 import numpy as np
 import sklearn
-from conftest import APP, DEMO_METADATA, DEMO_MODEL, DEMO_ONNX, DEMO_SAMPLE, ONNX_METADATA
+from conftest import APP, DEMO_METADATA, DEMO_MODEL, DEMO_ONNX, DEMO_SAMPLE, ONNX_METADATA, SKLEARN_SIGNATURE
 from sklearn.datasets import load_iris
 
 
@@ -20,9 +20,23 @@ def sha256(path):
 
 
 def test_metadata_matches_the_committed_files():
-    assert sha256(DEMO_MODEL) == DEMO_METADATA["sha256"]
+    assert sha256(DEMO_MODEL) == DEMO_METADATA["sha256"] == SKLEARN_SIGNATURE["sha256"]
     assert sha256(DEMO_ONNX) == ONNX_METADATA["sha256"]
     assert ONNX_METADATA["source"] == {"file": "model.joblib", "sha256": DEMO_METADATA["sha256"]}
+
+
+def test_describing_the_committed_pickle_reproduces_its_signature(tmp_path):
+    result = subprocess.run(
+        [sys.executable, os.path.join(APP, "convert.py"), "--describe", "--model", DEMO_MODEL,
+         "--sample", DEMO_SAMPLE, "--out", str(tmp_path)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert result.stdout == (
+        f"wrote model.json for model.joblib (sha256 {DEMO_METADATA['sha256'][:12]}, 4 generated names, "
+        "trained with scikit-learn 1.7.2)\n"
+    )
+    with open(tmp_path / "model.json") as f:
+        assert json.load(f) == SKLEARN_SIGNATURE
 
 
 def test_loads_under_the_pinned_scikit_learn_without_version_warnings():
@@ -89,6 +103,7 @@ def test_requirements_pin_the_training_and_conversion_versions():
         with open(os.path.join(APP, "requirements", f"{name}.in")) as f:
             pins[name] = dict(line.strip().split("==") for line in f if "==" in line)
     assert pins["sklearn"]["scikit-learn"] == DEMO_METADATA["scikit_learn_version"]
-    assert pins["onnx"]["onnxruntime"] == ONNX_METADATA["onnxruntime_version"]
+    assert pins["onnx"]["onnxruntime"] == ONNX_METADATA["versions"]["tools"]["onnxruntime"]
+    assert ONNX_METADATA["versions"]["trained_with"] == {"scikit-learn": pins["sklearn"]["scikit-learn"]}
     assert pins["onnx"]["numpy"] == pins["sklearn"]["numpy"]
     assert ONNX_METADATA["opset"] == {"ai.onnx": 21, "ai.onnx.ml": 1}

@@ -142,6 +142,7 @@ def test_every_status_class_cold_and_warm_follows_the_specification(app, capsys)
 def test_a_5xx_is_counted_as_such(capsys):
     class Broken:
         n_features = 4
+        feature_names = None
         input_dtype = predictor_for("onnx").input_dtype
 
         def predict(self, x):

@@ -64,7 +64,7 @@ def upload(client, data: bytes, key: str = KEY) -> str:
 
 @pytest.fixture
 def demo_bytes():
-    with open(os.path.join(os.path.dirname(__file__), "..", "model", "model.joblib"), "rb") as f:
+    with open(os.path.join(os.path.dirname(__file__), "..", "model", "sklearn", "model.joblib"), "rb") as f:
         return f.read()
 
 

@@ -21,7 +21,8 @@ TIMINGS = {}
 
 def events(name):
     with open(os.path.join(ROOT, "app", "events", f"{name}.json")) as f:
-        return json.load(f)
+        document = json.load(f)
+    return document["event"] if "expect" in document else document
 
 
 @pytest.fixture(

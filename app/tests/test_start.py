@@ -41,16 +41,17 @@ def test_end_to_end():
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "/models/model.onnx version " in out and " format onnx" in out, "the ONNX demo model by default"
-    assert "app/events/direct.json       status 200" in out and "predictions=['setosa']" in out
-    assert "app/events/batch.json        status 200" in out
-    assert "predictions=['setosa', 'versicolor', 'virginica']" in out
-    assert "app/events/function-url.json status 200" in out and "predictions=['virginica']" in out
-    assert "app/events/bad-request.json  status 400" in out and '"error": "not_numeric"' in out
+    # The sample events come from the model's signature: one row, a batch, the function URL, and a refusal.
+    assert "  one row of the sample            status 200" in out and "predictions=['setosa']" in out
+    assert "  the sample's 3 rows              status 200" in out
+    assert "  one row, function URL            status 200" in out
+    assert "  a value that is not a number     status 400" in out and '"error": "not_numeric"' in out
     assert (
         "(cold start: init + invoke)" in out
         and "[start] cold init (imports, S3 fetch, sha256 check, model load):" in out
     )
-    assert "NOTHING WAS DEPLOYED" in out
+    # The plan that follows is of the same model.
+    assert "NOTHING WAS DEPLOYED" in out and f"Model: {os.path.join(ROOT, 'app', 'model', 'model.onnx')}" in out
     assert "25 passed, 0 failed, 1 to do (warn)" in out
     assert "[start] stopped every process it started" in out
 
@@ -59,7 +60,7 @@ def test_own_event_and_model_without_plan(tmp_path):
     event = tmp_path / "event.json"
     event.write_text('{"instances": [[6.0, 2.2, 5.0, 1.5]]}')
     result = npm_start(
-        "--event", str(event), "--model", os.path.join(ROOT, "app", "model", "model.joblib"), "--no-plan"
+        "--event", str(event), "--model", os.path.join(ROOT, "app", "model", "sklearn", "model.joblib"), "--no-plan"
     )
     assert result.returncode == 0, result.stderr
     assert f"{event}" in result.stdout and "status 200" in result.stdout
@@ -80,9 +81,28 @@ def test_missing_model(tmp_path):
     )
 
 
+def signed(path, **fields):
+    """A model.json beside `path` that describes it, as convert.py would write for a 4-feature model."""
+    import hashlib
+    import json
+
+    signature = {
+        "file": path.name,
+        "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        "format": "sklearn" if path.suffix == ".joblib" else "onnx",
+        "n_features": 4,
+        "feature_names": ["f0", "f1", "f2", "f3"],
+        "feature_names_generated": True,
+        "sample": {"features": [5.1, 3.5, 1.4, 0.2]},
+        **fields,
+    }
+    (path.parent / "model.json").write_text(json.dumps(signature))
+
+
 def test_corrupt_model(tmp_path):
     corrupt = tmp_path / "corrupt.joblib"
     corrupt.write_bytes(b"not a pickle at all")
+    signed(corrupt)
     result = npm_start("--model", str(corrupt), "--no-plan")
     assert result.returncode == 1
     assert last_line(result).startswith(
@@ -139,6 +159,143 @@ def test_model_delivered_in_the_image_needs_no_s3():
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "[start] the model in the image: " in out and "(no S3)" in out and "moto_server" not in out
-    assert "app/events/direct.json       status 200" in out and "predictions=['setosa']" in out
+    assert "  one row of the sample            status 200" in out and "predictions=['setosa']" in out
     assert "[start] cold init (imports, no S3, sha256 check, model load):" in out
     assert "Resources: 20 to create" in out and "20 passed, 0 failed, 1 to do (warn)" in out
+
+
+def test_help_lists_every_option_and_runs_nothing():
+    result = npm_start("--help")
+    assert result.returncode == 0
+    for option in ("--model", "--delivery", "--event", "--serve", "--port", "--s3-port", "--docker", "--no-plan"):
+        assert option in result.stdout
+    assert "[start]" not in result.stdout and "Offline plan" not in result.stdout
+
+
+def test_an_unknown_option_is_an_error():
+    result = npm_start("--models", "x.onnx")
+    assert result.returncode == 2
+    assert "unrecognized arguments: --models x.onnx" in result.stderr
+
+
+def test_an_answer_not_as_expected_is_printed_whole_with_the_reason_for_the_exit(tmp_path):
+    refused = tmp_path / "three-features.json"
+    refused.write_text('{"features": [1, 2, 3]}')
+    expected = tmp_path / "expects-400.json"
+    expected.write_text('{"event": {"features": [1, 2, 3]}, "expect": {"status": 400}}')
+    result = npm_start("--event", str(refused), "--event", str(expected), "--no-plan")
+    assert result.returncode == 1
+    body = (
+        '{"status": 400, "error": "wrong_feature_count", "message": "features has 3 values; the model takes exactly 4"}'
+    )
+    assert f"{refused}" in result.stdout and "status 400" in result.stdout and body in result.stdout
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"npm start: exit 1: {refused} answered status 400 where it expects a 2xx status"
+    )
+    assert f"{expected} answered" not in result.stderr, "an event that expects its 400 is not a failure"
+
+
+def test_nan_in_an_event_file_is_named_and_is_no_init_failure(tmp_path):
+    event = tmp_path / "nan.json"
+    event.write_text('{"features": [5.1, NaN, 1.4, 0.2]}')
+    result = npm_start("--event", str(event), "--no-plan")
+    assert result.returncode == 1
+    assert last_line(result) == (
+        f"npm start: event file {event} holds NaN, which JSON does not allow: Lambda refuses such an event before "
+        "the function sees it; send a number, or null"
+    )
+    assert "init failed" not in result.stderr
+
+
+def test_a_model_without_its_signature_is_refused_in_one_line(tmp_path):
+    bare = tmp_path / "model.onnx"
+    bare.write_bytes(b"weights")
+    result = npm_start("--model", str(bare), "--no-plan")
+    assert result.returncode == 1
+    assert last_line(result).startswith(f"npm start: {bare} has no signature: {tmp_path / 'model.json'} is missing")
+
+
+def test_a_13_feature_model_trained_on_a_dataframe_answers_its_named_sample():
+    model = os.path.join(ROOT, "examples", "your-own-model", "model", "model.onnx")
+    result = npm_start("--model", model)
+    assert result.returncode == 0, result.stderr
+    assert "  the sample's 3 rows              status 200" in result.stdout
+    assert "13 features: alcohol, malic_acid, ash, alcalinity_of_ash, magnesium, ... (13)" in result.stdout
+    assert '"message": "features.alcohol must be a number; got str"' in result.stdout
+
+
+class TestServe:
+    """`npm start -- --serve`: a local endpoint that answers as the deployed function URL does."""
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def endpoint(cls):
+        port = free_port()
+        before = ours_running()
+        proc = subprocess.Popen(
+            [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "local", "start.py"),
+             "--serve", "--port", str(port)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("  python -c"):
+                break
+        yield f"http://127.0.0.1:{port}/", lines, proc, before
+        if proc.poll() is None:
+            proc.kill()
+
+    @staticmethod
+    def request(url, method="POST", body=None, headers=None):
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - our own loopback endpoint
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def test_it_prints_how_to_call_it(self, endpoint):
+        url, lines, _, _ = endpoint
+        text = "".join(lines)
+        assert f"[start] the function's URL, locally: {url}  (Ctrl-C stops it)" in text
+        body = '{"instances": [[5.1, 3.5, 1.4, 0.2]]}'
+        assert f"  curl -s -X POST {url} -H 'Content-Type: application/json' -d '{body}'" in text
+
+    def test_a_json_request_is_answered_as_the_function_url_does(self, endpoint):
+        import json
+
+        url = endpoint[0]
+        status, headers, body = self.request(url, body=b'{"instances": [[6.3, 3.3, 6.0, 2.5]]}',
+                                             headers={"Content-Type": "application/json"})  # fmt: skip
+        assert status == 200 and headers["Content-Type"] == "application/json"
+        assert json.loads(body)["predictions"] == ["virginica"]
+
+    def test_a_binary_body_arrives_base64_encoded_and_a_wrong_method_gets_405(self, endpoint):
+        import json
+
+        url = endpoint[0]
+        # Not text: the function URL base64-encodes it, the function decodes it, and it is not JSON.
+        status, _, body = self.request(url, body=b"\x00\xff\xfe", headers={"Content-Type": "application/octet-stream"})
+        assert (status, json.loads(body)["error"]) == (400, "invalid_json")
+        status, _, body = self.request(url + "?x=1", method="GET")
+        assert (status, json.loads(body)["error"]) == (405, "method_not_allowed")
+
+    def test_ctrl_c_stops_it_and_everything_it_started(self, endpoint):
+        import signal
+
+        _, _, proc, before = endpoint
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0
+        assert out.strip().splitlines()[-1] == "[start] stopped every process it started"
+        assert ours_running() == before
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

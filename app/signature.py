@@ -1,0 +1,77 @@
+"""A model's signature: `model.json` beside the model file, written by convert.py (and by its
+--describe mode for a model the scikit-learn runtime serves), read by the component at deploy time.
+
+It says what the model is (format, task, classes), what it takes (feature count, names and input
+type), which file it describes (name and sha256), what it was trained and converted with, and a
+sample document the function accepts: the component's default smoke test sends it to each new
+version. An ONNX file carries the same in its metadata, so a lone model.onnx still describes itself.
+"""
+
+import json
+import os
+import tempfile
+from typing import Any
+
+SIGNATURE_FILE = "model.json"
+SIGNATURE_VERSION = 1
+# Rows of the sample kept in the signature: enough to exercise a batch, small enough for a smoke test.
+SAMPLE_ROWS = 3
+
+
+def generated_names(n_features: int) -> list[str]:
+    """Names for a model that knows only positions (trained on an array): f0, f1, ..."""
+    return [f"f{i}" for i in range(n_features)]
+
+
+def sample_of(document: Any, rows: int = SAMPLE_ROWS) -> dict[str, Any]:
+    """The first few rows of a sample document, as a document of the same kind."""
+    if isinstance(document, dict) and "features" in document:
+        return {"features": document["features"]}
+    instances = document["instances"] if isinstance(document, dict) else document
+    return {"instances": list(instances[:rows])}
+
+
+def build(
+    *,
+    model_file: str,
+    sha256: str,
+    model_format: str,
+    task: str,
+    feature_names: list[str] | None,
+    n_features: int,
+    input_type: str,
+    classes: list[Any] | None,
+    probabilities: bool,
+    sample: dict[str, Any] | None,
+    trained_with: dict[str, str],
+    tools: dict[str, str],
+) -> dict[str, Any]:
+    """The signature document, in the order a reader wants it."""
+    return {
+        "signature_version": SIGNATURE_VERSION,
+        "file": os.path.basename(model_file),
+        "format": model_format,
+        "sha256": sha256,
+        "task": task,
+        "n_features": n_features,
+        "feature_names": feature_names if feature_names is not None else generated_names(n_features),
+        "feature_names_generated": feature_names is None,
+        "input_type": input_type,
+        "classes": classes,
+        "probabilities": probabilities,
+        "sample": sample,
+        "versions": {"trained_with": trained_with, "tools": tools},
+    }
+
+
+def write(signature: dict[str, Any], out: str) -> str:
+    """`out/model.json`, written whole or not at all."""
+    os.makedirs(out, exist_ok=True)
+    target = os.path.join(out, SIGNATURE_FILE)
+    fd, partial = tempfile.mkstemp(dir=out, prefix=".model.json-")
+    with os.fdopen(fd, "w") as f:
+        json.dump(signature, f, indent=2)
+        f.write("\n")
+    os.chmod(partial, 0o644)
+    os.replace(partial, target)
+    return target
