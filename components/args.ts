@@ -39,9 +39,12 @@ export interface InferenceFunctionArgs {
     /**
      * Local model file, uploaded to the model bucket (`modelDelivery` `s3`)
      * or built into the image (`image`). Its sha256 is computed at deploy time
-     * and handed to the function as `MODEL_SHA256`. Required unless
-     * `modelBucketName` and `modelKey` name an object that already exists.
-     * Defaults to none.
+     * and handed to the function as `MODEL_SHA256`. Its signature, the
+     * `model.json` that `app/convert.py` writes beside it, must describe it
+     * (its name and sha256): it gives the smoke test its sample, and a pickle
+     * trained with another scikit-learn than the image's is refused. Required
+     * unless `modelBucketName` and `modelKey` name an object that already
+     * exists. Defaults to none.
      */
     modelPath?: string;
     /**
@@ -194,12 +197,22 @@ export interface InferenceFunctionArgs {
      */
     enableDashboard?: boolean;
     /**
-     * A JSON event (such as `{"features": [5.1, 3.5, 1.4, 0.2]}`) sent to
-     * every newly published version before it gets any traffic; the deploy
-     * fails, quoting the answer, unless the version answers with success and
-     * the deployed model's sha256 prefix. Catches a wrong `modelSha256`, an
-     * unreadable object or a VPC without a route to S3 at deploy time.
-     * Defaults to none.
+     * Send each newly published version a request before it gets any traffic;
+     * the deploy fails, quoting the answer, unless the version answers with
+     * success and the deployed model's sha256 prefix. Catches a model that
+     * refuses what callers will send, a wrong `modelSha256`, an unreadable
+     * object or a VPC without a route to S3, at deploy time. The request is
+     * `smokeTestEvent`, else the sample in the model's signature (`model.json`
+     * beside `modelPath`); a model adopted from a bucket has no signature, so
+     * it is tested only with a `smokeTestEvent`. Defaults to true.
+     */
+    smokeTest?: boolean;
+    /**
+     * The JSON event the smoke test sends (such as `{"features": [5.1, 3.5,
+     * 1.4, 0.2]}`), instead of the signature's sample. It must fit the model:
+     * one whose rows have another length, or names the model does not have,
+     * is refused before anything is deployed. Not used with `smokeTest`
+     * false. Defaults to the sample in the model's signature.
      */
     smokeTestEvent?: pulumi.Input<string>;
     /**

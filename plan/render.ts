@@ -1,5 +1,5 @@
 // The plan as `pulumi preview` would show it, then the checklist.
-import { json, Plan } from "./types";
+import { json, Plan, PlannedModel } from "./types";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -59,10 +59,29 @@ function show(value: unknown): string {
     return (text ?? "").split(UNKNOWN).join("(computed)");
 }
 
+/** What the model's signature says, in a few lines. */
+export function renderModel({ path: modelPath, signature: s }: PlannedModel): string[] {
+    const names = s.feature_names_generated
+        ? `positions (no names: trained on an array)`
+        : `${s.feature_names.slice(0, 5).join(", ")}${s.feature_names.length > 5 ? `, ... (${s.feature_names.length})` : ""}`;
+    const rows = (s.sample?.instances as unknown[] | undefined)?.length ?? (s.sample ? 1 : 0);
+    const trained = Object.entries(s.versions?.trained_with ?? {})
+        .map(([library, version]) => `${library} ${version}`)
+        .join(", ");
+    return [
+        `Model: ${modelPath}`,
+        `  format ${s.format}, sha256 ${s.sha256.slice(0, 12)}, ${s.task}${s.classes ? ` of ${s.classes.length} classes` : ""}`,
+        `  ${s.n_features} features: ${names}`,
+        `  smoke test: the signature's sample (${rows} row${rows === 1 ? "" : "s"}); trained with ${trained || "(not recorded)"}`,
+    ];
+}
+
 export function render(p: Plan): string {
     const lines = [
         "Offline plan of the root program (demo/index.ts) — computed under Pulumi mocks; NOTHING WAS DEPLOYED.",
         "Values marked (known after deploy) are computed by AWS or the image build.",
+        "",
+        ...renderModel(p.model),
         "",
     ];
     for (const r of p.resources) {

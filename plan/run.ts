@@ -4,19 +4,33 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { recordLinks } from "../mocking/links";
 import { RecordingMocks, settle } from "../mocking/recordingMocks";
+import { readSignature } from "../components/signature";
 import { checks } from "./checks";
 import { Plan } from "./types";
 
 const ROOT = path.resolve(__dirname, "..");
 const COMPUTED = (what: string) => `(known after deploy: ${what})`;
 
-/** Runs demo/index.ts under mocks; every value AWS would compute is shown as such. */
-export async function plan(delivery = "s3"): Promise<Plan> {
+/** The model the root program deploys unless told otherwise. */
+export const DEMO_MODEL = path.join(ROOT, "app", "model", "model.onnx");
+
+/**
+ * Runs demo/index.ts under mocks, with `modelPath` (default the demo model); every value AWS would
+ * compute is shown as such. Bad arguments, such as a model without its signature, fail as the deploy
+ * would, before anything is planned.
+ */
+export async function plan(delivery = "s3", modelPath = DEMO_MODEL): Promise<Plan> {
     const mocks = new RecordingMocks(COMPUTED);
     await pulumi.runtime.setMocks(mocks, "lambda-inference-demo", "plan", false);
     pulumi.runtime.setConfig("lambda-inference-demo:modelDelivery", delivery);
+    pulumi.runtime.setConfig("lambda-inference-demo:modelPath", path.resolve(modelPath));
     recordLinks((link) => mocks.links.push(link));
     require(path.join(ROOT, "demo"));
     await settle();
-    return { resources: mocks.resources, checks: checks(mocks.resources), links: mocks.links };
+    const read = readSignature(path.resolve(modelPath));
+    if (!("signature" in read)) {
+        throw new Error(`modelPath ${read.problem}`);
+    }
+    const model = { path: path.resolve(modelPath), signature: read.signature };
+    return { model, resources: mocks.resources, checks: checks(mocks.resources), links: mocks.links };
 }

@@ -1,5 +1,6 @@
 // The offline plan's shared types: what a plan is, what each check reports, and what the checks read.
 import { Link } from "../mocking/links";
+import { Signature } from "../components/signature";
 import { Recorded } from "../mocking/recordingMocks";
 
 export { Link } from "../mocking/links";
@@ -12,7 +13,14 @@ export interface Check {
     advisory?: boolean;
 }
 
+/** The model the plan deploys, and what its signature says. */
+export interface PlannedModel {
+    path: string;
+    signature: Signature;
+}
+
 export interface Plan {
+    model: PlannedModel;
     resources: Recorded[];
     checks: Check[];
     links: Link[];

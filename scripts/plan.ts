@@ -9,6 +9,7 @@ export { checks } from "../plan/checks";
 
 /** Every option, with its help line; anything else is refused. */
 export const PLAN_OPTIONS: { [option: string]: { value?: string; help: string } } = {
+    "--model": { value: "PATH", help: "the model to plan for, with its model.json beside it; default the ONNX demo" },
     "--delivery": { value: "s3|image", help: "where the function finds the model (modelDelivery); default s3" },
     "--json": { help: "print the plan as JSON for tooling" },
     "--mermaid": { help: "print the resource graph as a Mermaid flowchart" },
@@ -17,6 +18,7 @@ export const PLAN_OPTIONS: { [option: string]: { value?: string; help: string } 
 
 export interface PlanOptions {
     delivery: string;
+    model?: string;
     format: "text" | "json" | "mermaid";
     help: boolean;
 }
@@ -32,6 +34,12 @@ export function parseOptions(argv: string[]): PlanOptions {
                 throw new Error(`--delivery takes s3 or image; got ${value === undefined ? "nothing" : value}`);
             }
             options.delivery = value;
+        } else if (arg === "--model") {
+            const value = argv[++i];
+            if (value === undefined || value.startsWith("--")) {
+                throw new Error("--model takes the path of a model file");
+            }
+            options.model = value;
         } else if (arg === "--json" || arg === "--mermaid") {
             options.format = arg === "--json" ? "json" : "mermaid";
         } else if (arg === "--help" || arg === "-h") {
@@ -68,7 +76,7 @@ if (require.main === module) {
         console.log(usage());
         process.exit(0);
     }
-    plan(options.delivery)
+    plan(options.delivery, options.model)
         .then((p) => {
             if (options.format === "mermaid") {
                 console.log(mermaid(p));
@@ -80,7 +88,9 @@ if (require.main === module) {
             process.exit(p.checks.every((c) => c.pass || c.advisory) ? 0 : 1);
         })
         .catch((e) => {
-            console.error(`plan failed: ${e instanceof Error ? e.message : e}`);
+            // An InputPropertiesError carries each argument's problem apart from its summary.
+            const details = (e?.errors ?? []).map((p: any) => `\n  ${p.propertyPath}: ${p.reason}`).join("");
+            console.error(`plan failed: ${e instanceof Error ? e.message : e}${details}`);
             process.exit(1);
         });
 }

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, rejected, FUNCTION_SETTINGS } from "./harness";
+import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, rejected, FUNCTION_SETTINGS, writeSignature } from "./harness";
 import { mocks, ofType, one, valueOf } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -72,6 +72,7 @@ describe('modelDelivery "image": the model baked into the image', () => {
         const other = path.join(tmp, "v2");
         fs.mkdirSync(other);
         fs.writeFileSync(path.join(other, "retrained.joblib"), "a retrained model");
+        writeSignature(path.join(other, "retrained.joblib"));
         await deploy({ modelPath: FIXTURE_MODEL, modelDelivery: "image" });
         const first = one("docker-build:index:Image").inputs;
         const firstEnv = one("aws:lambda/function:Function").inputs.environment.variables;
@@ -136,6 +137,7 @@ describe('modelDelivery "image": the model baked into the image', () => {
         const large = path.join(tmp, "large.onnx");
         fs.writeFileSync(large, "");
         fs.truncateSync(large, 600 * 1024 ** 2);
+        writeSignature(large);
         const warnings: string[] = [];
         const warn = pulumi.log.warn;
         pulumi.log.warn = (message: string) => {

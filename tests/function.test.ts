@@ -104,6 +104,8 @@ describe("function and log group", () => {
             "aws:iam/role:Role": 1,
             "aws:iam/rolePolicy:RolePolicy": 2,
             "aws:lambda/alias:Alias": 1,
+            // The smoke test: each new version answers the sample in the model's signature before traffic.
+            "aws:lambda/invocation:Invocation": 1,
             "aws:cloudwatch/logMetricFilter:LogMetricFilter": 1,
             "aws:cloudwatch/metricAlarm:MetricAlarm": 6,
             "aws:lambda/function:Function": 1,

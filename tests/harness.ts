@@ -1,9 +1,11 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
+import * as fs from "fs";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction, InferenceFunctionArgs } from "../components";
+import { sha256FileSync } from "../components/signature";
 import { mocks, settle } from "./mocks";
 
 export const FIXTURE_MODEL = path.join(__dirname, "fixtures", "model.joblib");
@@ -17,6 +19,23 @@ export function modelReadName(bucket: string, key: string, name = "demo"): strin
 }
 /** The fixture's, uploaded to the component's own bucket under the default key. */
 export const FIXTURE_MODEL_READ = modelReadName("<the component's bucket>", "models/model.joblib");
+
+/**
+ * Writes the signature (model.json) beside a model file the tests make up, as app/convert.py would:
+ * four generated feature names and a one-row sample, unless `fields` says otherwise.
+ */
+export function writeSignature(modelPath: string, fields: object = {}): string {
+    const signature = {
+        ...JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "model.json"), "utf8")),
+        file: path.basename(modelPath),
+        format: /\.onnx$/.test(modelPath) ? "onnx" : "sklearn",
+        sha256: sha256FileSync(modelPath),
+        ...fields,
+    };
+    const file = path.join(path.dirname(modelPath), "model.json");
+    fs.writeFileSync(file, JSON.stringify(signature, null, 2));
+    return file;
+}
 
 /** The settings the component always gives the function besides its model (defaults). */
 export const FUNCTION_SETTINGS = { METRICS_NAMESPACE: "LambdaInference", INIT_BUDGET_SECONDS: "9" };

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { deploy, FIXTURE_MODEL } from "./harness";
+import { deploy, FIXTURE_MODEL, writeSignature } from "./harness";
 import { ECR_PASSWORD, IMAGE_DIGEST, mocks, one, secretValue, valueOf } from "./mocks";
 
 const APP = path.resolve(__dirname, "..", "app");
@@ -57,6 +57,7 @@ describe("image", () => {
     it("a model format given for a file whose name does not tell", async () => {
         const named = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "format-")), "weights.bin");
         fs.copyFileSync(FIXTURE_MODEL, named);
+        writeSignature(named);
         await deploy({ modelPath: named, modelFormat: "sklearn" });
         assert.strictEqual(one("docker-build:index:Image").inputs.target, "sklearn");
         assert.strictEqual(one("aws:lambda/function:Function").inputs.environment.variables.MODEL_FORMAT, "sklearn");

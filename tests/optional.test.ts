@@ -12,7 +12,6 @@ describe("optional pieces", () => {
             "aws:lambda/functionUrl:FunctionUrl",
             "aws:lambda/permission:Permission",
             "aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig",
-            "aws:lambda/invocation:Invocation",
             "aws:appautoscaling/target:Target",
             "aws:cloudwatch/dashboard:Dashboard",
             "aws:codedeploy/application:Application",

@@ -37,10 +37,8 @@ describe("root program (demo/index.ts)", () => {
             "modelVersionId",
         ]);
         assert.strictEqual(await valueOf(program.functionName), "inference-fn-1a2b3c");
-        // Each new version answers the bundled sample event before traffic reaches it.
-        assert.strictEqual(
-            one("aws:lambda/invocation:Invocation").inputs.input,
-            require("fs").readFileSync(path.join(ROOT, "app", "events", "direct.json"), "utf8"),
-        );
+        // Each new version answers the sample in the demo model's signature before traffic reaches it.
+        const signature = JSON.parse(require("fs").readFileSync(path.join(ROOT, "app", "model", "model.json"), "utf8"));
+        assert.deepStrictEqual(JSON.parse(one("aws:lambda/invocation:Invocation").inputs.input), signature.sample);
     });
 });

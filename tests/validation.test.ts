@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction, InferenceFunctionArgs } from "../components";
-import { FIXTURE_MODEL, rejected } from "./harness";
+import { FIXTURE_MODEL, rejected, writeSignature } from "./harness";
 import { mocks, settle } from "./mocks";
 
 /** Constructs the component, expecting one InputPropertiesError; returns it after checking nothing was registered. */
@@ -124,6 +124,7 @@ describe("bad input", () => {
         ]);
         const unnamed = path.join(tmp, "model.bin");
         fs.writeFileSync(unnamed, "weights");
+        writeSignature(unnamed);
         e = await rejected({ modelPath: unnamed });
         assert.deepStrictEqual(e.errors, [
             {

@@ -4,7 +4,7 @@ import { ResolvedArgs } from "../resolved";
 import { checkCompute } from "./compute";
 import { checkEnvironment } from "./environment";
 import { checkImage } from "./image";
-import { checkModel, largeModelWarning } from "./model";
+import { checkModel, gatherFacts, largeModelWarning } from "./model";
 import { checkNetwork } from "./network";
 import { checkObservability } from "./observability";
 import { Check } from "./problems";
@@ -39,7 +39,8 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     const a = Object.fromEntries(
         Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined),
     ) as InferenceFunctionArgs;
-    const problems = CHECKS.flatMap((check) => check(a));
+    const facts = gatherFacts(a);
+    const problems = CHECKS.flatMap((check) => check(a, facts));
     if (problems.length > 0) {
         throw new pulumi.InputPropertiesError({
             message: `InferenceFunction "${name}" has ${problems.length} invalid argument${problems.length === 1 ? "" : "s"}`,
@@ -50,5 +51,5 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     if (warning) {
         pulumi.log.warn(warning);
     }
-    return resolve(a);
+    return resolve(a, facts);
 }

@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { InferenceFunctionArgs } from "../args";
 import {
+    BUNDLED_APP_PATH,
     DEFAULTS,
     FORMAT_OF_EXTENSION,
     LARGE_IMAGE_MODEL_BYTES,
@@ -10,7 +11,8 @@ import {
     MODEL_FORMATS,
     ModelFormat,
 } from "../defaults";
-import { Check, isKnown, oneOfProblem, patternProblem, Problem } from "./problems";
+import { readSignature, servedScikitLearn } from "../signature";
+import { Check, Facts, isKnown, oneOfProblem, patternProblem, Problem } from "./problems";
 
 /** The arguments that only an S3 object uses, refused with the model in the image. */
 const S3_ONLY = ["modelBucketName", "modelKey", "modelSha256"] as const;
@@ -130,8 +132,49 @@ function inImageProblems(a: InferenceFunctionArgs): Problem[] {
           ];
 }
 
-/** The model's delivery, where it is, its format, and the shape of a given sha256 and key. */
-export const checkModel: Check = (a) => {
+/** Reads the signature beside a model file that exists (validation reports a missing file itself). */
+export function gatherFacts(a: InferenceFunctionArgs): Facts {
+    if (a.modelPath === undefined) {
+        return {};
+    }
+    const modelPath = path.resolve(a.modelPath);
+    const inImage = (a.modelDelivery ?? DEFAULTS.modelDelivery) === "image";
+    // A file that is not there, or too large for where it goes, is reported as such; it is not hashed.
+    return fileProblems(a, modelPath, inImage).length > 0 ? {} : { signature: readSignature(modelPath) };
+}
+
+/** The signature against the rest: it must exist, and say what the arguments and the image say. */
+function signatureProblems(a: InferenceFunctionArgs, facts: Facts, format: ModelFormat | undefined): Problem[] {
+    if (facts.signature === undefined) {
+        return [];
+    }
+    if ("problem" in facts.signature) {
+        return [{ propertyPath: "modelPath", reason: facts.signature.problem }];
+    }
+    const { signature } = facts.signature;
+    if (format !== undefined && signature.format !== format) {
+        return [
+            {
+                propertyPath: "modelFormat",
+                reason: `must be the format the model's signature gives (${signature.format}); got ${JSON.stringify(format)}`,
+            },
+        ];
+    }
+    const trained = signature.versions?.trained_with?.["scikit-learn"];
+    const served = servedScikitLearn(path.resolve(a.appPath ?? BUNDLED_APP_PATH));
+    if (format === "sklearn" && trained !== undefined && served !== undefined && trained !== served) {
+        return [
+            {
+                propertyPath: "modelPath",
+                reason: `was trained with scikit-learn ${trained}, but the image serves scikit-learn ${served}: a pickle from another version may not load, or may answer differently; retrain with scikit-learn ${served}, or convert the model to ONNX (app/convert.py)`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** The model's delivery, where it is, its format and signature, and the shape of a given sha256 and key. */
+export const checkModel: Check = (a, facts) => {
     const inImage = (a.modelDelivery ?? DEFAULTS.modelDelivery) === "image";
     const format = inferFormat(a);
     const key = String(a.modelKey);
@@ -141,6 +184,11 @@ export const checkModel: Check = (a) => {
         ...(inImage ? inImageProblems(a) : []),
         ...oneOfProblem("modelFormat", a.modelFormat, MODEL_FORMATS),
         ...("problem" in format ? [format.problem] : []),
+        ...signatureProblems(
+            a,
+            facts,
+            "format" in format && MODEL_FORMATS.includes(format.format) ? format.format : undefined,
+        ),
         ...patternProblem(
             "modelSha256",
             a.modelSha256,

@@ -1,11 +1,23 @@
 // What every area's checks share: the problem type and the small judgements they are made of.
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunctionArgs } from "../args";
+import { Signature } from "../signature";
 
 export type Problem = pulumi.InputPropertyErrorDetails;
 
+/** What validation learns once and several areas use: the model's signature, read from beside its file. */
+export interface Facts {
+    /** The signature of `modelPath` when it has one that matches the file; a reason otherwise. */
+    signature?: { signature: Signature } | { problem: string };
+}
+
 /** The checks of one area: the arguments (nulls from other languages already dropped) in, every problem out. */
-export type Check = (a: InferenceFunctionArgs) => Problem[];
+export type Check = (a: InferenceFunctionArgs, facts: Facts) => Problem[];
+
+/** The signature validation found, when there is one. */
+export function signatureOf(facts: Facts): Signature | undefined {
+    return facts.signature && "signature" in facts.signature ? facts.signature.signature : undefined;
+}
 
 /** True when `value` is a plain value present now (not an Output or a Promise still to resolve). */
 export function isKnown(value: unknown): boolean {

@@ -17,7 +17,9 @@ import {
     ResolvedArgs,
     RolloutSettings,
 } from "../resolved";
+import * as pulumi from "@pulumi/pulumi";
 import { inferFormat } from "./model";
+import { Facts, signatureOf } from "./problems";
 import { isGradual } from "./rollout";
 
 /** A value the checks proved present; reaching undefined here is a bug in the checks, not bad input. */
@@ -117,9 +119,18 @@ function resolveNetwork(a: InferenceFunctionArgs): NetworkSettings {
     };
 }
 
-function resolveRollout(a: InferenceFunctionArgs): RolloutSettings {
+/** The event each new version must answer: the one given, else the signature's sample; none when turned off. */
+function smokeTestEventOf(a: InferenceFunctionArgs, facts: Facts): pulumi.Input<string> | undefined {
+    if (a.smokeTest === false) {
+        return undefined;
+    }
+    const sample = signatureOf(facts)?.sample;
+    return a.smokeTestEvent ?? (sample ? JSON.stringify(sample) : undefined);
+}
+
+function resolveRollout(a: InferenceFunctionArgs, facts: Facts): RolloutSettings {
     const alarms = { actions: a.alarmActions, maxClientErrorRate: a.maxClientErrorRate ?? DEFAULTS.maxClientErrorRate };
-    const smokeTestEvent = a.smokeTestEvent;
+    const smokeTestEvent = smokeTestEventOf(a, facts);
     if (isGradual(a.deploymentStrategy)) {
         const strategy = a.deploymentStrategy;
         // Checked before: a gradual strategy always has its alarms.
@@ -130,14 +141,14 @@ function resolveRollout(a: InferenceFunctionArgs): RolloutSettings {
 }
 
 /** Every default applied, in the slices the builders take. */
-export function resolve(a: InferenceFunctionArgs): ResolvedArgs {
+export function resolve(a: InferenceFunctionArgs, facts: Facts): ResolvedArgs {
     const model = resolveModel(a);
     return {
         image: resolveImage(a, model),
         model,
         compute: resolveCompute(a),
         network: resolveNetwork(a),
-        rollout: resolveRollout(a),
+        rollout: resolveRollout(a, facts),
         observability: {
             logRetentionDays: a.logRetentionDays ?? DEFAULTS.logRetentionDays,
             metricsNamespace: a.metricsNamespace ?? DEFAULTS.metricsNamespace,

@@ -1,5 +1,6 @@
 import { DEPLOYMENT_STRATEGIES, GRADUAL_STRATEGIES } from "../defaults";
-import { Check, isKnown, oneOfProblem, Problem } from "./problems";
+import { documentMismatch } from "../signature";
+import { Check, isKnown, oneOfProblem, Problem, signatureOf } from "./problems";
 
 /** True for one of CodeDeploy's gradual configurations. */
 export function isGradual(strategy: string | undefined): strategy is string {
@@ -7,7 +8,7 @@ export function isGradual(strategy: string | undefined): strategy is string {
 }
 
 /** The strategy, what a gradual one needs (alarms, an older image), where alarms go and the smoke event. */
-export const checkRollout: Check = (a) => {
+export const checkRollout: Check = (a, facts) => {
     const problems: Problem[] = oneOfProblem("deploymentStrategy", a.deploymentStrategy, DEPLOYMENT_STRATEGIES);
     if (isGradual(a.deploymentStrategy)) {
         if (a.enableAlarms === false) {
@@ -38,10 +39,22 @@ export const checkRollout: Check = (a) => {
             reason: `must be a number from 0.01 to 1 (a share of the version's answers); got ${JSON.stringify(rate)}`,
         });
     }
-    if (isKnown(a.smokeTestEvent) && parseObject(String(a.smokeTestEvent)) === undefined) {
+    const event = isKnown(a.smokeTestEvent) ? parseObject(String(a.smokeTestEvent)) : undefined;
+    if (isKnown(a.smokeTestEvent) && event === undefined) {
         problems.push({
             propertyPath: "smokeTestEvent",
             reason: `must be a JSON object the function accepts, such as {"features": [...]}; got ${JSON.stringify(a.smokeTestEvent)}`,
+        });
+    }
+    if (a.smokeTest === false && a.smokeTestEvent !== undefined) {
+        problems.push({ propertyPath: "smokeTestEvent", reason: "is not sent with smokeTest false" });
+    }
+    const signature = signatureOf(facts);
+    const mismatch = event && signature && a.smokeTest !== false ? documentMismatch(event, signature) : undefined;
+    if (mismatch) {
+        problems.push({
+            propertyPath: "smokeTestEvent",
+            reason: `does not fit the model its signature describes (${mismatch}): every deploy would fail its smoke test; leave it out to send the signature's own sample`,
         });
     }
     return problems;

@@ -49,7 +49,9 @@ describe("npm package (npm pack, install, type-check a use)", function () {
             "app/requirements/onnx.txt",
             "app/requirements/sklearn.txt",
             "app/prune_site_packages.py",
-            "app/model/model.joblib",
+            "app/model/model.json",
+            "app/model/sklearn/model.joblib",
+            "app/model/sklearn/model.json",
             "app/model/model.onnx",
             "app/convert.py",
             // The function's whole package, its contract included: what the image copies.

@@ -1,9 +1,10 @@
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { planGraph, renderGraph } from "../../scripts/docs";
 import { checks } from "../../plan/checks";
+import { PLAN_OPTIONS } from "../../scripts/plan";
 import { deploy, FIXTURE_MODEL, modelReadName } from "../harness";
 import { mocks } from "../mocks";
 
@@ -64,6 +65,48 @@ describe("offline plan (npm run plan)", () => {
                 "role has no S3 access and no bucket exists",
             ],
         );
+    });
+
+    it("--model: plans that model, with its sha256, signature and sample as the smoke test", () => {
+        const model = path.join(ROOT, "examples", "your-own-model", "model", "model.onnx");
+        const signature = JSON.parse(fs.readFileSync(path.join(path.dirname(model), "model.json"), "utf8"));
+        const plan = planJson("--model", model);
+        assert.strictEqual(plan.model.path, model);
+        assert.strictEqual(plan.model.signature.n_features, 13);
+        const fn = plan.resources.find((r: any) => r.type === "aws:lambda/function:Function");
+        assert.strictEqual(fn.inputs.environment.variables.MODEL_SHA256, signature.sha256);
+        assert.strictEqual(fn.inputs.environment.variables.MODEL_FORMAT, "onnx");
+        const smoke = plan.resources.find((r: any) => r.type === "aws:lambda/invocation:Invocation");
+        assert.deepStrictEqual(JSON.parse(smoke.inputs.input), signature.sample);
+        assert.deepStrictEqual(Object.keys(signature.sample.instances[0]).slice(0, 2), ["alcohol", "malic_acid"]);
+    });
+
+    it("--help prints every option and runs nothing; an unknown option is an error", () => {
+        const run = (...args: string[]) =>
+            spawnSync(
+                process.execPath,
+                [require.resolve("ts-node/dist/bin"), "--transpile-only", "scripts/plan.ts", ...args],
+                {
+                    cwd: ROOT,
+                    encoding: "utf8",
+                    timeout: 120_000,
+                },
+            );
+        const help = run("--help");
+        assert.strictEqual(help.status, 0);
+        for (const option of Object.keys(PLAN_OPTIONS)) {
+            assert.ok(help.stdout.includes(option), option);
+        }
+        assert.ok(!help.stdout.includes("Resources"), "nothing planned");
+        const unknown = run("--modle", "x.onnx");
+        assert.strictEqual(unknown.status, 2);
+        assert.strictEqual(
+            unknown.stderr.trim(),
+            "npm run plan: unknown option --modle; npm run plan -- --help lists them",
+        );
+        const unsigned = run("--model", path.join(ROOT, "package.json"));
+        assert.strictEqual(unsigned.status, 1);
+        assert.match(unsigned.stderr, /modelPath/);
     });
 
     it("the model-in-image checks fail what they should", async () => {

@@ -33,6 +33,7 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     metricsNamespace: ["string", true],
     initBudgetSeconds: ["number", true],
     enableDashboard: ["boolean", true],
+    smokeTest: ["boolean", true],
     smokeTestEvent: ["string", false],
     environment: ["object", true],
     logRetentionDays: ["number", true],

@@ -1,0 +1,149 @@
+// A model's signature: the model.json beside the model file (written by app/convert.py), read at
+// deploy time to build the default smoke test, check an explicit one, and refuse a pickle the image
+// cannot load. See app/signature.py for the writer.
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+
+export const SIGNATURE_FILE = "model.json";
+
+export interface Signature {
+    file: string;
+    format: string;
+    sha256: string;
+    task: string;
+    n_features: number;
+    feature_names: string[];
+    feature_names_generated: boolean;
+    classes: unknown[] | null;
+    /** A document the model answers: the default smoke test. */
+    sample: { [key: string]: unknown } | null;
+    versions: { trained_with: { [library: string]: string }; tools: { [library: string]: string } };
+}
+
+/** Hex sha256 of a file, read in chunks (validation runs synchronously, before any resource). */
+export function sha256FileSync(file: string): string {
+    const hash = crypto.createHash("sha256");
+    const fd = fs.openSync(file, "r");
+    try {
+        const chunk = Buffer.alloc(1024 * 1024);
+        let read: number;
+        while ((read = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0) {
+            hash.update(chunk.subarray(0, read));
+        }
+    } finally {
+        fs.closeSync(fd);
+    }
+    return hash.digest("hex");
+}
+
+/** How to write a model's signature, for the messages that need it. */
+export function howToDescribe(modelPath: string): string {
+    const file = path.basename(modelPath);
+    return path.extname(file).toLowerCase() === ".onnx"
+        ? `write it with \`python app/convert.py --describe --model ${file}\``
+        : `write it with \`python app/convert.py --model ${file} --sample ROWS.json --out DIR\` (converting to ONNX), ` +
+              `or \`python app/convert.py --describe --model ${file} --sample ROWS.json\` (serving it with scikit-learn)`;
+}
+
+/**
+ * The signature of the model at `modelPath`: its folder's model.json, which must describe this very
+ * file (its name and sha256). A reason when there is none, or it describes something else.
+ */
+export function readSignature(modelPath: string): { signature: Signature } | { problem: string } {
+    const file = path.join(path.dirname(modelPath), SIGNATURE_FILE);
+    let text: string;
+    try {
+        text = fs.readFileSync(file, "utf8");
+    } catch {
+        return { problem: `has no signature: ${file} is missing; ${howToDescribe(modelPath)}` };
+    }
+    let signature: Signature;
+    try {
+        signature = JSON.parse(text);
+    } catch (e) {
+        return { problem: `has an unreadable signature: ${file} is not JSON (${(e as Error).message})` };
+    }
+    const fields = ["file", "sha256", "format", "n_features", "feature_names"] as const;
+    const lacking = fields.filter((f) => signature?.[f] === undefined);
+    if (lacking.length > 0) {
+        return { problem: `has no signature: ${file} lacks ${lacking.join(", ")}; ${howToDescribe(modelPath)}` };
+    }
+    if (signature.file !== path.basename(modelPath)) {
+        return {
+            problem: `has no signature: ${file} describes ${signature.file}, not ${path.basename(modelPath)}; ${howToDescribe(modelPath)}`,
+        };
+    }
+    const actual = sha256FileSync(modelPath);
+    if (signature.sha256 !== actual) {
+        return {
+            problem: `does not match its signature: ${file} was written for a ${signature.file} with sha256 ${signature.sha256}, but ${modelPath} hashes to ${actual}; ${howToDescribe(modelPath)} again`,
+        };
+    }
+    return { signature };
+}
+
+/** The rows of a document the function accepts (`features` is one row, `instances` a list), or undefined. */
+function rowsOf(document: { [key: string]: unknown }): unknown[] | undefined {
+    if ("features" in document) {
+        return [document.features];
+    }
+    return Array.isArray(document.instances) ? document.instances : undefined;
+}
+
+/**
+ * Why `document` (a direct-invoke document, or an HTTP event whose body is one) cannot be answered by
+ * the model the signature describes: a row of another length, or named with names it does not have.
+ * Undefined when it fits, or when it is not a document this check can read.
+ */
+export function documentMismatch(document: { [key: string]: unknown }, signature: Signature): string | undefined {
+    let doc = document;
+    if (typeof document.body === "string") {
+        try {
+            doc = JSON.parse(
+                document.isBase64Encoded ? Buffer.from(document.body, "base64").toString() : document.body,
+            );
+        } catch {
+            return undefined;
+        }
+    }
+    const rows = doc && typeof doc === "object" ? rowsOf(doc) : undefined;
+    if (!rows) {
+        return undefined;
+    }
+    const names = signature.feature_names;
+    for (const [i, row] of rows.entries()) {
+        const where = "features" in doc ? "features" : `instances[${i}]`;
+        if (Array.isArray(row) && row.length !== signature.n_features) {
+            return `${where} has ${row.length} values; the model takes exactly ${signature.n_features}`;
+        }
+        if (row && typeof row === "object" && !Array.isArray(row)) {
+            if (signature.feature_names_generated) {
+                return `${where} names its features, but the model's features have no names: send ${signature.n_features} numbers in order`;
+            }
+            const keys = Object.keys(row);
+            const missing = names.filter((n) => !keys.includes(n));
+            const unknown = keys.filter((k) => !names.includes(k));
+            if (missing.length || unknown.length) {
+                const parts = [
+                    ...(missing.length ? [`lacks ${missing.map((n) => JSON.stringify(n)).join(", ")}`] : []),
+                    ...(unknown.length
+                        ? [`has unknown features ${unknown.map((n) => JSON.stringify(n)).join(", ")}`]
+                        : []),
+                ];
+                return `${where} ${parts.join(" and ")}`;
+            }
+        }
+    }
+    return undefined;
+}
+
+/** The scikit-learn version the image serves, from the app's pins; undefined when the app does not pin one. */
+export function servedScikitLearn(appPath: string): string | undefined {
+    try {
+        const pins = fs.readFileSync(path.join(appPath, "requirements", "sklearn.in"), "utf8");
+        return /^scikit-learn==(\S+)$/m.exec(pins)?.[1];
+    } catch {
+        return undefined;
+    }
+}
