@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction } from "lambda-inference";
 
@@ -6,8 +5,6 @@ const config = new pulumi.Config();
 
 // Your own model file; its sha256 is computed at deploy time and checked by the function.
 const classifier = new InferenceFunction("classifier", {
-    // Every new version must answer the bundled sample event with this model before it gets traffic.
-    smokeTestEvent: fs.readFileSync("../../app/events/direct.json", "utf8"),
     modelPath: config.require("modelPath"),
     architecture: "arm64",
     memorySize: 2048,

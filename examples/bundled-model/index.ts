@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import { InferenceFunction } from "lambda-inference";
 
 // The model is the image's last layer (from the build context `model`, its
@@ -6,8 +5,6 @@ import { InferenceFunction } from "lambda-inference";
 // image digest, so it rolls out like a new image; code and dependency layers
 // stay cached. The function still checks the file against MODEL_SHA256.
 const bundled = new InferenceFunction("bundled", {
-    // Every new version must answer the bundled sample event with this model before it gets traffic.
-    smokeTestEvent: fs.readFileSync("../../app/events/direct.json", "utf8"),
     modelPath: "../../app/model/model.onnx",
     modelDelivery: "image",
     architecture: "arm64",

