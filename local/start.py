@@ -15,6 +15,7 @@ import contextlib
 import copy
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -198,14 +199,18 @@ def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, An
         return result.body, failed
 
     endpoint = serve.Endpoint(invoke, port).start()
-    body = json.dumps({"instances": signature["sample"].get("instances", [signature["sample"].get("features")])[:1]})
-    print(f"[start] the function's URL, locally: {endpoint.url}  (Ctrl-C stops it)", flush=True)
-    print(f"  curl -s -X POST {endpoint.url} -H 'Content-Type: application/json' -d '{body}'", flush=True)
-    print(
-        "  python -c 'import json, urllib.request as u; print(json.load(u.urlopen(u.Request("
-        f'"{endpoint.url}", data={body!r}.encode(), headers={{"Content-Type": "application/json"}}))))\'',
-        flush=True,
+    document = {"instances": signature["sample"].get("instances", [signature["sample"].get("features")])[:1]}
+    body = json.dumps(document)
+    # A JSON document of numbers and strings is also a Python literal, so the Python line can embed it.
+    code = (
+        "import json, urllib.request as u; "
+        f'r = u.Request("{endpoint.url}", data=json.dumps({body}).encode(), '
+        'headers={"Content-Type": "application/json"}); '
+        "print(json.load(u.urlopen(r)))"
     )
+    print(f"[start] the function's URL, locally: {endpoint.url}  (Ctrl-C stops it)", flush=True)
+    print(f"  curl -s -X POST {endpoint.url} -H 'Content-Type: application/json' -d {shlex.quote(body)}", flush=True)
+    print(f"  python -c {shlex.quote(code)}", flush=True)
     try:
         signal.pause()
     except KeyboardInterrupt:

@@ -4,6 +4,7 @@ a non-zero exit, and no process left behind."""
 import os
 import socket
 import subprocess
+import sys
 
 import pytest
 
@@ -264,6 +265,12 @@ class TestServe:
         assert f"[start] the function's URL, locally: {url}  (Ctrl-C stops it)" in text
         body = '{"instances": [[5.1, 3.5, 1.4, 0.2]]}'
         assert f"  curl -s -X POST {url} -H 'Content-Type: application/json' -d '{body}'" in text
+        # The lines run as printed, in a shell.
+        for prefix in ("  curl", "  python"):
+            (line,) = [li.strip() for li in lines if li.startswith(prefix)]
+            line = line.replace("python -c", f"{sys.executable} -c", 1)
+            answer = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=30, check=True)
+            assert "setosa" in answer.stdout, (line, answer.stdout, answer.stderr)
 
     def test_a_json_request_is_answered_as_the_function_url_does(self, endpoint):
         import json
