@@ -27,6 +27,7 @@ class SettingsEnv:
 
     metrics_namespace: str
     init_budget_seconds: str
+    model_name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +68,18 @@ MODEL_ENV = ModelEnv(
 SETTINGS_ENV = SettingsEnv(
     metrics_namespace=_CONTRACT["environment"]["settings"]["metricsNamespace"],
     init_budget_seconds=_CONTRACT["environment"]["settings"]["initBudgetSeconds"],
+    model_name=_CONTRACT["environment"]["settings"]["modelName"],
 )
 S3_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["s3"])
 LAMBDA_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["lambda"])
 """What Lambda sets and the app reads: the function's name and version."""
 DEFAULT_METRICS_NAMESPACE: str = _CONTRACT["defaults"]["metricsNamespace"]
 DEFAULT_INIT_BUDGET_SECONDS: int = _CONTRACT["defaults"]["initBudgetSeconds"]
+DEFAULT_MODEL_NAME: str = _CONTRACT["defaults"]["modelName"]
+MODEL_NAME_PATTERN: str = _CONTRACT["modelNamePattern"]
+"""What a model name may be: it is a segment of the protocol's paths."""
+SERVER: dict[str, Any] = dict(_CONTRACT["server"])
+"""The inference protocol's server metadata: name, version (the package's) and extensions."""
 LIMIT_DEFAULTS: dict[str, int] = dict(_CONTRACT["environment"]["limits"])
 FORMATS: dict[str, Format] = {
     name: Format(

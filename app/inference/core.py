@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import Unprocessable
+from .errors import BadRequest, Unprocessable
 from .lambda_types import JSON
 from .predictor import Prediction, Predictor
 from .validation import Limits, rows_from_document
@@ -41,14 +41,22 @@ def to_json(prediction: Prediction, identity: dict[str, JSON]) -> dict[str, JSON
 class Core:
     """The model, the limits on a request, and what each answer says about the model."""
 
-    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON]):
+    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON], name: str = "model"):
         self.model = model
         self.limits = limits
         self.identity = identity
+        self.name = name
 
     def predict(self, document: JSON) -> Answer:
         """The answer to one document (`features` or `instances`), or a RequestError."""
         model = self.model
+        if not model.tabular:
+            takes = ", ".join(f"{spec.name} ({spec.describe()})" for spec in model.inputs)
+            raise BadRequest(
+                "not_tabular",
+                f"this model takes {takes}, not one row of features: send an inference request to "
+                f"POST /v2/models/{self.name}/infer",
+            )
         matrix = rows_from_document(document, model.n_features, self.limits, model.input_dtype, model.feature_names)
         started = time.perf_counter()
         prediction = self.model.predict(matrix)

@@ -42,6 +42,12 @@ class BadRequest(RequestError):
     status = 400
 
 
+class NotFound(RequestError):
+    """A route, model or model version this function does not serve (404)."""
+
+    status = 404
+
+
 class MethodNotAllowed(RequestError):
     """An HTTP request with a method the route does not take (405)."""
 

@@ -4,9 +4,10 @@ ONNX Runtime or scikit-learn.
 Init (module import) reads the settings, imports the model's runtime, fetches the model and
 verifies its sha256, then loads it, once; a failure there is logged as "init failed" and fails
 init with a message naming what to fix. Each invoke goes through one path: the adapter turns the
-event into a request (events.py), the core answers its document (core.py), the responder answers
-in the event's own shape (responses.py). Callers' mistakes get 4xx, ours 500, and no exception
-reaches the runtime.
+event into a request (events.py); a path under /v2, or a direct document with `inputs`, goes to the
+inference protocol (protocol.py), anything else to the native contract (core.py); the responder
+answers in the event's own shape (responses.py). Callers' mistakes get 4xx, ours 500, and no
+exception reaches the runtime.
 """
 
 import json
@@ -17,13 +18,14 @@ import uuid
 from typing import Any
 
 from . import INIT_STARTED, model_store, predictor
-from .contract import DEFAULT_METRICS_NAMESPACE, LOG
+from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, LOG
 from .core import Core
 from .errors import InitError, RequestError
-from .events import document_of, http_request
+from .events import HttpRequest, document_of, http_request
 from .lambda_types import JSON, Env, LambdaContext, ProxyResponse
 from .metrics import Metrics
 from .predictor import Predictor
+from .protocol import Reply, Server, encode, is_protocol_path
 from .responses import direct_response, http_response
 from .s3_download import S3Downloader
 from .settings import Settings
@@ -41,9 +43,19 @@ def log(level: str, message: str, **fields: Any) -> None:
 
 
 class App:
-    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON], metrics: Metrics | None = None):
-        self.core = Core(model, limits, identity)
-        self.metrics = metrics or Metrics(DEFAULT_METRICS_NAMESPACE, "local", "$LATEST", str(identity.get("sha256")))
+    def __init__(
+        self,
+        model: Predictor,
+        limits: Limits,
+        identity: dict[str, JSON],
+        metrics: Metrics | None = None,
+        name: str = DEFAULT_MODEL_NAME,
+    ):
+        self.core = Core(model, limits, identity, name)
+        sha256 = str(identity.get("sha256"))
+        # The protocol's model version: the S3 object's version, or the sha256 prefix of a model in the image.
+        self.server = Server(model, name, str(identity.get("versionId") or sha256), sha256, limits)
+        self.metrics = metrics or Metrics(DEFAULT_METRICS_NAMESPACE, "local", "$LATEST", sha256)
         self.cold = True
 
     @property
@@ -54,48 +66,67 @@ class App:
     def identity(self) -> dict[str, JSON]:
         return self.core.identity
 
+    def _native(self, event: JSON, http: HttpRequest | None) -> Reply:
+        try:
+            document = event if http is None else document_of(http, self.core.limits)
+            answer = self.core.predict(document)
+        except RequestError as e:
+            return Reply(e.status, {"error": e.code, "message": e.message}, route="native", error=e.code)
+        return Reply(200, answer.body, rows=answer.rows, model_ms=answer.model_ms, route="native")
+
     def __call__(self, event: JSON, context: LambdaContext | None) -> ProxyResponse | dict[str, JSON]:
         started = time.perf_counter()
         request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
         cold, self.cold = self.cold, False
         http = http_request(event)
-        rows = 0
-        model_ms = 0.0
-        status: int
-        body: dict[str, JSON]
+        protocol = is_protocol_path(http.path) if http is not None else isinstance(event, dict) and "inputs" in event
         try:
-            document = event if http is None else document_of(http, self.core.limits)
-            answer = self.core.predict(document)
-            status, body, rows, model_ms = 200, answer.body, answer.rows, answer.model_ms
-        except RequestError as e:
-            status, body = e.status, {"error": e.code, "message": e.message}
+            if not protocol:
+                reply = self._native(event, http)
+            elif http is not None:
+                reply = self.server.handle(http)
+            else:
+                assert isinstance(event, dict)
+                reply = self.server.infer_direct(event)
         except Exception as e:  # noqa: BLE001 - nothing may escape to the runtime
-            status = 500
-            body = {
-                "error": "internal_error",
-                "message": "the model could not answer this request",
-                "requestId": request_id,
-            }
+            message = "the model could not answer this request"
+            body: dict[str, JSON] = (
+                {"error": message, "code": "internal_error", "requestId": request_id}
+                if protocol
+                else {"error": "internal_error", "message": message, "requestId": request_id}
+            )
+            reply = Reply(500, body, route="infer" if protocol else "native", error="internal_error")
             log("ERROR", LOG.prediction_failed, requestId=request_id, errorType=type(e).__name__)
         request_ms = round((time.perf_counter() - started) * 1000, 3)
         fields: dict[str, JSON] = {
-            "level": "INFO" if status < 500 else "ERROR",
+            "level": "INFO" if reply.status < 500 else "ERROR",
             "message": LOG.request,
             "requestId": request_id,
             "coldStart": cold,
             "http": http is not None,
-            "status": status,
-            "rows": rows,
+            "route": reply.route,
+            "status": reply.status,
+            "rows": reply.rows,
             "latencyMs": request_ms,
         }
-        if status != 200:
-            fields["error"] = body["error"]
+        if reply.error is not None:
+            fields["error"] = reply.error
         line = self.metrics.record(
-            fields, status=status, rows=rows, request_ms=request_ms, model_ms=round(model_ms, 3), cold=cold
+            fields,
+            status=reply.status,
+            rows=reply.rows,
+            request_ms=request_ms,
+            model_ms=round(reply.model_ms, 3),
+            cold=cold,
         )
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
-        return direct_response(status, body) if http is None else http_response(http, status, body)
+        if http is None:
+            return direct_response(reply.status, reply.body)
+        if not protocol:
+            return http_response(http, reply.status, reply.body)
+        raw, content_type = encode(reply)
+        return http_response(http, reply.status, reply.body, headers=reply.headers, raw=raw, content_type=content_type)
 
 
 def identity_of(source: model_store.ModelSource) -> dict[str, JSON]:
@@ -130,7 +161,7 @@ def init(env: Env | None = None) -> App:
     metrics = Metrics(
         settings.metrics_namespace, settings.function_name, settings.function_version, source.short_sha or "none"
     )
-    return App(model, limits, identity_of(source), metrics)
+    return App(model, limits, identity_of(source), metrics, settings.model_name)
 
 
 def _init_or_log() -> App:

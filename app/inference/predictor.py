@@ -1,6 +1,9 @@
-"""One contract for every model runtime: a Predictor answers a validated
-float64 feature matrix with labels (or values) and, for classifiers that have
-them, probabilities, as numpy arrays. The handler turns them into JSON.
+"""One contract for every model runtime. A Predictor declares the tensors it
+takes and gives (the inference protocol's metadata) and runs them by name; a
+tabular one (a single [rows, features] numeric input) also answers a validated
+feature matrix with labels (or values) and, for classifiers that have them,
+probabilities, as numpy arrays: the native contract. The handler turns them
+into JSON.
 
 The runtime is chosen by the model's format (MODEL_FORMAT, else the file's
 extension), and imported only then: an image carries one runtime, and a
@@ -18,6 +21,7 @@ import numpy.typing as npt
 from .contract import EXTENSIONS, FORMATS, MODEL_ENV
 from .errors import ConfigError, ModelLoadError
 from .lambda_types import Env
+from .tensors import TensorSpec
 
 
 @dataclass(slots=True)
@@ -29,6 +33,12 @@ class Prediction:
 
 
 class Predictor(Protocol):
+    platform: str
+    """What serves the model, as the protocol's model metadata names it."""
+    inputs: list[TensorSpec]
+    outputs: list[TensorSpec]
+    tabular: bool
+    """One [rows, features] numeric input: the native contract (`features`, `instances`) applies."""
     n_features: int
     # The features' names in the model's order, when it has real ones (trained on named columns): rows may
     # then be objects keyed by name. None when the model knows only positions.
@@ -37,6 +47,10 @@ class Predictor(Protocol):
     input_dtype: type[np.floating[Any]]
 
     def predict(self, x: npt.NDArray[Any]) -> Prediction: ...
+
+    def run(self, feeds: dict[str, npt.NDArray[Any]], outputs: list[str]) -> list[npt.NDArray[Any]]:
+        """The named outputs for inputs checked against `inputs` (names, datatypes, shapes)."""
+        ...
 
 
 def model_format(env: Env, location: str) -> str:

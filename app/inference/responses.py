@@ -1,13 +1,16 @@
 """The answer to each kind of event: a proxy response for HTTP events (in the shape their sender
-expects), the document itself for direct invokes. Every body is strict JSON: no NaN or Infinity."""
+expects), the document itself for direct invokes. Every JSON body is strict JSON: no NaN or Infinity.
+A binary body (the inference protocol's binary tensor data) travels base64-encoded, as Lambda's HTTP
+integrations require."""
 
+import base64
 import json
 from http import HTTPStatus
 
 from .events import HttpRequest
 from .lambda_types import JSON, ProxyResponse
 
-_JSON_HEADERS = {"Content-Type": "application/json"}
+JSON_CONTENT_TYPE = "application/json"
 
 
 def _phrase(status: int) -> str:
@@ -17,19 +20,29 @@ def _phrase(status: int) -> str:
         return ""
 
 
-def http_response(request: HttpRequest, status: int, body: dict[str, JSON]) -> ProxyResponse:
-    """A proxy response; an ALB also wants the status line, and its headers as lists when it sent lists."""
+def http_response(
+    request: HttpRequest,
+    status: int,
+    body: dict[str, JSON],
+    *,
+    headers: dict[str, str] | None = None,
+    raw: bytes | None = None,
+    content_type: str = JSON_CONTENT_TYPE,
+) -> ProxyResponse:
+    """A proxy response of `body` as JSON, or of `raw` bytes when given; an ALB also wants the status line,
+    and its headers as lists when it sent lists."""
+    all_headers = {"Content-Type": content_type, **(headers or {})}
     response: ProxyResponse = {
         "statusCode": status,
-        "headers": dict(_JSON_HEADERS),
-        "body": json.dumps(body, allow_nan=False),
-        "isBase64Encoded": False,
+        "headers": all_headers,
+        "body": json.dumps(body, allow_nan=False) if raw is None else base64.b64encode(raw).decode("ascii"),
+        "isBase64Encoded": raw is not None,
     }
     if request.kind == "alb":
         response["statusDescription"] = f"{status} {_phrase(status)}"
         if request.multi_value:
             del response["headers"]
-            response["multiValueHeaders"] = {name: [value] for name, value in _JSON_HEADERS.items()}
+            response["multiValueHeaders"] = {name: [value] for name, value in all_headers.items()}
     return response
 
 

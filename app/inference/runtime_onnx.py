@@ -1,5 +1,10 @@
 """The ONNX Runtime: a model file that is data, not code (nothing is unpickled).
 
+Any ONNX model whose inputs and outputs are tensors is served through the inference protocol, with
+its inputs, outputs, datatypes and shapes read from the graph. One whose only input is a
+[rows, features] float or double matrix with a fixed feature count (what app/convert.py writes) is
+also tabular: the native contract answers it.
+
 One session per environment, one thread for each of its pools: below 1769 MB
 Lambda gives less than one vCPU, and a pool of threads only adds switching.
 Inputs are cast to the model's input type (validation has already refused a
@@ -13,12 +18,40 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
-from .errors import ModelLoadError
+from .errors import BadRequest, ModelLoadError
 from .predictor import Prediction
+from .tensors import TensorSpec
 
 ONNX_TYPES: dict[str, type[np.floating[Any]]] = {"tensor(float)": np.float32, "tensor(double)": np.float64}
+"""The input types of a tabular model."""
+ONNX_DATATYPES = {
+    "tensor(bool)": "BOOL",
+    "tensor(int8)": "INT8",
+    "tensor(int16)": "INT16",
+    "tensor(int32)": "INT32",
+    "tensor(int64)": "INT64",
+    "tensor(uint8)": "UINT8",
+    "tensor(uint16)": "UINT16",
+    "tensor(uint32)": "UINT32",
+    "tensor(uint64)": "UINT64",
+    "tensor(float16)": "FP16",
+    "tensor(float)": "FP32",
+    "tensor(double)": "FP64",
+    "tensor(string)": "BYTES",
+}
+"""Each ONNX tensor type the protocol has a datatype for."""
+PLATFORM = "onnxruntime_onnx"
 # Written by app/convert.py into the model's metadata; read when present, inferred from the graph when not.
 METADATA_PREFIX = "lambda_inference."
+
+
+def spec_of(arg: Any) -> TensorSpec | None:
+    """A graph input or output as the protocol declares it (symbolic or unknown dimensions are -1); None
+    for what is not a tensor the protocol carries (a sequence, a map)."""
+    datatype = ONNX_DATATYPES.get(arg.type)
+    if datatype is None:
+        return None
+    return TensorSpec(arg.name, datatype, tuple(d if isinstance(d, int) and d >= 0 else -1 for d in arg.shape or []))
 
 
 def feature_names_of(metadata: dict[str, str], n_features: int) -> list[str] | None:
@@ -34,27 +67,35 @@ def feature_names_of(metadata: dict[str, str], n_features: int) -> list[str] | N
 
 
 class OnnxPredictor:
+    platform = PLATFORM
+
     def __init__(self, session: ort.InferenceSession, describe: str):
         self.session = session
         inputs = session.get_inputs()
-        if len(inputs) != 1:
-            raise ModelLoadError(f"the ONNX model at {describe} has {len(inputs)} inputs; it must take one matrix")
-        model_input = inputs[0]
-        if model_input.type not in ONNX_TYPES:
+        specs = [spec_of(i) for i in inputs]
+        unsupported = [f"{i.name} ({i.type})" for i, spec in zip(inputs, specs, strict=True) if spec is None]
+        if unsupported:
             raise ModelLoadError(
-                f"the ONNX model at {describe} takes {model_input.type}; it must take tensor(float) or tensor(double)"
+                f"the ONNX model at {describe} takes {', '.join(unsupported)}: only tensors of the protocol's "
+                f"datatypes can be sent ({', '.join(t[7:-1] for t in ONNX_DATATYPES)})"
             )
-        shape = model_input.shape
-        if len(shape) != 2 or not isinstance(shape[1], int):
-            raise ModelLoadError(
-                f"the ONNX model at {describe} must take a [rows, features] matrix with a fixed feature count; "
-                f"its input is {shape}"
-            )
-        self.input_name = model_input.name
+        self.inputs = [spec for spec in specs if spec is not None]
+        # Dimensions the graph names (a "batch" shared by every input) must agree across a request's inputs.
+        self.symbols = [
+            (i.name, axis, d) for i in inputs for axis, d in enumerate(i.shape or []) if isinstance(d, str) and d
+        ]
+        # Outputs that are not tensors (a ZipMap's list of maps) cannot be answered; they are never run.
+        self.outputs = [spec for spec in (spec_of(o) for o in session.get_outputs()) if spec is not None]
+        if not self.outputs:
+            raise ModelLoadError(f"the ONNX model at {describe} has no tensor output to answer with")
         metadata = session.get_modelmeta().custom_metadata_map
-        self.feature_names = feature_names_of(metadata, int(shape[1]))
-        self.input_dtype: type[np.floating[Any]] = ONNX_TYPES[model_input.type]
-        self.n_features = int(shape[1])
+        first = inputs[0]
+        shape = first.shape
+        self.tabular = len(inputs) == 1 and first.type in ONNX_TYPES and len(shape) == 2 and isinstance(shape[1], int)
+        self.input_name = first.name
+        self.n_features = int(shape[1]) if self.tabular else 0
+        self.feature_names = feature_names_of(metadata, self.n_features) if self.tabular else None
+        self.input_dtype: type[np.floating[Any]] = ONNX_TYPES.get(first.type, np.float64)
         outputs = session.get_outputs()
         task = metadata.get(METADATA_PREFIX + "task") or ("classifier" if len(outputs) == 2 else "regressor")
         self.output_names = [o.name for o in outputs]
@@ -71,6 +112,28 @@ class OnnxPredictor:
         labels = np.asarray(outputs[0])
         return Prediction(labels, np.asarray(outputs[1]) if self.has_proba else None)
 
+    def run(self, feeds: dict[str, npt.NDArray[Any]], outputs: list[str]) -> list[npt.NDArray[Any]]:
+        seen: dict[str, tuple[str, int]] = {}
+        for name, axis, symbol in self.symbols:
+            size = feeds[name].shape[axis]
+            first = seen.setdefault(symbol, (name, size))
+            if first[1] != size:
+                raise BadRequest(
+                    "wrong_shape",
+                    f"inputs {first[0]!r} and {name!r} must agree on the model's dimension {symbol!r}; "
+                    f"they give {first[1]} and {size}",
+                )
+        try:
+            return [np.asarray(o) for o in self.session.run(outputs, feeds)]
+        except ort.capi.onnxruntime_pybind11_state.InvalidArgument as e:
+            # ONNX Runtime's own check of the inputs against the graph: it names inputs and dimensions only.
+            raise BadRequest("invalid_tensor", f"the model refused the inputs: {_first_line(e)}") from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0][:300] if text else type(error).__name__
+
 
 def load(path: str, describe: str) -> OnnxPredictor:
     options = ort.SessionOptions()
@@ -80,8 +143,6 @@ def load(path: str, describe: str) -> OnnxPredictor:
     try:
         session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
     except Exception as e:  # noqa: BLE001 - onnxruntime raises its own exception types for every bad file
-        first_line = str(e).strip().splitlines()[0] if str(e).strip() else ""
-        raise ModelLoadError(
-            f"could not load the ONNX model from {describe}: {type(e).__name__}: {first_line}"
-        ) from None
+        message = f"could not load the ONNX model from {describe}: {type(e).__name__}: {_first_line(e)}"
+        raise ModelLoadError(message) from None
     return OnnxPredictor(session, describe)

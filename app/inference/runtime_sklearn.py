@@ -9,6 +9,12 @@ import sklearn
 
 from .errors import ModelLoadError
 from .predictor import Prediction
+from .tensors import TensorSpec, datatype_of
+
+PLATFORM = "scikit-learn"
+# The tensors' names are those app/convert.py's ONNX conversion gives the same model, so a client calls a
+# model the same way whichever runtime serves it.
+INPUT, LABEL, PROBABILITIES, VALUE = "X", "label", "probabilities", "variable"
 
 # Inputs are validated finite before they reach the model; skip sklearn's second pass.
 sklearn.set_config(assume_finite=True)
@@ -47,6 +53,9 @@ def final_estimator(model: Any) -> Any:
 class SklearnPredictor:
     """A fitted estimator or pipeline; float64 in, as scikit-learn computes."""
 
+    platform = PLATFORM
+    tabular = True
+
     def __init__(self, model: Any):
         self.model = model
         self.n_features = int(model.n_features_in_)
@@ -58,6 +67,13 @@ class SklearnPredictor:
         self.labels_from_proba = (
             self.has_proba and self.classes is not None and type(final_estimator(model)).__name__ in ARGMAX_CLASSIFIERS
         )
+        self.inputs = [TensorSpec(INPUT, "FP64", (-1, self.n_features))]
+        if self.classes is None:
+            self.outputs = [TensorSpec(VALUE, "FP64", (-1, 1))]
+        else:
+            self.outputs = [TensorSpec(LABEL, datatype_of(np.asarray(self.classes).dtype), (-1,))]
+            if self.has_proba:
+                self.outputs.append(TensorSpec(PROBABILITIES, "FP64", (-1, len(self.classes))))
 
     input_dtype: type[np.floating[Any]] = np.float64
 
@@ -74,6 +90,14 @@ class SklearnPredictor:
             return Prediction(self.classes[proba.argmax(axis=1)], np.asarray(proba))
         labels = np.asarray(self.model.predict(x))
         return Prediction(labels, np.asarray(self.model.predict_proba(x)) if self.has_proba else None)
+
+    def run(self, feeds: dict[str, npt.NDArray[Any]], outputs: list[str]) -> list[npt.NDArray[Any]]:
+        x = feeds[INPUT]
+        prediction = self.predict(x)
+        if self.classes is None:
+            return [np.asarray(prediction.predictions, dtype=np.float64).reshape(len(x), 1) for _ in outputs]
+        answers = {LABEL: prediction.predictions, PROBABILITIES: prediction.probabilities}
+        return [np.asarray(answers[name]) for name in outputs]
 
 
 def load(path: str, describe: str) -> SklearnPredictor:

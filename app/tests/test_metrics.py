@@ -140,10 +140,13 @@ def test_every_status_class_cold_and_warm_follows_the_specification(app, capsys)
 
 
 def test_a_5xx_is_counted_as_such(capsys):
+    demo = predictor_for("onnx")
+
     class Broken:
         n_features = 4
         feature_names = None
-        input_dtype = predictor_for("onnx").input_dtype
+        input_dtype = demo.input_dtype
+        platform, tabular, inputs, outputs = demo.platform, True, demo.inputs, demo.outputs
 
         def predict(self, x):
             raise RuntimeError("boom")

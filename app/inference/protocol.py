@@ -1,0 +1,267 @@
+"""The Open Inference Protocol (KServe V2 REST, as Triton, KServe and MLServer speak it) under /v2:
+server and model metadata, health, and inference with tensors in JSON or in the binary tensor data
+extension. Errors are `{"error": message}` (with the contract's `code` beside it) and the protocol's
+statuses: 400 for a bad request, 404 for an unknown route, model or version, 405 for a wrong method.
+
+A direct invoke whose document has `inputs` is an inference request too (JSON data only).
+"""
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .contract import SERVER
+from .errors import BadRequest, MethodNotAllowed, NotFound, RequestError, Unprocessable
+from .events import HttpRequest, body_bytes
+from .lambda_types import JSON
+from .predictor import Predictor
+from .tensors import Tensor, binary_data, feed_for, json_data, read_inputs
+from .validation import Limits, parse_json
+
+PREFIX = "v2"
+HEADER_LENGTH = "inference-header-content-length"
+BINARY_CONTENT_TYPE = "application/octet-stream"
+
+
+@dataclass(slots=True)
+class Reply:
+    """An answer before it is shaped for its event: a JSON document, or a JSON header and binary data."""
+
+    status: int
+    body: dict[str, JSON]
+    binary: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    rows: int = 0
+    model_ms: float = 0.0
+    route: str = "infer"
+    error: str | None = None
+
+
+def is_protocol_path(path: str) -> bool:
+    """True for /v2 and anything under it: the protocol's routes."""
+    return path.strip("/").split("/", 1)[0] == PREFIX
+
+
+def error_reply(e: RequestError, route: str) -> Reply:
+    """The protocol's error shape: the message as `error`, the contract's code beside it."""
+    headers = {"Allow": e.allow} if isinstance(e, _WrongMethod) else {}
+    return Reply(e.status, {"error": e.message, "code": e.code}, headers=headers, route=route, error=e.code)
+
+
+class _WrongMethod(MethodNotAllowed):
+    def __init__(self, allow: str, method: str, path: str):
+        super().__init__("method_not_allowed", f"{path} takes {allow}; got {method or 'no method'}")
+        self.allow = allow
+
+
+def _output_wanted(item: JSON, where: str) -> tuple[str, bool | None]:
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        raise BadRequest("invalid_tensor", f"{where} must be an object with a name")
+    parameters = item.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        raise BadRequest("invalid_tensor", f"{where}.parameters must be an object")
+    binary = parameters.get("binary_data")
+    if binary is not None and not isinstance(binary, bool):
+        raise BadRequest("invalid_binary", f"{where}.parameters.binary_data must be true or false")
+    return str(item["name"]), binary
+
+
+class Server:
+    """The model under its protocol name and version."""
+
+    def __init__(self, model: Predictor, name: str, version: str, sha256: str, limits: Limits):
+        self.model = model
+        self.name = name
+        self.version = version
+        self.sha256 = sha256
+        self.limits = limits
+        self.inputs = {spec.name: spec for spec in model.inputs}
+        self.outputs = {spec.name: spec for spec in model.outputs}
+
+    # Routing
+
+    def handle(self, request: HttpRequest) -> Reply:
+        """The answer to an HTTP request under /v2, by path and method."""
+        parts = request.path.strip("/").split("/")
+        route = "unknown"
+        try:
+            route, method = self._route(parts)
+            if request.method != method:
+                raise _WrongMethod(method, request.method, "/" + "/".join(parts))
+            if route == "infer":
+                return self._infer_http(request)
+            return Reply(200, self._answer(route), route=route)
+        except RequestError as e:
+            return error_reply(e, route)
+
+    def _route(self, parts: list[str]) -> tuple[str, str]:
+        """(the route, its method) for the path's segments, or a 404 naming what is unknown."""
+        rest = parts[1:]
+        if not rest:
+            return "server_metadata", "GET"
+        if rest in (["health", "live"], ["health", "ready"]):
+            return f"server_{rest[1]}", "GET"
+        if len(rest) >= 2 and rest[0] == "models":
+            name, tail = rest[1], rest[2:]
+            if name != self.name:
+                raise NotFound(
+                    "unknown_model", f"model {name!r} is not served here; this function serves {self.name!r}"
+                )
+            if len(tail) >= 2 and tail[0] == "versions":
+                if tail[1] != self.version:
+                    raise NotFound(
+                        "unknown_version",
+                        f"model {self.name!r} has no version {tail[1]!r}; it serves version {self.version!r}",
+                    )
+                tail = tail[2:]
+            if not tail:
+                return "model_metadata", "GET"
+            if tail == ["ready"]:
+                return "model_ready", "GET"
+            if tail == ["infer"]:
+                return "infer", "POST"
+        raise NotFound(
+            "unknown_route",
+            f"/{'/'.join(parts)} is not a route of the inference protocol; see GET /v2 and /v2/models/{self.name}",
+        )
+
+    def _answer(self, route: str) -> dict[str, JSON]:
+        if route == "server_metadata":
+            return {"name": SERVER["name"], "version": SERVER["version"], "extensions": list(SERVER["extensions"])}
+        if route == "server_live":
+            return {"live": True}
+        if route == "server_ready":
+            # Init loaded the model before the first request: a function that answers is ready.
+            return {"ready": True}
+        if route == "model_ready":
+            return {"name": self.name, "ready": True}
+        return self.metadata()
+
+    def metadata(self) -> dict[str, JSON]:
+        return {
+            "name": self.name,
+            "versions": [self.version],
+            "platform": self.model.platform,
+            "inputs": [spec.metadata() for spec in self.model.inputs],
+            "outputs": [spec.metadata() for spec in self.model.outputs],
+        }
+
+    # Inference
+
+    def _infer_http(self, request: HttpRequest) -> Reply:
+        if request.method != "POST":  # pragma: no cover - routing already refused it
+            raise _WrongMethod("POST", request.method, request.path)
+        raw = body_bytes(request, self.limits.max_body_bytes)
+        header = request.headers.get(HEADER_LENGTH)
+        if header is None:
+            return self.infer(parse_json(raw), b"")
+        if not header.isdigit() or int(header) > len(raw):
+            raise BadRequest(
+                "invalid_binary",
+                f"Inference-Header-Content-Length must be a byte count within the body's {len(raw)} bytes; "
+                f"got {header[:20]!r}",
+            )
+        length = int(header)
+        return self.infer(parse_json(raw[:length]), raw[length:])
+
+    def infer_direct(self, document: dict[str, JSON]) -> Reply:
+        """A direct invoke's inference request: JSON data only."""
+        try:
+            return self.infer(document, b"")
+        except RequestError as e:
+            return error_reply(e, "infer")
+
+    def infer(self, document: JSON, binary: bytes) -> Reply:
+        """The answer to an inference request, its outputs in JSON or binary as asked."""
+        if not isinstance(document, dict):
+            raise BadRequest("invalid_request", "an inference request is a JSON object with inputs")
+        request_id = document.get("id")
+        if request_id is not None and not isinstance(request_id, str):
+            raise BadRequest("invalid_request", "id must be a string")
+        parameters = document.get("parameters") or {}
+        if not isinstance(parameters, dict):
+            raise BadRequest("invalid_request", "parameters must be an object")
+        binary_default = parameters.get("binary_data_output", False)
+        if not isinstance(binary_default, bool):
+            raise BadRequest("invalid_binary", "parameters.binary_data_output must be true or false")
+        tensors = read_inputs(document, binary)
+        feeds = self._feeds(tensors)
+        wanted = self._outputs_wanted(document.get("outputs"), binary_default)
+        started = time.perf_counter()
+        arrays = self.model.run(feeds, [name for name, _ in wanted])
+        model_ms = (time.perf_counter() - started) * 1000
+        outputs: list[JSON] = []
+        chunks: list[bytes] = []
+        for (name, as_binary), array in zip(wanted, arrays, strict=True):
+            if array.dtype.kind == "f" and not np.isfinite(array).all():
+                raise Unprocessable(
+                    "non_finite_output",
+                    f"the model's output {name!r} is not a finite number: the input is outside what it can answer",
+                )
+            outputs.append(self._output(name, array, as_binary, chunks))
+        body: dict[str, JSON] = {"model_name": self.name, "model_version": self.version}
+        if request_id is not None:
+            body["id"] = request_id
+        body["parameters"] = {"model_sha256": self.sha256}
+        body["outputs"] = outputs
+        rows = tensors[0].shape[0] if tensors[0].shape else 1
+        return Reply(200, body, b"".join(chunks), rows=rows, model_ms=model_ms)
+
+    def _feeds(self, tensors: list[Tensor]) -> dict[str, npt.NDArray[Any]]:
+        given = {t.name for t in tensors}
+        unknown = [t.name for t in tensors if t.name not in self.inputs]
+        if unknown:
+            raise BadRequest(
+                "unknown_input", f"the model has no input {unknown[0]!r}; it takes {self._listed(self.inputs)}"
+            )
+        missing = [name for name in self.inputs if name not in given]
+        if missing:
+            spec = self.inputs[missing[0]]
+            raise BadRequest("missing_input", f"input {spec.name!r} ({spec.describe()}) is missing")
+        return {t.name: feed_for(t, self.inputs[t.name]) for t in tensors}
+
+    def _outputs_wanted(self, requested: JSON, binary_default: bool) -> list[tuple[str, bool]]:
+        if requested is None or requested == []:
+            return [(name, binary_default) for name in self.outputs]
+        if not isinstance(requested, list):
+            raise BadRequest("invalid_tensor", "outputs must be a list of {name} objects")
+        wanted: list[tuple[str, bool]] = []
+        for i, item in enumerate(requested):
+            name, binary = _output_wanted(item, f"outputs[{i}]")
+            if name not in self.outputs:
+                raise BadRequest(
+                    "unknown_output", f"the model has no output {name!r}; it gives {self._listed(self.outputs)}"
+                )
+            if any(name == seen for seen, _ in wanted):
+                raise BadRequest("invalid_tensor", f"output {name!r} is requested twice")
+            wanted.append((name, binary_default if binary is None else binary))
+        return wanted
+
+    def _output(self, name: str, array: npt.NDArray[Any], as_binary: bool, chunks: list[bytes]) -> JSON:
+        datatype = self.outputs[name].datatype
+        output: dict[str, JSON] = {"name": name, "datatype": datatype, "shape": list(array.shape)}
+        if as_binary:
+            data = binary_data(array, datatype)
+            output["parameters"] = {"binary_data_size": len(data)}
+            chunks.append(data)
+        else:
+            output["data"] = json_data(array)
+        return output
+
+    @staticmethod
+    def _listed(specs: dict[str, Any]) -> str:
+        return ", ".join(f"{name!r} ({spec.describe()})" for name, spec in specs.items())
+
+
+def encode(reply: Reply) -> tuple[bytes | None, str]:
+    """The body of a protocol reply and its content type: JSON alone, or the JSON header followed by the
+    binary outputs (the header's length then goes in Inference-Header-Content-Length)."""
+    header = json.dumps(reply.body, allow_nan=False, separators=(",", ":")).encode()
+    if not reply.binary:
+        return None, "application/json"
+    reply.headers["Inference-Header-Content-Length"] = str(len(header))
+    return header + reply.binary, BINARY_CONTENT_TYPE

@@ -1,0 +1,265 @@
+"""Tensors as the Open Inference Protocol carries them: the datatypes, a request's inputs read from JSON
+or from the binary tensor data extension and checked against what the model declares, and the outputs
+written back either way.
+
+Binary data is little-endian, row-major, without padding; a BOOL is one byte (0 or 1); a BYTES element
+is a 4-byte little-endian length and its bytes. Every malformed input is a 400 naming the input and
+what the model declares; nothing of the data goes into a message.
+"""
+
+import struct
+from dataclasses import dataclass
+from math import prod
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import BadRequest
+from .lambda_types import JSON
+
+DATATYPES: dict[str, np.dtype[Any]] = {
+    "BOOL": np.dtype(np.bool_),
+    "INT8": np.dtype(np.int8),
+    "INT16": np.dtype(np.int16),
+    "INT32": np.dtype(np.int32),
+    "INT64": np.dtype(np.int64),
+    "UINT8": np.dtype(np.uint8),
+    "UINT16": np.dtype(np.uint16),
+    "UINT32": np.dtype(np.uint32),
+    "UINT64": np.dtype(np.uint64),
+    "FP16": np.dtype(np.float16),
+    "FP32": np.dtype(np.float32),
+    "FP64": np.dtype(np.float64),
+    "BYTES": np.dtype(np.object_),
+}
+"""Each protocol datatype and the numpy type that holds it (BYTES: Python str or bytes objects)."""
+
+_BY_KIND_AND_SIZE = {(dt.kind, dt.itemsize): name for name, dt in DATATYPES.items() if name != "BYTES"}
+# The JSON scalars each kind of datatype takes: booleans for BOOL, integers for the integer types, any
+# number for the floating types, strings for BYTES. numpy's kind of the parsed data tells them apart.
+_JSON_KINDS = {"b": "b", "i": "iu", "u": "iu", "f": "iuf", "O": "U"}
+
+
+def datatype_of(dtype: np.dtype[Any]) -> str:
+    """The protocol datatype of a numpy array's type (strings and objects are BYTES)."""
+    if dtype.kind in "OUS":
+        return "BYTES"
+    name = _BY_KIND_AND_SIZE.get((dtype.kind, dtype.itemsize))
+    if name is None:
+        raise TypeError(f"no protocol datatype holds {dtype}")
+    return name
+
+
+def castable(given: str, declared: str) -> bool:
+    """True when data of `given` becomes `declared` without loss (INT32 to INT64, FP32 to FP64, ...)."""
+    if given == declared:
+        return True
+    if "BYTES" in (given, declared):
+        return False
+    return bool(np.can_cast(DATATYPES[given], DATATYPES[declared], casting="safe"))
+
+
+@dataclass(frozen=True, slots=True)
+class TensorSpec:
+    """A tensor the model takes or gives: its name, datatype and shape, -1 for a dimension of any size."""
+
+    name: str
+    datatype: str
+    shape: tuple[int, ...]
+
+    def metadata(self) -> dict[str, JSON]:
+        return {"name": self.name, "datatype": self.datatype, "shape": list(self.shape)}
+
+    def describe(self) -> str:
+        return f"{self.datatype} {list(self.shape)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Tensor:
+    """An input as the request gives it: checked for its own consistency, not yet against the model."""
+
+    name: str
+    datatype: str
+    shape: tuple[int, ...]
+    array: npt.NDArray[Any]
+
+
+def _shape(value: JSON, where: str) -> tuple[int, ...]:
+    if not isinstance(value, list) or not all(isinstance(d, int) and not isinstance(d, bool) and d >= 0 for d in value):
+        raise BadRequest("invalid_tensor", f"{where}.shape must be a list of non-negative integers")
+    return tuple(value)  # type: ignore[arg-type]  # checked above: every dimension is an int
+
+
+def _parameters(value: JSON, where: str) -> dict[str, JSON]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise BadRequest("invalid_tensor", f"{where}.parameters must be an object")
+    return value
+
+
+def binary_size_of(parameters: dict[str, JSON], where: str) -> int | None:
+    """The `binary_data_size` parameter of an input: its data follows the JSON header, this many bytes."""
+    size = parameters.get("binary_data_size")
+    if size is None:
+        return None
+    if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+        raise BadRequest("invalid_binary", f"{where}.parameters.binary_data_size must be a non-negative integer")
+    return size
+
+
+def _from_json(data: JSON, datatype: str, count: int, where: str) -> npt.NDArray[Any]:
+    """The data of a JSON input, flat or nested in row-major order, as `datatype`."""
+    if not isinstance(data, list):
+        raise BadRequest("invalid_tensor", f"{where}.data must be a list (flat or nested) of {datatype} values")
+    try:
+        parsed = np.asarray(data)
+    except ValueError:
+        raise BadRequest("wrong_data", f"{where}.data is nested unevenly; send it flat in row-major order") from None
+    flat = parsed.reshape(-1)
+    if flat.size != count:
+        raise BadRequest("wrong_data", f"{where}.data has {flat.size} values; its shape holds {count}")
+    if count == 0:
+        return np.empty(0, dtype=DATATYPES[datatype])
+    kinds = _JSON_KINDS[DATATYPES[datatype].kind]
+    if flat.dtype.kind not in kinds:
+        wanted = {"b": "booleans", "iu": "integers", "iuf": "numbers", "U": "strings"}[kinds]
+        raise BadRequest("wrong_data", f"{where}.data must hold {wanted} for datatype {datatype}")
+    if datatype == "BYTES":
+        return flat.astype(np.object_)
+    target = DATATYPES[datatype]
+    if target.kind in "iu" and (flat.min() < np.iinfo(target).min or flat.max() > np.iinfo(target).max):
+        raise BadRequest("wrong_data", f"{where}.data holds integers outside {datatype}'s range")
+    with np.errstate(over="ignore", invalid="ignore"):
+        typed = flat.astype(target)
+    if target.kind == "f" and not np.isfinite(typed).all():
+        raise BadRequest("wrong_data", f"{where}.data holds values {datatype} cannot hold finitely")
+    return typed
+
+
+def _bytes_elements(raw: bytes, count: int, where: str) -> npt.NDArray[Any]:
+    """BYTES in binary: each element a 4-byte little-endian length, then that many bytes."""
+    out = np.empty(count, dtype=np.object_)
+    offset = 0
+    for i in range(count):
+        if offset + 4 > len(raw):
+            raise BadRequest("invalid_binary", f"{where}: binary BYTES data ends before element {i} of {count}")
+        (length,) = struct.unpack_from("<I", raw, offset)
+        offset += 4
+        if offset + length > len(raw):
+            raise BadRequest("invalid_binary", f"{where}: binary BYTES element {i} runs past its data")
+        out[i] = raw[offset : offset + length]
+        offset += length
+    if offset != len(raw):
+        raise BadRequest("invalid_binary", f"{where}: {len(raw) - offset} bytes follow the last BYTES element")
+    return out
+
+
+def _from_binary(raw: bytes, datatype: str, count: int, where: str) -> npt.NDArray[Any]:
+    if datatype == "BYTES":
+        return _bytes_elements(raw, count, where)
+    dtype = DATATYPES[datatype].newbyteorder("<")
+    if len(raw) != count * dtype.itemsize:
+        raise BadRequest(
+            "invalid_binary",
+            f"{where} has {len(raw)} bytes of binary data; {count} {datatype} values take {count * dtype.itemsize}",
+        )
+    if datatype == "BOOL":
+        octets = np.frombuffer(raw, dtype=np.uint8)
+        if octets.size and octets.max() > 1:
+            raise BadRequest("invalid_binary", f"{where}: a binary BOOL is one byte, 0 or 1")
+        return octets.view(np.bool_)
+    return np.frombuffer(raw, dtype=dtype)
+
+
+def read_inputs(document: dict[str, JSON], binary: bytes) -> list[Tensor]:
+    """The inputs of an inference request: each well-formed, its data in JSON or in `binary` (what follows
+    the JSON header), the binary sizes adding up to exactly what follows."""
+    inputs = document.get("inputs")
+    if not isinstance(inputs, list) or not inputs:
+        raise BadRequest("invalid_tensor", "inputs must be a non-empty list of tensors")
+    tensors: list[Tensor] = []
+    offset = 0
+    seen: set[str] = set()
+    for i, item in enumerate(inputs):
+        where = f"inputs[{i}]"
+        if not isinstance(item, dict):
+            raise BadRequest("invalid_tensor", f"{where} must be an object with name, shape, datatype and data")
+        name = item.get("name")
+        if not isinstance(name, str) or not name:
+            raise BadRequest("invalid_tensor", f"{where}.name must be a non-empty string")
+        where = f"input {name!r}"
+        if name in seen:
+            raise BadRequest("invalid_tensor", f"{where} is given twice")
+        seen.add(name)
+        datatype = item.get("datatype")
+        if not isinstance(datatype, str) or datatype not in DATATYPES:
+            raise BadRequest("invalid_tensor", f"{where}.datatype must be one of {', '.join(DATATYPES)}")
+        shape = _shape(item.get("shape"), where)
+        count = prod(shape)
+        size = binary_size_of(_parameters(item.get("parameters"), where), where)
+        if size is None:
+            if "data" not in item:
+                raise BadRequest("invalid_tensor", f"{where} has neither data nor parameters.binary_data_size")
+            array = _from_json(item["data"], datatype, count, where)
+        else:
+            if "data" in item:
+                raise BadRequest("invalid_binary", f"{where} has both data and parameters.binary_data_size")
+            if offset + size > len(binary):
+                raise BadRequest(
+                    "invalid_binary",
+                    f"{where} declares {size} bytes of binary data; {len(binary) - offset} follow the JSON",
+                )
+            array = _from_binary(binary[offset : offset + size], datatype, count, where)
+            offset += size
+        tensors.append(Tensor(name, datatype, shape, array.reshape(shape)))
+    if offset != len(binary):
+        raise BadRequest(
+            "invalid_binary",
+            f"{len(binary) - offset} bytes follow the JSON header beyond what the inputs' binary_data_size declare",
+        )
+    return tensors
+
+
+def feed_for(tensor: Tensor, spec: TensorSpec) -> npt.NDArray[Any]:
+    """The input as the model takes it: a datatype it declares (or one that casts to it without loss),
+    its rank, and its fixed dimensions; a 400 naming the input and the declaration otherwise."""
+    where = f"input {tensor.name!r}"
+    if not castable(tensor.datatype, spec.datatype):
+        raise BadRequest("wrong_datatype", f"{where} is {tensor.datatype}; the model declares {spec.describe()}")
+    if len(tensor.shape) != len(spec.shape) or any(
+        want not in (-1, got) for got, want in zip(tensor.shape, spec.shape, strict=True)
+    ):
+        raise BadRequest("wrong_shape", f"{where} has shape {list(tensor.shape)}; the model declares {spec.describe()}")
+    if spec.datatype == "BYTES":
+        # ONNX Runtime's string tensors take str; binary BYTES arrive as bytes.
+        try:
+            return np.vectorize(_text, otypes=[np.object_])(tensor.array) if tensor.array.size else tensor.array
+        except UnicodeDecodeError:
+            raise BadRequest("wrong_data", f"{where}: BYTES elements must be UTF-8 text for this model") from None
+    return tensor.array.astype(DATATYPES[spec.datatype], copy=False)
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def json_data(array: npt.NDArray[Any]) -> list[JSON]:
+    """A tensor's values, flat in row-major order, as JSON (BYTES as text)."""
+    flat = array.reshape(-1)
+    if flat.dtype.kind in "OSU":
+        return [_text(v) if isinstance(v, bytes) else str(v) for v in flat.tolist()]
+    values: list[JSON] = flat.tolist()
+    return values
+
+
+def binary_data(array: npt.NDArray[Any], datatype: str) -> bytes:
+    """A tensor's values as the binary extension carries them."""
+    if datatype == "BYTES":
+        parts = []
+        for value in array.reshape(-1).tolist():
+            encoded = value if isinstance(value, bytes) else str(value).encode("utf-8")
+            parts.append(struct.pack("<I", len(encoded)) + encoded)
+        return b"".join(parts)
+    return np.ascontiguousarray(array, dtype=DATATYPES[datatype].newbyteorder("<")).tobytes()
