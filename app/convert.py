@@ -1,8 +1,15 @@
-"""Converts a scikit-learn model to ONNX and proves the two answer alike; or, with --describe,
-writes the signature of a model served as it is (a scikit-learn pickle, or an ONNX file).
+"""Converts a scikit-learn, XGBoost or LightGBM model to ONNX and proves the two answer alike; or,
+with --describe, writes the signature of a model served as it is (a scikit-learn pickle, or any ONNX
+file).
 
     python app/convert.py --model MODEL.joblib --sample SAMPLE.json --out DIR
+    python app/convert.py --model BOOSTER.ubj|BOOSTER.json|BOOSTER.txt --sample SAMPLE.json --out DIR
     python app/convert.py --describe --model MODEL.joblib --sample SAMPLE.json [--out DIR]
+    python app/convert.py --describe --model MODEL.onnx [--sample REQUEST.json] [--out DIR]
+
+MODEL.joblib is a scikit-learn estimator or pipeline, which may end in XGBoost's XGBClassifier or
+XGBRegressor or LightGBM's LGBMClassifier or LGBMRegressor; a booster saved by XGBoost (.ubj, .json)
+or LightGBM (.txt) converts too.
 
 SAMPLE.json is a document the function accepts ({"instances": [[...], ...]}).
 Every sample row is answered by scikit-learn and by ONNX Runtime; parity means
@@ -36,8 +43,10 @@ import onnxruntime as ort
 import sklearn
 from sklearn.base import is_classifier, is_regressor
 
+import boosters
 import signature
-from inference.errors import RequestError
+from inference import protocol, runtime_onnx, runtime_sklearn
+from inference.errors import ModelLoadError, RequestError
 from inference.model_store import sha256_of
 from inference.runtime_onnx import METADATA_PREFIX
 from inference.validation import Limits, rows_from_document
@@ -223,7 +232,8 @@ def load_estimator(path: str) -> tuple[Any, str]:
 
 
 def load_model(path: str) -> tuple[Any, str]:
-    """An estimator skl2onnx can convert, and the version that trained it."""
+    """An estimator skl2onnx can convert (XGBoost's and LightGBM's included), and the version that trained it."""
+    boosters.register()
     model, trained = load_estimator(path)
     missing = unconvertible(model)
     if missing:
@@ -242,29 +252,33 @@ def classes_of(model: Any) -> list[Any] | None:
     return [c.item() if hasattr(c, "item") else c for c in model.classes_] if is_classifier(model) else None
 
 
-def convert_with_parity(model: Any, x: npt.NDArray[Any], sample: str, opset: int) -> tuple[Any, Parity, list[str]]:
-    """(the ONNX model, its parity, the input types tried, the last the model's): float32 first, then double."""
-    classifier = is_classifier(model)
+def convert_with_parity(
+    model: Any, x: npt.NDArray[Any], sample: str, make: Any, instead: str = SKLEARN_RUNTIME
+) -> tuple[Any, Parity, list[str]]:
+    """(the ONNX model, its parity, the input types tried, the last the model's): float32 first, then
+    double. `make(rows)` converts for rows of one type; `instead` says what to do when nothing passes."""
+    # A booster says its task; is_classifier would ask scikit-learn's tags, which it has none of.
+    classifier = model.task == "classifier" if isinstance(model, boosters.Booster) else is_classifier(model)
     has_proba = classifier and hasattr(model, "predict_proba")
     attempts: list[tuple[str, Parity]] = []
     errors: list[Exception] = []
     for dtype in (np.float32, np.float64):
         typed = x.astype(dtype)
         try:
-            onx = convert(model, typed, opset)
+            onx = make(typed)
             parity = check_parity(model, onx.SerializeToString(), typed, classifier, has_proba)
-        except Exception as e:  # noqa: BLE001 - skl2onnx and onnxruntime raise many kinds; all mean "not this way"
+        except Exception as e:  # noqa: BLE001 - converters and onnxruntime raise many kinds; all mean "not this way"
             errors.append(e)
             continue
         attempts.append((np.dtype(dtype).name, parity))
         if parity.passed:
             return onx, parity, [name for name, _ in attempts]
     if not attempts:
-        raise ConversionError(f"{culprit(model, errors[0])}; {SKLEARN_RUNTIME}")
+        raise ConversionError(f"{culprit(model, errors[0])}; {instead}")
     _, worst = min(attempts, key=lambda a: (not a[1].labels_identical, a[1].worst_diff))
     raise ConversionError(
         f"parity failed ({', '.join(d for d, _ in attempts)} inputs tried): "
-        f"{describe_failure(worst, classifier, sample)}; no model.onnx written; {SKLEARN_RUNTIME}"
+        f"{describe_failure(worst, classifier, sample)}; no model.onnx written; {instead}"
     )
 
 
@@ -280,48 +294,95 @@ def write_model(onx: Any, out: str) -> str:
     return target
 
 
-def describe_onnx(args: argparse.Namespace) -> dict[str, Any]:
-    """The signature of an ONNX file: the one convert.py put in its metadata, or what its graph says (a
-    model exported elsewhere, with one [rows, features] input), checked by answering its sample."""
-    try:
-        session = ort.InferenceSession(args.model, providers=["CPUExecutionProvider"])
-    except Exception as e:  # noqa: BLE001 - onnxruntime raises its own types for every bad file
-        raise ConversionError(f"cannot load {args.model}: {type(e).__name__}: {str(e).splitlines()[0]}") from None
-    metadata = session.get_modelmeta().custom_metadata_map
-    inputs, outputs = session.get_inputs(), session.get_outputs()
-    shape = inputs[0].shape
-    if len(inputs) != 1 or len(shape) != 2 or not isinstance(shape[1], int):
-        raise ConversionError(
-            f"{args.model} takes {', '.join(f'{i.name} {i.shape}' for i in inputs)}, not one [rows, features] "
-            "matrix: describe it by hand, or send it requests through the inference protocol"
+BOOSTER_INSTEAD = "the image serves XGBoost and LightGBM models only as ONNX"
+
+
+def generated_request(predictor: Any) -> dict[str, Any]:
+    """An inference request of zeros (empty strings for BYTES) in every declared input, a dimension of any
+    size taken as 1: the sample of a model that is not one feature matrix, when none is given."""
+    inputs = []
+    for spec in predictor.inputs:
+        shape = [d if d >= 0 else 1 for d in spec.shape]
+        count = int(np.prod(shape))
+        data: list[Any] = (
+            [""] * count if spec.datatype == "BYTES" else [False if spec.datatype == "BOOL" else 0] * count
         )
-    inside = json.loads(metadata.get(METADATA_PREFIX + "signature", "{}"))
-    n_features = int(shape[1])
-    names = inside.get("feature_names") if inside.get("feature_names_generated") is False else None
+        inputs.append({"name": spec.name, "shape": shape, "datatype": spec.datatype, "data": data})
+    return {"inputs": inputs}
 
-    class Shape:
-        n_features_in_ = n_features
 
-    sample = sample_rows(args.sample, n_features, Shape(), names)
-    input_type = {"tensor(float)": "float32", "tensor(double)": "float64"}.get(inputs[0].type, inputs[0].type)
+def protocol_sample(path: str | None, predictor: Any) -> dict[str, Any]:
+    """The sample of a model served through the inference protocol only: an inference request (given, or
+    generated), checked by answering it as the function would."""
+    if path is None:
+        document: Any = generated_request(predictor)
+    else:
+        try:
+            with open(path) as f:
+                document = json.load(f)
+        except (OSError, ValueError) as e:
+            raise ConversionError(f"cannot read the sample {path}: {e}") from None
+    server = protocol.Server(predictor, "model", "1", "", Limits(max_batch_rows=10**7, max_body_bytes=10**10))
     try:
-        session.run(None, {inputs[0].name: sample.rows.astype(np.float32 if input_type == "float32" else np.float64)})
-    except Exception as e:  # noqa: BLE001 - whatever onnxruntime raises, the sample is not one the model answers
-        raise ConversionError(f"the model refuses its sample {sample.label}: {type(e).__name__}: {e}") from None
-    described = signature.build(
-        model_file=args.model,
-        sha256=sha256_of(args.model),
-        model_format="onnx",
-        task=inside.get("task") or ("classifier" if len(outputs) == 2 else "regressor"),
-        feature_names=names,
-        n_features=n_features,
-        input_type=input_type,
-        classes=inside.get("classes"),
-        probabilities=bool(inside.get("probabilities", len(outputs) == 2)),
-        sample=sample.document if args.sample or not inside.get("sample") else inside["sample"],
-        trained_with=inside.get("versions", {}).get("trained_with", {}),
-        tools=inside.get("versions", {}).get("tools", {"onnxruntime": ort.__version__}),
-    )
+        server.infer(document, b"")
+    except RequestError as e:
+        label = path or "generated from the model's inputs"
+        raise ConversionError(f"the model refuses its sample ({label}): {e.message}") from None
+    return {k: document[k] for k in ("inputs", "outputs") if k in document}
+
+
+def describe_onnx(args: argparse.Namespace) -> dict[str, Any]:
+    """The signature of any ONNX file: the one convert.py put in its metadata, else what its graph says,
+    with a sample checked by answering it. A model whose input is one [rows, features] matrix takes rows;
+    any other takes an inference request ({"inputs": [...]}, generated from its inputs without --sample)."""
+    try:
+        predictor = runtime_onnx.load(args.model, args.model)
+    except ModelLoadError as e:
+        raise ConversionError(str(e)) from None
+    metadata = predictor.session.get_modelmeta().custom_metadata_map
+    inside = json.loads(metadata.get(METADATA_PREFIX + "signature", "{}"))
+    if not predictor.tabular:
+        described = signature.build(
+            model_file=args.model,
+            sha256=sha256_of(args.model),
+            model_format="onnx",
+            task=inside.get("task"),
+            feature_names=None,
+            n_features=None,
+            input_type=None,
+            classes=inside.get("classes"),
+            probabilities=False,
+            sample=protocol_sample(args.sample, predictor),
+            trained_with=inside.get("versions", {}).get("trained_with", {}),
+            tools=inside.get("versions", {}).get("tools", {"onnxruntime": ort.__version__}),
+        )
+    else:
+        n_features = predictor.n_features
+        names = inside.get("feature_names") if inside.get("feature_names_generated") is False else None
+
+        class Shape:
+            n_features_in_ = n_features
+
+        sample = sample_rows(args.sample, n_features, Shape(), names)
+        try:
+            predictor.predict(sample.rows)
+        except Exception as e:  # noqa: BLE001 - whatever onnxruntime raises, the sample is not one the model answers
+            raise ConversionError(f"the model refuses its sample {sample.label}: {type(e).__name__}: {e}") from None
+        described = signature.build(
+            model_file=args.model,
+            sha256=sha256_of(args.model),
+            model_format="onnx",
+            task=inside.get("task") or ("classifier" if predictor.classifier else "regressor"),
+            feature_names=names,
+            n_features=n_features,
+            input_type=np.dtype(predictor.input_dtype).name,
+            classes=inside.get("classes"),
+            probabilities=bool(inside.get("probabilities", predictor.has_proba)),
+            sample=sample.document if args.sample or not inside.get("sample") else inside["sample"],
+            trained_with=inside.get("versions", {}).get("trained_with", {}),
+            tools=inside.get("versions", {}).get("tools", {"onnxruntime": ort.__version__}),
+        )
+    described = signature.with_tensors(described, predictor)
     signature.write(described, args.out or os.path.dirname(os.path.abspath(args.model)))
     return described
 
@@ -331,7 +392,15 @@ def describe(args: argparse.Namespace) -> dict[str, Any]:
     "sklearn"), checked on its sample."""
     if args.model.lower().endswith(".onnx"):
         return describe_onnx(args)
+    if booster_library(args.model):
+        raise ConversionError(f"{args.model} is a booster: convert it (without --describe); {BOOSTER_INSTEAD}")
     model, trained = load_estimator(args.model)
+    library = boosters.library_of(model)
+    if library:
+        raise ConversionError(
+            f"{args.model} holds a {library} model, which the scikit-learn runtime cannot load: convert it to ONNX "
+            "(without --describe)"
+        )
     n_features = int(model.n_features_in_)
     names = feature_names_of(model)
     sample = sample_rows(args.sample, n_features, model, names)
@@ -356,8 +425,83 @@ def describe(args: argparse.Namespace) -> dict[str, Any]:
         trained_with={"scikit-learn": trained},
         tools={"scikit-learn": sklearn.__version__},
     )
+    described = signature.with_tensors(described, runtime_sklearn.SklearnPredictor(model))
     signature.write(described, args.out or os.path.dirname(os.path.abspath(args.model)))
     return described
+
+
+def booster_library(path: str) -> str | None:
+    """ "xgboost" or "lightgbm" for a booster file saved by that library; None for anything else."""
+    extension = os.path.splitext(path)[1].lower()
+    library = boosters.EXTENSIONS.get(extension)
+    if extension == ".json" and not boosters.is_xgboost_json(path):
+        return None
+    return library
+
+
+def tools_used(*libraries: str) -> dict[str, str]:
+    import onnx  # noqa: PLC0415
+
+    versions = {}
+    for library in libraries:
+        module = __import__(library)
+        versions[library] = module.__version__
+    return {**versions, "onnx": onnx.__version__, "onnxruntime": ort.__version__}
+
+
+def convert_booster(args: argparse.Namespace, library: str) -> dict[str, Any]:
+    """A booster saved by XGBoost or LightGBM, converted with onnxmltools and checked for parity."""
+    try:
+        model = boosters.load(args.model, library)
+    except ValueError as e:
+        raise ConversionError(f"{args.model}: {e}") from None
+    except Exception as e:  # noqa: BLE001 - the libraries raise their own types for every bad file
+        first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+        raise ConversionError(f"cannot load {args.model} with {library}: {type(e).__name__}: {first}") from None
+    sample = sample_rows(args.sample, model.n_features_in_, model, model.feature_names)
+    onx, parity, tried = convert_with_parity(
+        model, sample.rows, sample.label, lambda rows: boosters.convert(model, rows.dtype.type), BOOSTER_INSTEAD
+    )
+    classifier = model.task == "classifier"
+    described = signature.build(
+        model_file="model.onnx",
+        sha256="",
+        model_format="onnx",
+        task=model.task,
+        feature_names=model.feature_names,
+        n_features=model.n_features_in_,
+        input_type=tried[-1],
+        classes=list(range(model.n_classes)) if classifier else None,
+        probabilities=classifier,
+        sample=sample.document,
+        trained_with={library: model.version},
+        tools=tools_used(library, "onnxmltools"),
+    )
+    return finish(onx, described, args, sample=sample, parity=parity, tried=tried)
+
+
+def finish(
+    onx: Any, described: dict[str, Any], args: argparse.Namespace, *, sample: Sample, parity: Parity, tried: list[str]
+) -> dict[str, Any]:
+    """model.onnx with the signature in its metadata, and model.json beside it with the parity report."""
+    metadata_props(onx, described)
+    target = write_model(onx, args.out)
+    report = {
+        **signature.with_tensors(described, runtime_onnx.load(target, target)),
+        "sha256": sha256_of(target),
+        "source": {"file": os.path.basename(args.model), "sha256": sha256_of(args.model)},
+        "opset": {entry.domain or "ai.onnx": entry.version for entry in onx.opset_import},
+        "parity": {
+            "sample": sample.label,
+            "rows": parity.rows,
+            "labels_identical": parity.labels_identical if described["task"] == "classifier" else None,
+            "max_abs_diff": float(f"{parity.max_abs_diff:.3g}"),
+            "tolerance": TOLERANCE,
+            "inputs_tried": tried,
+        },
+    }
+    signature.write(report, args.out)
+    return report
 
 
 def run(argv: list[str] | None = None) -> dict[str, Any]:
@@ -365,10 +509,14 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument(
         "--model",
         required=True,
-        help="a joblib file of a fitted scikit-learn estimator or pipeline (with --describe, also an .onnx file)",
+        help="a joblib file of a fitted scikit-learn estimator or pipeline (XGBoost's and LightGBM's estimators "
+        "included), or a booster saved by XGBoost (.ubj, .json) or LightGBM (.txt); with --describe, also an "
+        ".onnx file",
     )
     parser.add_argument(
-        "--sample", help='a JSON document the function accepts: {"instances": [[...], ...]} (rows may be named)'
+        "--sample",
+        help='a JSON document the function accepts: {"instances": [[...], ...]} (rows may be named); for an ONNX '
+        'model that is not one feature matrix, an inference request {"inputs": [...]}',
     )
     parser.add_argument(
         "--out", help="the folder to write model.onnx and model.json to (with --describe: the model's folder)"
@@ -384,16 +532,21 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         return describe(args)
     if args.out is None:
         parser.error("--out is required to convert (the folder for model.onnx and model.json)")
+    library = booster_library(args.model)
+    if library:
+        return convert_booster(args, library)
 
     model, trained = load_model(args.model)
     classifier = is_classifier(model)
     n_features = int(model.n_features_in_)
     names = feature_names_of(model)
     sample = sample_rows(args.sample, n_features, model, names)
-    onx, parity, tried = convert_with_parity(model, sample.rows, sample.label, args.opset)
-    import onnx  # noqa: PLC0415
+    onx, parity, tried = convert_with_parity(
+        model, sample.rows, sample.label, lambda rows: convert(model, rows, args.opset)
+    )
     import skl2onnx  # noqa: PLC0415
 
+    inside = boosters.library_of(model)
     described = signature.build(
         model_file="model.onnx",
         sha256="",
@@ -409,28 +562,10 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
         tools={
             "scikit-learn": sklearn.__version__,
             "skl2onnx": skl2onnx.__version__,
-            "onnx": onnx.__version__,
-            "onnxruntime": ort.__version__,
+            **tools_used(*([inside, "onnxmltools"] if inside else [])),
         },
     )
-    metadata_props(onx, described)
-    target = write_model(onx, args.out)
-    report = {
-        **described,
-        "sha256": sha256_of(target),
-        "source": {"file": os.path.basename(args.model), "sha256": sha256_of(args.model)},
-        "opset": {entry.domain or "ai.onnx": entry.version for entry in onx.opset_import},
-        "parity": {
-            "sample": sample.label,
-            "rows": parity.rows,
-            "labels_identical": parity.labels_identical if classifier else None,
-            "max_abs_diff": float(f"{parity.max_abs_diff:.3g}"),
-            "tolerance": TOLERANCE,
-            "inputs_tried": tried,
-        },
-    }
-    signature.write(report, args.out)
-    return report
+    return finish(onx, described, args, sample=sample, parity=parity, tried=tried)
 
 
 def main(argv: list[str] | None = None) -> int:

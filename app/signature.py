@@ -2,9 +2,11 @@
 --describe mode for a model the scikit-learn runtime serves), read by the component at deploy time.
 
 It says what the model is (format, task, classes), what it takes (feature count, names and input
-type), which file it describes (name and sha256), what it was trained and converted with, and a
-sample document the function accepts: the component's default smoke test sends it to each new
-version. An ONNX file carries the same in its metadata, so a lone model.onnx still describes itself.
+type for a tabular model; for every model, the tensors the inference protocol declares), which file
+it describes (name and sha256), what it was trained and converted with, and a sample document the
+function accepts: the component's default smoke test sends it to each new version. An ONNX file
+carries the same in its metadata (less its tensors, which its graph declares), so a lone model.onnx
+still describes itself.
 """
 
 import json
@@ -36,17 +38,22 @@ def build(
     model_file: str,
     sha256: str,
     model_format: str,
-    task: str,
+    task: str | None,
     feature_names: list[str] | None,
-    n_features: int,
-    input_type: str,
+    n_features: int | None,
+    input_type: str | None,
     classes: list[Any] | None,
     probabilities: bool,
     sample: dict[str, Any] | None,
     trained_with: dict[str, str],
     tools: dict[str, str],
 ) -> dict[str, Any]:
-    """The signature document, in the order a reader wants it."""
+    """The signature document, in the order a reader wants it. A model that is not one feature matrix
+    has no feature count, names or input type (None)."""
+    if n_features is None:
+        names: list[str] | None = None
+    else:
+        names = feature_names if feature_names is not None else generated_names(n_features)
     return {
         "signature_version": SIGNATURE_VERSION,
         "file": os.path.basename(model_file),
@@ -54,7 +61,7 @@ def build(
         "sha256": sha256,
         "task": task,
         "n_features": n_features,
-        "feature_names": feature_names if feature_names is not None else generated_names(n_features),
+        "feature_names": names,
         "feature_names_generated": feature_names is None,
         "input_type": input_type,
         "classes": classes,
@@ -62,6 +69,20 @@ def build(
         "sample": sample,
         "versions": {"trained_with": trained_with, "tools": tools},
     }
+
+
+def with_tensors(signature: dict[str, Any], predictor: Any) -> dict[str, Any]:
+    """The signature with what serves the model and the tensors it declares (the protocol's model
+    metadata), after `probabilities`: what the component checks a protocol smoke event against."""
+    out: dict[str, Any] = {}
+    for key, value in signature.items():
+        if key not in ("platform", "inputs", "outputs"):
+            out[key] = value
+        if key == "probabilities":
+            out["platform"] = predictor.platform
+            out["inputs"] = [spec.metadata() for spec in predictor.inputs]
+            out["outputs"] = [spec.metadata() for spec in predictor.outputs]
+    return out
 
 
 def write(signature: dict[str, Any], out: str) -> str:

@@ -175,9 +175,49 @@ def test_the_converted_model_says_what_it_is():
         "lambda_inference.feature_names": '["f0", "f1", "f2", "f3"]',
         "lambda_inference.feature_names_generated": "true",
     }
-    # A lone model.onnx still describes itself: the signature, less its own file name and sha256.
+    # A lone model.onnx still describes itself: the signature, less its own file name and sha256 (and the
+    # tensors, which its graph declares).
     from conftest import ONNX_METADATA
 
     assert inside == {
-        k: v for k, v in ONNX_METADATA.items() if k not in ("file", "sha256", "source", "opset", "parity")
+        k: v
+        for k, v in ONNX_METADATA.items()
+        if k not in ("file", "sha256", "source", "opset", "parity", "platform", "inputs", "outputs")
     }
+
+
+def test_any_onnx_model_describes_itself_with_its_tensors_and_a_request_sample(tmp_path, capsys):
+    from graphs import save
+
+    path = save("two_inputs", str(tmp_path))
+    assert convert.main(["--describe", "--model", path]) == 0
+    described = json.loads((tmp_path / "model.json").read_text())
+    assert (described["n_features"], described["feature_names"], described["input_type"]) == (None, None, None)
+    assert described["platform"] == "onnxruntime_onnx"
+    assert described["inputs"] == [
+        {"name": "x", "datatype": "FP32", "shape": [-1, 3]},
+        {"name": "k", "datatype": "INT64", "shape": [-1, 1]},
+    ]
+    # Generated from the declared inputs, a dimension of any size taken as 1: the default smoke test.
+    assert described["sample"] == {
+        "inputs": [
+            {"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [0, 0, 0]},
+            {"name": "k", "shape": [1, 1], "datatype": "INT64", "data": [0]},
+        ]
+    }
+    request = tmp_path / "request.json"
+    request.write_text(json.dumps({"inputs": [{"name": "x", "shape": [1, 3], "datatype": "FP32", "data": [1, 2, 3]}]}))
+    assert convert.main(["--describe", "--model", path, "--sample", str(request)]) == 1
+    assert capsys.readouterr().err.endswith(
+        f"convert.py: the model refuses its sample ({request}): input 'k' (INT64 [-1, 1]) is missing\n"
+    )
+
+
+def test_tabular_signatures_carry_the_tensors_the_protocol_declares():
+    from conftest import ONNX_METADATA, SKLEARN_SIGNATURE
+
+    assert ONNX_METADATA["platform"] == "onnxruntime_onnx"
+    assert ONNX_METADATA["inputs"] == [{"name": "X", "datatype": "FP32", "shape": [-1, 4]}]
+    assert SKLEARN_SIGNATURE["platform"] == "scikit-learn"
+    assert SKLEARN_SIGNATURE["inputs"] == [{"name": "X", "datatype": "FP64", "shape": [-1, 4]}]
+    assert [o["name"] for o in SKLEARN_SIGNATURE["outputs"]] == [o["name"] for o in ONNX_METADATA["outputs"]]
