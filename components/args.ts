@@ -91,6 +91,13 @@ export interface InferenceFunctionArgs {
      */
     modelSha256?: pulumi.Input<string>;
     /**
+     * The model's name in the inference protocol's paths
+     * (`/v2/models/{modelName}/infer`), passed to the function as
+     * `MODEL_NAME`: letters, digits, `.`, `_` and `-`, starting with a letter
+     * or digit, at most 128 characters. Defaults to the component's name.
+     */
+    modelName?: string;
+    /**
      * Memory of the function in MB, an integer from 128 to 10240. CPU is
      * allotted in proportion. Defaults to 1024.
      */

@@ -29,14 +29,18 @@ export interface Contract {
             cacheDir: string;
         };
         /** Settings the component gives the function from its own arguments. */
-        settings: { metricsNamespace: string; initBudgetSeconds: string };
+        settings: { metricsNamespace: string; initBudgetSeconds: string; modelName: string };
         s3: string[];
         /** What Lambda sets and the app reads. */
         lambda: string[];
         /** Settings users may give through `environment`, with the app's defaults. */
         limits: { [name: string]: number };
     };
-    defaults: { metricsNamespace: string; initBudgetSeconds: number };
+    defaults: { metricsNamespace: string; initBudgetSeconds: number; modelName: string };
+    /** What a model name may be: it is a segment of the inference protocol's paths. */
+    modelNamePattern: string;
+    /** The inference protocol's server metadata. */
+    server: { name: string; version: string; extensions: string[] };
     formats: { [format: string]: FormatContract };
     handler: string;
     logMessages: { initFailed: string; modelLoaded: string; request: string; predictionFailed: string };

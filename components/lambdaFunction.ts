@@ -36,6 +36,7 @@ export function createFunction(
                     ...compute.environment,
                     ...model.environment,
                     [CONTRACT.environment.model.format]: r.model.format,
+                    [CONTRACT.environment.settings.modelName]: r.model.name,
                     [CONTRACT.environment.settings.metricsNamespace]: r.observability.metricsNamespace,
                     [CONTRACT.environment.settings.initBudgetSeconds]: String(compute.initBudgetSeconds),
                 },

@@ -53,7 +53,8 @@ export interface ExistingModel {
     sha256: pulumi.Input<string>;
 }
 
-export type ModelSettings = ModelInImage | UploadedModel | ExistingModel;
+/** The model wherever it is, and its name in the inference protocol's paths. */
+export type ModelSettings = (ModelInImage | UploadedModel | ExistingModel) & { name: string };
 
 /** Provisioned concurrency on the live alias, optionally autoscaled. */
 export interface ProvisionedConcurrency {

@@ -7,15 +7,27 @@ import * as path from "path";
 
 export const SIGNATURE_FILE = "model.json";
 
+/** A tensor as the inference protocol declares it (-1 for a dimension of any size). */
+export interface TensorSpec {
+    name: string;
+    datatype: string;
+    shape: number[];
+}
+
 export interface Signature {
     file: string;
     format: string;
     sha256: string;
-    task: string;
-    n_features: number;
-    feature_names: string[];
+    /** `classifier` or `regressor`; null for a model that is not one feature matrix. */
+    task: string | null;
+    /** Null for a model that is not one [rows, features] matrix: it takes protocol requests only. */
+    n_features: number | null;
+    feature_names: string[] | null;
     feature_names_generated: boolean;
     classes: unknown[] | null;
+    /** The tensors the protocol declares (absent in signatures written before them). */
+    inputs?: TensorSpec[];
+    outputs?: TensorSpec[];
     /** A document the model answers: the default smoke test. */
     sample: { [key: string]: unknown } | null;
     versions: { trained_with: { [library: string]: string }; tools: { [library: string]: string } };
@@ -64,7 +76,7 @@ export function readSignature(modelPath: string): { signature: Signature } | { p
     } catch (e) {
         return { problem: `has an unreadable signature: ${file} is not JSON (${(e as Error).message})` };
     }
-    const fields = ["file", "sha256", "format", "n_features", "feature_names"] as const;
+    const fields = ["file", "sha256", "format"] as const;
     const lacking = fields.filter((f) => signature?.[f] === undefined);
     if (lacking.length > 0) {
         return { problem: `has no signature: ${file} lacks ${lacking.join(", ")}; ${howToDescribe(modelPath)}` };
@@ -91,9 +103,43 @@ function rowsOf(document: { [key: string]: unknown }): unknown[] | undefined {
     return Array.isArray(document.instances) ? document.instances : undefined;
 }
 
+/** Why an inference request's inputs do not fit the tensors the model declares (names, rank, fixed dims). */
+function requestMismatch(inputs: unknown, declared: TensorSpec[] | undefined): string | undefined {
+    if (!Array.isArray(inputs) || declared === undefined) {
+        return undefined;
+    }
+    const given = new Map<string, { shape?: unknown }>();
+    for (const input of inputs) {
+        if (input && typeof input === "object" && typeof input.name === "string") {
+            given.set(input.name, input);
+        }
+    }
+    const takes = declared.map((d) => `${JSON.stringify(d.name)} (${d.datatype} [${d.shape.join(", ")}])`).join(", ");
+    const unknown = [...given.keys()].filter((n) => !declared.some((d) => d.name === n));
+    if (unknown.length > 0) {
+        return `the model has no input ${JSON.stringify(unknown[0])}; it takes ${takes}`;
+    }
+    for (const spec of declared) {
+        const input = given.get(spec.name);
+        if (input === undefined) {
+            return `input ${JSON.stringify(spec.name)} (${spec.datatype} [${spec.shape.join(", ")}]) is missing`;
+        }
+        const shape = input.shape;
+        if (
+            !Array.isArray(shape) ||
+            shape.length !== spec.shape.length ||
+            shape.some((d, i) => spec.shape[i] !== -1 && d !== spec.shape[i])
+        ) {
+            return `input ${JSON.stringify(spec.name)} has shape ${JSON.stringify(shape)}; the model declares ${spec.datatype} [${spec.shape.join(", ")}]`;
+        }
+    }
+    return undefined;
+}
+
 /**
  * Why `document` (a direct-invoke document, or an HTTP event whose body is one) cannot be answered by
- * the model the signature describes: a row of another length, or named with names it does not have.
+ * the model the signature describes: a row of another length, or named with names it does not have; an
+ * inference request whose inputs the model does not declare; rows for a model that takes tensors only.
  * Undefined when it fits, or when it is not a document this check can read.
  */
 export function documentMismatch(document: { [key: string]: unknown }, signature: Signature): string | undefined {
@@ -107,11 +153,17 @@ export function documentMismatch(document: { [key: string]: unknown }, signature
             return undefined;
         }
     }
+    if (doc && typeof doc === "object" && "inputs" in doc) {
+        return requestMismatch(doc.inputs, signature.inputs);
+    }
     const rows = doc && typeof doc === "object" ? rowsOf(doc) : undefined;
     if (!rows) {
         return undefined;
     }
-    const names = signature.feature_names;
+    if (signature.n_features === null) {
+        return "the model is not one matrix of features: send an inference request (inputs), as its signature's sample does";
+    }
+    const names = signature.feature_names ?? [];
     for (const [i, row] of rows.entries()) {
         const where = "features" in doc ? "features" : `instances[${i}]`;
         if (Array.isArray(row) && row.length !== signature.n_features) {

@@ -5,8 +5,8 @@ import { BuildContext, RolloutSettings } from "./resolved";
 /**
  * The version, once it answered the smoke event with success and the deployed
  * model's sha256 prefix; throws, quoting the answer, otherwise. The answer is
- * the direct-invoke document, or a function URL / API Gateway proxy response
- * whose body is that document.
+ * the direct-invoke document (native predictions, or an inference protocol
+ * response), or a function URL / API Gateway proxy response whose body is one.
  */
 export function checkSmokeAnswer(answer: string, sha256: string, version: string): string {
     const fail = (why: string) =>
@@ -23,12 +23,14 @@ export function checkSmokeAnswer(answer: string, sha256: string, version: string
     if (!document) {
         throw fail("not a JSON answer");
     }
-    if ("error" in document || !("predictions" in document)) {
+    if ("error" in document || !("predictions" in document || "outputs" in document)) {
         throw fail("not a prediction");
     }
+    // The native answer names its model in `model`; an inference protocol answer in its parameters.
+    const served = "outputs" in document ? document.parameters?.model_sha256 : document.model?.sha256;
     const expected = sha256.slice(0, 12);
-    if (document.model?.sha256 !== expected) {
-        throw fail(`it served model ${JSON.stringify(document.model?.sha256)}, not the deployed ${expected}`);
+    if (served !== expected) {
+        throw fail(`it served model ${JSON.stringify(served)}, not the deployed ${expected}`);
     }
     return version;
 }
@@ -38,8 +40,10 @@ interface Answer {
     statusCode?: unknown;
     body?: unknown;
     predictions?: unknown;
+    outputs?: unknown;
     error?: unknown;
     model?: { sha256?: unknown };
+    parameters?: { model_sha256?: unknown };
 }
 
 function parseObject(text: string): Answer | undefined {

@@ -1,4 +1,5 @@
 // The plan as `pulumi preview` would show it, then the checklist.
+import { TensorSpec } from "../components/signature";
 import { json, Plan, PlannedModel } from "./types";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -59,17 +60,31 @@ function show(value: unknown): string {
     return (text ?? "").split(UNKNOWN).join("(computed)");
 }
 
+const tensors = (specs: TensorSpec[] | undefined) =>
+    (specs ?? []).map((t) => `${t.name} ${t.datatype} [${t.shape.join(", ")}]`).join(", ") || "(not recorded)";
+
 /** What the model's signature says, in a few lines. */
 export function renderModel({ path: modelPath, signature: s }: PlannedModel): string[] {
-    const names = s.feature_names_generated
-        ? `positions (no names: trained on an array)`
-        : `${s.feature_names.slice(0, 5).join(", ")}${s.feature_names.length > 5 ? `, ... (${s.feature_names.length})` : ""}`;
-    const rows = (s.sample?.instances as unknown[] | undefined)?.length ?? (s.sample ? 1 : 0);
     const trained = Object.entries(s.versions?.trained_with ?? {})
         .map(([library, version]) => `${library} ${version}`)
         .join(", ");
+    const head = `Model: ${modelPath}`;
+    if (s.n_features === null) {
+        return [
+            head,
+            `  format ${s.format}, sha256 ${s.sha256.slice(0, 12)}, served through the inference protocol only`,
+            `  inputs: ${tensors(s.inputs)}`,
+            `  outputs: ${tensors(s.outputs)}`,
+            `  smoke test: the signature's sample (an inference request); trained with ${trained || "(not recorded)"}`,
+        ];
+    }
+    const named = s.feature_names ?? [];
+    const names = s.feature_names_generated
+        ? `positions (no names: trained on an array)`
+        : `${named.slice(0, 5).join(", ")}${named.length > 5 ? `, ... (${named.length})` : ""}`;
+    const rows = (s.sample?.instances as unknown[] | undefined)?.length ?? (s.sample ? 1 : 0);
     return [
-        `Model: ${modelPath}`,
+        head,
         `  format ${s.format}, sha256 ${s.sha256.slice(0, 12)}, ${s.task}${s.classes ? ` of ${s.classes.length} classes` : ""}`,
         `  ${s.n_features} features: ${names}`,
         `  smoke test: the signature's sample (${rows} row${rows === 1 ? "" : "s"}); trained with ${trained || "(not recorded)"}`,

@@ -70,6 +70,7 @@ describe("function and log group", () => {
             "MODEL_BUCKET",
             "MODEL_FORMAT",
             "MODEL_KEY",
+            "MODEL_NAME",
             "MODEL_SHA256",
             "MODEL_VERSION_ID",
         ]);

@@ -308,7 +308,23 @@ describe("smoke test of each new version", () => {
         assert.strictEqual(checkSmokeAnswer(ok, FIXTURE_SHA256, "7"), "7");
         const viaUrl = JSON.stringify({ statusCode: 200, body: ok });
         assert.strictEqual(checkSmokeAnswer(viaUrl, FIXTURE_SHA256, "7"), "7");
+        // A model served through the inference protocol only answers its sample in the protocol's shape.
+        const tensors = JSON.stringify({
+            model_name: "demo",
+            model_version: "v",
+            parameters: { model_sha256: FIXTURE_SHA256.slice(0, 12) },
+            outputs: [{ name: "y", datatype: "FP32", shape: [1], data: [0.5] }],
+        });
+        assert.strictEqual(checkSmokeAnswer(tensors, FIXTURE_SHA256, "7"), "7");
         const cases: [string, string][] = [
+            [
+                JSON.stringify({ outputs: [], parameters: { model_sha256: "000000000000" } }),
+                'it served model "000000000000", not the deployed 39305563f127',
+            ],
+            [
+                JSON.stringify({ status: 400, error: "input 'k' (INT64 [-1, 1]) is missing", code: "missing_input" }),
+                "not a prediction",
+            ],
             [
                 JSON.stringify({ predictions: [1], model: { sha256: "000000000000" } }),
                 'it served model "000000000000", not the deployed 39305563f127',

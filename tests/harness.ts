@@ -38,7 +38,7 @@ export function writeSignature(modelPath: string, fields: object = {}): string {
 }
 
 /** The settings the component always gives the function besides its model (defaults). */
-export const FUNCTION_SETTINGS = { METRICS_NAMESPACE: "LambdaInference", INIT_BUDGET_SECONDS: "9" };
+export const FUNCTION_SETTINGS = { MODEL_NAME: "demo", METRICS_NAMESPACE: "LambdaInference", INIT_BUDGET_SECONDS: "9" };
 
 /** Runs the component under the recording mocks and waits until every child has registered. */
 export async function deploy(

@@ -3,7 +3,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { deploy, rejected, writeSignature } from "./harness";
-import { ofType, one } from "./mocks";
+import * as pulumi from "@pulumi/pulumi";
+import { InferenceFunction } from "../components";
+import { mocks, ofType, one, settle } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
 const WINE = path.join(ROOT, "examples", "your-own-model", "model", "model.onnx");
@@ -126,6 +128,82 @@ describe("the model's signature (model.json beside it)", () => {
                 reason: 'must be the format the model\'s signature gives (onnx); got "sklearn"',
             },
         ]);
+    });
+
+    it("a model that takes tensors only: its protocol sample is the smoke test, rows are refused", async () => {
+        const inputs = [
+            { name: "x", datatype: "FP32", shape: [-1, 3] },
+            { name: "k", datatype: "INT64", shape: [-1, 1] },
+        ];
+        const sample = {
+            inputs: [
+                { name: "x", shape: [1, 3], datatype: "FP32", data: [0, 0, 0] },
+                { name: "k", shape: [1, 1], datatype: "INT64", data: [0] },
+            ],
+        };
+        const tensors = model("model.onnx", {
+            task: null,
+            n_features: null,
+            feature_names: null,
+            input_type: null,
+            classes: null,
+            inputs,
+            outputs: [{ name: "scaled", datatype: "FP32", shape: [-1, 3] }],
+            sample,
+        });
+        await deploy({ modelPath: tensors, modelName: "scaler" });
+        assert.deepStrictEqual(JSON.parse(one(INVOCATION).inputs.input), sample);
+        assert.strictEqual(one("aws:lambda/function:Function").inputs.environment.variables.MODEL_NAME, "scaler");
+        for (const [event, why] of [
+            [
+                { features: [1, 2, 3] },
+                "the model is not one matrix of features: send an inference request (inputs), as its signature's sample does",
+            ],
+            [{ inputs: [sample.inputs[0]] }, 'input "k" (INT64 [-1, 1]) is missing'],
+            [
+                { inputs: [...sample.inputs, { name: "z", shape: [1], datatype: "FP32", data: [1] }] },
+                'the model has no input "z"; it takes "x" (FP32 [-1, 3]), "k" (INT64 [-1, 1])',
+            ],
+            [
+                { inputs: [{ ...sample.inputs[0], shape: [1, 4] }, sample.inputs[1]] },
+                'input "x" has shape [1,4]; the model declares FP32 [-1, 3]',
+            ],
+        ] as const) {
+            const e = await rejected({ modelPath: tensors, smokeTestEvent: JSON.stringify(event) });
+            assert.deepStrictEqual(e.errors, [
+                {
+                    propertyPath: "smokeTestEvent",
+                    reason: `does not fit the model its signature describes (${why}): every deploy would fail its smoke test; leave it out to send the signature's own sample`,
+                },
+            ]);
+        }
+    });
+
+    it("modelName: the component's name by default; anything else must fit a path segment", async () => {
+        await deploy({ modelPath: WINE, modelName: "wine-v2.1" });
+        assert.strictEqual(one("aws:lambda/function:Function").inputs.environment.variables.MODEL_NAME, "wine-v2.1");
+        const e = await rejected({ modelPath: WINE, modelName: "wine/v2" });
+        assert.deepStrictEqual(e.errors, [
+            {
+                propertyPath: "modelName",
+                reason: `must be letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128 characters (it is a segment of /v2/models/{modelName}); got "wine/v2"`,
+            },
+        ]);
+        mocks.reset();
+        let error: unknown;
+        try {
+            new InferenceFunction("my model", { modelPath: WINE });
+        } catch (err) {
+            error = err;
+        }
+        await settle();
+        assert.deepStrictEqual((error as pulumi.InputPropertiesError).errors, [
+            {
+                propertyPath: "modelName",
+                reason: `defaults to the component's name "my model", which is not a model name (letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128 characters): give one`,
+            },
+        ]);
+        assert.deepStrictEqual(mocks.resources, []);
     });
 
     it("an object adopted from a bucket has no signature: tested only with an event given", async () => {

@@ -204,6 +204,7 @@ describe("bad input", () => {
             "MODEL_BUCKET",
             "MODEL_FORMAT",
             "MODEL_KEY",
+            "MODEL_NAME",
             "MODEL_SHA256",
             "MODEL_VERSION_ID",
         ]);

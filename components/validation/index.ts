@@ -39,7 +39,7 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
     const a = Object.fromEntries(
         Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined),
     ) as InferenceFunctionArgs;
-    const facts = gatherFacts(a);
+    const facts = gatherFacts(name, a);
     const problems = CHECKS.flatMap((check) => check(a, facts));
     if (problems.length > 0) {
         throw new pulumi.InputPropertiesError({

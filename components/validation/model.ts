@@ -11,6 +11,7 @@ import {
     MODEL_FORMATS,
     ModelFormat,
 } from "../defaults";
+import { CONTRACT } from "../contract";
 import { readSignature, servedScikitLearn } from "../signature";
 import { Check, Facts, isKnown, oneOfProblem, patternProblem, Problem } from "./problems";
 
@@ -133,14 +134,38 @@ function inImageProblems(a: InferenceFunctionArgs): Problem[] {
 }
 
 /** Reads the signature beside a model file that exists (validation reports a missing file itself). */
-export function gatherFacts(a: InferenceFunctionArgs): Facts {
+export function gatherFacts(componentName: string, a: InferenceFunctionArgs): Facts {
     if (a.modelPath === undefined) {
-        return {};
+        return { componentName };
     }
     const modelPath = path.resolve(a.modelPath);
     const inImage = (a.modelDelivery ?? DEFAULTS.modelDelivery) === "image";
     // A file that is not there, or too large for where it goes, is reported as such; it is not hashed.
-    return fileProblems(a, modelPath, inImage).length > 0 ? {} : { signature: readSignature(modelPath) };
+    return fileProblems(a, modelPath, inImage).length > 0
+        ? { componentName }
+        : { componentName, signature: readSignature(modelPath) };
+}
+
+/** The model's name in the protocol's paths: given, or the component's; either must fit a path segment. */
+export function modelNameOf(a: InferenceFunctionArgs, facts: Facts): string {
+    return a.modelName ?? facts.componentName;
+}
+
+function modelNameProblems(a: InferenceFunctionArgs, facts: Facts): Problem[] {
+    const name = modelNameOf(a, facts);
+    if (new RegExp(CONTRACT.modelNamePattern).test(name)) {
+        return [];
+    }
+    const why = "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128 characters";
+    return [
+        {
+            propertyPath: "modelName",
+            reason:
+                a.modelName === undefined
+                    ? `defaults to the component's name ${JSON.stringify(name)}, which is not a model name (${why}): give one`
+                    : `must be ${why} (it is a segment of /v2/models/{modelName}); got ${JSON.stringify(name)}`,
+        },
+    ];
 }
 
 /** The signature against the rest: it must exist, and say what the arguments and the image say. */
@@ -211,6 +236,7 @@ export const checkModel: Check = (a, facts) => {
                   },
               ]
             : []),
+        ...modelNameProblems(a, facts),
     ];
 };
 

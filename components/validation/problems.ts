@@ -7,6 +7,8 @@ export type Problem = pulumi.InputPropertyErrorDetails;
 
 /** What validation learns once and several areas use: the model's signature, read from beside its file. */
 export interface Facts {
+    /** The component's name: the default of names derived from it. */
+    componentName: string;
     /** The signature of `modelPath` when it has one that matches the file; a reason otherwise. */
     signature?: { signature: Signature } | { problem: string };
 }

@@ -18,7 +18,7 @@ import {
     RolloutSettings,
 } from "../resolved";
 import * as pulumi from "@pulumi/pulumi";
-import { inferFormat } from "./model";
+import { inferFormat, modelNameOf } from "./model";
 import { Facts, signatureOf } from "./problems";
 import { isGradual } from "./rollout";
 
@@ -30,13 +30,15 @@ function checked<T>(property: string, value: T | undefined): T {
     return value;
 }
 
-function resolveModel(a: InferenceFunctionArgs): ModelSettings {
+function resolveModel(a: InferenceFunctionArgs, facts: Facts): ModelSettings {
+    const name = modelNameOf(a, facts);
     const inferred = inferFormat(a);
     const format = "format" in inferred ? inferred.format : checked<ModelFormat>("modelFormat", undefined);
     const delivery = a.modelDelivery ?? DEFAULTS.modelDelivery;
     if (a.modelPath === undefined) {
         return {
             delivery: "existing",
+            name,
             format,
             bucketName: checked("modelBucketName", a.modelBucketName),
             key: checked("modelKey", a.modelKey),
@@ -47,6 +49,7 @@ function resolveModel(a: InferenceFunctionArgs): ModelSettings {
     if (delivery === "image") {
         return {
             delivery: "image",
+            name,
             format,
             path: modelPath,
             contextDir: path.dirname(modelPath),
@@ -56,6 +59,7 @@ function resolveModel(a: InferenceFunctionArgs): ModelSettings {
     }
     return {
         delivery: "upload",
+        name,
         format,
         path: modelPath,
         key: a.modelKey ?? `models/${path.basename(modelPath)}`,
@@ -142,7 +146,7 @@ function resolveRollout(a: InferenceFunctionArgs, facts: Facts): RolloutSettings
 
 /** Every default applied, in the slices the builders take. */
 export function resolve(a: InferenceFunctionArgs, facts: Facts): ResolvedArgs {
-    const model = resolveModel(a);
+    const model = resolveModel(a, facts);
     return {
         image: resolveImage(a, model),
         model,

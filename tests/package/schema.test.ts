@@ -19,6 +19,7 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     modelKey: ["string", false],
     modelBucketName: ["string", false],
     modelSha256: ["string", false],
+    modelName: ["string", true],
     memorySize: ["number", true],
     timeout: ["number", true],
     ephemeralStorageSize: ["number", true],
