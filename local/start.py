@@ -23,12 +23,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import serve
-from inference.contract import HANDLER
+from inference.contract import HANDLER, SETTINGS_ENV
 from inference.model_store import sha256_of
+from inference.settings import MODEL_NAME
 from local_lambda import DEMO_MODEL, ROOT, LocalLambda, LocalRunError, port_is_free
 from processes import free_port
 
 DEFAULT_SERVE_PORT = 8080
+# The demo component's name (demo/index.ts), which is its model's name in the protocol's paths.
+DEFAULT_MODEL_NAME = "inference"
 
 
 @dataclass
@@ -87,22 +90,63 @@ def signature_of(model: str) -> dict[str, Any]:
     return signature
 
 
-def sample_events(signature: dict[str, Any]) -> list[Event]:
-    """What the function is sent by default: the signature's sample as one row, as a batch, over its
-    function URL, and one row with a value that is not a number (which it must refuse with a 400)."""
+def protocol_request(signature: dict[str, Any]) -> dict[str, Any] | None:
+    """The signature's sample as an inference request: its own for a model that takes tensors, else its
+    rows (positional) as the model's one input tensor."""
     sample = signature["sample"]
+    if "inputs" in sample:
+        return dict(sample)
+    declared = (signature.get("inputs") or [None])[0]
+    if declared is None:
+        return None  # a signature written before it declared tensors
+    rows = sample["instances"] if "instances" in sample else [sample["features"]]
+    names = signature.get("feature_names") or []
+    matrix = [[row[n] for n in names] if isinstance(row, dict) else row for row in rows]
+    shape = [len(matrix), len(matrix[0])]
+    return {"inputs": [{"name": declared["name"], "shape": shape, "datatype": declared["datatype"], "data": matrix}]}
+
+
+def sample_events(signature: dict[str, Any], model_name: str) -> list[Event]:
+    """What the function is sent by default. For a model that takes rows: the signature's sample as one
+    row, as a batch, over its function URL, and one row with a value that is not a number (which it must
+    refuse with a 400). For every model: the sample through the inference protocol, and its model
+    metadata."""
+    infer_path = f"/v2/models/{model_name}/infer"
+    json_headers = {"content-type": "application/json"}
+
+    def url(method: str, path: str, document: Any = None) -> dict[str, Any]:
+        body = json.dumps(document).encode() if document is not None else b""
+        return serve.event_of(method, path, json_headers, body, client="127.0.0.1", host="localhost")
+
+    request = protocol_request(signature)
+    protocol = (
+        [
+            Event("the sample, POST /v2 infer", url("POST", infer_path, request)),
+            Event("model metadata, GET /v2", url("GET", f"/v2/models/{model_name}")),
+        ]
+        if request is not None
+        else []
+    )
+    sample = signature["sample"]
+    if "inputs" in sample:
+        broken = copy.deepcopy(sample)
+        broken["inputs"][0]["shape"] = [*broken["inputs"][0]["shape"], 2]
+        return [
+            Event("the sample, direct", sample),
+            *protocol,
+            Event("a tensor of the wrong shape", url("POST", infer_path, broken), 400),
+        ]
     rows = sample["instances"] if "instances" in sample else [sample["features"]]
     bad = copy.deepcopy(rows[0])
     if isinstance(bad, dict):
         bad[next(iter(bad))] = "not a number"
     else:
         bad[0] = "not a number"
-    body = json.dumps({"instances": rows[:1]}).encode()
-    url = serve.event_of("POST", "/", {"content-type": "application/json"}, body, client="127.0.0.1", host="localhost")
     return [
         Event("one row of the sample", {"features": rows[0]}),
         Event(f"the sample's {len(rows)} rows", {"instances": rows}),
-        Event("one row, function URL", url),
+        Event("one row, function URL", url("POST", "/", {"instances": rows[:1]})),
+        *protocol,
         Event("a value that is not a number", {"features": bad}, 400),
     ]
 
@@ -164,6 +208,15 @@ def start_in_docker(
     return url
 
 
+def tensor_summary(tensor: dict[str, Any]) -> str:
+    """name DATATYPE [shape], and the first values of its data when it has any."""
+    text = f"{tensor.get('name')} {tensor.get('datatype')} {tensor.get('shape')}"
+    data = tensor.get("data")
+    if isinstance(data, list):
+        text += f" {data[:3]}{'...' if len(data) > 3 else ''}"
+    return text
+
+
 def send(lam: LocalLambda, events: list[Event]) -> list[str]:
     """Sends each event and prints its answer; returns a line for each answer that is not what it expects."""
     unexpected = []
@@ -181,6 +234,10 @@ def send(lam: LocalLambda, events: list[Event]) -> list[str]:
         ok = status == e.expect if e.expect is not None else 200 <= status < 300
         if ok and isinstance(document, dict) and "predictions" in document:
             what = f"predictions={document['predictions']}"
+        elif ok and isinstance(document, dict) and "platform" in document:
+            what = f"platform={document['platform']} inputs=" + ", ".join(tensor_summary(i) for i in document["inputs"])
+        elif ok and isinstance(document, dict) and isinstance(document.get("outputs"), list):
+            what = "outputs=" + ", ".join(tensor_summary(o) for o in document["outputs"])
         else:
             what = json.dumps(document)
         print(f"  {e.label:32s} status {status}  {result.seconds * 1000:8.1f} ms{label}  {what}", flush=True)
@@ -190,7 +247,7 @@ def send(lam: LocalLambda, events: list[Event]) -> list[str]:
     return unexpected
 
 
-def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, Any]) -> None:
+def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, Any], model_name: str) -> None:
     """The function behind a local function URL, until Ctrl-C."""
 
     def invoke(event: dict[str, Any]) -> tuple[object, bool]:
@@ -199,18 +256,30 @@ def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, An
         return result.body, failed
 
     endpoint = serve.Endpoint(invoke, port).start()
-    document = {"instances": signature["sample"].get("instances", [signature["sample"].get("features")])[:1]}
-    body = json.dumps(document)
-    # A JSON document of numbers and strings is also a Python literal, so the Python line can embed it.
-    code = (
-        "import json, urllib.request as u; "
-        f'r = u.Request("{endpoint.url}", data=json.dumps({body}).encode(), '
-        'headers={"Content-Type": "application/json"}); '
-        "print(json.load(u.urlopen(r)))"
-    )
     print(f"[start] the function's URL, locally: {endpoint.url}  (Ctrl-C stops it)", flush=True)
-    print(f"  curl -s -X POST {endpoint.url} -H 'Content-Type: application/json' -d {shlex.quote(body)}", flush=True)
-    print(f"  python -c {shlex.quote(code)}", flush=True)
+    sample = signature["sample"]
+    if "inputs" not in sample:
+        document = {"instances": sample.get("instances", [sample.get("features")])[:1]}
+        body = json.dumps(document)
+        # A JSON document of numbers and strings is also a Python literal, so the Python line can embed it.
+        code = (
+            "import json, urllib.request as u; "
+            f'r = u.Request("{endpoint.url}", data=json.dumps({body}).encode(), '
+            'headers={"Content-Type": "application/json"}); '
+            "print(json.load(u.urlopen(r)))"
+        )
+        print(
+            f"  curl -s -X POST {endpoint.url} -H 'Content-Type: application/json' -d {shlex.quote(body)}", flush=True
+        )
+        print(f"  python -c {shlex.quote(code)}", flush=True)
+    host = endpoint.url.split("//", 1)[1].rstrip("/")
+    print(f"[start] the inference protocol: {endpoint.url}v2/models/{model_name}/infer", flush=True)
+    print(f"  curl -s {endpoint.url}v2/models/{model_name}", flush=True)
+    triton = (
+        f'import tritonclient.http as t; c = t.InferenceServerClient("{host}"); '
+        f'print(c.is_model_ready("{model_name}"), c.get_model_metadata("{model_name}"))'
+    )
+    print(f"  python -c {shlex.quote(triton)}", flush=True)
     try:
         signal.pause()
     except KeyboardInterrupt:
@@ -227,6 +296,13 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         metavar="PATH",
         help="serve this model, with its model.json beside it: .onnx (ONNX Runtime, the default demo) or .joblib "
         "(scikit-learn)",
+    )
+    parser.add_argument(
+        "--model-name",
+        default=DEFAULT_MODEL_NAME,
+        metavar="NAME",
+        help=f"the model's name in the inference protocol's paths, as modelName says (default {DEFAULT_MODEL_NAME}, "
+        "the demo component's name)",
     )
     parser.add_argument(
         "--delivery",
@@ -263,7 +339,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     model = os.path.abspath(args.model)
     signature = signature_of(model)
-    events = [load_event(p) for p in args.event] if args.event else sample_events(signature)
+    if not MODEL_NAME.fullmatch(args.model_name):
+        raise LocalRunError(f"--model-name {args.model_name!r} is not a model name: letters, digits, '.', '_' and '-'")
+    events = [load_event(p) for p in args.event] if args.event else sample_events(signature, args.model_name)
     serve_port = (args.port or DEFAULT_SERVE_PORT) if args.serve else None
     if serve_port is not None and not port_is_free(serve_port):
         raise LocalRunError(f"port {serve_port} is busy; choose another with --port or stop what uses it")
@@ -289,6 +367,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"format {model_env['MODEL_FORMAT']} (no S3)",
                 flush=True,
             )
+        model_env[SETTINGS_ENV.model_name] = args.model_name
+        version = model_env.get("MODEL_VERSION_ID") or model_env["MODEL_SHA256"][:12]
+        print(f"[start] model name {args.model_name!r}, version {version!r} (the inference protocol's /v2 paths)")
         rie_port = free_port() if args.serve else args.port
         if args.docker:
             url = start_in_docker(lam, stack, model, model_env, args, port=rie_port)
@@ -297,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[start] running {HANDLER} via awslambdaric, MODEL_* set as InferenceFunction sets them", flush=True)
         print(f"[start] Lambda runtime emulator: {url}", flush=True)
         if serve_port is not None:
-            serve_until_interrupted(lam, serve_port, signature)
+            serve_until_interrupted(lam, serve_port, signature, args.model_name)
         else:
             unexpected = send(lam, events)
             init_ms = next(

@@ -241,7 +241,7 @@ class TestServe:
         lines = []
         for line in proc.stdout:
             lines.append(line)
-            if line.startswith("  python -c"):
+            if "InferenceServerClient" in line:
                 break
         yield f"http://127.0.0.1:{port}/", lines, proc, before
         if proc.poll() is None:
@@ -265,12 +265,20 @@ class TestServe:
         assert f"[start] the function's URL, locally: {url}  (Ctrl-C stops it)" in text
         body = '{"instances": [[5.1, 3.5, 1.4, 0.2]]}'
         assert f"  curl -s -X POST {url} -H 'Content-Type: application/json' -d '{body}'" in text
-        # The lines run as printed, in a shell.
-        for prefix in ("  curl", "  python"):
-            (line,) = [li.strip() for li in lines if li.startswith(prefix)]
-            line = line.replace("python -c", f"{sys.executable} -c", 1)
+        assert f"[start] the inference protocol: {url}v2/models/inference/infer" in text
+        # The lines run as printed, in a shell: the native curl and Python lines, the model's metadata over
+        # the protocol, and tritonclient asking whether the model is ready.
+        calls = [li.strip() for li in lines if li.startswith(("  curl", "  python"))]
+        assert len(calls) == 4
+        expected = ["setosa", "setosa", '"platform":"onnxruntime_onnx"', "True {'name': 'inference'"]
+        for printed, seen in zip(calls, expected, strict=True):
+            line = printed.replace("python -c", f"{sys.executable} -c", 1)
             answer = subprocess.run(["bash", "-c", line], capture_output=True, text=True, timeout=30, check=True)
-            assert "setosa" in answer.stdout, (line, answer.stdout, answer.stderr)
+            assert seen in answer.stdout.replace(" ", "") if seen.startswith('"') else seen in answer.stdout, (
+                line,
+                answer.stdout,
+                answer.stderr,
+            )
 
     def test_a_json_request_is_answered_as_the_function_url_does(self, endpoint):
         import json
