@@ -1,8 +1,9 @@
 // Renders the README's inputs/outputs tables from the package schema (the
 // source of truth consumers in every language get), and the resource graph of
-// docs/architecture.md from the offline plan. `--check` fails when either is
-// stale; `npm run docs` rewrites them.
-import { execFileSync } from "child_process";
+// docs/architecture.md from the offline plan, and (through app/openapi.py) the
+// OpenAPI document docs/openapi.json. `--check` fails when any is stale;
+// `npm run docs` rewrites them.
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { buildSchema, ROOT } from "./schema";
@@ -87,6 +88,15 @@ if (require.main === module) {
             const stale = pages
                 .filter((p) => p.render(p.current) !== p.current)
                 .map((p) => path.relative(ROOT, p.file));
+            // The OpenAPI document is the app's own (app/openapi.py, from its contract): Python writes it.
+            const python = path.join(ROOT, ".venv", "bin", "python");
+            const openapi = [
+                path.join(ROOT, "app", "openapi.py"),
+                ...(process.argv.includes("--check") ? ["--check"] : []),
+            ];
+            if (spawnSync(python, openapi, { stdio: "inherit" }).status !== 0) {
+                stale.push("docs/openapi.json");
+            }
             if (process.argv.includes("--check")) {
                 if (stale.length > 0) {
                     console.error(`${stale.join(" and ")} stale: run \`npm run docs\``);
@@ -98,7 +108,7 @@ if (require.main === module) {
                     fs.writeFileSync(p.file, p.render(p.current));
                 }
                 console.log(
-                    "README.md tables regenerated from the schema, and docs/architecture.md's graph from the plan",
+                    "README.md tables regenerated from the schema, docs/architecture.md's graph from the plan, and docs/openapi.json from the app's contract",
                 );
             }
         })
