@@ -143,12 +143,87 @@ def p2_warm(iterations: int) -> dict[str, Any]:
                     "handler_p50_us": p50(ours) * 1e6,
                     "handler_p99_us": sorted(ours)[int(len(ours) * 0.99)] * 1e6,
                 }
+        results["protocol"] = p2_protocol(apps["onnx"].model, bare, iterations)
     # The seed handler warm, in its own venv (pandas, its scikit-learn): one row, p50.
     env = {"PATH": os.environ["PATH"], "MODEL_PATH": seed_model(), "PYTHONPATH": SEED_DIR,
            "OMP_NUM_THREADS": "1"}  # fmt: skip
     out = subprocess.run([SEED_PYTHON, os.path.join(SEED_DIR, "seed_warm.py"), str(iterations)], env=env,
                          check=True, capture_output=True, text=True).stdout  # fmt: skip
     results["seed_handler_p50_us"] = json.loads(out)["p50_us"]
+    return results
+
+
+def protocol_events(rows: int) -> dict[str, tuple[dict[str, Any], Any]]:
+    """(function URL event, its rows as a matrix) for the protocol's cases: one row in JSON, and `rows`
+    rows in the binary tensor data extension with the outputs asked in binary, as tritonclient sends."""
+    import base64
+
+    import numpy as np
+
+    def event(body: bytes, headers: dict[str, str], binary: bool) -> dict[str, Any]:
+        path = "/v2/models/iris/infer"
+        return {
+            "version": "2.0",
+            "rawPath": path,
+            "headers": headers,
+            "requestContext": {"http": {"method": "POST", "path": path}},
+            "body": base64.b64encode(body).decode() if binary else body.decode(),
+            "isBase64Encoded": binary,
+        }
+
+    single = {"inputs": [{"name": "X", "shape": [1, 4], "datatype": "FP32", "data": ROW}]}
+    many = np.tile(np.asarray(ROW, dtype=np.float32), (rows, 1))
+    binary_input = {
+        "name": "X",
+        "shape": [rows, 4],
+        "datatype": "FP32",
+        "parameters": {"binary_data_size": many.nbytes},
+    }
+    outputs = [{"name": n, "parameters": {"binary_data": True}} for n in ("label", "probabilities")]
+    header = json.dumps({"inputs": [binary_input], "outputs": outputs}).encode()
+    return {
+        "single": (event(json.dumps(single).encode(), {"content-type": "application/json"}, False), [ROW]),
+        f"binary_{rows // 1000}k": (
+            event(header + many.tobytes(), {"inference-header-content-length": str(len(header))}, True),
+            many,
+        ),
+    }
+
+
+def p2_protocol(model: Any, bare: Any, iterations: int) -> dict[str, Any]:
+    """The inference protocol's path through the handler (a function URL event to /v2/models/iris/infer)
+    against bare scikit-learn `predict` and bare ONNX Runtime on the same rows."""
+    import numpy as np
+
+    from inference import handler
+    from inference.validation import Limits
+
+    class Context:
+        aws_request_id = "bench"
+
+    app = handler.App(model, Limits(), {"versionId": None, "sha256": None}, name="iris")
+    results: dict[str, Any] = {}
+    for case, (event, rows) in protocol_events(10_000).items():
+        matrix = np.asarray(rows, dtype=np.float64)
+        typed = matrix.astype(np.float32)
+        rounds = iterations if len(matrix) == 1 else max(iterations // 30, 50)
+        for _ in range(max(rounds // 10, 20)):  # warm-up
+            app(event, Context())
+        base: list[float] = []
+        onnx: list[float] = []
+        ours: list[float] = []
+        for _ in range(rounds):  # interleaved, one of each per round
+            base += timed(partial(bare.predict, matrix), 1)
+            onnx += timed(partial(model.session.run, model.output_names, {model.input_name: typed}), 1)
+            ours += timed(partial(app, event, Context()), 1)
+        answer = app(event, Context())
+        assert answer["statusCode"] == 200, answer
+        results[case] = {
+            "rows": len(matrix),
+            "predict_p50_us": p50(base) * 1e6,
+            "onnx_p50_us": p50(onnx) * 1e6,
+            "handler_p50_us": p50(ours) * 1e6,
+        }
     return results
 
 

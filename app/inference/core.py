@@ -9,10 +9,12 @@ import numpy as np
 from .errors import BadRequest, Unprocessable
 from .lambda_types import JSON
 from .predictor import Prediction, Predictor
+from .tensors import all_finite
 from .validation import Limits, rows_from_document
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: one is built per request, and a frozen dataclass takes five times as long to build.
+@dataclass(slots=True)
 class Answer:
     rows: int
     body: dict[str, JSON]
@@ -24,7 +26,7 @@ def first_non_finite_row(prediction: Prediction) -> int | None:
     """The first row whose probabilities or regression value is NaN or infinite (JSON has no such numbers)."""
     for values in (prediction.probabilities, prediction.predictions):
         # One check over the whole array first: this runs on every answer, the search for the row rarely.
-        if values is not None and values.dtype.kind == "f" and not np.isfinite(values).all():
+        if values is not None and not all_finite(values):
             return int(np.argmax(~np.isfinite(values.reshape(len(values), -1)).all(axis=1)))
     return None
 

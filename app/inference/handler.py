@@ -97,27 +97,17 @@ class App:
             )
             reply = Reply(500, body, route="infer" if protocol else "native", error="internal_error")
             log("ERROR", LOG.prediction_failed, requestId=request_id, errorType=type(e).__name__)
-        request_ms = round((time.perf_counter() - started) * 1000, 3)
-        fields: dict[str, JSON] = {
-            "level": "INFO" if reply.status < 500 else "ERROR",
-            "message": LOG.request,
-            "requestId": request_id,
-            "coldStart": cold,
-            "http": http is not None,
-            "route": reply.route,
-            "status": reply.status,
-            "rows": reply.rows,
-            "latencyMs": request_ms,
-        }
-        if reply.error is not None:
-            fields["error"] = reply.error
+        request_ms = (time.perf_counter() - started) * 1000
         line = self.metrics.record(
-            fields,
+            request_id=request_id,
+            cold=cold,
+            http=http is not None,
+            route=reply.route,
             status=reply.status,
             rows=reply.rows,
             request_ms=request_ms,
-            model_ms=round(reply.model_ms, 3),
-            cold=cold,
+            model_ms=reply.model_ms,
+            error=reply.error,
         )
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
@@ -125,8 +115,8 @@ class App:
             return direct_response(reply.status, reply.body)
         if not protocol:
             return http_response(http, reply.status, reply.body)
-        raw, content_type = encode(reply)
-        return http_response(http, reply.status, reply.body, headers=reply.headers, raw=raw, content_type=content_type)
+        payload, content_type = encode(reply)
+        return http_response(http, reply.status, payload, headers=reply.headers, content_type=content_type)
 
 
 def identity_of(source: model_store.ModelSource) -> dict[str, JSON]:

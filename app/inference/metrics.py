@@ -8,8 +8,7 @@ function with its model's sha256 prefix (which model answered). Features never a
 import json
 import time
 
-from .contract import METRIC_DIMENSIONS, METRIC_UNITS
-from .lambda_types import JSON
+from .contract import LOG, METRIC_DIMENSIONS, METRIC_UNITS
 
 FUNCTION = METRIC_DIMENSIONS["function"]
 VERSION = METRIC_DIMENSIONS["version"]
@@ -29,26 +28,40 @@ class Metrics:
         # {"_aws": {"Timestamp": <now>, "CloudWatchMetrics": [...]}, <dimensions>, <fields and values>}
         self._head = '{"_aws": {"Timestamp": '
         self._fixed = ', "CloudWatchMetrics": ' + json.dumps([directive]) + "}, " + json.dumps(dimensions)[1:-1] + ", "
+        self._message = json.dumps(LOG.request)
 
     def record(
         self,
-        fields: dict[str, JSON],
         *,
+        request_id: str,
+        cold: bool,
+        http: bool,
+        route: str,
         status: int,
         rows: int,
         request_ms: float,
         model_ms: float,
-        cold: bool,
+        error: str | None,
     ) -> str:
-        """The request's log line: its fields, and the metric values EMF publishes."""
-        values: dict[str, JSON] = {
-            **fields,
-            "RequestLatency": request_ms,
-            "ModelLatency": model_ms,
-            "Rows": rows,
-            "Status2xx": 1 if 200 <= status < 300 else 0,
-            "Status4xx": 1 if 400 <= status < 500 else 0,
-            "Status5xx": 1 if status >= 500 else 0,
-            "ColdStart": 1 if cold else 0,
-        }
-        return self._head + str(int(time.time() * 1000)) + self._fixed + json.dumps(values, allow_nan=False)[1:]
+        """The request's log line: its fields, and the metric values EMF publishes (latencies in ms to the
+        microsecond). Formatted by hand (every value is a number, a boolean or a JSON-quoted string) since
+        it is written on every request."""
+        level = "INFO" if status < 500 else "ERROR"
+        error_field = f', "error": {_quoted(error)}' if error is not None else ""
+        return (
+            f"{self._head}{int(time.time() * 1000)}{self._fixed}"
+            f'"level": "{level}", "message": {self._message}, "requestId": {_quoted(request_id)}, '
+            f'"coldStart": {"true" if cold else "false"}, "http": {"true" if http else "false"}, '
+            f'"route": {_quoted(route)}, "status": {int(status)}, "rows": {int(rows)}, '
+            f'"latencyMs": {request_ms:.3f}{error_field}, '
+            f'"RequestLatency": {request_ms:.3f}, "ModelLatency": {model_ms:.3f}, "Rows": {int(rows)}, '
+            f'"Status2xx": {1 if 200 <= status < 300 else 0}, "Status4xx": {1 if 400 <= status < 500 else 0}, '
+            f'"Status5xx": {1 if status >= 500 else 0}, "ColdStart": {1 if cold else 0}}}'
+        )
+
+
+def _quoted(text: str) -> str:
+    """A JSON string; request ids and codes are plain ASCII, so the escaper runs only when it must."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text)

@@ -23,20 +23,26 @@ def _phrase(status: int) -> str:
 def http_response(
     request: HttpRequest,
     status: int,
-    body: dict[str, JSON],
+    body: dict[str, JSON] | str | bytes,
     *,
     headers: dict[str, str] | None = None,
-    raw: bytes | None = None,
     content_type: str = JSON_CONTENT_TYPE,
 ) -> ProxyResponse:
-    """A proxy response of `body` as JSON, or of `raw` bytes when given; an ALB also wants the status line,
-    and its headers as lists when it sent lists."""
-    all_headers = {"Content-Type": content_type, **(headers or {})}
+    """A proxy response of `body`: a document (written as JSON), JSON text already written, or bytes (sent
+    base64-encoded); an ALB also wants the status line, and its headers as lists when it sent lists."""
+    all_headers = {"Content-Type": content_type, **headers} if headers else {"Content-Type": content_type}
+    binary = isinstance(body, bytes)
+    if isinstance(body, dict):
+        text = json.dumps(body, allow_nan=False)
+    elif isinstance(body, bytes):
+        text = base64.b64encode(body).decode("ascii")
+    else:
+        text = body
     response: ProxyResponse = {
         "statusCode": status,
         "headers": all_headers,
-        "body": json.dumps(body, allow_nan=False) if raw is None else base64.b64encode(raw).decode("ascii"),
-        "isBase64Encoded": raw is not None,
+        "body": text,
+        "isBase64Encoded": binary,
     }
     if request.kind == "alb":
         response["statusDescription"] = f"{status} {_phrase(status)}"

@@ -104,9 +104,13 @@ class OnnxPredictor:
         self.has_proba = (
             self.classifier and len(outputs) == 2 and metadata.get(METADATA_PREFIX + "probabilities") != "false"
         )
+        # InferenceSession.run checks the feed's names on every call before its C++ session runs; the names
+        # here are the graph's own, so the request path calls that session directly when it is there.
+        native = getattr(session, "_sess", None)
+        self._run: Any = (lambda names, feeds: native.run(names, feeds, None)) if native is not None else session.run
 
     def predict(self, x: npt.NDArray[Any]) -> Prediction:
-        outputs = self.session.run(self.output_names, {self.input_name: x.astype(self.input_dtype, copy=False)})
+        outputs = self._run(self.output_names, {self.input_name: x.astype(self.input_dtype, copy=False)})
         if not self.classifier:
             return Prediction(np.asarray(outputs[0]).reshape(len(x), -1)[:, 0])
         labels = np.asarray(outputs[0])
@@ -124,7 +128,7 @@ class OnnxPredictor:
                     f"they give {first[1]} and {size}",
                 )
         try:
-            return [np.asarray(o) for o in self.session.run(outputs, feeds)]
+            return [np.asarray(o) for o in self._run(outputs, feeds)]
         except ort.capi.onnxruntime_pybind11_state.InvalidArgument as e:
             # ONNX Runtime's own check of the inputs against the graph: it names inputs and dimensions only.
             raise BadRequest("invalid_tensor", f"the model refused the inputs: {_first_line(e)}") from None
