@@ -8,9 +8,11 @@ starts one). Without one the module is skipped, unless REQUIRE_IMAGE_TESTS=1
 (CI), where that is a failure.
 """
 
+import base64
 import json
 import os
 import re
+import struct
 
 import pytest
 
@@ -90,6 +92,8 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
         batch = lam.invoke(events("batch"))
         url = lam.invoke(events("function-url"))
         bad = lam.invoke(events("bad-request"))
+        # The inference protocol, binary tensors in and out, as tritonclient sends them through a function URL.
+        v2 = lam.invoke(events("v2-infer"))
         log = lam.log("function.log")
     assert direct.body["predictions"] == ["setosa"], direct.body
     assert direct.body["model"]["sha256"] == model_env["MODEL_SHA256"][:12]
@@ -97,11 +101,27 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
     assert batch.body["predictions"] == ["setosa", "versicolor", "virginica"]
     assert url.body["statusCode"] == 200 and json.loads(url.body["body"])["predictions"] == ["virginica"]
     assert bad.body == {"status": 400, "error": "not_numeric", "message": "features[1] must be a number; got str"}
+    assert v2.body["statusCode"] == 200 and v2.body["isBase64Encoded"] is True
+    answer = base64.b64decode(v2.body["body"])
+    length = int(v2.body["headers"]["Inference-Header-Content-Length"])
+    header = json.loads(answer[:length])
+    assert (header["id"], header["model_name"], header["parameters"]["model_sha256"]) == (
+        "sample-1",
+        "model",
+        model_env["MODEL_SHA256"][:12],
+    )
+    assert answer[length:] == struct.pack("<I", 9) + b"virginica"
     records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     loaded = [r for r in records if r["message"] == "model loaded"]
     assert len(loaded) == 1 and loaded[0]["features"] == 4
     requests = [r for r in records if r["message"] == "request"]
-    assert [(r["coldStart"], r["status"]) for r in requests] == [(True, 200), (False, 200), (False, 200), (False, 400)]
+    assert [(r["coldStart"], r["status"]) for r in requests] == [
+        (True, 200),
+        (False, 200),
+        (False, 200),
+        (False, 400),
+        (False, 200),
+    ]
     # Features are never logged: no list or object reaches a request line but the metrics directive.
     assert all(not isinstance(v, list | dict) for r in requests for k, v in r.items() if k != "_aws")
     assert all(r["Version"] == "$LATEST" and r["Status2xx"] + r["Status4xx"] == 1 for r in requests)
