@@ -19,6 +19,7 @@ import shlex
 import signal
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +31,7 @@ from local_lambda import DEMO_MODEL, ROOT, LocalLambda, LocalRunError, port_is_f
 from processes import free_port
 
 DEFAULT_SERVE_PORT = 8080
+ORPHAN_POLL_SECONDS = 0.5
 # The demo component's name (demo/index.ts), which is its model's name in the protocol's paths.
 DEFAULT_MODEL_NAME = "inference"
 
@@ -281,7 +283,12 @@ def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, An
     )
     print(f"  python -c {shlex.quote(triton)}", flush=True)
     try:
-        signal.pause()
+        # Until Ctrl-C, or until what started it is gone: npm does not pass a SIGTERM on to its script, so a
+        # killed `npm start` would otherwise leave this endpoint and its processes behind, orphaned.
+        parent = os.getppid()
+        while os.getppid() == parent:
+            time.sleep(ORPHAN_POLL_SECONDS)
+        print("[start] the command that started it is gone: stopping", flush=True)
     except KeyboardInterrupt:
         print("[start] Ctrl-C: stopping", flush=True)
     finally:

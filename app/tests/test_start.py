@@ -314,3 +314,26 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def test_serve_stops_when_what_started_it_is_killed():
+    """npm does not pass SIGTERM on to its script: killing `npm start` must not leave the endpoint behind."""
+    import signal
+    import time
+
+    before = ours_running()
+    port = free_port()
+    python, start = os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "local", "start.py")
+    command = f"{python} {start} --serve --port {port}"
+    # A parent that stays while its child runs, as npm's shell does, and is killed without passing it on.
+    parent = subprocess.Popen(["bash", "-c", f"{command}; true"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    for line in parent.stdout:
+        if "InferenceServerClient" in line:
+            break
+    assert len(ours_running()) > len(before)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 30
+    while ours_running() != before and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert ours_running() == before
