@@ -11,6 +11,7 @@ import images
 import local_lambda
 import measure
 import toolchain
+from inference.contract import HANDLER
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 EVENT = {"features": measure.ROW}
@@ -20,10 +21,16 @@ class Unavailable(RuntimeError):
     """No Docker toolchain here: the container figures are skipped, the rest of the bench stands."""
 
 
-def cold_start(tc: toolchain.Toolchain, image: str, model_env: dict[str, str], lam: local_lambda.LocalLambda) -> float:
+# The seed image's own CMD: its handler is a module of its own, not the app's package.
+SEED_HANDLER = "handler.lambda_handler"
+
+
+def cold_start(
+    tc: toolchain.Toolchain, image: str, model_env: dict[str, str], lam: local_lambda.LocalLambda, handler: str
+) -> float:
     """`docker run` to the first answer: container start, the emulator, init, one invoke."""
     started = time.perf_counter()
-    lam.start_container(tc.docker, image, model_env)
+    lam.start_container(tc.docker, image, model_env, handler=handler)
     answer = lam.invoke(EVENT)
     elapsed = time.perf_counter() - started
     if answer.status != 200 or not isinstance(answer.body, dict) or "predictions" not in answer.body:
@@ -52,9 +59,9 @@ def measure_containers(tc: toolchain.Toolchain, runs: int) -> dict[str, Any]:
         lam.start_s3()
         uploaded = {runtime: lam.upload_model(local_lambda.DEMO_MODELS[runtime]) for runtime in ours}
         for _ in range(runs):  # interleaved
-            samples["seed"].append(cold_start(tc, seed.ref, {}, lam))
+            samples["seed"].append(cold_start(tc, seed.ref, {}, lam, SEED_HANDLER))
             for runtime, image in ours.items():
-                samples[runtime].append(cold_start(tc, image.ref, uploaded[runtime], lam))
+                samples[runtime].append(cold_start(tc, image.ref, uploaded[runtime], lam, HANDLER))
     return {
         "base": {"image": base.local, "standin": base.standin, "bytes": base_bytes},
         "runs": runs,

@@ -233,9 +233,12 @@ class LocalLambda:
         image: str,
         model_env: dict[str, str],
         port: int | None = None,
+        *,
         extra_env: dict[str, str] | None = None,
+        handler: str = HANDLER,
     ) -> str:
-        """The image itself, under the emulator the base image ships. On the host network (these machines
+        """The image itself, under the emulator the base image ships (running `handler`, the image's own
+        CMD for the bundled Dockerfile). On the host network (these machines
         have no bridge), so the emulator's two ports are chosen here instead of the image's fixed 8080/9001."""
         rie_port = self._claim_port(port)
         name = f"lambda-inference-{os.getpid()}-{rie_port}"
@@ -251,7 +254,7 @@ class LocalLambda:
             "--runtime-api-address",
             f"127.0.0.1:{free_port()}",
             "/var/runtime/bootstrap",
-            HANDLER,
+            handler,
         ]
         started = subprocess.run(argv, capture_output=True, text=True, check=False)
         if started.returncode != 0:
