@@ -25,6 +25,17 @@ function model(name: string, fields?: object): string {
     return file;
 }
 
+/** Deploying `modelPath` with `event` as the smoke event is refused, saying why it does not fit. */
+async function refusesEvent(modelPath: string, event: object, why: string): Promise<void> {
+    const e = await rejected({ modelPath, smokeTestEvent: JSON.stringify(event) });
+    assert.deepStrictEqual(e.errors, [
+        {
+            propertyPath: "smokeTestEvent",
+            reason: `does not fit the model its signature describes (${why}): every deploy would fail its smoke test; leave it out to send the signature's own sample`,
+        },
+    ]);
+}
+
 describe("the model's signature (model.json beside it)", () => {
     after(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -64,13 +75,7 @@ describe("the model's signature (model.json beside it)", () => {
                 'features lacks "alcohol"',
             ],
         ] as const) {
-            const e = await rejected({ modelPath: WINE, smokeTestEvent: JSON.stringify(event) });
-            assert.deepStrictEqual(e.errors, [
-                {
-                    propertyPath: "smokeTestEvent",
-                    reason: `does not fit the model its signature describes (${why}): every deploy would fail its smoke test; leave it out to send the signature's own sample`,
-                },
-            ]);
+            await refusesEvent(WINE, event, why);
         }
         const e = await rejected({ modelPath: WINE, smokeTest: false, smokeTestEvent: '{"features": []}' });
         assert.deepStrictEqual(e.errors, [
@@ -169,13 +174,7 @@ describe("the model's signature (model.json beside it)", () => {
                 'input "x" has shape [1,4]; the model declares FP32 [-1, 3]',
             ],
         ] as const) {
-            const e = await rejected({ modelPath: tensors, smokeTestEvent: JSON.stringify(event) });
-            assert.deepStrictEqual(e.errors, [
-                {
-                    propertyPath: "smokeTestEvent",
-                    reason: `does not fit the model its signature describes (${why}): every deploy would fail its smoke test; leave it out to send the signature's own sample`,
-                },
-            ]);
+            await refusesEvent(tensors, event, why);
         }
     });
 

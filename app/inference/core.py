@@ -8,8 +8,8 @@ import numpy as np
 
 from .errors import BadRequest, Unprocessable
 from .lambda_types import JSON
+from .numbers import all_finite
 from .predictor import Prediction, Predictor
-from .tensors import all_finite
 from .validation import Limits, rows_from_document
 
 

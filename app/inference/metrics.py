@@ -9,6 +9,7 @@ import json
 import time
 
 from .contract import LOG, METRIC_DIMENSIONS, METRIC_UNITS
+from .jsontext import quoted
 
 FUNCTION = METRIC_DIMENSIONS["function"]
 VERSION = METRIC_DIMENSIONS["version"]
@@ -47,21 +48,14 @@ class Metrics:
         microsecond). Formatted by hand (every value is a number, a boolean or a JSON-quoted string) since
         it is written on every request."""
         level = "INFO" if status < 500 else "ERROR"
-        error_field = f', "error": {_quoted(error)}' if error is not None else ""
+        error_field = f', "error": {quoted(error)}' if error is not None else ""
         return (
             f"{self._head}{int(time.time() * 1000)}{self._fixed}"
-            f'"level": "{level}", "message": {self._message}, "requestId": {_quoted(request_id)}, '
+            f'"level": "{level}", "message": {self._message}, "requestId": {quoted(request_id)}, '
             f'"coldStart": {"true" if cold else "false"}, "http": {"true" if http else "false"}, '
-            f'"route": {_quoted(route)}, "status": {int(status)}, "rows": {int(rows)}, '
+            f'"route": {quoted(route)}, "status": {int(status)}, "rows": {int(rows)}, '
             f'"latencyMs": {request_ms:.3f}{error_field}, '
             f'"RequestLatency": {request_ms:.3f}, "ModelLatency": {model_ms:.3f}, "Rows": {int(rows)}, '
             f'"Status2xx": {1 if 200 <= status < 300 else 0}, "Status4xx": {1 if 400 <= status < 500 else 0}, '
             f'"Status5xx": {1 if status >= 500 else 0}, "ColdStart": {1 if cold else 0}}}'
         )
-
-
-def _quoted(text: str) -> str:
-    """A JSON string; request ids and codes are plain ASCII, so the escaper runs only when it must."""
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return json.dumps(text)

@@ -17,9 +17,11 @@ import numpy.typing as npt
 from .contract import SERVER
 from .errors import BadRequest, MethodNotAllowed, NotFound, RequestError, Unprocessable
 from .events import HttpRequest, body_bytes, body_json
+from .jsontext import quoted
 from .lambda_types import JSON
+from .numbers import all_finite
 from .predictor import Predictor
-from .tensors import Tensor, all_finite, binary_data, feed_for, json_data, read_inputs
+from .tensors import Tensor, binary_data, feed_for, json_data, read_inputs
 from .validation import Limits, parse_json
 
 PREFIX = "v2"
@@ -94,17 +96,16 @@ class Server:
     def handle(self, request: HttpRequest) -> Reply:
         """The answer to an HTTP request under /v2, by path and method."""
         route = "unknown"
-        if request.path == self._infer_path and request.method == "POST":
-            # The route nearly every request takes, matched before the general router.
-            try:
-                return self._infer_http(request)
-            except RequestError as e:
-                return error_reply(e, "infer")
-        parts = request.path.strip("/").split("/")
+        path = request.path
         try:
-            route, method = self._route(parts)
+            # The route nearly every request takes is matched as it comes, before the general router.
+            if path == self._infer_path:
+                route, method = "infer", "POST"
+            else:
+                path = "/" + path.strip("/")
+                route, method = self._route(path[1:].split("/"))
             if request.method != method:
-                raise _WrongMethod(method, request.method, "/" + "/".join(parts))
+                raise _WrongMethod(method, request.method, path)
             if route == "infer":
                 return self._infer_http(request)
             return Reply(200, self._answer(route), route=route)
@@ -166,8 +167,6 @@ class Server:
     # Inference
 
     def _infer_http(self, request: HttpRequest) -> Reply:
-        if request.method != "POST":  # pragma: no cover - routing already refused it
-            raise _WrongMethod("POST", request.method, request.path)
         header = request.headers.get(HEADER_LENGTH)
         if header is None:
             return self.infer(body_json(request, self.limits.max_body_bytes), b"")
@@ -279,12 +278,6 @@ class Server:
         return ", ".join(f"{name!r} ({spec.describe()})" for name, spec in specs.items())
 
 
-def _quoted(text: str) -> str:
-    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
-        return f'"{text}"'
-    return _ENCODER.encode(text)
-
-
 # Nine significant digits write any float32 (and float16) exactly: read back as that type, each is the very
 # value the model gave; and writing them costs half of a double's shortest repr.
 _SINGLE = {"FP32", "FP16"}
@@ -299,7 +292,7 @@ def _values(values: list[Any], datatype: str) -> str:
     if kinds == _INT:
         return "[" + ",".join(map(int.__repr__, values)) + "]"
     if kinds == _STR:
-        return "[" + ",".join(map(_quoted, values)) + "]"
+        return "[" + ",".join(map(quoted, values)) + "]"
     return _ENCODER.encode(values)
 
 
@@ -307,14 +300,14 @@ def _values(values: list[Any], datatype: str) -> str:
 def _head(name: str, version: str, sha256: str) -> tuple[str, str]:
     """The fixed parts of a model's answers, around the request's id."""
     return (
-        f'{{"model_name":{_quoted(name)},"model_version":{_quoted(version)},',
-        f'"parameters":{{"model_sha256":{_quoted(sha256)}}},"outputs":[',
+        f'{{"model_name":{quoted(name)},"model_version":{quoted(version)},',
+        f'"parameters":{{"model_sha256":{quoted(sha256)}}},"outputs":[',
     )
 
 
 @cache
 def _output_head(name: str, datatype: str) -> str:
-    return f'{{"name":{_quoted(name)},"datatype":"{datatype}","shape":['
+    return f'{{"name":{quoted(name)},"datatype":"{datatype}","shape":['
 
 
 def _answer_text(body: dict[str, Any]) -> str:
@@ -331,7 +324,7 @@ def _answer_text(body: dict[str, Any]) -> str:
             f"{_output_head(output['name'], output['datatype'])}{','.join(map(str, output['shape']))}]{tail}"
         )
     start, middle = _head(body["model_name"], body["model_version"], body["parameters"]["model_sha256"])
-    request_id = f'"id":{_quoted(body["id"])},' if "id" in body else ""
+    request_id = f'"id":{quoted(body["id"])},' if "id" in body else ""
     return f"{start}{request_id}{middle}{','.join(outputs)}]}}"
 
 

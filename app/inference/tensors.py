@@ -7,7 +7,6 @@ is a 4-byte little-endian length and its bytes. Every malformed input is a 400 n
 what the model declares; nothing of the data goes into a message.
 """
 
-import math
 import struct
 from dataclasses import dataclass
 from functools import cache
@@ -19,6 +18,7 @@ import numpy.typing as npt
 
 from .errors import BadRequest
 from .lambda_types import JSON
+from .numbers import FLOAT_MAX, SMALL, within
 
 DATATYPES: dict[str, np.dtype[Any]] = {
     "BOOL": np.dtype(np.bool_),
@@ -120,27 +120,15 @@ def binary_size_of(parameters: dict[str, JSON], where: str) -> int | None:
     return size
 
 
-# Up to this many values, checking them in Python is faster than numpy's passes (about 1 us a ufunc call).
-SMALL = 64
-_FLOAT_LIMITS = {"FP32": float(np.finfo(np.float32).max), "FP64": float(np.finfo(np.float64).max)}
 _NUMBERS = {int, float}
-
-
-def all_finite(values: npt.NDArray[Any]) -> bool:
-    """True when a float array holds no NaN or infinity (any other kind always does)."""
-    if values.dtype.kind != "f":
-        return True
-    if values.size <= SMALL:
-        return all(map(math.isfinite, values.ravel().tolist()))
-    return bool(np.isfinite(values).all())
 
 
 def _from_json(data: JSON, datatype: str, count: int, where: str) -> npt.NDArray[Any]:
     """The data of a JSON input, flat or nested in row-major order, as `datatype`."""
-    limit = _FLOAT_LIMITS.get(datatype)
+    limit = FLOAT_MAX.get(DATATYPES[datatype].type)
     if limit is not None and type(data) is list and len(data) == count <= SMALL and set(map(type, data)) <= _NUMBERS:
         numbers = cast("list[float]", data)
-        if all(map(limit.__ge__, map(abs, numbers))):
+        if within(numbers, limit):
             # The common case, a few plain numbers in a flat list, each finite in the datatype: no numpy passes.
             return np.asarray(numbers, dtype=DATATYPES[datatype])
     if not isinstance(data, list):
