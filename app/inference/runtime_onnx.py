@@ -71,7 +71,7 @@ class OnnxPredictor:
 
     def __init__(self, session: ort.InferenceSession, describe: str):
         self.session = session
-        inputs = session.get_inputs()
+        inputs, outputs = session.get_inputs(), session.get_outputs()
         specs = [spec_of(i) for i in inputs]
         unsupported = [f"{i.name} ({i.type})" for i, spec in zip(inputs, specs, strict=True) if spec is None]
         if unsupported:
@@ -85,7 +85,7 @@ class OnnxPredictor:
             (i.name, axis, d) for i in inputs for axis, d in enumerate(i.shape or []) if isinstance(d, str) and d
         ]
         # Outputs that are not tensors (a ZipMap's list of maps) cannot be answered; they are never run.
-        self.outputs = [spec for spec in (spec_of(o) for o in session.get_outputs()) if spec is not None]
+        self.outputs = [spec for spec in map(spec_of, outputs) if spec is not None]
         if not self.outputs:
             raise ModelLoadError(f"the ONNX model at {describe} has no tensor output to answer with")
         metadata = session.get_modelmeta().custom_metadata_map
@@ -96,7 +96,6 @@ class OnnxPredictor:
         self.n_features = int(shape[1]) if self.tabular else 0
         self.feature_names = feature_names_of(metadata, self.n_features) if self.tabular else None
         self.input_dtype: type[np.floating[Any]] = ONNX_TYPES.get(first.type, np.float64)
-        outputs = session.get_outputs()
         task = metadata.get(METADATA_PREFIX + "task") or ("classifier" if len(outputs) == 2 else "regressor")
         self.output_names = [o.name for o in outputs]
         self.classifier = task == "classifier"
