@@ -98,6 +98,19 @@ def timed(fn: Callable[[], object], iterations: int) -> list[float]:
     return samples
 
 
+def interleaved(rounds: int, warmup: int, **fns: Callable[[], object]) -> dict[str, list[float]]:
+    """Each function timed once per round, in turn, after `warmup` untimed rounds: drift on the machine and
+    cold caches fall on every one alike."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            samples[name] += timed(fn, 1)
+    return samples
+
+
 def p2_warm(iterations: int) -> dict[str, Any]:
     """Each runtime's handler against bare scikit-learn `predict` on the same model and rows."""
     import numpy as np
@@ -129,15 +142,13 @@ def p2_warm(iterations: int) -> dict[str, Any]:
         for runtime, app in apps.items():
             results["handlers"][runtime] = {}
             for case, (event, rows) in cases.items():
-                for _ in range(200):  # warm-up
-                    bare.predict(np.asarray(rows))
-                    app(event, Context())
-                base: list[float] = []
-                ours: list[float] = []
-                matrix = np.asarray(rows)
-                for _ in range(iterations):  # interleaved, one of each per round
-                    base += timed(partial(bare.predict, matrix), 1)
-                    ours += timed(partial(app, event, Context()), 1)
+                samples = interleaved(
+                    iterations,
+                    200,
+                    base=partial(bare.predict, np.asarray(rows)),
+                    ours=partial(app, event, Context()),
+                )
+                base, ours = samples["base"], samples["ours"]
                 results["handlers"][runtime][case] = {
                     "predict_p50_us": p50(base) * 1e6,
                     "handler_p50_us": p50(ours) * 1e6,
@@ -207,22 +218,20 @@ def p2_protocol(model: Any, bare: Any, iterations: int) -> dict[str, Any]:
         matrix = np.asarray(rows, dtype=np.float64)
         typed = matrix.astype(np.float32)
         rounds = iterations if len(matrix) == 1 else max(iterations // 30, 50)
-        for _ in range(max(rounds // 10, 20)):  # warm-up
-            app(event, Context())
-        base: list[float] = []
-        onnx: list[float] = []
-        ours: list[float] = []
-        for _ in range(rounds):  # interleaved, one of each per round
-            base += timed(partial(bare.predict, matrix), 1)
-            onnx += timed(partial(model.session.run, model.output_names, {model.input_name: typed}), 1)
-            ours += timed(partial(app, event, Context()), 1)
+        samples = interleaved(
+            rounds,
+            max(rounds // 10, 20),
+            base=partial(bare.predict, matrix),
+            onnx=partial(model.session.run, model.output_names, {model.input_name: typed}),
+            ours=partial(app, event, Context()),
+        )
         answer = app(event, Context())
         assert answer["statusCode"] == 200, answer
         results[case] = {
             "rows": len(matrix),
-            "predict_p50_us": p50(base) * 1e6,
-            "onnx_p50_us": p50(onnx) * 1e6,
-            "handler_p50_us": p50(ours) * 1e6,
+            "predict_p50_us": p50(samples["base"]) * 1e6,
+            "onnx_p50_us": p50(samples["onnx"]) * 1e6,
+            "handler_p50_us": p50(samples["ours"]) * 1e6,
         }
     return results
 
