@@ -30,6 +30,8 @@ export interface Contract {
         };
         /** Settings the component gives the function from its own arguments. */
         settings: { metricsNamespace: string; initBudgetSeconds: string; modelName: string };
+        /** Where queued and batch results go, and what queued messages may read. */
+        jobs: { asyncOutputUri: string; asyncInputPrefixes: string; batchOutputUri: string };
         s3: string[];
         /** What Lambda sets and the app reads. */
         lambda: string[];
@@ -43,7 +45,14 @@ export interface Contract {
     server: { name: string; version: string; extensions: string[] };
     formats: { [format: string]: FormatContract };
     handler: string;
-    logMessages: { initFailed: string; modelLoaded: string; request: string; predictionFailed: string };
+    logMessages: {
+        initFailed: string;
+        modelLoaded: string;
+        request: string;
+        predictionFailed: string;
+        messageFailed: string;
+        batchScored: string;
+    };
     /** Every error code the app answers with, and its HTTP status. */
     errors: { [code: string]: number };
     /** The metrics' dimension names, and every metric with its unit. */

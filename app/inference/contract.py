@@ -31,6 +31,15 @@ class SettingsEnv:
 
 
 @dataclass(frozen=True, slots=True)
+class JobsEnv:
+    """Names of the variables that bound the queued and batch paths: where results go, what may be read."""
+
+    async_output_uri: str
+    async_input_prefixes: str
+    batch_output_uri: str
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
     extensions: tuple[str, ...]
     library: str
@@ -45,6 +54,8 @@ class LogMessages:
     model_loaded: str
     request: str
     prediction_failed: str
+    message_failed: str
+    batch_scored: str
 
 
 def _load() -> dict[str, Any]:
@@ -69,6 +80,11 @@ SETTINGS_ENV = SettingsEnv(
     metrics_namespace=_CONTRACT["environment"]["settings"]["metricsNamespace"],
     init_budget_seconds=_CONTRACT["environment"]["settings"]["initBudgetSeconds"],
     model_name=_CONTRACT["environment"]["settings"]["modelName"],
+)
+JOBS_ENV = JobsEnv(
+    async_output_uri=_CONTRACT["environment"]["jobs"]["asyncOutputUri"],
+    async_input_prefixes=_CONTRACT["environment"]["jobs"]["asyncInputPrefixes"],
+    batch_output_uri=_CONTRACT["environment"]["jobs"]["batchOutputUri"],
 )
 S3_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["s3"])
 LAMBDA_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["lambda"])
@@ -98,6 +114,8 @@ LOG = LogMessages(
     model_loaded=_CONTRACT["logMessages"]["modelLoaded"],
     request=_CONTRACT["logMessages"]["request"],
     prediction_failed=_CONTRACT["logMessages"]["predictionFailed"],
+    message_failed=_CONTRACT["logMessages"]["messageFailed"],
+    batch_scored=_CONTRACT["logMessages"]["batchScored"],
 )
 ERRORS: dict[str, int] = dict(_CONTRACT["errors"])
 """Every error code the app answers with, and its HTTP status."""

@@ -2,15 +2,18 @@
 ask the model, refuse a non-finite answer, and turn the rest into JSON-native values."""
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .errors import BadRequest, Unprocessable
 from .lambda_types import JSON
 from .numbers import all_finite
 from .predictor import Prediction, Predictor
-from .validation import Limits, rows_from_document
+from .validation import Limits, matrix_of, rows_from_document
 
 
 # Not frozen: one is built per request, and a frozen dataclass takes five times as long to build.
@@ -49,16 +52,26 @@ class Core:
         self.identity = identity
         self.name = name
 
+    def not_tabular(self) -> BadRequest:
+        """The refusal of rows by a model that takes tensors, naming them and where to send them."""
+        takes = ", ".join(f"{spec.name} ({spec.describe()})" for spec in self.model.inputs)
+        return BadRequest(
+            "not_tabular",
+            f"this model takes {takes}, not one row of features: send an inference request to "
+            f"POST /v2/models/{self.name}/infer",
+        )
+
+    def matrix(self, rows: list[Any], where: Callable[[int], str]) -> npt.NDArray[Any]:
+        """Rows (lists, or objects keyed by feature name) as the model's input, each checked as a request's
+        rows are; the error names the offending row by `where(i)`."""
+        model = self.model
+        return matrix_of(rows, model.n_features, where, model.input_dtype, model.feature_names)
+
     def predict(self, document: JSON) -> Answer:
         """The answer to one document (`features` or `instances`), or a RequestError."""
         model = self.model
         if not model.tabular:
-            takes = ", ".join(f"{spec.name} ({spec.describe()})" for spec in model.inputs)
-            raise BadRequest(
-                "not_tabular",
-                f"this model takes {takes}, not one row of features: send an inference request to "
-                f"POST /v2/models/{self.name}/infer",
-            )
+            raise self.not_tabular()
         matrix = rows_from_document(document, model.n_features, self.limits, model.input_dtype, model.feature_names)
         started = time.perf_counter()
         prediction = self.model.predict(matrix)

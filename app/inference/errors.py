@@ -42,6 +42,12 @@ class BadRequest(RequestError):
     status = 400
 
 
+class Forbidden(RequestError):
+    """A queued message that names an S3 location outside what the function may read or write (403)."""
+
+    status = 403
+
+
 class NotFound(RequestError):
     """A route, model or model version this function does not serve (404)."""
 
@@ -58,3 +64,15 @@ class Unprocessable(RequestError):
     """A well-formed request the model cannot answer with finite numbers (422)."""
 
     status = 422
+
+
+class ServerError(RequestError):
+    """The model failed on a queued message (500): retried, then dead-lettered."""
+
+    status = 500
+
+
+class BadGateway(RequestError):
+    """S3 refused to give a message's input or take its result (502): retried, then dead-lettered."""
+
+    status = 502

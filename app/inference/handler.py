@@ -10,36 +10,36 @@ answers in the event's own shape (responses.py). Callers' mistakes get 4xx, ours
 exception reaches the runtime.
 """
 
-import json
 import os
 import sys
 import time
 import uuid
-from typing import Any
 
-from . import INIT_STARTED, model_store, predictor
-from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, LOG
+from . import INIT_STARTED, model_store, predictor, queue
+from .batch import BatchInput, encode_lines, score
+from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, JOBS_ENV, LOG
 from .core import Core
 from .errors import InitError, RequestError
 from .events import HttpRequest, document_of, http_request
 from .lambda_types import JSON, Env, LambdaContext, ProxyResponse
+from .logs import log
 from .metrics import Metrics
 from .predictor import Predictor
 from .protocol import Reply, Server, encode, is_protocol_path
 from .responses import direct_response, http_response
-from .s3_download import S3Downloader
+from .s3_download import S3Downloader, S3Failure
+from .s3uri import S3Uri, prefixes_from_env
 from .settings import Settings
 from .validation import Limits
+
+JSON_LINES = "application/jsonlines"
 
 # Of the init budget, the share kept for loading the model after the download.
 LOAD_SHARE = 0.1
 
 
-def log(level: str, message: str, **fields: Any) -> None:
-    """One JSON line per event; features are never among the fields."""
-    record = {"level": level, "message": message, **fields}
-    sys.stdout.write(json.dumps(record, default=str, allow_nan=False) + "\n")
-    sys.stdout.flush()
+class BatchError(RuntimeError):
+    """A Distributed Map batch that cannot be answered as a whole: the invocation fails, Step Functions retries."""
 
 
 class App:
@@ -57,6 +57,12 @@ class App:
         self.server = Server(model, name, str(identity.get("versionId") or sha256), sha256, limits)
         self.metrics = metrics or Metrics(DEFAULT_METRICS_NAMESPACE, "local", "$LATEST", sha256)
         self.cold = True
+        self.locations = queue.Locations(None, ())
+        """Where queued messages' results go and what they may read; set by init from the environment."""
+        self.batch_output: S3Uri | None = None
+        """Where Distributed Map batches may write (BATCH_OUTPUT_URI); None: their results are returned."""
+        self.storage = S3Downloader.from_env(os.environ)
+        """The S3 client of the queue and batch paths (it connects on first use, never at init)."""
 
     @property
     def model(self) -> Predictor:
@@ -79,15 +85,34 @@ class App:
         request_id = getattr(context, "aws_request_id", None) or str(uuid.uuid4())
         cold, self.cold = self.cold, False
         http = http_request(event)
-        protocol = is_protocol_path(http.path) if http is not None else isinstance(event, dict) and "inputs" in event
+        if http is not None:
+            protocol = is_protocol_path(http.path)
+        elif isinstance(event, dict):
+            if "Records" in event and queue.is_sqs(event):
+                return self.queued(event, request_id, cold)
+            if "Items" in event:
+                return self.batch(event, request_id, cold, started)
+            protocol = "inputs" in event
+        else:
+            protocol = False
+        reply = self._reply(event, http, protocol, request_id)
+        self._emit(reply, request_id, cold, http is not None, started)
+        if http is None:
+            return direct_response(reply.status, reply.body)
+        if not protocol:
+            return http_response(http, reply.status, reply.body)
+        payload, content_type = encode(reply)
+        return http_response(http, reply.status, payload, headers=reply.headers, content_type=content_type)
+
+    def _reply(self, event: JSON, http: HttpRequest | None, protocol: bool, request_id: str) -> Reply:
+        """The answer to one request, whatever the route; a failure of ours is a 500 that says nothing more."""
         try:
             if not protocol:
-                reply = self._native(event, http)
-            elif http is not None:
-                reply = self.server.handle(http)
-            else:
-                assert isinstance(event, dict)
-                reply = self.server.infer_direct(event)
+                return self._native(event, http)
+            if http is not None:
+                return self.server.handle(http)
+            assert isinstance(event, dict)
+            return self.server.infer_direct(event)
         except Exception as e:  # noqa: BLE001 - nothing may escape to the runtime
             message = "the model could not answer this request"
             body: dict[str, JSON] = (
@@ -95,13 +120,16 @@ class App:
                 if protocol
                 else {"error": "internal_error", "message": message, "requestId": request_id}
             )
-            reply = Reply(500, body, route="infer" if protocol else "native", error="internal_error")
             log("ERROR", LOG.prediction_failed, requestId=request_id, errorType=type(e).__name__)
+            return Reply(500, body, route="infer" if protocol else "native", error="internal_error")
+
+    def _emit(self, reply: Reply, request_id: str, cold: bool, http: bool, started: float) -> None:
+        """The request's log line, which carries its metrics."""
         request_ms = (time.perf_counter() - started) * 1000
         line = self.metrics.record(
             request_id=request_id,
             cold=cold,
-            http=http is not None,
+            http=http,
             route=reply.route,
             status=reply.status,
             rows=reply.rows,
@@ -111,12 +139,58 @@ class App:
         )
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
-        if http is None:
-            return direct_response(reply.status, reply.body)
-        if not protocol:
-            return http_response(http, reply.status, reply.body)
-        payload, content_type = encode(reply)
-        return http_response(http, reply.status, payload, headers=reply.headers, content_type=content_type)
+
+    def answer_document(self, document: JSON, request_id: str, cold: bool) -> tuple[int, dict[str, JSON]]:
+        """A queued message's input, answered as a direct invoke of it would be (and measured alike)."""
+        started = time.perf_counter()
+        protocol = isinstance(document, dict) and "inputs" in document
+        reply = self._reply(document, None, protocol, request_id)
+        reply.route = "queue"
+        self._emit(reply, request_id, cold, False, started)
+        return reply.status, direct_response(reply.status, reply.body)
+
+    def queued(self, event: dict[str, JSON], request_id: str, cold: bool) -> dict[str, JSON]:
+        """An SQS batch: each message answered and its result written to S3 (queue.py); the first message of
+        a cold batch counts as the cold start."""
+        first = [cold]
+
+        def answer(document: JSON) -> tuple[int, dict[str, JSON]]:
+            was_cold, first[0] = first[0], False
+            return self.answer_document(document, request_id, was_cold)
+
+        return queue.handle(event, self.locations, self.storage, answer)
+
+    def batch(self, event: dict[str, JSON], request_id: str, cold: bool, started: float) -> dict[str, JSON]:
+        """A Distributed Map batch (batch.py): one line per row, written to S3 or returned. A batch that
+        cannot be written fails the invocation, so Step Functions retries it and, in the end, reports it."""
+        items = event.get("Items")
+        try:
+            spec = BatchInput.of(event.get("BatchInput"), self.batch_output)
+        except RequestError as e:
+            log("ERROR", LOG.batch_scored, requestId=request_id, error=e.code, reason=e.message)
+            raise BatchError(e.message) from None
+        if not isinstance(items, list):
+            raise BatchError("Items must be a list of rows")
+        model_started = time.perf_counter()
+        lines = score(self.core, items, spec.passthrough)
+        model_ms = (time.perf_counter() - model_started) * 1000
+        errors = sum(1 for line in lines if "error" in line)
+        first = lines[0]["row"] if lines else 0
+        summary: dict[str, JSON] = {"rows": len(lines), "errors": errors}
+        if spec.output is not None:
+            out = spec.output.join(f"part-{first:012d}.jsonl")
+            try:
+                self.storage.write(out.bucket, out.key, encode_lines(lines), JSON_LINES)
+            except S3Failure as e:
+                log("ERROR", LOG.batch_scored, requestId=request_id, rows=len(lines), error=e.code)
+                raise BatchError(f"S3 refused the batch's output {out}: {e.code}") from None
+            summary["output"] = str(out)
+        else:
+            summary["results"] = list[JSON](lines)
+        self._emit(
+            Reply(200, {}, rows=len(lines) - errors, model_ms=model_ms, route="batch"), request_id, cold, False, started
+        )
+        return summary
 
 
 def identity_of(source: model_store.ModelSource) -> dict[str, JSON]:
@@ -151,7 +225,12 @@ def init(env: Env | None = None) -> App:
     metrics = Metrics(
         settings.metrics_namespace, settings.function_name, settings.function_version, source.short_sha or "none"
     )
-    return App(model, limits, identity_of(source), metrics, settings.model_name)
+    app = App(model, limits, identity_of(source), metrics, settings.model_name)
+    app.locations = queue.Locations.from_env(env)
+    app.storage = S3Downloader.from_env(env)
+    batch_outputs = prefixes_from_env(env, JOBS_ENV.batch_output_uri)
+    app.batch_output = batch_outputs[0] if batch_outputs else None
+    return app
 
 
 def _init_or_log() -> App:

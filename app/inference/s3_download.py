@@ -155,3 +155,48 @@ class S3Downloader:
                         os.unlink(path)
                     continue
                 raise _failure(e) from None
+
+    def read(self, bucket: str, key: str, max_bytes: int, *, deadline: float | None = None) -> bytes:
+        """The object's bytes (a queued message's input), or S3Failure; `EntityTooLarge` above `max_bytes`."""
+        from awscrt import http, s3  # noqa: PLC0415
+
+        chunks: list[bytes] = []
+        size = 0
+
+        def on_body(chunk: bytes, **_: Any) -> None:
+            nonlocal size
+            size += len(chunk)
+            if size <= max_bytes:
+                chunks.append(bytes(chunk))
+
+        host, target = self.address(bucket, key, None, self.region)
+        request = http.HttpRequest("GET", target, http.HttpHeaders([("host", host)]))
+        try:
+            started = self._client(self.region).make_request(
+                type=s3.S3RequestType.GET_OBJECT, request=request, on_body=on_body
+            )
+            _wait(started, deadline)
+        except S3Failure:
+            raise
+        except Exception as e:  # noqa: BLE001 - every CRT failure becomes one S3Failure
+            raise _failure(e) from None
+        if size > max_bytes:
+            raise S3Failure("EntityTooLarge", None, f"the object is larger than {max_bytes} bytes")
+        return b"".join(chunks)
+
+    def write(self, bucket: str, key: str, data: bytes, content_type: str, *, deadline: float | None = None) -> None:
+        """Puts `data` at the key (a result, or a part of a batch's output), or raises S3Failure."""
+        import io  # noqa: PLC0415
+
+        from awscrt import http, s3  # noqa: PLC0415
+
+        host, target = self.address(bucket, key, None, self.region)
+        headers = http.HttpHeaders([("host", host), ("content-length", str(len(data))), ("content-type", content_type)])
+        request = http.HttpRequest("PUT", target, headers, io.BytesIO(data))
+        try:
+            started = self._client(self.region).make_request(type=s3.S3RequestType.PUT_OBJECT, request=request)
+            _wait(started, deadline)
+        except S3Failure:
+            raise
+        except Exception as e:  # noqa: BLE001 - every CRT failure becomes one S3Failure
+            raise _failure(e) from None

@@ -179,7 +179,7 @@ def _bulk(rows: list[Any], n_features: int, dtype: type[np.floating[Any]]) -> np
     return x if np.isfinite(x).all() else None
 
 
-def _matrix(
+def matrix_of(
     rows: list[Any],
     n_features: int,
     where: Callable[[int], str],
@@ -224,7 +224,7 @@ def rows_from_document(
             'send exactly one of "features" (one row) or "instances" (a list of rows)',
         )
     if has_features:
-        return _matrix([document["features"]], n_features, lambda i: "features", dtype, names)
+        return matrix_of([document["features"]], n_features, lambda i: "features", dtype, names)
     instances = document["instances"]
     if not isinstance(instances, list) or not instances:
         raise BadRequest("invalid_shape", "instances must be a non-empty list of rows")
@@ -232,4 +232,4 @@ def rows_from_document(
         raise BadRequest(
             "batch_too_large", f"instances has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
         )
-    return _matrix(instances, n_features, lambda i: f"instances[{i}]", dtype, names)
+    return matrix_of(instances, n_features, lambda i: f"instances[{i}]", dtype, names)

@@ -4,6 +4,7 @@ through the environment first. Contract tests run on both runtimes."""
 
 import json
 import os
+import socket
 
 import pytest
 
@@ -69,3 +70,23 @@ def runtime(request):
 @pytest.fixture
 def app(runtime):
     return app_for(runtime)
+
+
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def endpoint():
+    """moto's S3 API on loopback, for the tests whose client is the function's own (awscrt)."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{server._port}"
+    server.stop()

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from conftest import DEMO_ONNX, DEMO_SHA256, PACKAGE
 
 from inference import handler, model_store
-from inference.contract import LAMBDA_ENV, LIMIT_DEFAULTS, MODEL_ENV, S3_ENV, SETTINGS_ENV
+from inference.contract import JOBS_ENV, LAMBDA_ENV, LIMIT_DEFAULTS, MODEL_ENV, S3_ENV, SETTINGS_ENV
 from inference.s3_download import S3Downloader
 from inference.validation import Limits
 
@@ -25,6 +25,7 @@ def contract_names():
     return (
         set(environment["model"].values())
         | set(environment["settings"].values())
+        | set(environment["jobs"].values())
         | set(environment["s3"])
         | set(environment["lambda"])
         | set(environment["limits"])
@@ -77,7 +78,7 @@ def test_the_names_in_the_code_are_the_contracts():
     assert literal_names() <= contract_names()
     declared = {getattr(MODEL_ENV, f) for f in MODEL_ENV.__slots__} | {
         getattr(SETTINGS_ENV, f) for f in SETTINGS_ENV.__slots__
-    }
+    } | {getattr(JOBS_ENV, f) for f in JOBS_ENV.__slots__}
     assert declared | set(S3_ENV) | set(LAMBDA_ENV) | set(LIMIT_DEFAULTS) == contract_names()
 
 
@@ -93,4 +94,5 @@ def test_init_reads_only_what_the_contract_declares():
     assert asked <= contract_names()
     assert {MODEL_ENV.path, MODEL_ENV.sha256, MODEL_ENV.format, MODEL_ENV.bucket, "AWS_ENDPOINT_URL_S3"} <= asked
     assert {SETTINGS_ENV.metrics_namespace, SETTINGS_ENV.init_budget_seconds, *LAMBDA_ENV} <= asked
+    assert {JOBS_ENV.async_output_uri, JOBS_ENV.async_input_prefixes, JOBS_ENV.batch_output_uri} <= asked
     assert set(LIMIT_DEFAULTS) == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES"} <= asked

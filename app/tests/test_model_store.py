@@ -4,7 +4,6 @@
 import hashlib
 import io
 import os
-import socket
 
 import boto3
 import joblib
@@ -12,7 +11,6 @@ import numpy as np
 import pytest
 import urllib3
 from awscrt.s3 import S3ResponseError
-from moto.server import ThreadedMotoServer
 
 from inference import model_store, runtime_sklearn, s3_download
 from inference.model_store import ModelLoadError, ModelSource
@@ -20,21 +18,7 @@ from inference.s3_download import S3Downloader, S3Failure
 
 BUCKET = "models-bucket"
 KEY = "models/model.joblib"
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=free_port(), verbose=False)
-    server.start()
-    yield f"http://127.0.0.1:{server._port}"
-    server.stop()
+from tests.conftest import CREDENTIALS, free_port
 
 
 @pytest.fixture

@@ -1,0 +1,184 @@
+"""Distributed Map batches (inference/batch.py): the event ItemBatcher sends, rows as Step Functions reads
+them from CSV (strings keyed by the header) and JSON Lines, each answered as a direct request would be,
+a bad row costing that row alone; the output in S3 on loopback through the function's own client."""
+
+import json
+
+import boto3
+import numpy as np
+import pytest
+import urllib3
+from sklearn.datasets import load_wine
+from sklearn.linear_model import LogisticRegression
+
+from inference import batch, handler, runtime_sklearn
+from inference.s3_download import S3Downloader
+from inference.s3uri import S3Uri
+from inference.validation import Limits
+from tests.conftest import CREDENTIALS, Context, app_for
+
+OUT = "batch-results"
+IRIS = [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [6.3, 3.3, 6.0, 2.5], [4.9, 3.0, 1.4, 0.2]]
+
+
+def csv_item(i: int, row: list[float]) -> dict:
+    """A CSV line as the ItemReader gives it (every cell a string), wrapped by the ItemSelector."""
+    cells = {"id": f"r{i}", **{f"c{j}": repr(v) for j, v in enumerate(row)}}
+    return {"index": i, "row": cells}
+
+
+def event(items: list, **batch_input) -> dict:
+    return {"Items": items, "BatchInput": {"passthroughColumns": ["id"], **batch_input}}
+
+
+@pytest.fixture
+def app():
+    app = app_for("onnx")
+    app.cold = False
+    return app
+
+
+def direct(app, rows):
+    return app({"instances": rows}, Context())
+
+
+def test_csv_rows_are_answered_row_for_row_as_direct_predictions(app):
+    answer = app(event([csv_item(i, r) for i, r in enumerate(IRIS)]), Context())
+    expected = direct(app, IRIS)
+    assert answer["rows"] == 4 and answer["errors"] == 0
+    lines = answer["results"]
+    assert [line["row"] for line in lines] == [0, 1, 2, 3]
+    assert [line["id"] for line in lines] == ["r0", "r1", "r2", "r3"]
+    assert [line["prediction"] for line in lines] == expected["predictions"]
+    assert np.allclose([line["probabilities"] for line in lines], expected["probabilities"], atol=1e-6)
+
+
+def test_a_bad_row_in_the_middle_costs_that_row_alone(app):
+    items = [csv_item(i, r) for i, r in enumerate(IRIS)]
+    items[1]["row"]["c2"] = "abc"
+    items[2]["row"].pop("c3")
+    answer = app(event(items), Context())
+    lines = answer["results"]
+    assert answer["errors"] == 2
+    assert lines[1] == {"row": 1, "id": "r1", "error": "not_numeric", "message": "row 1[2] must be a number; got str"}
+    assert lines[2] == {
+        "row": 2,
+        "id": "r2",
+        "error": "wrong_feature_count",
+        "message": "row 2 has 3 values; the model takes exactly 4",
+    }
+    expected = direct(app, [IRIS[0], IRIS[3]])["predictions"]
+    assert [lines[0]["prediction"], lines[3]["prediction"]] == expected
+
+
+def test_non_finite_values_and_answers_are_refused_per_row(app, monkeypatch):
+    items = [csv_item(i, r) for i, r in enumerate(IRIS[:3])]
+    items[0]["row"]["c0"] = "nan"
+    predict = app.core.model.predict
+
+    def nan_for_the_second(x):
+        prediction = predict(x)
+        prediction.probabilities[1, 0] = np.nan
+        return prediction
+
+    monkeypatch.setattr(app.core.model, "predict", nan_for_the_second)
+    lines = app(event(items), Context())["results"]
+    assert (lines[0]["error"], lines[0]["message"]) == ("not_finite", "row 0[0] must be finite; got nan")
+    assert lines[1]["row"] == 1 and "prediction" in lines[1]
+    assert lines[2]["error"] == "non_finite_output"
+    assert lines[2]["message"].startswith("the model's answer for row 2 is not a finite number")
+
+
+def test_json_lines_rows_lists_and_features_objects(app):
+    items = [
+        {"index": 7, "row": IRIS[0]},
+        {"index": 8, "row": {"id": "x", "features": IRIS[1]}},
+        {"index": 9, "row": "not a row"},
+        {"index": 10, "error": {"code": "invalid_json", "message": "row 10 is not JSON"}},
+    ]
+    lines = app(event(items), Context())["results"]
+    assert [line["row"] for line in lines] == [7, 8, 9, 10]
+    assert lines[0]["prediction"] == "setosa" and lines[1] == {**lines[1], "id": "x"}
+    assert lines[2]["error"] == "invalid_shape"
+    assert lines[3] == {"row": 10, "error": "invalid_json", "message": "row 10 is not JSON"}
+
+
+def test_bare_items_are_numbered_by_position(app):
+    answer = app({"Items": [IRIS[0], IRIS[1]]}, Context())
+    assert [line["row"] for line in answer["results"]] == [0, 1]
+
+
+def test_rows_by_feature_name_for_a_model_that_has_names():
+    wine = load_wine(as_frame=True)
+    fitted = LogisticRegression(max_iter=5000).fit(wine.data, wine.target)
+    app = handler.App(runtime_sklearn.SklearnPredictor(fitted), Limits(), {"versionId": None, "sha256": "wine"})
+    names = list(wine.data.columns)
+    rows = [{n: str(float(wine.data.iloc[i][n])) for n in reversed(names)} for i in (0, 70, 140)]
+    rows[1]["color"] = "1.0"
+    items = [{"index": i, "row": {"key": i, **r}} for i, r in enumerate(rows)]
+    lines = app({"Items": items, "BatchInput": {"passthroughColumns": ["key"]}}, Context())["results"]
+    assert [line.get("prediction") for line in lines] == [0, None, 2]
+    assert lines[1]["error"] == "unknown_features"
+    assert lines[1]["message"].startswith('row 1 has unknown features "color"')
+
+
+def test_metrics_count_the_scored_rows_and_no_feature_reaches_the_log(app, capsys):
+    items = [csv_item(i, r) for i, r in enumerate(IRIS)]
+    items[0]["row"]["c0"] = "98.7654321"
+    app(event(items), Context())
+    out = capsys.readouterr().out
+    record = json.loads(out.splitlines()[-1])
+    assert (record["route"], record["Rows"], record["Status2xx"]) == ("batch", 4, 1)
+    assert "98.7654321" not in out and "5.1" not in out
+
+
+@pytest.fixture
+def s3(endpoint, monkeypatch):
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    urllib3.request("POST", f"{endpoint}/moto-api/reset")
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    client.create_bucket(Bucket=OUT)
+    return client
+
+
+def test_the_output_goes_to_s3_named_by_its_first_row(app, s3, endpoint):
+    app.storage = S3Downloader("us-east-1", endpoint)
+    app.batch_output = S3Uri(OUT, "batch/")
+    items = [{"index": 500 + i, "row": csv_item(i, r)["row"]} for i, r in enumerate(IRIS)]
+    answer = app(event(items, outputUri=f"s3://{OUT}/batch/run-1/"), Context())
+    key = "batch/run-1/part-000000000500.jsonl"
+    assert answer == {"rows": 4, "errors": 0, "output": f"s3://{OUT}/{key}"}
+    text = s3.get_object(Bucket=OUT, Key=key)["Body"].read().decode()
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [line["row"] for line in lines] == [500, 501, 502, 503]
+    assert text.startswith('{"row":500,"id":"r0","prediction":"setosa","probabilities":[')
+
+
+def test_an_output_outside_the_batch_location_or_unwritable_fails_the_batch(app, s3, endpoint):
+    app.storage = S3Downloader("us-east-1", endpoint)
+    app.batch_output = S3Uri(OUT, "batch/")
+    with pytest.raises(handler.BatchError, match=r"BatchInput.outputUri s3://other-bucket/x/ is not under"):
+        app(event([csv_item(0, IRIS[0])], outputUri="s3://other-bucket/x/"), Context())
+    s3.delete_bucket(Bucket=OUT)
+    with pytest.raises(handler.BatchError, match="S3 refused the batch's output .*: NoSuchBucket"):
+        app(event([csv_item(0, IRIS[0])], outputUri=f"s3://{OUT}/batch/r/"), Context())
+
+
+@pytest.mark.parametrize(
+    ("batch_input", "message"),
+    [
+        ([], "BatchInput must be an object"),
+        ({"passthroughColumns": "id"}, "BatchInput.passthroughColumns must be a list of at most 32 names"),
+        ({"outputUri": "file:///tmp"}, "BatchInput.outputUri must be an s3://bucket/key address"),
+    ],
+)
+def test_a_malformed_batch_input_fails_the_batch(app, batch_input, message):
+    with pytest.raises(handler.BatchError, match=message):
+        app({"Items": [IRIS[0]], "BatchInput": batch_input}, Context())
+
+
+def test_lines_are_compact_strict_json():
+    assert batch.encode_lines([{"row": 0, "prediction": 1.5}, {"row": 1, "error": "x"}]) == (
+        b'{"row":0,"prediction":1.5}\n{"row":1,"error":"x"}\n'
+    )
