@@ -1,6 +1,129 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
+ * Queued inference: an SQS queue whose messages the function answers, with
+ * each result written to S3 (as SageMaker's asynchronous inference does). A
+ * message is `{"id": "...", "input": <a document the function accepts> |
+ * {"s3Uri": "s3://..."}, "output": {"s3Uri": "s3://..."}}`, `output`
+ * optional.
+ */
+export interface AsyncInferenceArgs {
+    /**
+     * Messages handed to one invocation, an integer from 1 to 10000 (above
+     * 10, `maximumBatchingWindowSeconds` must be at least 1, as SQS requires).
+     * Defaults to 10.
+     */
+    batchSize?: number;
+    /**
+     * Seconds the event source mapping may wait to fill a batch, an integer
+     * from 0 to 300. Defaults to 0 (1 when `batchSize` is above 10).
+     */
+    maximumBatchingWindowSeconds?: number;
+    /**
+     * Most concurrent invocations the queue drives, an integer from 2 to 1000:
+     * keeps queued work from taking the concurrency synchronous callers need.
+     * Defaults to none (Lambda scales the pollers up to the function's
+     * concurrency).
+     */
+    maximumConcurrency?: number;
+    /**
+     * Deliveries of a message that fails before it moves to the dead-letter
+     * queue, an integer from 1 to 1000. Defaults to 3.
+     */
+    maxReceiveCount?: number;
+    /**
+     * Seconds a delivered message stays hidden from other consumers, an
+     * integer from the function's `timeout` to 43200. Defaults to six times
+     * `timeout`, as AWS advises for a queue that feeds a function.
+     */
+    visibilityTimeoutSeconds?: number;
+    /**
+     * Seconds a message may wait in the queue, an integer from 60 to 1209600
+     * (14 days); the dead-letter queue keeps its messages 14 days. Defaults
+     * to 345600 (4 days).
+     */
+    messageRetentionSeconds?: number;
+    /**
+     * An existing bucket to write results to. Defaults to none: the results
+     * go to a private, versioned, encrypted, TLS-only bucket the component
+     * creates (the `outputBucketName` output).
+     */
+    outputBucketName?: pulumi.Input<string>;
+    /**
+     * Key prefix of the results, ending with `/`: a message without `output`
+     * gets `<prefix><id>.json`, and one with `output` must name a key under
+     * it (`ASYNC_OUTPUT_URI`). Defaults to `async/`.
+     */
+    outputPrefix?: string;
+    /**
+     * `s3://bucket/prefix/` locations messages may name as `input.s3Uri` (the
+     * role may read those and nothing else; `ASYNC_INPUT_PREFIXES`). Each
+     * ends with `/`. Defaults to none (inputs travel in the message).
+     */
+    inputPrefixes?: string[];
+}
+
+/**
+ * Batch transform: a Step Functions state machine whose Distributed Map reads
+ * a CSV or JSON Lines data set from S3, hands it to the `live` alias in
+ * batches and writes one output line per input row, in the input's order.
+ */
+export interface BatchTransformArgs {
+    /**
+     * The bucket holding the data sets to score; the state machine may read
+     * nothing else. Required.
+     */
+    inputBucketName: pulumi.Input<string>;
+    /**
+     * Only keys under this prefix may be read (it ends with `/`). Defaults to
+     * none (the whole bucket).
+     */
+    inputPrefix?: string;
+    /**
+     * Format of the data sets: `csv` (a header line, then one row per line)
+     * or `jsonl` (one JSON row per line: an object keyed by feature name, a
+     * list, or `{"features": [...]}`). Defaults to `csv`.
+     */
+    inputFormat?: string;
+    /**
+     * An existing bucket to write results to. Defaults to the component's
+     * results bucket (shared with `asyncInference`).
+     */
+    outputBucketName?: pulumi.Input<string>;
+    /**
+     * Key prefix of the results, ending with `/`: each run writes
+     * `<prefix><execution name>/part-<first row>.jsonl` and Step Functions'
+     * own report under `<prefix>runs/`. Defaults to `batch/`.
+     */
+    outputPrefix?: string;
+    /**
+     * Rows per invocation, an integer from 1 to 1000 (the function's
+     * `MAX_BATCH_ROWS`). Defaults to 500.
+     */
+    rowsPerBatch?: number;
+    /**
+     * Most bytes of rows per invocation, an integer from 1024 to 262144
+     * (Step Functions' 256 KiB limit on a batch). Defaults to 204800.
+     */
+    maxBytesPerBatch?: number;
+    /**
+     * Batches scored at once, an integer from 1 to 10000. Defaults to 100.
+     */
+    maxConcurrency?: number;
+    /**
+     * Share of batches that may fail (after their retries) before the run
+     * fails, from 0 to 100. Rows the model refuses are not failures: each gets
+     * an error line. Defaults to 0.
+     */
+    toleratedFailurePercentage?: number;
+    /**
+     * Columns copied from each input row to its output line and never given to
+     * the model, such as ids (at most 32). Defaults to none.
+     */
+    passthroughColumns?: string[];
+}
+
+/**
  * Arguments of an InferenceFunction. Every value that decides whether a
  * resource exists, or how the image is built, is a plain value so that the
  * resource graph is known at preview time in every Pulumi language.
@@ -304,6 +427,16 @@ export interface InferenceFunctionArgs {
      * and ends with `/`. Defaults to `/`.
      */
     rolePath?: string;
+    /**
+     * Queued inference through SQS, with results in S3 (see
+     * `AsyncInferenceArgs`). Defaults to none.
+     */
+    asyncInference?: AsyncInferenceArgs;
+    /**
+     * Batch transform of data sets in S3 with Step Functions (see
+     * `BatchTransformArgs`). Defaults to none.
+     */
+    batchTransform?: BatchTransformArgs;
     /**
      * Tags applied to every taggable resource the component creates. Defaults
      * to none.

@@ -24,6 +24,7 @@ export const RESERVED_APP_ENV = [
     MODEL_ENV.path,
     MODEL_ENV.cacheDir,
     ...Object.values(CONTRACT.environment.settings),
+    ...Object.values(CONTRACT.environment.jobs),
     ...CONTRACT.environment.s3,
 ];
 
@@ -152,3 +153,28 @@ export const LIVE_ALIAS = "live";
  * package root, so the same relative step works for both.
  */
 export const BUNDLED_APP_PATH = path.resolve(__dirname, "..", "app");
+
+/** Defaults of `asyncInference` and `batchTransform`. */
+export const JOB_DEFAULTS = {
+    async: {
+        batchSize: 10,
+        maxReceiveCount: 3,
+        /** The visibility timeout is this many times the function's timeout, as AWS advises. */
+        visibilityTimeoutFactor: 6,
+        messageRetentionSeconds: 345600,
+        outputPrefix: "async/",
+    },
+    batch: {
+        inputFormat: "csv",
+        outputPrefix: "batch/",
+        rowsPerBatch: 500,
+        maxBytesPerBatch: 204800,
+        maxConcurrency: 100,
+        toleratedFailurePercentage: 0,
+    },
+    /** How long the dead-letter queue keeps a message: SQS's longest, time to look at it. */
+    deadLetterRetentionSeconds: 1209600,
+} as const;
+
+/** The data-set formats a batch transform reads, with Step Functions' name for each. */
+export const BATCH_FORMATS = { csv: "CSV", jsonl: "JSONL" } as const;

@@ -9,6 +9,7 @@ import { createFunctionUrl } from "./functionUrl";
 import { createImage, imageUriOf } from "./image";
 import { createFunction } from "./lambdaFunction";
 import { createLogGroup } from "./logGroup";
+import { connectJobs, createJobs } from "./jobs";
 import { createModelStore } from "./modelStore";
 import { createProvisionedConcurrency } from "./provisionedConcurrency";
 import { createRepository } from "./repository";
@@ -71,6 +72,18 @@ export class InferenceFunction extends pulumi.ComponentResource {
     public readonly dashboardUrl?: pulumi.Output<string>;
     /** Name of the CodeDeploy deployment group that shifts traffic; only set with a gradual `deploymentStrategy`. */
     public readonly deploymentGroupName?: pulumi.Output<string>;
+    /** URL of the queue that takes queued requests; only set with `asyncInference`. */
+    public readonly queueUrl?: pulumi.Output<string>;
+    /** ARN of that queue; only set with `asyncInference`. */
+    public readonly queueArn?: pulumi.Output<string>;
+    /** URL of the dead-letter queue, where messages that kept failing wait; only set with `asyncInference`. */
+    public readonly deadLetterQueueUrl?: pulumi.Output<string>;
+    /** Bucket the results of queued requests (else of batch transforms) are written to; only set with a job. */
+    public readonly outputBucketName?: pulumi.Output<string>;
+    /** ARN of the batch transform's state machine; only set with `batchTransform`. */
+    public readonly stateMachineArn?: pulumi.Output<string>;
+    /** `s3://bucket/prefix/` under which each batch run writes its lines; only set with `batchTransform`. */
+    public readonly batchOutputUri?: pulumi.Output<string>;
 
     constructor(name: string, args: InferenceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         // Judged before super(): bad input must not leave even the component registered.
@@ -84,6 +97,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
         const imageUri = imageUriOf(repository, image);
         const model = createModelStore(name, r.model, r.security, ctx);
         const logGroup = createLogGroup(name, r.observability, r.security, ctx);
+        const jobs = createJobs(name, r.jobs, r.security, account, ctx);
         const role = createRole(
             name,
             {
@@ -92,16 +106,23 @@ export class InferenceFunction extends pulumi.ComponentResource {
                 vpc: r.network.vpc !== undefined,
                 tracing: r.observability.enableTracing,
             },
-            { logGroup, model, account },
+            { logGroup, model, account, jobs: jobs.policies },
             ctx,
         );
-        const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model }, ctx);
+        const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model, jobs }, ctx);
         // No traffic reaches a version before its smoke test (if any) passed.
         const version = smokeTestedVersion(name, r.rollout, { fn, sha256: model.sha256 }, ctx);
         const alias = createAlias(name, r.rollout, { fn, version }, ctx);
         if (r.compute.provisionedConcurrency) {
             createProvisionedConcurrency(name, r.compute.provisionedConcurrency, { fn, alias }, ctx);
         }
+        const connected = connectJobs(
+            name,
+            r.jobs,
+            jobs,
+            { alias, rolePolicies: role.policies, account, security: r.security },
+            ctx,
+        );
         const url = r.network.functionUrl && createFunctionUrl(name, r.network.functionUrl, { fn, alias }, ctx);
         const dashboardUrl = r.observability.enableDashboard
             ? createDashboard(name, { fn, logGroup, account }, ctx)
@@ -151,6 +172,13 @@ export class InferenceFunction extends pulumi.ComponentResource {
             functionVersion: fn.version,
             dashboardUrl,
             deploymentGroupName: deployment?.group.deploymentGroupName,
+            queueUrl: jobs.queues?.queue.url,
+            queueArn: jobs.queues?.queue.arn,
+            deadLetterQueueUrl: jobs.queues?.deadLetter.url,
+            outputBucketName: (jobs.asyncOutput ?? jobs.batchOutput)?.bucketName,
+            stateMachineArn: connected.stateMachine?.arn,
+            batchOutputUri:
+                jobs.batchOutput && pulumi.interpolate`s3://${jobs.batchOutput.bucketName}/${jobs.batchOutput.prefix}`,
         };
         Object.assign(this, outputs);
         this.registerOutputs(outputs);

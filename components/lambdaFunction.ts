@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT } from "./contract";
+import { JobsBase } from "./jobs";
 import { ModelStore } from "./modelStore";
 import { BuildContext, ResolvedArgs } from "./resolved";
 import { FunctionRole } from "./role";
@@ -15,6 +16,8 @@ export function createFunction(
         role: FunctionRole;
         logGroup: aws.cloudwatch.LogGroup;
         model: ModelStore;
+        /** Where queued and batch results go (and what queued inputs may be read), and what must exist first. */
+        jobs?: JobsBase;
     },
     { parent, tags }: BuildContext,
 ): aws.lambda.Function {
@@ -35,6 +38,7 @@ export function createFunction(
                 variables: {
                     ...compute.environment,
                     ...model.environment,
+                    ...deps.jobs?.environment,
                     [CONTRACT.environment.model.format]: r.model.format,
                     [CONTRACT.environment.settings.modelName]: r.model.name,
                     [CONTRACT.environment.settings.metricsNamespace]: r.observability.metricsNamespace,
@@ -57,6 +61,7 @@ export function createFunction(
                 deps.logGroup,
                 ...deps.role.policies,
                 ...(model.kind === "s3" ? model.dependencies : []),
+                ...(deps.jobs?.settled ?? []),
             ],
         },
     );

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT } from "./contract";
-import { tlsOnlyPolicy } from "./policies";
+import { createPrivateBucket } from "./bucket";
 import { sha256File } from "./sha256";
 import { BuildContext, ExistingModel, ModelInImage, ModelSettings, SecuritySettings, UploadedModel } from "./resolved";
 
@@ -92,61 +92,10 @@ export function confirmedSha256(modelPath: string, hex: string, checksumSha256: 
     return hex;
 }
 
-function createPrivateBucket(name: string, security: SecuritySettings, { parent, tags }: BuildContext) {
-    const bucket = new aws.s3.Bucket(`${name}-models`, { forceDestroy: security.forceDestroy, tags }, { parent });
-    // A destroy that cannot delete a non-empty bucket must not first strip its guard rails: without
-    // forceDestroy the settings stay on the bucket until the bucket itself goes (and go with it).
-    const settings = { parent, retainOnDelete: !security.forceDestroy };
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-        `${name}-models-public-access`,
-        {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        },
-        settings,
-    );
-    const ownership = new aws.s3.BucketOwnershipControls(
-        `${name}-models-ownership`,
-        { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-        settings,
-    );
-    const versioning = new aws.s3.BucketVersioning(
-        `${name}-models-versioning`,
-        { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-        settings,
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-        `${name}-models-encryption`,
-        {
-            bucket: bucket.id,
-            rules: [
-                {
-                    applyServerSideEncryptionByDefault: security.kmsKeyArn
-                        ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: security.kmsKeyArn }
-                        : { sseAlgorithm: "AES256" },
-                    bucketKeyEnabled: true,
-                },
-            ],
-        },
-        settings,
-    );
-    const policy = new aws.s3.BucketPolicy(
-        `${name}-models-policy`,
-        { bucket: bucket.id, policy: bucket.arn.apply(tlsOnlyPolicy) },
-        // S3 refuses a bucket policy while the public access block is being applied.
-        { ...settings, dependsOn: [publicAccess] },
-    );
-    // The upload must land in a versioned, encrypted, locked-down bucket, or it gets no version id.
-    return { bucket, settled: [publicAccess, ownership, versioning, encryption, policy] };
-}
-
 /** The bucket the model is uploaded to: the component's own private one, or one the user adopts. */
 function uploadBucket(name: string, model: UploadedModel, security: SecuritySettings, ctx: BuildContext) {
     if (model.adoptedBucket === undefined) {
-        const { bucket, settled } = createPrivateBucket(name, security, ctx);
+        const { bucket, settled } = createPrivateBucket(`${name}-models`, security, ctx);
         return { bucketName: bucket.bucket, bucketArn: bucket.arn, settled };
     }
     // Looked up rather than formatted, so a wrong name fails at preview.

@@ -49,24 +49,27 @@ export const VPC_ACCESS_POLICY = allow(
 export const TRACING_POLICY = allow("WriteTraces", ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "*");
 
 /**
- * CodeDeploy may act for this deployment group only: trusted by codedeploy.amazonaws.com when it
- * acts for this account's group (so another account's CodeDeploy cannot be made to use it).
+ * A role only `service` may assume, and only when it acts for this account (and, when given, for the
+ * resource `sourceArn` matches), so another account's use of the service cannot be made to assume it.
  */
-export function codeDeployTrustPolicy(deploymentGroupArn: string, account: string): string {
+export function serviceTrustPolicy(service: string, account: string, sourceArn?: string): string {
+    const condition: { [operator: string]: { [key: string]: string } } = {
+        StringEquals: { "aws:SourceAccount": account },
+    };
+    if (sourceArn !== undefined) {
+        condition.ArnLike = { "aws:SourceArn": sourceArn };
+    }
     return JSON.stringify({
         Version: VERSION,
         Statement: [
-            {
-                Effect: "Allow",
-                Principal: { Service: "codedeploy.amazonaws.com" },
-                Action: "sts:AssumeRole",
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": account },
-                    ArnLike: { "aws:SourceArn": deploymentGroupArn },
-                },
-            },
+            { Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition },
         ],
     });
+}
+
+/** CodeDeploy may act for this deployment group only. */
+export function codeDeployTrustPolicy(deploymentGroupArn: string, account: string): string {
+    return serviceTrustPolicy("codedeploy.amazonaws.com", account, deploymentGroupArn);
 }
 
 /**

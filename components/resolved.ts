@@ -129,6 +129,50 @@ export interface SecuritySettings {
     forceDestroy: boolean;
 }
 
+/** An `s3://bucket/prefix/` location; without `bucket`, the component's results bucket. */
+export interface S3Prefix {
+    bucket?: pulumi.Input<string>;
+    /** Empty, or ending with "/". */
+    prefix: string;
+}
+
+/** An input location messages may name: known now, since the role's policy and the function's setting name it. */
+export interface KnownS3Prefix {
+    bucket: string;
+    prefix: string;
+}
+
+/** The SQS queue, its dead-letter queue and the event source mapping on the live alias. */
+export interface AsyncSettings {
+    batchSize: number;
+    batchingWindowSeconds: number;
+    maximumConcurrency?: number;
+    maxReceiveCount: number;
+    visibilityTimeoutSeconds: number;
+    messageRetentionSeconds: number;
+    output: S3Prefix;
+    inputPrefixes: KnownS3Prefix[];
+}
+
+/** The state machine whose Distributed Map scores data sets in S3. */
+export interface BatchSettings {
+    inputBucket: pulumi.Input<string>;
+    inputPrefix: string;
+    format: "csv" | "jsonl";
+    output: S3Prefix;
+    rowsPerBatch: number;
+    maxBytesPerBatch: number;
+    maxConcurrency: number;
+    toleratedFailurePercentage: number;
+    passthroughColumns: string[];
+}
+
+/** Work that does not wait on a caller: queued requests and batch transforms. */
+export interface JobsSettings {
+    async?: AsyncSettings;
+    batch?: BatchSettings;
+}
+
 export interface ResolvedArgs {
     image: ImageSettings;
     model: ModelSettings;
@@ -137,6 +181,7 @@ export interface ResolvedArgs {
     rollout: RolloutSettings;
     observability: ObservabilitySettings;
     security: SecuritySettings;
+    jobs: JobsSettings;
     tags?: Tags;
 }
 

@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
+import { PolicyNeed } from "./jobs";
 import { ModelStore } from "./modelStore";
 import {
     ASSUME_ROLE_POLICY,
@@ -50,7 +51,7 @@ export function modelReadId(model: ModelSettings): string | undefined {
 export function createRole(
     name: string,
     needs: { security: SecuritySettings; model: ModelSettings; vpc: boolean; tracing: boolean },
-    deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore; account: Account },
+    deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore; account: Account; jobs?: PolicyNeed[] },
     { parent, tags }: BuildContext,
 ): FunctionRole {
     const { security } = needs;
@@ -97,6 +98,9 @@ export function createRole(
     }
     if (needs.tracing) {
         policies.push(policy("tracing", TRACING_POLICY));
+    }
+    for (const need of deps.jobs ?? []) {
+        policies.push(policy(need.id, need.document));
     }
     return { role, policies };
 }

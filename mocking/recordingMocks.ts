@@ -129,6 +129,19 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     arn: this.c(`${args.name} arn`, `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${physical}`),
                 });
                 break;
+            case "aws:sqs/queue:Queue":
+                Object.assign(state, {
+                    name: physical,
+                    arn: this.c(`${args.name} arn`, `arn:aws:sqs:${REGION}:${ACCOUNT}:${physical}`),
+                    url: this.c(`${args.name} url`, `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}`),
+                });
+                break;
+            case "aws:sfn/stateMachine:StateMachine":
+                Object.assign(state, {
+                    name: physical,
+                    arn: this.c(`${args.name} arn`, `arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${physical}`),
+                });
+                break;
             case "aws:lambda/functionUrl:FunctionUrl":
                 Object.assign(state, {
                     functionUrl: this.c("function URL", "https://abcdefghij.lambda-url.us-east-1.on.aws/"),

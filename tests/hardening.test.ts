@@ -205,7 +205,7 @@ describe("hardening", () => {
                 ),
             });
             const owned =
-                "is set by the component (the model's location and identity, and how S3 is reached) and may not be overridden";
+                "is set by the component (the model's location and identity, where jobs read and write, and how S3 is reached) and may not be overridden";
             assert.deepStrictEqual(e.errors, [
                 ...names.map((n) => ({ propertyPath: `environment.${n}`, reason: owned })),
                 {

@@ -161,7 +161,7 @@ def test_an_output_outside_the_batch_location_or_unwritable_fails_the_batch(app,
     with pytest.raises(handler.BatchError, match=r"BatchInput.outputUri s3://other-bucket/x/ is not under"):
         app(event([csv_item(0, IRIS[0])], outputUri="s3://other-bucket/x/"), Context())
     s3.delete_bucket(Bucket=OUT)
-    with pytest.raises(handler.BatchError, match="S3 refused the batch's output .*: NoSuchBucket"):
+    with pytest.raises(handler.BatchError, match=r"S3 refused the batch's output .*: NoSuchBucket"):
         app(event([csv_item(0, IRIS[0])], outputUri=f"s3://{OUT}/batch/r/"), Context())
 
 

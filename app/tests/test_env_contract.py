@@ -76,9 +76,11 @@ class RecordingEnv(dict):
 
 def test_the_names_in_the_code_are_the_contracts():
     assert literal_names() <= contract_names()
-    declared = {getattr(MODEL_ENV, f) for f in MODEL_ENV.__slots__} | {
-        getattr(SETTINGS_ENV, f) for f in SETTINGS_ENV.__slots__
-    } | {getattr(JOBS_ENV, f) for f in JOBS_ENV.__slots__}
+    declared = (
+        {getattr(MODEL_ENV, f) for f in MODEL_ENV.__slots__}
+        | {getattr(SETTINGS_ENV, f) for f in SETTINGS_ENV.__slots__}
+        | {getattr(JOBS_ENV, f) for f in JOBS_ENV.__slots__}
+    )
     assert declared | set(S3_ENV) | set(LAMBDA_ENV) | set(LIMIT_DEFAULTS) == contract_names()
 
 

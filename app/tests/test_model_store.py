@@ -15,10 +15,10 @@ from awscrt.s3 import S3ResponseError
 from inference import model_store, runtime_sklearn, s3_download
 from inference.model_store import ModelLoadError, ModelSource
 from inference.s3_download import S3Downloader, S3Failure
+from tests.conftest import CREDENTIALS, free_port
 
 BUCKET = "models-bucket"
 KEY = "models/model.joblib"
-from tests.conftest import CREDENTIALS, free_port
 
 
 @pytest.fixture

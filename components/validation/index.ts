@@ -4,6 +4,7 @@ import { ResolvedArgs } from "../resolved";
 import { checkCompute } from "./compute";
 import { checkEnvironment } from "./environment";
 import { checkImage } from "./image";
+import { checkJobs } from "./jobs";
 import { checkModel, gatherFacts, largeModelWarning } from "./model";
 import { checkNetwork } from "./network";
 import { checkObservability } from "./observability";
@@ -26,6 +27,7 @@ const CHECKS: Check[] = [
     checkScaling,
     checkSecurity,
     checkObservability,
+    checkJobs,
 ];
 
 /**

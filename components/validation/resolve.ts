@@ -5,6 +5,7 @@ import {
     BUNDLED_APP_PATH,
     DEFAULTS,
     GRADUAL_STRATEGIES,
+    JOB_DEFAULTS,
     MODEL_PATH_IN_IMAGE,
     ModelFormat,
     PLATFORMS,
@@ -12,6 +13,7 @@ import {
 import {
     ComputeSettings,
     ImageSettings,
+    JobsSettings,
     ModelSettings,
     NetworkSettings,
     ResolvedArgs,
@@ -20,6 +22,7 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { inferFormat, modelNameOf } from "./model";
 import { Facts, signatureOf } from "./problems";
+import { parseS3Prefix } from "./jobs";
 import { isGradual } from "./rollout";
 
 /** A value the checks proved present; reaching undefined here is a bug in the checks, not bad input. */
@@ -144,13 +147,50 @@ function resolveRollout(a: InferenceFunctionArgs, facts: Facts): RolloutSettings
     return { kind: "allAtOnce", alarms: enableAlarms ? alarms : undefined, smokeTestEvent };
 }
 
+function resolveJobs(a: InferenceFunctionArgs, timeout: number): JobsSettings {
+    const q = a.asyncInference;
+    const b = a.batchTransform;
+    const A = JOB_DEFAULTS.async;
+    const B = JOB_DEFAULTS.batch;
+    const batchSize = q?.batchSize ?? A.batchSize;
+    return {
+        async: q && {
+            batchSize,
+            // SQS requires a window of at least a second for batches above 10.
+            batchingWindowSeconds: q.maximumBatchingWindowSeconds ?? (batchSize > 10 ? 1 : 0),
+            maximumConcurrency: q.maximumConcurrency,
+            maxReceiveCount: q.maxReceiveCount ?? A.maxReceiveCount,
+            visibilityTimeoutSeconds:
+                q.visibilityTimeoutSeconds ?? Math.min(timeout * A.visibilityTimeoutFactor, 43200),
+            messageRetentionSeconds: q.messageRetentionSeconds ?? A.messageRetentionSeconds,
+            output: { bucket: q.outputBucketName, prefix: q.outputPrefix ?? A.outputPrefix },
+            inputPrefixes: (q.inputPrefixes ?? []).map((p) =>
+                checked("asyncInference.inputPrefixes", parseS3Prefix(p)),
+            ),
+        },
+        batch: b && {
+            inputBucket: b.inputBucketName,
+            inputPrefix: b.inputPrefix ?? "",
+            format: (b.inputFormat ?? B.inputFormat) as "csv" | "jsonl",
+            output: { bucket: b.outputBucketName, prefix: b.outputPrefix ?? B.outputPrefix },
+            rowsPerBatch: b.rowsPerBatch ?? B.rowsPerBatch,
+            maxBytesPerBatch: b.maxBytesPerBatch ?? B.maxBytesPerBatch,
+            maxConcurrency: b.maxConcurrency ?? B.maxConcurrency,
+            toleratedFailurePercentage: b.toleratedFailurePercentage ?? B.toleratedFailurePercentage,
+            passthroughColumns: b.passthroughColumns ?? [],
+        },
+    };
+}
+
 /** Every default applied, in the slices the builders take. */
 export function resolve(a: InferenceFunctionArgs, facts: Facts): ResolvedArgs {
     const model = resolveModel(a, facts);
+    const compute = resolveCompute(a);
     return {
+        jobs: resolveJobs(a, compute.timeout),
         image: resolveImage(a, model),
         model,
-        compute: resolveCompute(a),
+        compute,
         network: resolveNetwork(a),
         rollout: resolveRollout(a, facts),
         observability: {

@@ -48,8 +48,23 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     kmsKeyArn: ["string", false],
     permissionsBoundary: ["string", false],
     rolePath: ["string", true],
+    asyncInference: ["#/types/lambda-inference:index:AsyncInferenceArgs", true],
+    batchTransform: ["#/types/lambda-inference:index:BatchTransformArgs", true],
     tags: ["object", true],
 };
+
+/** Outputs that exist only when the feature that makes them is on. */
+const OPTIONAL_OUTPUTS = [
+    "functionUrl",
+    "dashboardUrl",
+    "deploymentGroupName",
+    "queueUrl",
+    "queueArn",
+    "deadLetterQueueUrl",
+    "outputBucketName",
+    "stateMachineArn",
+    "batchOutputUri",
+];
 
 const OUTPUTS = [
     "repositoryUrl",
@@ -62,16 +77,11 @@ const OUTPUTS = [
     "modelKey",
     "modelVersionId",
     "logGroupName",
-    "functionUrl",
     "aliasName",
     "aliasArn",
     "functionVersion",
-    "dashboardUrl",
-    "deploymentGroupName",
+    ...OPTIONAL_OUTPUTS,
 ];
-
-/** Outputs that exist only when the feature that makes them is on. */
-const OPTIONAL_OUTPUTS = ["functionUrl", "dashboardUrl", "deploymentGroupName"];
 
 describe("package schema (what `pulumi package add` gives other languages)", function () {
     this.timeout(60_000);
@@ -93,7 +103,7 @@ describe("package schema (what `pulumi package add` gives other languages)", fun
         assert.deepStrictEqual(r.requiredInputs ?? [], []);
         for (const [name, [type, plain]] of Object.entries(INPUTS)) {
             const p = r.inputProperties[name];
-            assert.strictEqual(p.type, type, `${name} type`);
+            assert.strictEqual(type.startsWith("#/types/") ? p.$ref : p.type, type, `${name} type`);
             assert.strictEqual(p.plain === true, plain, `${name} plain`);
             assert.strictEqual(p.optional, true, `${name} optional`);
             assert.ok(
@@ -104,6 +114,27 @@ describe("package schema (what `pulumi package add` gives other languages)", fun
         for (const map of ["buildArgs", "environment", "tags"]) {
             assert.deepStrictEqual(r.inputProperties[map].additionalProperties, { type: "string" });
         }
+    });
+
+    it("describes every field of the job types, with its default", () => {
+        const types = schema.types;
+        assert.deepStrictEqual(Object.keys(types).sort(), [
+            "lambda-inference:index:AsyncInferenceArgs",
+            "lambda-inference:index:BatchTransformArgs",
+        ]);
+        for (const [token, t] of Object.entries<any>(types)) {
+            for (const [field, p] of Object.entries<any>(t.properties)) {
+                assert.ok(
+                    /Defaults?\s+to|Required\./.test(p.description ?? ""),
+                    `${token}.${field} states its default`,
+                );
+            }
+        }
+        assert.deepStrictEqual(types["lambda-inference:index:BatchTransformArgs"].required, ["inputBucketName"]);
+        assert.strictEqual(
+            types["lambda-inference:index:BatchTransformArgs"].properties.inputBucketName.plain,
+            undefined,
+        );
     });
 
     it("has every output with a description; all but the optional ones always present", () => {
