@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
+from typing import Any
 
 # The app's own checksum code and format rules: the local run hashes as the handler verifies, and picks the
 # runtime as init does.
@@ -125,22 +126,26 @@ class LocalLambda:
     def endpoint(self) -> str:
         return f"http://127.0.0.1:{self.s3_port}"
 
-    def upload_model(self, model_path: str, bucket: str = "local-models", key: str | None = None) -> dict[str, str]:
-        """Stores the model as InferenceFunction does; returns the MODEL_* environment for it."""
+    def s3_client(self) -> Any:
+        """A boto3 client of the S3 API on loopback."""
         import boto3
 
-        if not os.path.isfile(model_path):
-            raise LocalRunError(
-                f"model file {model_path} does not exist; pass --model PATH to an .onnx or .joblib file"
-            )
-        key = key or f"models/{os.path.basename(model_path)}"
-        s3 = boto3.client(
+        return boto3.client(
             "s3",
             endpoint_url=self.endpoint,
             region_name=REGION,
             aws_access_key_id="local",
             aws_secret_access_key="local",  # noqa: S106 - moto accepts any credentials
         )
+
+    def upload_model(self, model_path: str, bucket: str = "local-models", key: str | None = None) -> dict[str, str]:
+        """Stores the model as InferenceFunction does; returns the MODEL_* environment for it."""
+        if not os.path.isfile(model_path):
+            raise LocalRunError(
+                f"model file {model_path} does not exist; pass --model PATH to an .onnx or .joblib file"
+            )
+        key = key or f"models/{os.path.basename(model_path)}"
+        s3 = self.s3_client()
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
         with open(model_path, "rb") as f:
@@ -267,9 +272,13 @@ class LocalLambda:
         return f"http://127.0.0.1:{rie_port}{INVOKE_PATH}"
 
     def invoke(self, event: object, timeout: float = 60) -> Invocation:
+        return self.invoke_raw(json.dumps(event).encode(), timeout)
+
+    def invoke_raw(self, event: bytes, timeout: float = 60) -> Invocation:
+        """An event already written as JSON (a batch the caller encoded as it grouped it)."""
         request = urllib.request.Request(
             f"http://127.0.0.1:{self.rie_port}{INVOKE_PATH}",
-            data=json.dumps(event).encode(),
+            data=event,
             headers={"Content-Type": "application/json"},
         )
         started = time.perf_counter()

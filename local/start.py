@@ -23,8 +23,10 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+import batch_run
+import queue_run
 import serve
-from inference.contract import HANDLER, SETTINGS_ENV
+from inference.contract import HANDLER, JOBS_ENV, SETTINGS_ENV
 from inference.model_store import sha256_of
 from inference.settings import MODEL_NAME
 from local_lambda import DEMO_MODEL, ROOT, LocalLambda, LocalRunError, port_is_free
@@ -337,13 +339,152 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "--docker", action="store_true", help="run the image built from app/Dockerfile instead of the host's Python"
     )
     parser.add_argument(
+        "--batch",
+        metavar="FILE",
+        help="score a data set (.csv with a header, or .jsonl) as the batch transform does, in ItemBatcher's "
+        "batches through the function; needs --out",
+    )
+    parser.add_argument("--out", metavar="FILE", help="with --batch, where the output lines go (JSON Lines)")
+    parser.add_argument(
+        "--rows-per-batch",
+        type=int,
+        default=batch_run.DEFAULT_ROWS_PER_BATCH,
+        metavar="N",
+        help=f"with --batch, rows per invocation, as rowsPerBatch says (default {batch_run.DEFAULT_ROWS_PER_BATCH})",
+    )
+    parser.add_argument(
+        "--passthrough",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="with --batch, a column copied to each output line and not given to the model (repeatable)",
+    )
+    parser.add_argument(
+        "--queue",
+        metavar="FILE",
+        help="play queued requests: one message body per line, delivered as SQS delivers them, results in S3 on "
+        "loopback, failures delivered again and then dead-lettered",
+    )
+    parser.add_argument(
         "--no-plan", action="store_true", help="skip the offline plan that follows the local run (npm run plan)"
     )
     return parser.parse_args(argv)
 
 
+def run_batch(lam: LocalLambda, args: argparse.Namespace) -> None:
+    """The data set through the function, batch by batch, into --out."""
+
+    def invoke(event: bytes) -> Any:
+        return lam.invoke_raw(event).body
+
+    scorer = batch_run.through_emulator(invoke, tuple(args.passthrough))
+    print(f"[start] scoring {args.batch} in batches of {args.rows_per_batch} rows into {args.out}", flush=True)
+    try:
+        summary = batch_run.run(args.batch, args.out, scorer, rows_per_batch=args.rows_per_batch)
+    except batch_run.BatchInputError as e:
+        raise LocalRunError(str(e)) from None
+    except RuntimeError as e:
+        reason = init_error(lam)
+        raise LocalRunError(f"init failed: {reason}" if reason else str(e)) from None
+    rate = summary.rows / summary.seconds if summary.seconds else 0.0
+    print(
+        f"[start] {summary.rows:,} rows in {summary.seconds:.1f} s ({rate:,.0f} rows/s), {summary.errors:,} "
+        f"with an error line; output: {args.out}",
+        flush=True,
+    )
+
+
+QUEUE_BUCKET = "local-results"
+
+
+def _body_id(message: queue_run.Message) -> str:
+    try:
+        document = json.loads(message.body)
+    except ValueError:
+        return "(not JSON)"
+    return str(document.get("id")) if isinstance(document, dict) else "(not an object)"
+
+
+def run_queue(lam: LocalLambda, args: argparse.Namespace) -> None:
+    """The messages played through the function, each one's fate printed, and the results in S3 shown."""
+    messages = queue_run.read_messages(args.queue)
+    print(f"[start] {len(messages)} messages from {args.queue}, batches of {queue_run.DEFAULT_BATCH_SIZE}", flush=True)
+    outcome = queue_run.play(messages, lambda event: lam.invoke(event).body)
+    why = queue_run.reasons(lam.log("function.log"))
+    for m in outcome.done:
+        print(f"  done           id {_body_id(m):24s} message {m.id}, received {m.receives}x", flush=True)
+    for m in outcome.dead_lettered:
+        reason = why.get(m.id, "the invocation failed")
+        print(f"  dead-lettered  id {_body_id(m):24s} message {m.id}, after {m.receives} receives: {reason}")
+    print(
+        f"[start] {len(outcome.done)} done, {len(outcome.dead_lettered)} dead-lettered, "
+        f"{outcome.deliveries} deliveries",
+        flush=True,
+    )
+    s3 = lam.s3_client()
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=QUEUE_BUCKET).get("Contents", [])]
+    print(f"[start] results in s3://{QUEUE_BUCKET}/: " + (", ".join(keys) or "none"), flush=True)
+    for key in keys[:3]:
+        print(f"  {key}: {s3.get_object(Bucket=QUEUE_BUCKET, Key=key)['Body'].read().decode()[:300]}", flush=True)
+
+
+def check_jobs(args: argparse.Namespace) -> None:
+    """--batch and --queue, refused before anything starts when they cannot run."""
+    if args.batch and not args.out:
+        raise LocalRunError("--batch needs --out FILE: where the output lines go")
+    if args.batch and args.queue:
+        raise LocalRunError("--batch and --queue are two runs: choose one")
+    if (args.batch or args.queue) and args.delivery != "s3":
+        raise LocalRunError("--batch and --queue run with the model in S3 (the default --delivery)")
+    if args.batch:
+        batch_run.format_of(args.batch)
+        if not os.path.isfile(args.batch):
+            raise LocalRunError(f"--batch {args.batch} does not exist")
+    if args.queue and not os.path.isfile(args.queue):
+        raise LocalRunError(f"--queue {args.queue} does not exist")
+
+
+def run_events(lam: LocalLambda, events: list[Event], delivery: str) -> list[str]:
+    """The events sent and answered, then how long the cold init took."""
+    unexpected = send(lam, events)
+    init_ms = next(
+        (json.loads(s)["initMs"] for s in lam.log("function.log").splitlines() if '"model loaded"' in s), None
+    )
+    if init_ms is not None:
+        fetch = "S3 fetch" if delivery == "s3" else "no S3"
+        print(f"[start] cold init (imports, {fetch}, sha256 check, model load): {init_ms:.0f} ms", flush=True)
+    return unexpected
+
+
+def stage_model(lam: LocalLambda, model: str, args: argparse.Namespace) -> dict[str, str]:
+    """The model where the function finds it (S3 on loopback, or the file itself), and the function's settings."""
+    if args.delivery == "s3":
+        print("[start] S3 API (moto_server) on loopback ...", flush=True)
+        lam.start_s3(args.s3_port)
+        model_env = lam.upload_model(model)
+        print(
+            f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
+            f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]} "
+            f"format {model_env['MODEL_FORMAT']}",
+            flush=True,
+        )
+    else:
+        model_env = lam.local_model(model)
+        print(
+            f"[start] the model in the image: {model} sha256 {model_env['MODEL_SHA256'][:12]} "
+            f"format {model_env['MODEL_FORMAT']} (no S3)",
+            flush=True,
+        )
+    model_env[SETTINGS_ENV.model_name] = args.model_name
+    if args.queue:
+        lam.s3_client().create_bucket(Bucket=QUEUE_BUCKET)
+        model_env[JOBS_ENV.async_output_uri] = f"s3://{QUEUE_BUCKET}/async/"
+    return model_env
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    check_jobs(args)
     model = os.path.abspath(args.model)
     signature = signature_of(model)
     if not MODEL_NAME.fullmatch(args.model_name):
@@ -357,24 +498,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     unexpected: list[str] = []
     with LocalLambda() as lam, contextlib.ExitStack() as stack:
-        if args.delivery == "s3":
-            print("[start] S3 API (moto_server) on loopback ...", flush=True)
-            lam.start_s3(args.s3_port)
-            model_env = lam.upload_model(model)
-            print(
-                f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
-                f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]} "
-                f"format {model_env['MODEL_FORMAT']}",
-                flush=True,
-            )
-        else:
-            model_env = lam.local_model(model)
-            print(
-                f"[start] the model in the image: {model} sha256 {model_env['MODEL_SHA256'][:12]} "
-                f"format {model_env['MODEL_FORMAT']} (no S3)",
-                flush=True,
-            )
-        model_env[SETTINGS_ENV.model_name] = args.model_name
+        model_env = stage_model(lam, model, args)
         version = model_env.get("MODEL_VERSION_ID") or model_env["MODEL_SHA256"][:12]
         print(f"[start] model name {args.model_name!r}, version {version!r} (the inference protocol's /v2 paths)")
         rie_port = free_port() if args.serve else args.port
@@ -386,18 +510,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"[start] Lambda runtime emulator: {url}", flush=True)
         if serve_port is not None:
             serve_until_interrupted(lam, serve_port, signature, args.model_name)
+        elif args.batch:
+            run_batch(lam, args)
+        elif args.queue:
+            run_queue(lam, args)
         else:
-            unexpected = send(lam, events)
-            init_ms = next(
-                (json.loads(s)["initMs"] for s in lam.log("function.log").splitlines() if '"model loaded"' in s), None
-            )
-            if init_ms is not None:
-                fetch = "S3 fetch" if args.delivery == "s3" else "no S3"
-                print(f"[start] cold init (imports, {fetch}, sha256 check, model load): {init_ms:.0f} ms", flush=True)
+            unexpected = run_events(lam, events, args.delivery)
     print("[start] stopped every process it started", flush=True)
     for line in unexpected:
         print(f"npm start: exit 1: {line}", file=sys.stderr, flush=True)
-    if not (args.no_plan or args.serve):
+    if not (args.no_plan or args.serve or args.batch or args.queue):
         print("\n== offline plan of the same model (npm run plan)", flush=True)
         plan = [os.path.join(ROOT, "node_modules", ".bin", "ts-node"), "--transpile-only", "scripts/plan.ts"]
         command = [*plan, "--model", model, "--delivery", args.delivery]
@@ -409,7 +531,7 @@ def main(argv: list[str] | None = None) -> int:
 if __name__ == "__main__":
     try:
         sys.exit(main())
-    except LocalRunError as e:
+    except (LocalRunError, batch_run.BatchInputError) as e:
         print(f"npm start: {e}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:

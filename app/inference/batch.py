@@ -69,7 +69,7 @@ def _number(cell: Any) -> Any:
     return cell
 
 
-def _split(item: JSON, passthrough: tuple[str, ...], names: list[str] | None) -> tuple[Any, dict[str, JSON]]:
+def _split(item: JSON, passthrough: tuple[str, ...]) -> tuple[Any, dict[str, JSON]]:
     """(the row the model sees, the passthrough columns of its line) of one item."""
     if not isinstance(item, dict):
         return item, {}
@@ -78,9 +78,6 @@ def _split(item: JSON, passthrough: tuple[str, ...], names: list[str] | None) ->
         row: Any = item["features"]
     else:
         row = {k: v for k, v in item.items() if k not in kept} if passthrough else item
-        if names is None:
-            # A model without feature names takes the remaining columns in the file's order.
-            row = list(row.values())
     if isinstance(row, dict):
         return {k: _number(v) for k, v in row.items()}, kept
     if isinstance(row, list):
@@ -115,10 +112,9 @@ def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> l
     rows: list[Any] = []
     where: list[str] = []
     slots: list[int] = []  # for each row to score, its line
-    names = model.feature_names
     for position, item in enumerate(items):
         index, raw, error = _unwrap(item, position)
-        row, kept = _split(raw, passthrough, names)
+        row, kept = _split(raw, passthrough)
         line: dict[str, JSON] = {"row": index, **kept}
         lines.append(line)
         if error is not None:
@@ -132,7 +128,9 @@ def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> l
             slots.append(len(lines) - 1)
     if not rows:
         return lines
-    matrix, valid = _validated(core, rows, where, lines, slots)
+    # A model without feature names takes the columns in the file's order: the first row's names them.
+    names = model.feature_names or next((list(r) for r in rows if isinstance(r, dict)), None)
+    matrix, valid = _validated(core, rows, where, lines, slots, names=names)
     if len(valid):
         prediction = model.predict(matrix)
         bad = _bad_outputs(prediction.probabilities)
@@ -157,19 +155,25 @@ def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> l
 
 
 def _validated(
-    core: Core, rows: list[Any], where: list[str], lines: list[dict[str, JSON]], slots: list[int]
+    core: Core,
+    rows: list[Any],
+    where: list[str],
+    lines: list[dict[str, JSON]],
+    slots: list[int],
+    *,
+    names: list[str] | None,
 ) -> tuple[Any, list[int]]:
     """The matrix of the rows that pass validation and the lines they answer; the others get their error.
     The whole batch is checked at once first; only a batch with a bad row is checked row by row."""
     model = core.model
     try:
-        return core.matrix(rows, where.__getitem__), slots
+        return core.matrix(rows, where.__getitem__, names), slots
     except RequestError:
         pass
     parts, valid = [], []
     for row, label, slot in zip(rows, where, slots, strict=True):
         try:
-            parts.append(core.matrix([row], [label].__getitem__))
+            parts.append(core.matrix([row], [label].__getitem__, names))
             valid.append(slot)
         except RequestError as e:
             lines[slot]["error"], lines[slot]["message"] = e.code, e.message

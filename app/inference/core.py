@@ -61,11 +61,12 @@ class Core:
             f"POST /v2/models/{self.name}/infer",
         )
 
-    def matrix(self, rows: list[Any], where: Callable[[int], str]) -> npt.NDArray[Any]:
+    def matrix(self, rows: list[Any], where: Callable[[int], str], names: list[str] | None = None) -> npt.NDArray[Any]:
         """Rows (lists, or objects keyed by feature name) as the model's input, each checked as a request's
-        rows are; the error names the offending row by `where(i)`."""
+        rows are; the error names the offending row by `where(i)`. `names` orders the objects of a model
+        that has no feature names of its own (a CSV's header)."""
         model = self.model
-        return matrix_of(rows, model.n_features, where, model.input_dtype, model.feature_names)
+        return matrix_of(rows, model.n_features, where, model.input_dtype, model.feature_names or names)
 
     def predict(self, document: JSON) -> Answer:
         """The answer to one document (`features` or `instances`), or a RequestError."""

@@ -60,12 +60,12 @@ def test_a_bad_row_in_the_middle_costs_that_row_alone(app):
     answer = app(event(items), Context())
     lines = answer["results"]
     assert answer["errors"] == 2
-    assert lines[1] == {"row": 1, "id": "r1", "error": "not_numeric", "message": "row 1[2] must be a number; got str"}
+    assert lines[1] == {"row": 1, "id": "r1", "error": "not_numeric", "message": "row 1.c2 must be a number; got str"}
     assert lines[2] == {
         "row": 2,
         "id": "r2",
-        "error": "wrong_feature_count",
-        "message": "row 2 has 3 values; the model takes exactly 4",
+        "error": "missing_features",
+        "message": 'row 2 lacks "c3"; the model takes "c0", "c1", "c2", "c3"',
     }
     expected = direct(app, [IRIS[0], IRIS[3]])["predictions"]
     assert [lines[0]["prediction"], lines[3]["prediction"]] == expected
@@ -83,7 +83,7 @@ def test_non_finite_values_and_answers_are_refused_per_row(app, monkeypatch):
 
     monkeypatch.setattr(app.core.model, "predict", nan_for_the_second)
     lines = app(event(items), Context())["results"]
-    assert (lines[0]["error"], lines[0]["message"]) == ("not_finite", "row 0[0] must be finite; got nan")
+    assert (lines[0]["error"], lines[0]["message"]) == ("not_finite", "row 0.c0 must be finite; got nan")
     assert lines[1]["row"] == 1 and "prediction" in lines[1]
     assert lines[2]["error"] == "non_finite_output"
     assert lines[2]["message"].startswith("the model's answer for row 2 is not a finite number")
