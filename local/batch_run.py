@@ -17,13 +17,13 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import count, islice, repeat
 from typing import Any, TextIO
 
-from inference.batch import encode_lines
-
 Item = dict[str, Any]
-Scorer = Callable[[list[Item], bytes], list[dict[str, Any]]]
-"""(the batch's items, the same items as JSON text) -> one line per item, in order."""
+Scorer = Callable[[list[Item], bytes], tuple[str, int]]
+"""(the batch's items, the same items as JSON text) -> (its JSON Lines, one per item in order; how many
+are errors)."""
 
 DEFAULT_ROWS_PER_BATCH = 500
 DEFAULT_MAX_BYTES = 204800
@@ -61,62 +61,72 @@ def _error(index: int, code: str, message: str) -> Item:
     return {"index": index, "error": {"code": code, "message": message}}
 
 
-def csv_items(lines: _Counting, path: str) -> Iterator[Item]:
+def csv_chunks(lines: _Counting, path: str, rows: int) -> Iterator[list[Item]]:
+    """The CSV's rows in chunks of `rows` items, each `{"index", "row": {column: cell}}` as the state machine
+    wraps them. A chunk whose lines all have the header's width is built at C speed."""
     reader = csv.reader(iter(lines))
     header = next(reader, None)
     if not header or len(set(header)) != len(header) or not all(header):
         raise BatchInputError(f"{path}: the first line must be a header naming each column once")
     width = len(header)
     index = 0
-    for cells in reader:
-        if not cells:
-            continue  # a blank line is not a row
-        if len(cells) == width:
-            yield {"index": index, "row": dict(zip(header, cells, strict=True))}
+    while True:
+        # A blank line is not a row.
+        chunk = [cells for cells in islice(reader, rows) if cells]
+        if not chunk:
+            return
+        if set(map(len, chunk)) == {width}:
+            cells_by_name = map(dict, map(zip, repeat(header), chunk))
+            items = [{"index": i, "row": row} for i, row in zip(count(index), cells_by_name)]
         else:
-            yield _error(index, "invalid_row", f"row {index} has {len(cells)} cells; the header has {width} columns")
-        index += 1
+            items = [
+                {"index": i, "row": dict(zip(header, cells, strict=True))}
+                if len(cells) == width
+                else _error(i, "invalid_row", f"row {i} has {len(cells)} cells; the header has {width} columns")
+                for i, cells in zip(count(index), chunk)
+            ]
+        index += len(chunk)
+        yield items
 
 
-def jsonl_items(lines: _Counting) -> Iterator[Item]:
+def jsonl_chunks(lines: _Counting, rows: int) -> Iterator[list[Item]]:
+    """The JSON Lines file's rows in chunks of `rows` items; a line that is not JSON gets its error."""
     index = 0
-    for line in lines:
-        if not line.strip():
+    while True:
+        chunk = [line for line in islice(lines, rows) if line.strip()]
+        if not chunk:
+            return
+        items: list[Item] = []
+        for line in chunk:
+            try:
+                items.append({"index": index, "row": json.loads(line)})
+            except ValueError:
+                items.append(_error(index, "invalid_json", f"row {index} is not a JSON value"))
+            index += 1
+        yield items
+
+
+def batches(chunks: Iterator[list[Item]], max_bytes: int | None) -> Iterator[tuple[list[Item], bytes]]:
+    """ItemBatcher's grouping of chunks already cut at the rows per batch: each also at most `max_bytes` of
+    JSON (a single larger item still makes a batch of one). Without `max_bytes` (the in-process path,
+    which sends no JSON), the chunks as they are, and no JSON is written."""
+    for chunk in chunks:
+        if max_bytes is None:
+            yield chunk, b""
             continue
-        try:
-            yield {"index": index, "row": json.loads(line)}
-        except ValueError:
-            yield _error(index, "invalid_json", f"row {index} is not a JSON value")
-        index += 1
-
-
-def batches(items: Iterator[Item], rows: int, max_bytes: int | None) -> Iterator[tuple[list[Item], bytes]]:
-    """ItemBatcher's grouping: at most `rows` items and `max_bytes` of JSON per batch (a single larger item
-    still makes a batch of one). Without `max_bytes` (the in-process path, which sends no JSON), by rows
-    alone, and no JSON is written."""
-    if max_bytes is None:
-        batch_only: list[Item] = []
-        for item in items:
-            batch_only.append(item)
-            if len(batch_only) == rows:
-                yield batch_only, b""
-                batch_only = []
-        if batch_only:
-            yield batch_only, b""
-        return
-    batch: list[Item] = []
-    parts: list[bytes] = []
-    size = 0
-    for item in items:
-        encoded = json.dumps(item, separators=(",", ":")).encode()
-        if batch and (len(batch) == rows or size + len(encoded) + 1 > max_bytes):
+        batch: list[Item] = []
+        parts: list[bytes] = []
+        size = 0
+        for item in chunk:
+            encoded = json.dumps(item, separators=(",", ":")).encode()
+            if batch and size + len(encoded) + 1 > max_bytes:
+                yield batch, b"[" + b",".join(parts) + b"]"
+                batch, parts, size = [], [], 0
+            batch.append(item)
+            parts.append(encoded)
+            size += len(encoded) + 1
+        if batch:
             yield batch, b"[" + b",".join(parts) + b"]"
-            batch, parts, size = [], [], 0
-        batch.append(item)
-        parts.append(encoded)
-        size += len(encoded) + 1
-    if batch:
-        yield batch, b"[" + b",".join(parts) + b"]"
 
 
 @dataclass
@@ -176,13 +186,14 @@ def run(
     progress = progress or Progress(os.path.getsize(source))
     with open(source, newline="", encoding="utf-8") as f, open(out, "wb") as sink:
         lines = _Counting(f)
-        items = csv_items(lines, source) if fmt == "csv" else jsonl_items(lines)
-        for batch, encoded in batches(items, rows_per_batch, max_bytes):
-            answered = scorer(batch, encoded)
-            if len(answered) != len(batch):
-                raise RuntimeError(f"the function answered {len(answered)} lines for a batch of {len(batch)} rows")
-            sink.write(encode_lines(answered))
-            progress.update(len(answered), sum(1 for line in answered if "error" in line), lines.read_bytes)
+        chunks = csv_chunks(lines, source, rows_per_batch) if fmt == "csv" else jsonl_chunks(lines, rows_per_batch)
+        for batch, encoded in batches(chunks, max_bytes):
+            text, errors = scorer(batch, encoded)
+            answered = text.count("\n")
+            if answered != len(batch):
+                raise RuntimeError(f"the function answered {answered} lines for a batch of {len(batch)} rows")
+            sink.write(text.encode())
+            progress.update(answered, errors, lines.read_bytes)
         progress.update(0, 0, lines.read_bytes, final=True)
     return Summary(progress.rows, progress.errors, time.perf_counter() - started)
 
@@ -193,10 +204,9 @@ def in_process(app: Any, passthrough: tuple[str, ...] = ()) -> Scorer:
     class Context:
         aws_request_id = "local-batch"
 
-    def score(batch: list[Item], _: bytes) -> list[dict[str, Any]]:
+    def score(batch: list[Item], _: bytes) -> tuple[str, int]:
         answer = app({"Items": batch, "BatchInput": {"passthroughColumns": list(passthrough)}}, Context())
-        results: list[dict[str, Any]] = answer["results"]
-        return results
+        return answer["lines"], answer["errors"]
 
     return score
 
@@ -205,11 +215,10 @@ def through_emulator(invoke: Callable[[bytes], Any], passthrough: tuple[str, ...
     """The function under the runtime emulator: each batch is one invocation, as each child run makes."""
     batch_input = json.dumps({"passthroughColumns": list(passthrough)}).encode()
 
-    def score(batch: list[Item], encoded: bytes) -> list[dict[str, Any]]:
+    def score(batch: list[Item], encoded: bytes) -> tuple[str, int]:
         answer = invoke(b'{"Items":' + encoded + b',"BatchInput":' + batch_input + b"}")
-        if not isinstance(answer, dict) or not isinstance(answer.get("results"), list):
+        if not isinstance(answer, dict) or not isinstance(answer.get("lines"), str):
             raise RuntimeError(f"the function failed a batch: {json.dumps(answer)[:500]}")
-        results: list[dict[str, Any]] = answer["results"]
-        return results
+        return answer["lines"], int(answer["errors"])
 
     return score

@@ -12,9 +12,13 @@ every input row has exactly one output line, its prediction or its error. The co
 
 import json
 from dataclasses import dataclass
+from itertools import chain
+from json.encoder import encode_basestring_ascii
+from operator import itemgetter
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .core import Core
 from .errors import BadRequest, RequestError
@@ -24,6 +28,19 @@ from .s3uri import S3Uri, parse, require_under
 # An output line: compact JSON, strict (no NaN), one per input row.
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
 MAX_PASSTHROUGH = 32
+_NUMBERS = {int, float}
+_STRINGS = {str}
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """A batch's output: JSON Lines text, one line per input row in the input's order."""
+
+    text: str
+    rows: int
+    errors: int
+    first_row: int
+    """The index of the batch's first row: the name of its part of the output."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,8 +122,36 @@ def _bad_outputs(values: Any) -> Any:
     return ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
 
 
-def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> list[dict[str, JSON]]:
-    """One output line (as a document) per item, in the items' order."""
+def _non_finite_mask(probabilities: Any, predictions: Any) -> Any:
+    bad = _bad_outputs(probabilities)
+    bad_values = _bad_outputs(predictions)
+    if bad_values is not None:
+        bad = bad_values if bad is None else bad | bad_values
+    return bad
+
+
+def _non_finite(line: dict[str, JSON]) -> None:
+    line["error"] = "non_finite_output"
+    line["message"] = (
+        f"the model's answer for row {line['row']} is not a finite number: "
+        "the input is outside what the model can answer"
+    )
+
+
+def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> Scored:
+    """One output line per item, in the items' order: the columnar path when every row is a well-formed
+    object of the same columns (a CSV's rows) or a list, else row by row."""
+    first = _unwrap(items[0], 0)[0] if items else 0
+    fast = _columnar(core, items, passthrough)
+    if fast is not None:
+        return Scored("".join(fast), len(fast), 0, first)
+    lines = score_rows(core, items, passthrough)
+    errors = sum(1 for line in lines if "error" in line)
+    return Scored("".join([_encode(line) + "\n" for line in lines]), len(lines), errors, first)
+
+
+def score_rows(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> list[dict[str, JSON]]:
+    """Row by row: each item's line as a document, a bad row getting its own error."""
     model = core.model
     lines: list[dict[str, JSON]] = []
     rows: list[Any] = []
@@ -133,20 +178,13 @@ def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> l
     matrix, valid = _validated(core, rows, where, lines, slots, names=names)
     if len(valid):
         prediction = model.predict(matrix)
-        bad = _bad_outputs(prediction.probabilities)
-        bad_values = _bad_outputs(prediction.predictions)
-        if bad_values is not None:
-            bad = bad_values if bad is None else bad | bad_values
+        bad = _non_finite_mask(prediction.probabilities, prediction.predictions)
         predictions = prediction.predictions.tolist()
         probabilities = prediction.probabilities.tolist() if prediction.probabilities is not None else None
         for k, slot in enumerate(valid):
             line = lines[slot]
             if bad is not None and bad[k]:
-                line["error"] = "non_finite_output"
-                line["message"] = (
-                    f"the model's answer for row {line['row']} is not a finite number: "
-                    "the input is outside what the model can answer"
-                )
+                _non_finite(line)
                 continue
             line["prediction"] = predictions[k]
             if probabilities is not None:
@@ -181,6 +219,110 @@ def _validated(
     return matrix, valid
 
 
-def encode_lines(lines: list[dict[str, JSON]]) -> bytes:
-    """JSON Lines: one compact line per row."""
-    return "".join([_encode(line) + "\n" for line in lines]).encode()
+def _unwrapped(items: list[Any]) -> tuple[list[int], list[JSON]] | None:
+    """(indexes, rows) when every item is the ItemSelector's `{"index": int, "row": ...}`."""
+    if not items or set(map(type, items)) != {dict} or set(map(len, items)) != {2}:
+        return None
+    try:
+        indexes = list(map(itemgetter("index"), items))
+        rows = list(map(itemgetter("row"), items))
+    except KeyError:
+        return None
+    return (indexes, rows) if set(map(type, indexes)) == {int} else None
+
+
+def _json_column(values: list[Any]) -> list[str] | None:
+    """Each value as JSON text: strings and numbers at C speed, anything else (or NaN) left to the row path."""
+    kinds = set(map(type, values))
+    if kinds <= _STRINGS:
+        return list(map(encode_basestring_ascii, values))
+    if kinds <= _NUMBERS:
+        try:
+            return _encode(values)[1:-1].split(",") if values else []
+        except ValueError:  # NaN or infinity: not JSON
+            return None
+    if len(kinds) == 1 and len(set(values)) <= 64:  # a few labels (of any JSON type), encoded once each
+        try:
+            memo = {v: _encode(v) for v in set(values)}
+        except (TypeError, ValueError):
+            return None
+        return list(map(memo.__getitem__, values))
+    return None
+
+
+def _cells(model: Any, rows: list[Any], passthrough: tuple[str, ...]) -> tuple[list[Any], list[list[Any]]] | None:
+    """(the feature values of each row in the model's order, the passthrough columns) of rows that are all
+    objects of exactly the same columns; None otherwise."""
+    if set(map(type, rows)) != {dict} or len(set(map(len, rows))) != 1:
+        return None
+    first = rows[0]
+    assert isinstance(first, dict)
+    columns = model.feature_names or [k for k in first if k not in passthrough]
+    if "features" in first or len(columns) != model.n_features or len(columns) + len(passthrough) != len(first):
+        return None
+    try:
+        values = list(map(itemgetter(*columns), rows))
+        kept = [list(map(itemgetter(c), rows)) for c in passthrough]
+    except KeyError:
+        return None
+    return ([(v,) for v in values] if len(columns) == 1 else values), kept
+
+
+def _feature_matrix(core: Core, rows: list[Any], passthrough: tuple[str, ...]) -> tuple[Any, list[list[Any]]] | None:
+    """The matrix of rows that are all objects of the same columns (or all lists), every value a number
+    (or, from a CSV, a string that reads as one) finite in the model's input type; None on any doubt."""
+    model = core.model
+    if set(map(type, rows)) == {list} and not passthrough:
+        try:
+            return core.matrix(rows, str), []
+        except RequestError:
+            return None
+    cells = _cells(model, rows, passthrough)
+    if cells is None:
+        return None
+    values, kept = cells
+    kinds = set(map(type, chain.from_iterable(values)))
+    if not (kinds <= _STRINGS or kinds <= _NUMBERS):
+        return None
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            matrix: npt.NDArray[Any] = np.array(values, dtype=model.input_dtype)
+    except (ValueError, OverflowError):
+        return None
+    return (matrix, kept) if np.isfinite(matrix).all() else None
+
+
+def _columnar(core: Core, items: list[Any], passthrough: tuple[str, ...]) -> list[str] | None:
+    """The lines of a batch whose rows all pass, built column by column; None to go row by row."""
+    model = core.model
+    unwrapped = _unwrapped(items)
+    if unwrapped is None or not model.tabular:
+        return None
+    indexes, rows = unwrapped
+    found = _feature_matrix(core, rows, passthrough)
+    if found is None:
+        return None
+    matrix, kept = found
+    prediction = model.predict(matrix)
+    bad = _non_finite_mask(prediction.probabilities, prediction.predictions)
+    if bad is not None and bad.any():
+        return None  # the row path names each row the model cannot answer
+    columns = [list(map(str, indexes))]
+    for values in kept:
+        encoded = _json_column(values)
+        if encoded is None:
+            return None
+        columns.append(encoded)
+    predictions = _json_column(prediction.predictions.tolist())
+    if predictions is None:
+        return None
+    columns.append(predictions)
+    keys = ["row", *passthrough, "prediction"]
+    if prediction.probabilities is not None:
+        text = _encode(prediction.probabilities.tolist())[2:-2]
+        columns.append(text.split("],[") if text else [])
+        keys.append("probabilities")
+    # {"row":{},"id":{},"prediction":{},"probabilities":[{}]}: each key encoded once, braces escaped for format().
+    parts = [_encode(k).replace("{", "{{").replace("}", "}}") + ":" for k in keys]
+    template = "{{" + ",".join(p + ("[{}]" if k == "probabilities" else "{}") for p, k in zip(parts, keys, strict=True))
+    return list(map((template + "}}\n").format, *columns))

@@ -16,7 +16,7 @@ import time
 import uuid
 
 from . import INIT_STARTED, model_store, predictor, queue
-from .batch import BatchInput, encode_lines, score
+from .batch import BatchInput, score
 from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, JOBS_ENV, LOG
 from .core import Core
 from .errors import InitError, RequestError
@@ -172,24 +172,22 @@ class App:
         if not isinstance(items, list):
             raise BatchError("Items must be a list of rows")
         model_started = time.perf_counter()
-        lines = score(self.core, items, spec.passthrough)
+        scored = score(self.core, items, spec.passthrough)
         model_ms = (time.perf_counter() - model_started) * 1000
-        errors = sum(1 for line in lines if "error" in line)
-        first = lines[0]["row"] if lines else 0
-        summary: dict[str, JSON] = {"rows": len(lines), "errors": errors}
+        summary: dict[str, JSON] = {"rows": scored.rows, "errors": scored.errors}
         if spec.output is not None:
-            out = spec.output.join(f"part-{first:012d}.jsonl")
+            out = spec.output.join(f"part-{scored.first_row:012d}.jsonl")
             try:
-                self.storage.write(out.bucket, out.key, encode_lines(lines), JSON_LINES)
+                self.storage.write(out.bucket, out.key, scored.text.encode(), JSON_LINES)
             except S3Failure as e:
-                log("ERROR", LOG.batch_scored, requestId=request_id, rows=len(lines), error=e.code)
+                log("ERROR", LOG.batch_scored, requestId=request_id, rows=scored.rows, error=e.code)
                 raise BatchError(f"S3 refused the batch's output {out}: {e.code}") from None
             summary["output"] = str(out)
         else:
-            summary["results"] = list[JSON](lines)
-        self._emit(
-            Reply(200, {}, rows=len(lines) - errors, model_ms=model_ms, route="batch"), request_id, cold, False, started
-        )
+            # No output location (a local run): the lines themselves, as the output would hold them.
+            summary["lines"] = scored.text
+        rows = scored.rows - scored.errors
+        self._emit(Reply(200, {}, rows=rows, model_ms=model_ms, route="batch"), request_id, cold, False, started)
         return summary
 
 

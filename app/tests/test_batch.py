@@ -38,6 +38,12 @@ def app():
     return app
 
 
+def results(answer: dict) -> list[dict]:
+    """The lines a batch answered with (inline, as a local run gets them)."""
+    assert answer["lines"].count("\n") == answer["rows"]
+    return [json.loads(line) for line in answer["lines"].splitlines()]
+
+
 def direct(app, rows):
     return app({"instances": rows}, Context())
 
@@ -46,7 +52,7 @@ def test_csv_rows_are_answered_row_for_row_as_direct_predictions(app):
     answer = app(event([csv_item(i, r) for i, r in enumerate(IRIS)]), Context())
     expected = direct(app, IRIS)
     assert answer["rows"] == 4 and answer["errors"] == 0
-    lines = answer["results"]
+    lines = results(answer)
     assert [line["row"] for line in lines] == [0, 1, 2, 3]
     assert [line["id"] for line in lines] == ["r0", "r1", "r2", "r3"]
     assert [line["prediction"] for line in lines] == expected["predictions"]
@@ -58,7 +64,7 @@ def test_a_bad_row_in_the_middle_costs_that_row_alone(app):
     items[1]["row"]["c2"] = "abc"
     items[2]["row"].pop("c3")
     answer = app(event(items), Context())
-    lines = answer["results"]
+    lines = results(answer)
     assert answer["errors"] == 2
     assert lines[1] == {"row": 1, "id": "r1", "error": "not_numeric", "message": "row 1.c2 must be a number; got str"}
     assert lines[2] == {
@@ -82,7 +88,7 @@ def test_non_finite_values_and_answers_are_refused_per_row(app, monkeypatch):
         return prediction
 
     monkeypatch.setattr(app.core.model, "predict", nan_for_the_second)
-    lines = app(event(items), Context())["results"]
+    lines = results(app(event(items), Context()))
     assert (lines[0]["error"], lines[0]["message"]) == ("not_finite", "row 0.c0 must be finite; got nan")
     assert lines[1]["row"] == 1 and "prediction" in lines[1]
     assert lines[2]["error"] == "non_finite_output"
@@ -96,7 +102,7 @@ def test_json_lines_rows_lists_and_features_objects(app):
         {"index": 9, "row": "not a row"},
         {"index": 10, "error": {"code": "invalid_json", "message": "row 10 is not JSON"}},
     ]
-    lines = app(event(items), Context())["results"]
+    lines = results(app(event(items), Context()))
     assert [line["row"] for line in lines] == [7, 8, 9, 10]
     assert lines[0]["prediction"] == "setosa" and lines[1] == {**lines[1], "id": "x"}
     assert lines[2]["error"] == "invalid_shape"
@@ -105,7 +111,7 @@ def test_json_lines_rows_lists_and_features_objects(app):
 
 def test_bare_items_are_numbered_by_position(app):
     answer = app({"Items": [IRIS[0], IRIS[1]]}, Context())
-    assert [line["row"] for line in answer["results"]] == [0, 1]
+    assert [line["row"] for line in results(answer)] == [0, 1]
 
 
 def test_rows_by_feature_name_for_a_model_that_has_names():
@@ -116,7 +122,7 @@ def test_rows_by_feature_name_for_a_model_that_has_names():
     rows = [{n: str(float(wine.data.iloc[i][n])) for n in reversed(names)} for i in (0, 70, 140)]
     rows[1]["color"] = "1.0"
     items = [{"index": i, "row": {"key": i, **r}} for i, r in enumerate(rows)]
-    lines = app({"Items": items, "BatchInput": {"passthroughColumns": ["key"]}}, Context())["results"]
+    lines = results(app({"Items": items, "BatchInput": {"passthroughColumns": ["key"]}}, Context()))
     assert [line.get("prediction") for line in lines] == [0, None, 2]
     assert lines[1]["error"] == "unknown_features"
     assert lines[1]["message"].startswith('row 1 has unknown features "color"')
@@ -178,7 +184,27 @@ def test_a_malformed_batch_input_fails_the_batch(app, batch_input, message):
         app({"Items": [IRIS[0]], "BatchInput": batch_input}, Context())
 
 
-def test_lines_are_compact_strict_json():
-    assert batch.encode_lines([{"row": 0, "prediction": 1.5}, {"row": 1, "error": "x"}]) == (
-        b'{"row":0,"prediction":1.5}\n{"row":1,"error":"x"}\n'
+def test_the_columnar_path_writes_what_the_row_path_writes(app):
+    """A clean batch is built column by column; the same rows, one by one, must give the very same text."""
+    items = [csv_item(i, r) for i, r in enumerate(IRIS * 3)]
+    items[0]["row"]["id"] = 'quote " and é'
+    fast = batch.score(app.core, items, ("id",))
+    rows = batch.score_rows(app.core, items, ("id",))
+    assert fast.errors == 0 and fast.rows == 12
+    assert fast.text == "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in rows)
+    lists = [{"index": i, "row": r} for i, r in enumerate(IRIS)]
+    assert batch.score(app.core, lists).text == "".join(
+        json.dumps(line, separators=(",", ":")) + "\n" for line in batch.score_rows(app.core, lists)
     )
+
+
+def test_a_regressor_and_numeric_ids():
+    from sklearn.linear_model import LinearRegression
+
+    fitted = LinearRegression().fit(np.array(IRIS), [1.0, 2.0, 3.0, 4.0])
+    app = handler.App(runtime_sklearn.SklearnPredictor(fitted), Limits(), {"versionId": None, "sha256": "reg"})
+    items = [{"index": i, "row": {"n": i * 10, **{f"c{j}": v for j, v in enumerate(r)}}} for i, r in enumerate(IRIS)]
+    lines = results(app({"Items": items, "BatchInput": {"passthroughColumns": ["n"]}}, Context()))
+    assert [line["n"] for line in lines] == [0, 10, 20, 30]
+    assert np.allclose([line["prediction"] for line in lines], [1.0, 2.0, 3.0, 4.0])
+    assert all("probabilities" not in line for line in lines)

@@ -21,6 +21,15 @@ def results():
             "seed_handler_p50_us": 200.0,
         },
         "P3": {"seed_bytes": 100, "ours_bytes": {"onnx": 40, "sklearn": 90}},
+        "P5": {
+            "rows": 100_000,
+            "ours_s": 0.3,
+            "bare_onnx_s": 0.01,
+            "rows_per_s": 333_333.0,
+            "memory_rows": 1_000_000,
+            "memory_rows_s": 3.0,
+            "peak_mb": {"100000": 64.0, "1000000": 64.0},
+        },
     }
 
 
@@ -36,6 +45,10 @@ def test_every_named_ratio_is_there_and_is_ours_over_the_baseline():
         "P2.oip.binary_10k",
         "P2.oip.single.vs_onnx",
         "P2.oip.binary_10k.vs_onnx",
+        "P5.batch.onnx",
+        "P5.batch.onnx.memory_1m_vs_100k",
     }
+    assert ratios["P5.batch.onnx"] == 30.0 and ratios["P5.batch.onnx.memory_1m_vs_100k"] == 1.0
+    assert bench.GOALS["P5.batch.onnx"] == 3.0
     assert ratios["P2.oip.single"] == 0.45 and ratios["P2.oip.binary_10k.vs_onnx"] == 2.6
     assert bench.GOALS["P2.oip.single"] == 0.5 and bench.GOALS["P2.onnx.single"] == 0.3

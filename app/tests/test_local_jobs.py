@@ -149,14 +149,16 @@ def test_a_csv_without_a_header_is_refused(tmp_path):
         batch_run.run(str(tmp_path / "h.csv"), str(tmp_path / "o"), lambda b, e: [])
 
 
-def test_batches_follow_rows_and_bytes():
-    items = [{"index": i, "row": [i] * 10} for i in range(7)]
-    by_rows = [len(b) for b, _ in batch_run.batches(iter(items), 3, None)]
-    assert by_rows == [3, 3, 1]
-    size = len(json.dumps(items[0], separators=(",", ":"))) + 1
-    by_bytes = list(batch_run.batches(iter(items), 100, 2 * size))
-    assert [len(b) for b, _ in by_bytes] == [2, 2, 2, 1]
-    assert json.loads(by_bytes[0][1]) == items[:2]
+def test_batches_follow_rows_and_bytes(tmp_path):
+    (tmp_path / "r.jsonl").write_text("".join(json.dumps([i] * 10) + "\n" for i in range(7)))
+    with open(tmp_path / "r.jsonl") as f:
+        chunks = list(batch_run.jsonl_chunks(batch_run._Counting(f), 3))
+    assert [len(c) for c in chunks] == [3, 3, 1]
+    assert [len(b) for b, _ in batch_run.batches(iter(chunks), None)] == [3, 3, 1]
+    size = len(json.dumps(chunks[0][0], separators=(",", ":"))) + 1
+    by_bytes = list(batch_run.batches(iter(chunks), 2 * size))
+    assert [len(b) for b, _ in by_bytes] == [2, 1, 2, 1, 1]
+    assert json.loads(by_bytes[0][1]) == chunks[0][:2]
 
 
 def test_the_in_process_path_writes_what_the_function_answers(tmp_path):
