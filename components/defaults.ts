@@ -172,6 +172,8 @@ export const JOB_DEFAULTS = {
         maxConcurrency: 100,
         toleratedFailurePercentage: 0,
     },
+    /** SQS's largest message, 1 MiB (ten of them fit Lambda's 6 MB invocation payload). */
+    maxMessageBytes: 1048576,
     /** How long the dead-letter queue keeps a message: SQS's longest, time to look at it. */
     deadLetterRetentionSeconds: 1209600,
 } as const;

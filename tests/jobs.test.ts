@@ -26,6 +26,7 @@ describe("asyncInference", () => {
         });
         assert.strictEqual(queue.visibilityTimeoutSeconds, 180, "six times the 30 s timeout");
         assert.strictEqual(queue.messageRetentionSeconds, 345600);
+        assert.strictEqual(queue.maxMessageSize, 1048576);
         assert.strictEqual(queue.sqsManagedSseEnabled, true);
         assert.strictEqual(dlq.messageRetentionSeconds, 1209600);
         assert.deepStrictEqual(

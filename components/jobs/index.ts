@@ -71,6 +71,8 @@ function queuesOf(name: string, q: NonNullable<JobsSettings["async"]>, security:
         {
             visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
             messageRetentionSeconds: q.messageRetentionSeconds,
+            // SQS's largest message: an input above it travels in S3 (`input.s3Uri`).
+            maxMessageSize: JOB_DEFAULTS.maxMessageBytes,
             redrivePolicy: deadLetter.arn.apply((arn) =>
                 JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: q.maxReceiveCount }),
             ),

@@ -3,6 +3,7 @@ import { Recorded } from "../../mocking/recordingMocks";
 import { Check, find, json, Planned } from "../types";
 import { alarmChecks } from "./alarms";
 import { imageChecks } from "./image";
+import { jobsChecks } from "./jobs";
 import { kmsChecks } from "./kms";
 import { reliabilityChecks } from "./reliability";
 import { imageModelChecks, s3ModelChecks } from "./model";
@@ -31,5 +32,6 @@ export function checks(resources: Recorded[]): Check[] {
         ...reliabilityChecks(planned),
         ...kmsChecks(planned),
         ...urlChecks(planned),
+        ...jobsChecks(planned),
     ];
 }

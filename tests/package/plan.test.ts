@@ -222,6 +222,42 @@ describe("offline plan (npm run plan)", () => {
         assert.ok(!checks(mocks.resources).some((c) => c.name.includes("KMS")), "no KMS checks without a key");
     });
 
+    it("with queued and batch jobs: their guard rails pass, and each check can fail", async () => {
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            asyncInference: {},
+            batchTransform: { inputBucketName: "data-lake" },
+        });
+        const jobs = checks(mocks.resources)
+            .filter((c) => /queue|batch state machine/.test(c.name))
+            .map((c) => [c.name, c.pass]);
+        assert.strictEqual(jobs.length, 6);
+        assert.ok(
+            jobs.every(([, ok]) => ok),
+            JSON.stringify(jobs),
+        );
+        const plain = tamper("aws:sqs/queue:Queue", (i) => ({
+            ...i,
+            sqsManagedSseEnabled: undefined,
+            redrivePolicy: undefined,
+        }));
+        assert.deepStrictEqual(failing(plain).slice(1), [
+            "queues encrypted at rest (SQS keys, or the customer-managed key)",
+            "failing messages go to a dead-letter queue after maxReceiveCount",
+        ]);
+        const anywhere = tamper("aws:sfn/stateMachine:StateMachine", (i) => i).map((r) =>
+            r.name === "demo-batch-role-run"
+                ? {
+                      ...r,
+                      inputs: { ...r.inputs, policy: r.inputs.policy.replace(/function:[^"]+:live/, "function:*") },
+                  }
+                : r,
+        );
+        assert.deepStrictEqual(failing(anywhere).slice(1), ["the batch state machine invokes only the live alias"]);
+        await deploy();
+        assert.ok(!checks(mocks.resources).some((c) => /queue|batch/.test(c.name)), "no job checks without jobs");
+    });
+
     describe("--mermaid", () => {
         let graph: string;
         before(() => {
