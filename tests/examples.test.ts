@@ -38,7 +38,9 @@ async function runExample(example: string): Promise<void> {
     const cwd = process.cwd();
     process.chdir(path.join(EXAMPLES, example));
     try {
-        resolvingThePackage(() => require(path.join(EXAMPLES, example, "index.ts")));
+        const program = path.join(EXAMPLES, example, "index.ts");
+        delete require.cache[require.resolve(program)]; // a second run registers its resources again
+        resolvingThePackage(() => require(program));
         await settle();
     } finally {
         process.chdir(cwd);
@@ -49,6 +51,7 @@ async function runExample(example: string): Promise<void> {
 const DEMO = path.join(ROOT, "app", "model", "model.onnx");
 const MODEL: { [example: string]: string | undefined } = {
     basic: DEMO,
+    "batch-and-queue": DEMO,
     "bundled-model": DEMO,
     canary: DEMO,
     "existing-bucket": undefined, // adopted from a bucket: no signature, so no smoke event unless given
@@ -61,6 +64,18 @@ const MODEL: { [example: string]: string | undefined } = {
 const programs = fs.readdirSync(EXAMPLES).filter((e) => fs.existsSync(path.join(EXAMPLES, e, "index.ts")));
 
 describe("examples (each index.ts under mocks)", () => {
+    it("batch-and-queue: a queue, a state machine over its own bucket, one results bucket", async () => {
+        await runExample("batch-and-queue");
+        assert.strictEqual(ofType("aws:sqs/queue:Queue").length, 2);
+        assert.strictEqual(ofType("aws:sfn/stateMachine:StateMachine").length, 1);
+        assert.deepStrictEqual(
+            ofType("aws:s3/bucket:Bucket")
+                .map((b) => b.name)
+                .sort(),
+            ["scorer-models", "scorer-results", "scoring-data"],
+        );
+    });
+
     it("covers every TypeScript example", () => {
         assert.deepStrictEqual(programs, Object.keys(MODEL));
     });

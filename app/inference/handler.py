@@ -7,7 +7,10 @@ init with a message naming what to fix. Each invoke goes through one path: the a
 event into a request (events.py); a path under /v2, or a direct document with `inputs`, goes to the
 inference protocol (protocol.py), anything else to the native contract (core.py); the responder
 answers in the event's own shape (responses.py). Callers' mistakes get 4xx, ours 500, and no
-exception reaches the runtime.
+exception reaches the runtime. Two more event shapes carry many requests: an SQS batch (queue.py:
+each message's input answered as a direct invoke of it, its result written to S3) and a Distributed
+Map batch (batch.py: rows checked as a request's rows are, one output line each); a batch whose
+output cannot be written is the one failure that reaches the runtime, so Step Functions retries it.
 """
 
 import os

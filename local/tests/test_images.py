@@ -94,6 +94,9 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
         bad = lam.invoke(events("bad-request"))
         # The inference protocol, binary tensors in and out, as tritonclient sends them through a function URL.
         v2 = lam.invoke(events("v2-infer"))
+        # A Distributed Map batch with a bad row, and an SQS batch (no output location is set here).
+        scored = lam.invoke(events("batch-transform"))
+        queued = lam.invoke(events("sqs"))
         log = lam.log("function.log")
     assert direct.body["predictions"] == ["setosa"], direct.body
     assert direct.body["model"]["sha256"] == model_env["MODEL_SHA256"][:12]
@@ -111,6 +114,16 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
         model_env["MODEL_SHA256"][:12],
     )
     assert answer[length:] == struct.pack("<I", 9) + b"virginica"
+    lines = [json.loads(line) for line in scored.body["lines"].splitlines()]
+    assert (scored.body["rows"], scored.body["errors"]) == (4, 1)
+    assert [line.get("prediction") for line in lines] == ["setosa", "versicolor", None, "virginica"]
+    assert lines[2] == {
+        "row": 2,
+        "id": "a-3",
+        "error": "not_numeric",
+        "message": "row 2.sepal_length must be a number; got str",
+    }
+    assert queued.body == {"batchItemFailures": [{"itemIdentifier": "059f36b4-87a3-44ab-83d2-661975830a7d"}]}
     records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]
     loaded = [r for r in records if r["message"] == "model loaded"]
     assert len(loaded) == 1 and loaded[0]["features"] == 4
@@ -121,6 +134,11 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
         (False, 200),
         (False, 400),
         (False, 200),
+        (False, 200),
+    ]
+    failed = [r for r in records if r["message"] == "message failed"]
+    assert [(r["error"], r["reason"]) for r in failed] == [
+        ("invalid_message", "message order-1234 has no output, and the function no default")
     ]
     # Features are never logged: no list or object reaches a request line but the metrics directive.
     assert all(not isinstance(v, list | dict) for r in requests for k, v in r.items() if k != "_aws")
