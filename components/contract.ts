@@ -52,6 +52,7 @@ export interface Contract {
         predictionFailed: string;
         messageFailed: string;
         batchScored: string;
+        memoryWarning: string;
     };
     /** Every error code the app answers with, and its HTTP status. */
     errors: { [code: string]: number };

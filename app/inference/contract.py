@@ -56,6 +56,7 @@ class LogMessages:
     prediction_failed: str
     message_failed: str
     batch_scored: str
+    memory_warning: str
 
 
 def _load() -> dict[str, Any]:
@@ -116,6 +117,7 @@ LOG = LogMessages(
     prediction_failed=_CONTRACT["logMessages"]["predictionFailed"],
     message_failed=_CONTRACT["logMessages"]["messageFailed"],
     batch_scored=_CONTRACT["logMessages"]["batchScored"],
+    memory_warning=_CONTRACT["logMessages"]["memoryWarning"],
 )
 ERRORS: dict[str, int] = dict(_CONTRACT["errors"])
 """Every error code the app answers with, and its HTTP status."""

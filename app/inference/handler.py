@@ -20,6 +20,7 @@ import uuid
 
 from . import INIT_STARTED, model_store, predictor, queue
 from .batch import BatchInput, score
+from .compute import Compute
 from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, JOBS_ENV, LOG
 from .core import Core
 from .errors import InitError, RequestError
@@ -213,6 +214,10 @@ def init(env: Env | None = None) -> App:
     deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
     path = model_store.fetch(source, model_store.cache_dir_of(env), S3Downloader.from_env(env), deadline)
     model = runtime.load(path, source.describe())
+    compute = Compute.from_env(env)
+    warning = compute.memory_warning(os.path.getsize(path))
+    if warning:
+        log("WARN", LOG.memory_warning, warning=warning, processes=compute.processes, memoryMb=compute.memory_mb)
     log(
         "INFO",
         LOG.model_loaded,
@@ -220,6 +225,8 @@ def init(env: Env | None = None) -> App:
         format=fmt,
         sha256=source.short_sha,
         features=model.n_features,
+        processes=compute.processes,
+        threads=compute.threads,
         # From the package's first line: imports, download, checksum and load.
         initMs=round((time.perf_counter() - INIT_STARTED) * 1000, 3),
     )

@@ -4,13 +4,23 @@ The object is read at the exact version the deployment pinned
 (MODEL_VERSION_ID), cached under /tmp by its sha256, and checked against
 MODEL_SHA256 before any runtime opens it: a pickle runs code when loaded, so
 an unverified file is never handed to joblib.
+
+Several processes may initialise at once in one environment (Lambda Managed
+Instances run one Python process per concurrent request, sharing /tmp): an
+exclusive lock on a file beside the cache lets one of them download while the
+others wait for it, and the copy appears under its cached name only whole and
+verified (written under a temporary name, then renamed), so every process loads
+the same verified file after one GET.
 """
 
 import contextlib
+import fcntl
 import hashlib
 import os
 import re
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .contract import FORMATS, MODEL_ENV, SETTINGS_ENV
@@ -22,6 +32,9 @@ __all__ = ["ModelLoadError", "ModelSource", "cache_dir_of", "fetch", "sha256_of"
 
 CHUNK = 1024 * 1024
 PARTIAL_PREFIX = ".download-"
+LOCK_SUFFIX = ".lock"
+# How often a process waiting for another's download tries the lock again.
+LOCK_POLL_SECONDS = 0.01
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
@@ -82,24 +95,56 @@ def likely_denial(s3_message: str) -> str:
 
 
 def remove_partial_downloads(cache_dir: str) -> None:
-    """An init killed mid-download (timeout, out of memory) leaves its temporary file in /tmp; the next init,
-    in the same environment, clears them before it downloads again, so /tmp does not fill up."""
+    """An init killed mid-download (timeout, out of memory) leaves its temporary file in /tmp; the next
+    download in the same environment clears them first, so /tmp does not fill up. Called only under the
+    download lock, so no live process's download is among them."""
     for name in os.listdir(cache_dir):
         if name.startswith(PARTIAL_PREFIX):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(os.path.join(cache_dir, name))
 
 
+def cache_files(cache_dir: str | os.PathLike[str]) -> list[str]:
+    """What the cache holds, but the download lock (an empty file that stays, so no waiter loses its lock)."""
+    return sorted(name for name in os.listdir(cache_dir) if not name.endswith(LOCK_SUFFIX))
+
+
+@contextlib.contextmanager
+def download_lock(path: str, deadline: float | None, what: str) -> Iterator[None]:
+    """An exclusive lock on `path` among the processes of this environment, waited for until `deadline`.
+    The kernel releases it when its holder exits, so a process killed mid-download blocks no one."""
+    with open(path, "a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if deadline is not None and time.perf_counter() >= deadline:
+                    raise ModelLoadError(
+                        f"another process of this environment was still downloading {what} when the init budget "
+                        f"ran out; a model that needs longer needs a larger {SETTINGS_ENV.init_budget_seconds}"
+                    ) from None
+                time.sleep(LOCK_POLL_SECONDS)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _download(source: ModelSource, destination: str, downloader: S3Downloader, deadline: float | None) -> None:
-    """The object at the pinned version, to a temporary name first: a half-written file is never the cache."""
+    """The object at the pinned version, to a temporary name first, verified, then renamed: a half-written
+    or unverified file is never the cache."""
     assert source.bucket is not None and source.key is not None
     fd, partial = tempfile.mkstemp(dir=os.path.dirname(destination), prefix=PARTIAL_PREFIX)
     os.close(fd)
     try:
         downloader.download(source.bucket, source.key, source.version_id, partial, deadline=deadline)
-    except (S3Failure, OSError) as e:
+        verify(source, partial)
+    except (S3Failure, OSError, ModelLoadError) as e:
         if os.path.exists(partial):
             os.unlink(partial)
+        if isinstance(e, ModelLoadError):
+            raise
         if isinstance(e, OSError):
             # /tmp full, or unwritable: the file system's own words name the cause.
             raise ModelLoadError(f"could not write {source.describe()} to {partial}: {e.strerror or e}") from None
@@ -118,11 +163,25 @@ def _download(source: ModelSource, destination: str, downloader: S3Downloader, d
     os.replace(partial, destination)
 
 
+def _verified_copy(source: ModelSource, cached: str) -> bool:
+    """True when the cached copy is there and verifies; a torn or tampered one is removed."""
+    if not os.path.isfile(cached):
+        return False
+    try:
+        verify(source, cached)
+        return True
+    except ModelLoadError:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(cached)  # fetched again below
+        return False
+
+
 def fetch(
     source: ModelSource, cache_dir: str, downloader: S3Downloader | None = None, deadline: float | None = None
 ) -> str:
-    """Returns the path of a verified local copy; downloads only when no verified copy is cached. The
-    download gives up at `deadline` (a time.perf_counter() value), leaving no partial file behind."""
+    """Returns the path of a verified local copy; downloads only when no verified copy is cached, and only
+    one process of the environment at a time. The download (and the wait for another process's) gives up
+    at `deadline` (a time.perf_counter() value), leaving no partial file behind."""
     if source.local_path:
         if not os.path.isfile(source.local_path):
             raise ModelLoadError(f"model not found: {source.describe()}")
@@ -131,19 +190,15 @@ def fetch(
         return source.local_path
     os.makedirs(cache_dir, exist_ok=True)
     cached = os.path.join(cache_dir, f"model-{source.sha256}.bin")
-    if os.path.isfile(cached):
-        try:
-            verify(source, cached)
+    if _verified_copy(source, cached):
+        return cached
+    lock = os.path.join(cache_dir, f"model-{source.sha256}{LOCK_SUFFIX}")
+    with download_lock(lock, deadline, source.describe()):
+        # Another process may have fetched it while this one waited.
+        if _verified_copy(source, cached):
             return cached
-        except ModelLoadError:
-            os.unlink(cached)  # A torn or tampered copy: fetch it again.
-    remove_partial_downloads(cache_dir)
-    _download(source, cached, downloader or S3Downloader.from_env(os.environ), deadline)
-    try:
-        verify(source, cached)
-    except ModelLoadError:
-        os.unlink(cached)
-        raise
+        remove_partial_downloads(cache_dir)
+        _download(source, cached, downloader or S3Downloader.from_env(os.environ), deadline)
     return cached
 
 

@@ -5,19 +5,22 @@ its inputs, outputs, datatypes and shapes read from the graph. One whose only in
 [rows, features] float or double matrix with a fixed feature count (what app/convert.py writes) is
 also tabular: the native contract answers it.
 
-One session per environment, one thread for each of its pools: below 1769 MB
-Lambda gives less than one vCPU, and a pool of threads only adds switching.
+One session per process, with as many intra-op threads as the vCPUs the process can count on
+(compute.py): one below 3538 MB (Lambda gives less than two vCPUs), more on a larger function, and on
+a managed instance the environment's vCPUs divided among its processes. More only adds switching.
 Inputs are cast to the model's input type (validation has already refused a
 value that type cannot hold, such as 1e308 for a float32 model).
 """
 
 import json
+import os
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
+from .compute import Compute
 from .errors import BadRequest, ModelLoadError
 from .predictor import Prediction
 from .tensors import TensorSpec
@@ -140,7 +143,9 @@ def _first_line(error: Exception) -> str:
 
 def load(path: str, describe: str) -> OnnxPredictor:
     options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
+    # The vCPUs this process can count on (compute.py): one on a small function, more on a large one or a
+    # managed instance shared by fewer processes than vCPUs.
+    options.intra_op_num_threads = Compute.from_env(os.environ).threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     try:

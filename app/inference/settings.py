@@ -15,7 +15,7 @@ from .contract import (
 from .errors import ConfigError
 from .lambda_types import Env
 
-FUNCTION_NAME, FUNCTION_VERSION = LAMBDA_ENV
+FUNCTION_NAME, FUNCTION_VERSION = LAMBDA_ENV[:2]
 # CloudWatch namespaces: 1-255 of these characters, not starting with a colon or "AWS/".
 NAMESPACE = re.compile(r"[0-9A-Za-z.\-_/#:]{1,255}")
 MODEL_NAME = re.compile(MODEL_NAME_PATTERN)

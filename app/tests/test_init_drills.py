@@ -18,6 +18,8 @@ import pytest
 from conftest import APP
 from moto.server import ThreadedMotoServer
 
+from inference.model_store import cache_files
+
 BUDGET_SECONDS = 3.0
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}
 S3_MODEL = {"MODEL_BUCKET": "models", "MODEL_KEY": "models/model.onnx", "MODEL_SHA256": "a" * 64}
@@ -118,7 +120,7 @@ def test_s3_that_never_answers_fails_init_within_the_budget(tmp_path):
     )
     assert "INIT_BUDGET_SECONDS (the component's initBudgetSeconds)" in lines[0]["error"]
     assert lines[0]["initMs"] < BUDGET_SECONDS * 1000, "init gave up inside its budget"
-    assert os.listdir(tmp_path) == [], "no partial download is left"
+    assert cache_files(tmp_path) == [], "no partial download is left"
     print(f"\nS3 black-holed: init failed after {lines[0]['initMs']:.0f} ms of init ({seconds:.2f} s in all)")
 
 
@@ -132,7 +134,7 @@ def test_s3_answering_503_fails_init_within_the_budget(tmp_path):
     assert error.startswith("S3 error reading s3://models/models/model.onnx") or "within the init budget" in error
     assert lines[0]["initMs"] < BUDGET_SECONDS * 1000, "init gave up inside its budget"
     assert SlowDown.requests >= 2, "throttling is retried"
-    assert os.listdir(tmp_path) == []
+    assert cache_files(tmp_path) == []
     print(
         f"\nS3 answering 503: init failed after {lines[0]['initMs']:.0f} ms of init ({seconds:.2f} s in all), "
         f"{SlowDown.requests} requests: {error}"
@@ -176,7 +178,7 @@ def test_a_full_tmp_fails_init_saying_so(tiny_tmp, moto_endpoint, monkeypatch):
     assert code == 1
     assert len(lines) == 1 and lines[0]["message"] == "init failed", lines
     assert lines[0]["error"].startswith("could not download s3://models/models/model.onnx (version latest): ")
-    assert os.listdir(tiny_tmp) == [], "the partial download is removed, freeing /tmp"
+    assert cache_files(tiny_tmp) == [], "the partial download is removed, freeing /tmp"
     print(f"\n/tmp full: init failed after {seconds:.2f} s: {lines[0]['error']}")
 
 

@@ -97,7 +97,7 @@ class TestFetch:
         model, source = fetch_and_load(env(version, sha(demo_bytes)), str(tmp_path), downloader)
         assert model.predict(np.array([[5.1, 3.5, 1.4, 0.2]])).predictions.tolist() == ["setosa"]
         assert source.version_id == version
-        assert sorted(os.listdir(tmp_path)) == [f"model-{sha(demo_bytes)}.bin"]
+        assert sorted(model_store.cache_files(tmp_path)) == [f"model-{sha(demo_bytes)}.bin"]
 
     def test_the_client_is_made_from_the_environment(self, endpoint):
         made = S3Downloader.from_env({"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_S3": endpoint})
@@ -155,7 +155,7 @@ class TestFetch:
             f"checksum mismatch for s3://{BUCKET}/{KEY} (version {version}): expected sha256 {wrong}, "
             f"got {sha(demo_bytes)}; refusing to load it"
         )
-        assert os.listdir(tmp_path) == []
+        assert model_store.cache_files(tmp_path) == []
 
     def test_refuses_a_corrupt_file_that_matches_its_checksum(self, s3, downloader, tmp_path):
         data = b"\x80\x04 this is not a pickle"
@@ -180,7 +180,7 @@ class TestFetch:
         with pytest.raises(ModelLoadError) as info:
             model_store.fetch(ModelSource(BUCKET, "models/absent.joblib", None, "0" * 64), str(tmp_path), downloader)
         assert str(info.value) == (f"model not found at s3://{BUCKET}/models/absent.joblib (version latest): NoSuchKey")
-        assert os.listdir(tmp_path) == []
+        assert model_store.cache_files(tmp_path) == []
 
     def test_missing_version(self, s3, downloader, demo_bytes, tmp_path):
         upload(s3, demo_bytes)
@@ -189,7 +189,7 @@ class TestFetch:
         assert str(info.value) == (
             "model not found at s3://models-bucket/models/model.joblib (version no-such-version): NoSuchVersion"
         )
-        assert os.listdir(tmp_path) == []
+        assert model_store.cache_files(tmp_path) == []
 
     def test_missing_bucket(self, s3, downloader, tmp_path):
         with pytest.raises(ModelLoadError) as info:
@@ -206,7 +206,7 @@ class TestFetch:
         assert str(info.value).startswith(
             f"could not download s3://{BUCKET}/{KEY} (version v1): AWS_IO_SOCKET_CONNECTION_REFUSED: "
         )
-        assert os.listdir(tmp_path) == []
+        assert model_store.cache_files(tmp_path) == []
 
 
 class TestS3Errors:
@@ -231,7 +231,7 @@ class TestS3Errors:
         with pytest.raises(ModelLoadError) as info:
             model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), S3Downloader("us-east-1"))
         assert str(info.value) == message
-        assert os.listdir(tmp_path) == []
+        assert model_store.cache_files(tmp_path) == []
 
     def test_s3s_error_document_gives_the_code_and_message(self):
         body = b"<?xml version='1.0'?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>"
