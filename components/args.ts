@@ -64,6 +64,46 @@ export interface AsyncInferenceArgs {
 }
 
 /**
+ * The EC2 capacity a Lambda Managed Instances function runs on, when the
+ * component creates it (`computeType` `managedInstances` without
+ * `capacityProviderArn`).
+ */
+export interface CapacityProviderArgs {
+    /**
+     * Subnets the instances are placed in (several Availability Zones: Lambda
+     * starts three instances for resilience). They need a route to S3 and
+     * CloudWatch Logs (a gateway endpoint, interface endpoints or NAT).
+     * Required.
+     */
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    /** Security groups of the instances. Required. */
+    securityGroupIds: pulumi.Input<pulumi.Input<string>[]>;
+    /**
+     * EC2 instance types the instances may be, such as `["c7g.xlarge",
+     * "m7g.xlarge"]` (of the function's `architecture`). Defaults to none
+     * (Lambda chooses, which AWS recommends for availability).
+     */
+    allowedInstanceTypes?: string[];
+    /**
+     * EC2 instance types the instances may not be; not with
+     * `allowedInstanceTypes`. Defaults to none.
+     */
+    excludedInstanceTypes?: string[];
+    /**
+     * Most vCPUs the capacity provider runs at once, a positive integer: the
+     * ceiling of the bill. Required with `targetCpuUtilization`. Defaults to
+     * none (Lambda's own ceiling).
+     */
+    maxVcpuCount?: number;
+    /**
+     * CPU utilisation (percent, 10 to 90) that scaling keeps the instances at
+     * (manual scaling): lower leaves headroom for bursts. Defaults to none
+     * (Lambda's automatic scaling).
+     */
+    targetCpuUtilization?: number;
+}
+
+/**
  * Batch transform: a Step Functions state machine whose Distributed Map reads
  * a CSV or JSON Lines data set from S3, hands it to the `live` alias in
  * batches and writes one output line per input row, in the input's order.
@@ -221,8 +261,9 @@ export interface InferenceFunctionArgs {
      */
     modelName?: string;
     /**
-     * Memory of the function in MB, an integer from 128 to 10240. CPU is
-     * allotted in proportion. Defaults to 1024.
+     * Memory of the function in MB, an integer from 128 to 10240 (from 2048
+     * to 32768 with `computeType` `managedInstances`). CPU is allotted in
+     * proportion. Defaults to 1024 (2048 with `managedInstances`).
      */
     memorySize?: number;
     /**
@@ -262,6 +303,56 @@ export interface InferenceFunctionArgs {
      * with `provisionedConcurrencyMax`. Defaults to 0.7.
      */
     provisionedConcurrencyTargetUtilization?: number;
+    /**
+     * Where the function runs: `lambda` (Lambda's own fleet, billed per
+     * request and duration) or `managedInstances` (Lambda Managed Instances:
+     * EC2 capacity in your account that Lambda manages, billed at EC2 prices,
+     * several requests per environment with one Python process each, up to
+     * 32 GB, no cold starts as traffic grows within the capacity). Managed
+     * instances need `pythonVersion` 3.13, a `memorySize` of at least 2048,
+     * and `capacityProviderArn` or `capacityProvider`; provisioned
+     * concurrency, SnapStart and the function's own VPC settings do not apply
+     * to them. Defaults to `lambda`.
+     */
+    computeType?: string;
+    /**
+     * ARN of an existing Lambda capacity provider to run on, with
+     * `computeType` `managedInstances`. Defaults to none (give
+     * `capacityProvider` and the component creates one).
+     */
+    capacityProviderArn?: pulumi.Input<string>;
+    /**
+     * A capacity provider the component creates for this function (see
+     * `CapacityProviderArgs`), with its operator role, with `computeType`
+     * `managedInstances`. Defaults to none.
+     */
+    capacityProvider?: CapacityProviderArgs;
+    /**
+     * Most concurrent requests one execution environment takes (one Python
+     * process each), an integer from 1 to 1600, with `computeType`
+     * `managedInstances`. Defaults to Lambda's: 16 per vCPU for Python.
+     */
+    maxConcurrencyPerEnvironment?: number;
+    /**
+     * GiB of memory per vCPU of each execution environment, 2, 4 or 8, with
+     * `computeType` `managedInstances`; Python's processes each hold the
+     * model, so AWS advises 4 or 8. Defaults to Lambda's (2).
+     */
+    memoryGiBPerVcpu?: number;
+    /**
+     * The Python of the image's base (`public.ecr.aws/lambda/python:<version>`):
+     * `3.12` or `3.13`. Managed instances need 3.13. A `BASE_IMAGE` in
+     * `buildArgs` (pinned by digest) must be of the same version. Defaults to
+     * `3.12`.
+     */
+    pythonVersion?: string;
+    /**
+     * Lambda SnapStart. Lambda offers it for .zip functions only (Java, Python
+     * 3.12+ and .NET 8+), not for container images, so `true` is refused: the
+     * ONNX image's init is already within a tenth of a second of a bare
+     * container's. Defaults to false.
+     */
+    snapStart?: boolean;
     /**
      * How a new version reaches traffic. Every change publishes a version and
      * the alias `live` serves it. `AllAtOnce` moves the alias at once. A

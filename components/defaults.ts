@@ -69,6 +69,8 @@ export const FORMAT_OF_EXTENSION: { readonly [extension: string]: ModelFormat } 
 /** The value of every optional argument that has one. `validateArgs` is the only reader. */
 export const DEFAULTS = {
     dockerfile: "Dockerfile",
+    pythonVersion: "3.12",
+    computeType: "lambda",
     architecture: "x86_64",
     memorySize: 1024,
     timeout: 30,
@@ -153,6 +155,21 @@ export const LIVE_ALIAS = "live";
  * package root, so the same relative step works for both.
  */
 export const BUNDLED_APP_PATH = path.resolve(__dirname, "..", "app");
+
+/** The Pythons the bundled Dockerfile builds on, and the base image of each. */
+export const PYTHON_VERSIONS = ["3.12", "3.13"] as const;
+export const BASE_IMAGE_REPOSITORY = "public.ecr.aws/lambda/python";
+export const COMPUTE_TYPES = ["lambda", "managedInstances"] as const;
+
+/** What Lambda Managed Instances take (AWS's documentation and API). */
+export const MANAGED_INSTANCES = {
+    minimumPython: "3.13",
+    memorySize: { min: 2048, max: 32768, default: 2048 },
+    memoryGiBPerVcpu: [2, 4, 8],
+    maxConcurrencyPerEnvironment: { min: 1, max: 1600 },
+    /** The managed policy the capacity provider's operator role needs. */
+    operatorPolicy: "AWSLambdaManagedEC2ResourceOperator",
+} as const;
 
 /** Defaults of `asyncInference` and `batchTransform`. */
 export const JOB_DEFAULTS = {

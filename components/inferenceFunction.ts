@@ -5,6 +5,7 @@ import { createAlias } from "./alias";
 import { InferenceFunctionArgs } from "./args";
 import { createDashboard } from "./dashboard";
 import { createGradualDeployment, GradualDeployment } from "./deployment";
+import { capacityProviderArnOf } from "./capacityProvider";
 import { createFunctionUrl } from "./functionUrl";
 import { createImage, imageUriOf } from "./image";
 import { createFunction } from "./lambdaFunction";
@@ -82,6 +83,8 @@ export class InferenceFunction extends pulumi.ComponentResource {
     public readonly outputBucketName?: pulumi.Output<string>;
     /** ARN of the batch transform's state machine; only set with `batchTransform`. */
     public readonly stateMachineArn?: pulumi.Output<string>;
+    /** ARN of the capacity provider the function runs on; only set with `computeType` `managedInstances`. */
+    public readonly capacityProviderArn?: pulumi.Output<string>;
     /** `s3://bucket/prefix/` under which each batch run writes its lines; only set with `batchTransform`. */
     public readonly batchOutputUri?: pulumi.Output<string>;
 
@@ -109,7 +112,21 @@ export class InferenceFunction extends pulumi.ComponentResource {
             { logGroup, model, account, jobs: jobs.policies },
             ctx,
         );
-        const fn = createFunction(name, r, { imageUri, pullPolicy, role, logGroup, model, jobs }, ctx);
+        const capacityProviderArn =
+            r.compute.managedInstances &&
+            capacityProviderArnOf(
+                name,
+                r.compute.managedInstances,
+                r.image.architecture,
+                { account, security: r.security },
+                ctx,
+            );
+        const fn = createFunction(
+            name,
+            r,
+            { imageUri, pullPolicy, role, logGroup, model, jobs, capacityProviderArn },
+            ctx,
+        );
         // No traffic reaches a version before its smoke test (if any) passed.
         const version = smokeTestedVersion(name, r.rollout, { fn, sha256: model.sha256 }, ctx);
         const alias = createAlias(name, r.rollout, { fn, version }, ctx);
@@ -177,6 +194,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
             deadLetterQueueUrl: jobs.queues?.deadLetter.url,
             outputBucketName: (jobs.asyncOutput ?? jobs.batchOutput)?.bucketName,
             stateMachineArn: connected.stateMachine?.arn,
+            capacityProviderArn: capacityProviderArn === undefined ? undefined : pulumi.output(capacityProviderArn),
             batchOutputUri:
                 jobs.batchOutput && pulumi.interpolate`s3://${jobs.batchOutput.bucketName}/${jobs.batchOutput.prefix}`,
         };

@@ -16,12 +16,15 @@ export function createFunction(
         role: FunctionRole;
         logGroup: aws.cloudwatch.LogGroup;
         model: ModelStore;
+        /** The capacity provider of a managed-instances function. */
+        capacityProviderArn?: pulumi.Input<string>;
         /** Where queued and batch results go (and what queued inputs may be read), and what must exist first. */
         jobs?: JobsBase;
     },
     { parent, tags }: BuildContext,
 ): aws.lambda.Function {
     const { compute } = r;
+    const managed = compute.managedInstances;
     const { model } = deps;
     return new aws.lambda.Function(
         `${name}-fn`,
@@ -48,6 +51,17 @@ export function createFunction(
             loggingConfig: { logFormat: "JSON", logGroup: deps.logGroup.name },
             tracingConfig: r.observability.enableTracing ? { mode: "Active" } : undefined,
             vpcConfig: r.network.vpc,
+            // Managed instances: numbered versions and the live alias work as on Lambda's own fleet.
+            capacityProviderConfig:
+                managed && deps.capacityProviderArn !== undefined
+                    ? {
+                          lambdaManagedInstancesCapacityProviderConfig: {
+                              capacityProviderArn: deps.capacityProviderArn,
+                              perExecutionEnvironmentMaxConcurrency: managed.maxConcurrencyPerEnvironment,
+                              executionEnvironmentMemoryGibPerVcpu: managed.memoryGiBPerVcpu,
+                          },
+                      }
+                    : undefined,
             kmsKeyArn: r.security.kmsKeyArn,
             // Every change publishes a version: the `live` alias serves it, and older ones remain to roll back to.
             publish: true,

@@ -17,6 +17,8 @@ export interface ImageSettings {
     target: string;
     architecture: string;
     platform: Platform;
+    /** The Python of the base image. */
+    pythonVersion: string;
     /** How many images the lifecycle policy keeps (how many deploys back a rollback can go). */
     keepImages: number;
 }
@@ -63,8 +65,28 @@ export interface ProvisionedConcurrency {
     scaling?: { max: number; targetUtilization: number };
 }
 
+/** A capacity provider the component creates for a managed-instances function. */
+export interface CapacityProviderSettings {
+    subnetIds: StringList;
+    securityGroupIds: StringList;
+    allowedInstanceTypes?: string[];
+    excludedInstanceTypes?: string[];
+    scaling?: { maxVcpuCount: number; targetCpuUtilization?: number };
+}
+
+/** Lambda Managed Instances: the capacity it runs on and how environments are sized. */
+export interface ManagedInstancesSettings {
+    /** An existing capacity provider; absent: `provider` says what to create. */
+    capacityProviderArn?: pulumi.Input<string>;
+    provider?: CapacityProviderSettings;
+    maxConcurrencyPerEnvironment?: number;
+    memoryGiBPerVcpu?: number;
+}
+
 /** The function's size and its environment. */
 export interface ComputeSettings {
+    /** Present when the function runs on Lambda Managed Instances. */
+    managedInstances?: ManagedInstancesSettings;
     memorySize: number;
     timeout: number;
     ephemeralStorageSize: number;

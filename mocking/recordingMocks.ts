@@ -136,6 +136,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     url: this.c(`${args.name} url`, `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${physical}`),
                 });
                 break;
+            case "aws:lambda/capacityProvider:CapacityProvider":
+                Object.assign(state, {
+                    name: physical,
+                    arn: this.c(
+                        `${args.name} arn`,
+                        `arn:aws:lambda:${REGION}:${ACCOUNT}:capacity-provider:${physical}`,
+                    ),
+                });
+                break;
             case "aws:sfn/stateMachine:StateMachine":
                 Object.assign(state, {
                     name: physical,

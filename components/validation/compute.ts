@@ -1,10 +1,18 @@
-import { DEFAULTS } from "../defaults";
+import { DEFAULTS, MANAGED_INSTANCES } from "../defaults";
 import { Check, integerProblem } from "./problems";
 
 /** Memory, timeout, /tmp and concurrency, each alone, then reserved against provisioned concurrency. */
 export const checkCompute: Check = (a) => {
+    const managed = a.computeType === "managedInstances";
+    const memory = managed ? MANAGED_INSTANCES.memorySize : { min: 128, max: 10240 };
     const own = [
-        ...integerProblem("memorySize", a.memorySize, 128, 10240, " (MB)"),
+        ...integerProblem(
+            "memorySize",
+            a.memorySize,
+            memory.min,
+            memory.max,
+            managed ? " (MB, as Lambda Managed Instances take)" : " (MB)",
+        ),
         ...integerProblem("timeout", a.timeout, 1, 900, " (seconds)"),
         ...integerProblem("ephemeralStorageSize", a.ephemeralStorageSize, 512, 10240, " (MB)"),
     ];

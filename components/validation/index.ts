@@ -5,6 +5,7 @@ import { checkCompute } from "./compute";
 import { checkEnvironment } from "./environment";
 import { checkImage } from "./image";
 import { checkJobs } from "./jobs";
+import { checkManagedInstances } from "./managedInstances";
 import { checkModel, gatherFacts, largeModelWarning } from "./model";
 import { checkNetwork } from "./network";
 import { checkObservability } from "./observability";
@@ -19,6 +20,7 @@ import { checkSecurity } from "./security";
 const CHECKS: Check[] = [
     checkImage,
     checkCompute,
+    checkManagedInstances,
     checkRetention,
     checkNetwork,
     checkEnvironment,

@@ -4,8 +4,10 @@ import { InferenceFunctionArgs } from "../args";
 import {
     BUNDLED_APP_PATH,
     DEFAULTS,
+    BASE_IMAGE_REPOSITORY,
     GRADUAL_STRATEGIES,
     JOB_DEFAULTS,
+    MANAGED_INSTANCES,
     MODEL_PATH_IN_IMAGE,
     ModelFormat,
     PLATFORMS,
@@ -14,6 +16,7 @@ import {
     ComputeSettings,
     ImageSettings,
     JobsSettings,
+    ManagedInstancesSettings,
     ModelSettings,
     NetworkSettings,
     ResolvedArgs,
@@ -70,26 +73,65 @@ function resolveModel(a: InferenceFunctionArgs, facts: Facts): ModelSettings {
     };
 }
 
+/** An object, or undefined when it has no key. */
+function orNone<T extends object>(value: T): T | undefined {
+    return Object.keys(value).length > 0 ? value : undefined;
+}
+
 function resolveImage(a: InferenceFunctionArgs, model: ModelSettings): ImageSettings {
     const appPath = path.resolve(a.appPath ?? BUNDLED_APP_PATH);
     const architecture = a.architecture ?? DEFAULTS.architecture;
+    const pythonVersion = a.pythonVersion ?? DEFAULTS.pythonVersion;
     const inImage = model.delivery === "image";
     return {
         appPath,
         dockerfilePath: path.resolve(appPath, a.dockerfile ?? DEFAULTS.dockerfile),
-        buildArgs: inImage ? { ...a.buildArgs, MODEL_FILE: model.file } : a.buildArgs,
+        // The Dockerfile's own BASE_IMAGE (pinned by `npm run pin-base-image`) is the default Python's; another
+        // Python gets its base by tag, unless the build arguments pin one (checked to be of that version).
+        buildArgs: orNone({
+            ...(pythonVersion !== DEFAULTS.pythonVersion
+                ? { BASE_IMAGE: `${BASE_IMAGE_REPOSITORY}:${pythonVersion}` }
+                : {}),
+            ...a.buildArgs,
+            ...(inImage ? { MODEL_FILE: model.file } : {}),
+        }),
         target: a.buildTarget ?? (inImage ? `${model.format}-bundled` : model.format),
         architecture,
         platform: PLATFORMS[architecture],
+        pythonVersion,
         keepImages: a.keepImages ?? DEFAULTS.keepImages,
+    };
+}
+
+function resolveManagedInstances(a: InferenceFunctionArgs): ManagedInstancesSettings | undefined {
+    if (a.computeType !== "managedInstances") {
+        return undefined;
+    }
+    const p = a.capacityProvider;
+    return {
+        capacityProviderArn: a.capacityProviderArn,
+        provider: p && {
+            subnetIds: p.subnetIds,
+            securityGroupIds: p.securityGroupIds,
+            allowedInstanceTypes: p.allowedInstanceTypes,
+            excludedInstanceTypes: p.excludedInstanceTypes,
+            scaling:
+                p.maxVcpuCount === undefined
+                    ? undefined
+                    : { maxVcpuCount: p.maxVcpuCount, targetCpuUtilization: p.targetCpuUtilization },
+        },
+        maxConcurrencyPerEnvironment: a.maxConcurrencyPerEnvironment,
+        memoryGiBPerVcpu: a.memoryGiBPerVcpu,
     };
 }
 
 function resolveCompute(a: InferenceFunctionArgs): ComputeSettings {
     const min = a.provisionedConcurrency;
     const max = a.provisionedConcurrencyMax;
+    const managedInstances = resolveManagedInstances(a);
     return {
-        memorySize: a.memorySize ?? DEFAULTS.memorySize,
+        managedInstances,
+        memorySize: a.memorySize ?? (managedInstances ? MANAGED_INSTANCES.memorySize.default : DEFAULTS.memorySize),
         timeout: a.timeout ?? DEFAULTS.timeout,
         ephemeralStorageSize: a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize,
         reservedConcurrency: a.reservedConcurrency,

@@ -48,6 +48,13 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     kmsKeyArn: ["string", false],
     permissionsBoundary: ["string", false],
     rolePath: ["string", true],
+    computeType: ["string", true],
+    capacityProviderArn: ["string", false],
+    capacityProvider: ["#/types/lambda-inference:index:CapacityProviderArgs", true],
+    maxConcurrencyPerEnvironment: ["number", true],
+    memoryGiBPerVcpu: ["number", true],
+    pythonVersion: ["string", true],
+    snapStart: ["boolean", true],
     asyncInference: ["#/types/lambda-inference:index:AsyncInferenceArgs", true],
     batchTransform: ["#/types/lambda-inference:index:BatchTransformArgs", true],
     tags: ["object", true],
@@ -64,6 +71,7 @@ const OPTIONAL_OUTPUTS = [
     "outputBucketName",
     "stateMachineArn",
     "batchOutputUri",
+    "capacityProviderArn",
 ];
 
 const OUTPUTS = [
@@ -121,6 +129,7 @@ describe("package schema (what `pulumi package add` gives other languages)", fun
         assert.deepStrictEqual(Object.keys(types).sort(), [
             "lambda-inference:index:AsyncInferenceArgs",
             "lambda-inference:index:BatchTransformArgs",
+            "lambda-inference:index:CapacityProviderArgs",
         ]);
         for (const [token, t] of Object.entries<any>(types)) {
             for (const [field, p] of Object.entries<any>(t.properties)) {
