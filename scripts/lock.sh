@@ -6,7 +6,9 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
 cd "$root/app/requirements"
-# --universal: one resolution for every platform; 3.11 is the oldest Python an image runs (the stand-in base).
+# --universal: one resolution for every platform and Python from 3.11 (the stand-in base) on, with the sha256
+# of every distribution: the same files install on pythonVersion 3.12 and 3.13, x86_64 and arm64
+# (app/tests/test_locks.py fetches each combination's wheels with --require-hashes).
 "$root/.venv/bin/uv" pip compile onnx.in --no-deps --generate-hashes --universal --python-version 3.11 \
   --quiet --custom-compile-command "npm run lock" -o onnx.txt
 "$root/.venv/bin/uv" pip compile sklearn.in --generate-hashes --universal --python-version 3.11 \
