@@ -11,7 +11,6 @@ AWS_ENDPOINT_URL_S3 (or AWS_ENDPOINT_URL) points it at another S3 API, such as
 moto_server in local runs and tests; requests then use path-style addresses.
 """
 
-import concurrent.futures
 import contextlib
 import os
 import re
@@ -38,6 +37,8 @@ CANCEL_GRACE_SECONDS = 0.5
 
 def _wait(request: Any, deadline: float | None) -> None:
     """Until the request finishes; just before the deadline, cancel it, let it wind down, and say so."""
+    import concurrent.futures  # noqa: PLC0415 - only the S3 path pays for it
+
     remaining = None if deadline is None else max(deadline - time.perf_counter() - CANCEL_GRACE_SECONDS, 0.0)
     try:
         request.finished_future.result(timeout=remaining)
