@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import local_lambda
 import standin
-from toolchain import BuildResult, Toolchain, say
+from toolchain import BuildResult, Toolchain, go_arch, say
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
-REAL_BASE = "public.ecr.aws/lambda/python:3.12"
+REAL_BASES = {python: f"public.ecr.aws/lambda/python:{python}" for python in standin.SUITES}
 
 # Runtime targets of app/Dockerfile, and where the function finds its model.
 RUNTIMES = ["onnx", "sklearn"]
@@ -28,15 +28,21 @@ class BaseImage:
     standin: bool
 
 
-def base_image(tc: Toolchain) -> BaseImage:
-    """The AWS base image where it can be pulled; the stand-in (local/standin.py) where it cannot."""
-    pulled = subprocess.run([tc.docker, "pull", "-q", REAL_BASE], capture_output=True, timeout=300, check=False)
+def base_image(tc: Toolchain, platform_name: str | None = None, python: str = standin.DEFAULT_PYTHON) -> BaseImage:
+    """The AWS base image of `python` where it can be pulled; the stand-in (local/standin.py) where it cannot. For
+    the host's platform, or `platform_name` (built and run under emulation)."""
+    real = REAL_BASES[python]
+    platform_args = ["--platform", platform_name] if platform_name else []
+    pulled = subprocess.run(
+        [tc.docker, "pull", "-q", *platform_args, real], capture_output=True, timeout=300, check=False
+    )
     if pulled.returncode == 0:
-        local, is_standin = REAL_BASE, False
+        local, is_standin = real, False
     else:
-        say(f"{REAL_BASE} cannot be pulled here; using the stand-in base image (local/standin.py)")
-        local, is_standin = standin.ensure(tc.docker), True
-    return BaseImage(local, tc.push_local_image(local, "lambda-base:" + local.rsplit(":", 1)[-1]), is_standin)
+        say(f"{real} cannot be pulled here; using the stand-in base image (local/standin.py)")
+        local, is_standin = standin.ensure(tc.docker, platform_name, python), True
+    suffix = f"-{go_arch(platform_name)}" if platform_name else ""
+    return BaseImage(local, tc.push_local_image(local, "lambda-base:" + local.rsplit(":", 1)[-1] + suffix), is_standin)
 
 
 def build_app(
@@ -47,11 +53,13 @@ def build_app(
     attestations: bool = False,
     pull: bool = True,
     tag: str | None = None,
+    platform_name: str | None = None,
 ) -> BuildResult:
     """One runtime target of the unchanged app/Dockerfile, as the component builds it."""
     return tc.build(
         APP,
         f"inference-{runtime}:{tag or 'test'}",
+        platform_name=platform_name,
         target=runtime,
         build_args={"BASE_IMAGE": base.pushed},
         attestations=attestations,

@@ -241,6 +241,7 @@ class LocalLambda:
         *,
         extra_env: dict[str, str] | None = None,
         handler: str = HANDLER,
+        platform_name: str | None = None,
     ) -> str:
         """The image itself, under the emulator the base image ships (running `handler`, the image's own
         CMD for the bundled Dockerfile). On the host network (these machines
@@ -248,6 +249,8 @@ class LocalLambda:
         rie_port = self._claim_port(port)
         name = f"lambda-inference-{os.getpid()}-{rie_port}"
         argv = [docker, "run", "-d", "--name", name, "--network", "host"]
+        if platform_name:
+            argv += ["--platform", platform_name]
         for key, value in self.function_env(model_env, extra_env).items():
             argv += ["-e", f"{key}={value}"]
         argv += [

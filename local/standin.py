@@ -1,6 +1,7 @@
 """A STAND-IN for `public.ecr.aws/lambda/python`, for machines that cannot pull it.
 
-Built from Debian's archive (debootstrap: bookworm, Python 3.11), PyPI
+Built from Debian's archive (debootstrap: bookworm's Python 3.11 standing in for Lambda's 3.12, trixie's
+Python 3.13 for Lambda's 3.13), PyPI
 (awslambdaric and boto3 at the versions the tests pin) and the Go module
 proxy (the Runtime Interface Emulator, built by scripts/setup.sh), with the
 AWS base image's layout and entrypoint contract: the function in
@@ -26,11 +27,13 @@ import subprocess
 import sys
 import tempfile
 
-from toolchain import ROOT, TOOLS_BIN, ToolchainError, docker_cli, run, say
+from toolchain import ROOT, TOOLS_BIN, ToolchainError, docker_cli, go_arch, go_install, host_platform, run, say
 
 HERE = os.path.join(ROOT, "local", "standin")
 NAME = "lambda-inference/lambda-python-standin"
-SUITE = "bookworm"
+# The Debian release, and its Python, that stand in for each of Lambda's Python base images.
+SUITES = {"3.12": ("bookworm", "3.11"), "3.13": ("trixie", "3.13")}
+DEFAULT_PYTHON = "3.12"
 MIRROR = "http://deb.debian.org/debian"
 # The AWS image has a system trust store too; awscrt (the function's S3 client) needs one.
 DEBIAN_PACKAGES = ("python3", "ca-certificates")
@@ -60,22 +63,42 @@ def pins() -> list[str]:
     return found
 
 
-def rie_binary() -> str:
+RIE_MODULE = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
+
+
+def rie_version() -> str:
+    """The emulator's version, as scripts/setup.sh builds it for the host."""
+    with open(os.path.join(ROOT, "scripts", "setup.sh")) as f:
+        return next(line.split('"')[1] for line in f if line.startswith("rie_version="))
+
+
+def rie_binary(platform_name: str | None = None) -> str:
+    """The emulator for the image's platform: the host's (scripts/setup.sh), or one cross-compiled."""
+    if platform_name is not None and platform_name != host_platform():
+        return go_install("aws-lambda-rie", RIE_MODULE, rie_version(), platform_name)
     path = os.path.join(TOOLS_BIN, "aws-lambda-rie")
     if not os.path.exists(path):
         raise ToolchainError(f"{path} is missing; run scripts/setup.sh")
     return path
 
 
-def cache_key() -> str:
+def machine_of(platform_name: str) -> str:
+    """`linux/arm64` -> `aarch64`: the machine name wheels are tagged with."""
+    return {"amd64": "x86_64", "arm64": "aarch64"}[go_arch(platform_name)]
+
+
+def cache_key(platform_name: str, python: str = DEFAULT_PYTHON) -> str:
     digest = hashlib.sha256()
-    parts = [SUITE, *DEBIAN_PACKAGES, *pins(), PIP_VERSION, platform.machine(), repr(sorted(ENV.items()))]
+    # The host's stand-in keeps the key it always had (the machine's name), so its cached image stays valid.
+    machine = platform.machine() if platform_name == host_platform() else platform_name
+    suite = SUITES[python][0]
+    parts = [suite, *DEBIAN_PACKAGES, *pins(), PIP_VERSION, machine, repr(sorted(ENV.items()))]
     for part in parts:
         digest.update(part.encode() + b"\0")
     for path in (
         os.path.join(HERE, "lambda-entrypoint.sh"),
         os.path.join(HERE, "bootstrap"),
-        rie_binary(),
+        rie_binary(platform_name),
         CA_BUNDLE,
         __file__,
     ):
@@ -84,16 +107,20 @@ def cache_key() -> str:
     return digest.hexdigest()[:16]
 
 
-def wheel_platforms() -> list[str]:
-    machine = {"amd64": "x86_64", "arm64": "aarch64"}.get(platform.machine(), platform.machine())
+def wheel_platforms(platform_name: str) -> list[str]:
+    machine = machine_of(platform_name)
     return [f"--platform={tag}_{machine}" for tag in ("manylinux2014", "manylinux_2_17", "manylinux_2_28")]
 
 
-def build_rootfs(rootfs: str) -> None:
+def build_rootfs(rootfs: str, platform_name: str, python: str = DEFAULT_PYTHON) -> None:
     if os.geteuid() != 0 or not shutil.which("debootstrap"):
         raise ToolchainError("building the stand-in needs root and debootstrap (apt-get install debootstrap)")
-    say(f"debootstrap {SUITE} (minbase + {', '.join(DEBIAN_PACKAGES)}) for the stand-in base image")
-    run(["debootstrap", "--variant=minbase", f"--include={','.join(DEBIAN_PACKAGES)}", SUITE, rootfs, MIRROR])
+    arch = go_arch(platform_name)
+    suite, version = SUITES[python]
+    say(f"debootstrap {suite} {arch} (minbase + {', '.join(DEBIAN_PACKAGES)}) for the stand-in base image")
+    # Another architecture's packages configure under QEMU (Toolchain.enable_emulation registers it).
+    run(["debootstrap", f"--arch={arch}", "--variant=minbase", f"--include={','.join(DEBIAN_PACKAGES)}", suite,
+         rootfs, MIRROR])  # fmt: skip
     for leftover in ("var/cache/apt/archives", "var/lib/apt/lists"):
         shutil.rmtree(os.path.join(rootfs, leftover), ignore_errors=True)
     pip = [
@@ -106,17 +133,17 @@ def build_rootfs(rootfs: str) -> None:
         "--no-warn-conflicts",
         "--disable-pip-version-check",
         "--only-binary=:all:",
-        "--python-version=3.11",
+        f"--python-version={version}",
         "--implementation=cp",
     ]
     say("installing " + ", ".join(pins()) + " into /var/runtime")
-    run([*pip, *wheel_platforms(), "--target", os.path.join(rootfs, "var", "runtime"), *pins()])
+    run([*pip, *wheel_platforms(platform_name), "--target", os.path.join(rootfs, "var", "runtime"), *pins()])
     run(
         [
             *pip,
             "--platform=any",
             "--target",
-            os.path.join(rootfs, "usr/local/lib/python3.11/dist-packages"),
+            os.path.join(rootfs, f"usr/local/lib/python{version}/dist-packages"),
             f"pip=={PIP_VERSION}",
         ]
     )
@@ -126,7 +153,7 @@ def build_rootfs(rootfs: str) -> None:
     for source, target in (
         (os.path.join(HERE, "lambda-entrypoint.sh"), "lambda-entrypoint.sh"),
         (os.path.join(HERE, "bootstrap"), "var/runtime/bootstrap"),
-        (rie_binary(), "usr/local/bin/aws-lambda-rie"),
+        (rie_binary(platform_name), "usr/local/bin/aws-lambda-rie"),
     ):
         shutil.copy(source, os.path.join(rootfs, target))
     # The AWS image has `python` and `pip` on the PATH; the app's Dockerfile calls both.
@@ -136,18 +163,20 @@ def build_rootfs(rootfs: str) -> None:
     os.chmod(os.path.join(rootfs, "usr/local/bin/pip"), 0o755)  # noqa: S103 - an executable on the PATH
 
 
-def ensure(docker: str | None = None) -> str:
-    """The stand-in's image reference in the engine, building it when no image has these inputs."""
+def ensure(docker: str | None = None, platform_name: str | None = None, python: str = DEFAULT_PYTHON) -> str:
+    """The stand-in's image reference in the engine, for the host's platform or `platform_name` (run under
+    emulation) and Lambda's `python`, building it when no image has these inputs."""
     docker = docker or docker_cli()
-    image = f"{NAME}:3.11-{cache_key()}"
+    platform_name = platform_name or host_platform()
+    image = f"{NAME}:{SUITES[python][1]}-{cache_key(platform_name, python)}"
     if run([docker, "image", "inspect", image], check=False, quiet=True).returncode == 0:
         return image
     with tempfile.TemporaryDirectory(prefix="standin-") as scratch:
         rootfs = os.path.join(scratch, "rootfs")
-        build_rootfs(rootfs)
+        build_rootfs(rootfs, platform_name, python)
         changes = ['ENTRYPOINT ["/lambda-entrypoint.sh"]', "WORKDIR /var/task"]
         changes += [f"ENV {key}={value}" for key, value in ENV.items()]
-        argv = [docker, "import"]
+        argv = [docker, "import", "--platform", platform_name]
         for change in changes:
             argv += ["--change", change]
         say(f"importing the stand-in as {image}")

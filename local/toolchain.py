@@ -12,6 +12,7 @@ module starts, it stops by pid.
 """
 
 import contextlib
+import hashlib
 import io
 import json
 import os
@@ -36,6 +37,25 @@ TOOLS_BIN = os.path.join(TOOLS, "bin")
 BUILDX_VERSION = "v0.19.3"
 BUILDKIT_VERSION = "v0.18.0"
 DEBIAN_PACKAGES = ("docker.io", "debootstrap", "docker-registry")
+# QEMU's user-mode emulator, to build and run arm64 images on an x86_64 host: Debian trixie's static build
+# (bookworm's QEMU 7.2 crashes in ONNX Runtime's import), fetched from Debian's archive and checked against
+# the sha256 its Packages index lists.
+QEMU_DEB = (
+    "http://deb.debian.org/debian/pool/main/q/qemu/qemu-user_10.0.13+ds-0+deb13u1_amd64.deb",
+    "ca6ede739327a20ae5a3498230c8a3a9a072c586e131bc6bcc1201eb1725e336",
+)
+QEMU_DIR = os.path.join(TOOLS, "qemu")
+BINFMT = "/proc/sys/fs/binfmt_misc"
+# binfmt_misc's rule for aarch64 ELF executables (QEMU's own magic and mask). Flags: O (open the binary as
+# is), C (credentials from it), F (the interpreter opened at registration, so containers and chroots of
+# arm64 run without a copy of it inside).
+QEMU_BINFMT = {
+    "linux/arm64": (
+        "qemu-aarch64",
+        r"\x7f\x45\x4c\x46\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x02\x00\xb7\x00",
+        r"\xff\xff\xff\xff\xff\xff\xff\x00\xff\xff\xff\xff\xff\xff\xff\xff\xfe\xff\xff\xff",
+    )
+}
 
 MANIFEST_TYPES = (
     "application/vnd.oci.image.index.v1+json",
@@ -61,6 +81,11 @@ def host_platform() -> str:
     """The Docker platform of this machine: images are built for it, so they run without emulation."""
     machine = platform.machine().lower()
     return {"x86_64": "linux/amd64", "amd64": "linux/amd64", "aarch64": "linux/arm64", "arm64": "linux/arm64"}[machine]
+
+
+def go_arch(platform_name: str) -> str:
+    """`linux/arm64` -> `arm64`, the GOARCH and Debian architecture of a Docker platform."""
+    return platform_name.split("/", 1)[1]
 
 
 def run(
@@ -122,20 +147,60 @@ def read_stamp(path: str) -> str | None:
         return None
 
 
-def go_install(binary: str, module: str, version: str) -> str:
-    """`go install` into .tools/bin, skipped when the stamp says this version is there."""
-    path = os.path.join(TOOLS_BIN, binary)
-    stamp = os.path.join(TOOLS_BIN, f".{binary}-version")
+def go_install(binary: str, module: str, version: str, platform_name: str | None = None) -> str:
+    """`go install` into .tools/bin (.tools/bin/<os>_<arch> for another platform), skipped when the stamp says
+    this version is there."""
+    cross = platform_name is not None and platform_name != host_platform()
+    folder = os.path.join(TOOLS_BIN, platform_name.replace("/", "_")) if cross and platform_name else TOOLS_BIN
+    path = os.path.join(folder, binary)
+    stamp = os.path.join(folder, f".{binary}-version")
     if os.path.exists(path) and read_stamp(stamp) == version:
         return path
     if not shutil.which("go"):
         raise ToolchainError(f"{binary} is missing and Go is not installed to build it ({module}@{version})")
-    say(f"building {binary} {version} from the Go module proxy (first run only)")
-    os.makedirs(TOOLS_BIN, exist_ok=True)
-    env = {**os.environ, "GOBIN": TOOLS_BIN, "GOFLAGS": "-mod=mod"}
-    run(["go", "install", f"{module}@{version}"], env=env)
+    say(f"building {binary} {version} for {platform_name or host_platform()} from the Go module proxy (first run only)")
+    os.makedirs(folder, exist_ok=True)
+    if cross and platform_name:
+        # go install will not put a cross-compiled binary in GOBIN: it goes to a GOPATH of our own, then here.
+        gopath = os.path.join(TOOLS, "gopath")
+        modcache = subprocess.run(
+            ["go", "env", "GOMODCACHE"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        target = {"GOOS": "linux", "GOARCH": go_arch(platform_name)}
+        env = {**os.environ, "GOPATH": gopath, "GOMODCACHE": modcache, "GOFLAGS": "-mod=mod", **target}
+        run(["go", "install", f"{module}@{version}"], env=env)
+        shutil.copy(os.path.join(gopath, "bin", f"linux_{go_arch(platform_name)}", binary), path)
+    else:
+        env = {**os.environ, "GOBIN": folder, "GOFLAGS": "-mod=mod"}
+        run(["go", "install", f"{module}@{version}"], env=env)
     with open(stamp, "w") as f:
         f.write(version + "\n")
+    return path
+
+
+def qemu_binary(name: str) -> str:
+    """QEMU's static user-mode emulator `name` from QEMU_DEB, fetched and checked once into .tools/qemu."""
+    path = os.path.join(QEMU_DIR, name)
+    stamp = os.path.join(QEMU_DIR, ".deb-sha256")
+    url, sha256 = QEMU_DEB
+    if os.path.exists(path) and read_stamp(stamp) == sha256:
+        return path
+    say(f"fetching QEMU from Debian's archive: {url.rsplit('/', 1)[1]}")
+    os.makedirs(QEMU_DIR, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="qemu-") as scratch:
+        deb = os.path.join(scratch, "qemu.deb")
+        with urllib.request.urlopen(url, timeout=300) as response, open(deb, "wb") as f:  # noqa: S310 - Debian's archive
+            shutil.copyfileobj(response, f)
+        digest = hashlib.sha256()
+        with open(deb, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                digest.update(chunk)
+        if digest.hexdigest() != sha256:
+            raise ToolchainError(f"{url} does not have the sha256 Debian lists ({sha256}); refusing to use it")
+        run(["dpkg-deb", "-x", deb, os.path.join(scratch, "root")])
+        shutil.copy(os.path.join(scratch, "root", "usr", "bin", name), path)
+    with open(stamp, "w") as f:
+        f.write(sha256 + "\n")
     return path
 
 
@@ -293,11 +358,37 @@ class Toolchain:
         run([self.docker, "push", ref])
         return ref
 
+    def enable_emulation(self, platform_name: str) -> None:
+        """Lets this machine run binaries of `platform_name` (QEMU through binfmt_misc): how an arm64 image is
+        built and run on an x86_64 host. Nothing to do for the host's own platform."""
+        if platform_name == host_platform():
+            return
+        if platform_name not in QEMU_BINFMT:
+            raise ToolchainError(f"no emulator known for {platform_name}")
+        name, magic, mask = QEMU_BINFMT[platform_name]
+        interpreter = qemu_binary(name)
+        entry = os.path.join(BINFMT, name)
+        if os.path.exists(entry):
+            with open(entry) as f:
+                if f"interpreter {interpreter}" in f.read():
+                    return
+        if os.geteuid() != 0:
+            raise ToolchainError(f"running {platform_name} binaries needs QEMU registered with binfmt_misc, as root")
+        if not os.path.exists(os.path.join(BINFMT, "register")):
+            run(["mount", "-t", "binfmt_misc", "binfmt_misc", BINFMT])
+        if os.path.exists(entry):
+            with open(entry, "w") as f:
+                f.write("-1")  # another QEMU's rule: replaced by ours
+        say(f"registering {interpreter} with binfmt_misc, to build and run {platform_name} images under emulation")
+        with open(os.path.join(BINFMT, "register"), "w") as f:
+            f.write(f":{name}:M::{magic}:{mask}:{interpreter}:OCF")
+
     def build(
         self,
         context: str,
         name: str,
         *,
+        platform_name: str | None = None,
         target: str | None = None,
         build_args: dict[str, str] | None = None,
         named_contexts: dict[str, str] | None = None,
@@ -305,7 +396,7 @@ class Toolchain:
         attestations: bool = False,
         pull_into_engine: bool = True,
     ) -> BuildResult:
-        """`buildx build` for the host platform, pushed to the loopback registry.
+        """`buildx build` for the host platform (or `platform_name`, emulated), pushed to the loopback registry.
 
         Without `attestations` it passes `--provenance=false --sbom=false`, as the
         component asks the docker-build provider; with them, buildx's defaults apply.
@@ -318,7 +409,7 @@ class Toolchain:
             "--builder",
             self.builder,
             "--platform",
-            host_platform(),
+            platform_name or host_platform(),
             "--push",
             "-t",
             ref,
@@ -350,6 +441,17 @@ class Toolchain:
             f"http://{self.registry}/v2/{repository}/manifests/{tag}", headers={"Accept": ", ".join(MANIFEST_TYPES)}
         )
         with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - our own loopback URL
+            document: dict[str, object] = json.load(response)
+        return document
+
+    def image_config(self, ref: str) -> dict[str, object]:
+        """The image configuration a single-image manifest points to (its os and architecture among them)."""
+        manifest = self.manifest(ref)
+        config = manifest["config"]
+        assert isinstance(config, dict)
+        repository = ref.split("/", 1)[1].rpartition(":")[0]
+        url = f"http://{self.registry}/v2/{repository}/blobs/{config['digest']}"
+        with urllib.request.urlopen(url, timeout=10) as response:
             document: dict[str, object] = json.load(response)
         return document
 

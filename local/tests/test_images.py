@@ -13,6 +13,7 @@ import json
 import os
 import re
 import struct
+import subprocess
 
 import pytest
 
@@ -70,6 +71,58 @@ def test_the_pushed_manifest_is_a_single_image_lambda_accepts(tc, built):
             "application/vnd.oci.image.config.v1+json",
             "application/vnd.docker.container.image.v1+json",
         )
+
+
+ARM64 = "linux/arm64"
+
+
+def test_the_arm64_image_is_one_arm64_image_and_answers_under_emulation(tc):
+    """architecture "arm64": the onnx target built for linux/arm64 (QEMU through binfmt_misc on another
+    host), pushed as one arm64 image, and run: an aarch64 Python answers the sample event."""
+    tc.enable_emulation(ARM64)
+    base = images.base_image(tc, ARM64)
+    image = images.build_app(tc, base, "onnx", tag="arm64", platform_name=ARM64)
+    assert image.media_type in toolchain.SINGLE_IMAGE_MANIFESTS
+    assert "manifests" not in tc.manifest(image.ref)
+    config = tc.image_config(image.ref)
+    assert (config["os"], config["architecture"]) == ("linux", "arm64")
+    SIZES["onnx-arm64"] = tc.image_bytes(image.ref) - tc.image_bytes(base.local)
+    print(f"\nonnx arm64: {SIZES['onnx-arm64'] / 1e6:.1f} MB above the base, manifest {image.media_type}")
+    machine = subprocess.run(
+        [tc.docker, "run", "--rm", "--platform", ARM64, "--entrypoint", "python3", image.ref, "-c",
+         "import platform; print(platform.machine())"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert machine == "aarch64"
+    with local_lambda.LocalLambda() as lam:
+        model_env = images.model_environment(lam, "onnx", "s3")
+        lam.start_container(tc.docker, image.ref, model_env, platform_name=ARM64)
+        direct = lam.invoke(events("direct"), timeout=180)
+        batch = lam.invoke(events("batch"), timeout=60)
+        log = lam.log("function.log")
+    assert isinstance(direct.body, dict) and direct.body.get("predictions") == ["setosa"], (direct, log[-3000:])
+    assert direct.body["model"]["sha256"] == model_env["MODEL_SHA256"][:12]
+    assert batch.body["predictions"] == ["setosa", "versicolor", "virginica"]
+
+
+def test_the_python_313_image_answers(tc):
+    """pythonVersion "3.13": the onnx target on Python 3.13's base (its stand-in: Debian trixie's 3.13) installs
+    the same locked wheels for cp313 and answers."""
+    base = images.base_image(tc, python="3.13")
+    image = images.build_app(tc, base, "onnx", tag="py313")
+    version = subprocess.run(
+        [tc.docker, "run", "--rm", "--entrypoint", "python3", image.ref, "-c",
+         "import sys, numpy, onnxruntime; print(*sys.version_info[:2], sep='.')"],
+        capture_output=True, text=True, check=True,
+    ).stdout.strip()  # fmt: skip
+    assert version == "3.13"
+    SIZES["onnx-py3.13"] = tc.image_bytes(image.ref) - tc.image_bytes(base.local)
+    print(f"\nonnx on Python 3.13: {SIZES['onnx-py3.13'] / 1e6:.1f} MB above the base")
+    with local_lambda.LocalLambda() as lam:
+        model_env = images.model_environment(lam, "onnx", "s3")
+        lam.start_container(tc.docker, image.ref, model_env)
+        direct = lam.invoke(events("direct"))
+    assert direct.body["predictions"] == ["setosa"], direct.body
 
 
 def test_default_attestations_would_push_an_index_lambda_rejects(tc, base):
