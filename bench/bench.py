@@ -76,6 +76,7 @@ def ratios_of(results: dict[str, Any]) -> dict[str, float]:
         memory = containers["memory_mb"]
         ratios["P6.onnx"] = memory["onnx"]["after_requests"] / memory["seed"]["after_requests"]
         ratios["P6.onnx.init"] = memory["onnx"]["init"] / memory["seed"]["init"]
+        ratios["P3c.onnx.arm64"] = containers["onnx_arm64"]["bytes_above_base"] / containers["seed"]["bytes_above_base"]
     p5 = results.get("P5")
     if p5:
         peak = p5["peak_mb"]
@@ -178,6 +179,15 @@ def table(results: dict[str, Any], ratios: dict[str, float]) -> list[str]:
                 "",
                 ratios["P1c.onnx.image.above_floor"],
                 "P1c.onnx.image.above_floor",
+            )
+        )
+        rows.append(
+            (
+                "P3c.onnx.arm64 image above the base, arm64",
+                f"{containers['onnx_arm64']['bytes_above_base'] / 1e6:.1f} MB",
+                f"{containers['seed']['bytes_above_base'] / 1e6:.1f} MB",
+                ratios["P3c.onnx.arm64"],
+                "",
             )
         )
         memory = containers["memory_mb"]

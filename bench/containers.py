@@ -30,6 +30,7 @@ class Unavailable(RuntimeError):
 # The seed image's own CMD: its handler is a module of its own, not the app's package.
 SEED_HANDLER = "handler.lambda_handler"
 FLOOR_HANDLER = "floor.handler"
+ARM64 = "linux/arm64"
 REQUESTS = 1000
 # The largest peak resident set of the container's Python processes (the runtime and its handler).
 PEAK_RSS = (
@@ -103,6 +104,11 @@ def measure_containers(tc: toolchain.Toolchain, runs: int) -> dict[str, Any]:
     floor = build_floor(tc, base)
     ours = {runtime: images.build_app(tc, base, runtime, tag="bench") for runtime in images.RUNTIMES}
     bundled = images.build_bundled(tc, base, "onnx", local_lambda.DEMO_MODEL, tag="bench")
+    # The arm64 image's size (built under emulation on another host; its cold start there would measure QEMU).
+    tc.enable_emulation(ARM64)
+    arm_base = images.base_image(tc, ARM64)
+    arm64 = images.build_app(tc, arm_base, "onnx", tag="bench-arm64", platform_name=ARM64)
+    arm64_bytes = tc.image_bytes(arm64.ref) - tc.image_bytes(arm_base.local)
     samples: dict[str, list[float]] = {"seed": [], "floor": [], "onnx.image": [], **{r: [] for r in ours}}
     memory: dict[str, dict[str, list[float]]] = {"seed": {}, "onnx": {}}
     with local_lambda.LocalLambda() as lam:
@@ -124,6 +130,7 @@ def measure_containers(tc: toolchain.Toolchain, runs: int) -> dict[str, Any]:
         "floor": {"cold_start_s": statistics.median(samples["floor"]), "samples_s": samples["floor"]},
         "onnx_image": {"cold_start_s": statistics.median(samples["onnx.image"]), "samples_s": samples["onnx.image"]},
         "memory_mb": {who: {k: v[0] for k, v in m.items()} for who, m in memory.items()},
+        "onnx_arm64": {"bytes_above_base": arm64_bytes, "manifest": arm64.media_type},
         "requests": REQUESTS,
         "base": {"image": base.local, "standin": base.standin, "bytes": base_bytes},
         "runs": runs,
