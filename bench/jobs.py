@@ -34,7 +34,7 @@ def data_set(path: str, rows: int) -> str:
 
 # Run in a fresh interpreter: the scored file's wall time and the process's peak resident memory.
 _RUN = """
-import io, json, resource, sys, time
+import io, json, sys, time
 import batch_run
 from inference import handler, predictor
 from inference.validation import Limits
@@ -48,7 +48,9 @@ started = time.perf_counter()
 with open(os.devnull, "w") as quiet, contextlib.redirect_stdout(quiet):
     batch_run.run(sys.argv[2], sys.argv[3], scorer, max_bytes=None, progress=progress)
 seconds = time.perf_counter() - started
-print(json.dumps({"seconds": seconds, "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+# VmHWM, not ru_maxrss: the latter carries over the forking parent's peak across exec.
+peak_kb = int(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM:")))
+print(json.dumps({"seconds": seconds, "peak_kb": peak_kb}))
 """
 
 _BARE = """
