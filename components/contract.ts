@@ -51,7 +51,7 @@ export interface Contract {
         request: string;
         predictionFailed: string;
         messageFailed: string;
-        batchScored: string;
+        batchFailed: string;
         memoryWarning: string;
     };
     /** Every error code the app answers with, and its HTTP status. */

@@ -55,7 +55,7 @@ class LogMessages:
     request: str
     prediction_failed: str
     message_failed: str
-    batch_scored: str
+    batch_failed: str
     memory_warning: str
 
 
@@ -116,7 +116,7 @@ LOG = LogMessages(
     request=_CONTRACT["logMessages"]["request"],
     prediction_failed=_CONTRACT["logMessages"]["predictionFailed"],
     message_failed=_CONTRACT["logMessages"]["messageFailed"],
-    batch_scored=_CONTRACT["logMessages"]["batchScored"],
+    batch_failed=_CONTRACT["logMessages"]["batchFailed"],
     memory_warning=_CONTRACT["logMessages"]["memoryWarning"],
 )
 ERRORS: dict[str, int] = dict(_CONTRACT["errors"])

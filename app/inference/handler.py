@@ -176,12 +176,16 @@ class App:
         try:
             spec = BatchInput.of(event.get("BatchInput"), self.batch_output)
         except RequestError as e:
-            log("ERROR", LOG.batch_scored, requestId=request_id, error=e.code, reason=e.message)
+            log("ERROR", LOG.batch_failed, requestId=request_id, error=e.code, reason=e.message)
             raise BatchError(e.message) from None
         if not isinstance(items, list):
             raise BatchError("Items must be a list of rows")
         model_started = time.perf_counter()
-        scored = score(self.core, items, spec.passthrough)
+        try:
+            scored = score(self.core, items, spec.passthrough)
+        except Exception as e:  # noqa: BLE001 - logged by type only: an exception's text may quote the data
+            log("ERROR", LOG.batch_failed, requestId=request_id, rows=len(items), errorType=type(e).__name__)
+            raise BatchError("the model could not score this batch") from None
         model_ms = (time.perf_counter() - model_started) * 1000
         summary: dict[str, JSON] = {"rows": scored.rows, "errors": scored.errors}
         if spec.output is not None:
@@ -189,7 +193,7 @@ class App:
             try:
                 self.storage.write(out.bucket, out.key, scored.text.encode(), JSON_LINES)
             except S3Failure as e:
-                log("ERROR", LOG.batch_scored, requestId=request_id, rows=scored.rows, error=e.code)
+                log("ERROR", LOG.batch_failed, requestId=request_id, rows=scored.rows, error=e.code)
                 raise BatchError(f"S3 refused the batch's output {out}: {e.code}") from None
             summary["output"] = str(out)
         else:

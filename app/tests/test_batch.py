@@ -208,3 +208,16 @@ def test_a_regressor_and_numeric_ids():
     assert [line["n"] for line in lines] == [0, 10, 20, 30]
     assert np.allclose([line["prediction"] for line in lines], [1.0, 2.0, 3.0, 4.0])
     assert all("probabilities" not in line for line in lines)
+
+
+def test_a_model_that_fails_fails_the_batch_and_logs_no_data(app, monkeypatch, capsys):
+    def boom(x):
+        raise ValueError(f"bad input {x.tolist()}")
+
+    monkeypatch.setattr(app.core.model, "predict", boom)
+    with pytest.raises(handler.BatchError, match="the model could not score this batch"):
+        app(event([csv_item(0, IRIS[0])]), Context())
+    out = capsys.readouterr().out
+    record = json.loads(out.splitlines()[-1])
+    assert (record["message"], record["errorType"], record["rows"]) == ("batch failed", "ValueError", 1)
+    assert "5.1" not in out
