@@ -1,11 +1,71 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
+import { CONTRACT } from "./contract";
 import { LIVE_ALIAS } from "./defaults";
+
+const CONTRACT_DEFAULT_NAMESPACE = CONTRACT.defaults.metricsNamespace;
 import { BuildContext } from "./resolved";
 
+/**
+ * A CloudWatch SEARCH of one of the app's metrics (Embedded Metric Format, in `namespace`) for this function,
+ * one line per value of `dimension`: per version, or per model sha256.
+ */
+export function searchOf(
+    namespace: string,
+    functionName: string,
+    metric: string,
+    stat: string,
+    dimension: "Version" | "ModelSha256" = "Version",
+): string {
+    const ns = JSON.stringify(namespace);
+    return `SEARCH('{${ns},FunctionName,${dimension}} MetricName="${metric}" FunctionName="${functionName}"', '${stat}', 60)`;
+}
+
+/** The app's own metrics, per version: what the model spends, what it scores, how it answers. */
+function modelWidgets(namespace: string, functionName: string, region: string): object[] {
+    const search = (metric: string, stat: string, dimension?: "Version" | "ModelSha256") =>
+        searchOf(namespace, functionName, metric, stat, dimension);
+    const widget = (title: string, y: number, x: number, expressions: [string, string][]) => ({
+        type: "metric",
+        x,
+        y,
+        width: 12,
+        height: 6,
+        properties: {
+            title,
+            region,
+            period: 60,
+            view: "timeSeries",
+            metrics: expressions.map(([expression, label], i) => [{ expression, label, id: `e${y}${x}${i}` }]),
+        },
+    });
+    const latency = ["p50", "p90", "p99"].flatMap((p): [string, string][] => [
+        [search("ModelLatency", p), `model ${p}`],
+        [search("RequestLatency", p), `request ${p}`],
+    ]);
+    return [
+        widget("Model latency against request latency, ms, per version", 12, 0, latency),
+        widget("Rows scored per minute, per version and per model (sha256)", 12, 12, [
+            [search("Rows", "Sum"), "rows"],
+            [search("Rows", "Sum", "ModelSha256"), "rows by model"],
+        ]),
+        widget("Answers by status class, per version", 18, 0, [
+            [search("Status2xx", "Sum"), "2xx"],
+            [search("Status4xx", "Sum"), "4xx"],
+            [search("Status5xx", "Sum"), "5xx"],
+        ]),
+        widget("Cold starts, per version", 18, 12, [[search("ColdStart", "Sum"), "cold starts"]]),
+    ];
+}
+
 /** The dashboard body: the function's health on one page. Pure, so its widgets are tested directly. */
-export function dashboardBody(functionName: string, logGroupName: string, region: string): string {
+export function dashboardBody(
+    functionName: string,
+    logGroupName: string,
+    region: string,
+    namespace: string = CONTRACT_DEFAULT_NAMESPACE,
+): string {
     const alias = ["FunctionName", functionName, "Resource", `${functionName}:${LIVE_ALIAS}`];
     const metric = (title: string, metrics: unknown[][], y: number, x: number, stat = "Sum") => ({
         type: "metric",
@@ -61,6 +121,7 @@ export function dashboardBody(functionName: string, logGroupName: string, region
                     query: `SOURCE '${logGroupName}' | filter ispresent(@initDuration) | stats avg(@initDuration) as average, max(@initDuration) as slowest by bin(5m)`,
                 },
             },
+            ...modelWidgets(namespace, functionName, region),
         ],
     });
 }
@@ -68,7 +129,7 @@ export function dashboardBody(functionName: string, logGroupName: string, region
 /** A CloudWatch dashboard of the function; returns its console URL. */
 export function createDashboard(
     name: string,
-    deps: { fn: aws.lambda.Function; logGroup: aws.cloudwatch.LogGroup; account: Account },
+    deps: { fn: aws.lambda.Function; logGroup: aws.cloudwatch.LogGroup; account: Account; metricsNamespace: string },
     { parent }: BuildContext,
 ): pulumi.Output<string> {
     // Dashboard names are not auto-named: the stack and component make it unique in the account.
@@ -81,7 +142,7 @@ export function createDashboard(
             dashboardName,
             dashboardBody: pulumi
                 .all([deps.fn.name, deps.logGroup.name, deps.account.region])
-                .apply(([fn, logs, region]) => dashboardBody(fn, logs, region)),
+                .apply(([fn, logs, region]) => dashboardBody(fn, logs, region, deps.metricsNamespace)),
         },
         { parent },
     );

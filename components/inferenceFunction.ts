@@ -142,7 +142,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
         );
         const url = r.network.functionUrl && createFunctionUrl(name, r.network.functionUrl, { fn, alias }, ctx);
         const dashboardUrl = r.observability.enableDashboard
-            ? createDashboard(name, { fn, logGroup, account }, ctx)
+            ? createDashboard(name, { fn, logGroup, account, metricsNamespace: r.observability.metricsNamespace }, ctx)
             : undefined;
         const alarms = r.rollout.alarms
             ? createAlarms(
