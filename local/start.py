@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import batch_run
+import metrics_view
 import queue_run
 import serve
 from inference.contract import HANDLER, JOBS_ENV, SETTINGS_ENV
@@ -260,6 +261,8 @@ def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, An
         return result.body, failed
 
     endpoint = serve.Endpoint(invoke, port).start()
+    # Each request's metric record, as CloudWatch would read it once deployed.
+    tail = metrics_view.MetricsTail(lambda: lam.log("function.log"), lambda text: print(text, flush=True)).start()
     print(f"[start] the function's URL, locally: {endpoint.url}  (Ctrl-C stops it)", flush=True)
     sample = signature["sample"]
     if "inputs" not in sample:
@@ -294,6 +297,7 @@ def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, An
     except KeyboardInterrupt:
         print("[start] Ctrl-C: stopping", flush=True)
     finally:
+        tail.stop()
         endpoint.stop()
 
 

@@ -5,6 +5,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -288,6 +289,22 @@ class TestServe:
                                              headers={"Content-Type": "application/json"})  # fmt: skip
         assert status == 200 and headers["Content-Type"] == "application/json"
         assert json.loads(body)["predictions"] == ["virginica"]
+
+    def test_each_request_prints_its_metric_record(self, endpoint):
+        import select
+
+        url, _, proc, _ = endpoint
+        status, _, _ = self.request(url, body=b'{"features": [5.1, 3.5, 1.4, 0.2]}',
+                                    headers={"Content-Type": "application/json"})  # fmt: skip
+        assert status == 200
+        deadline = time.monotonic() + 10
+        line = ""
+        while time.monotonic() < deadline and not line.startswith("[metrics]"):
+            ready, _, _ = select.select([proc.stdout], [], [], 0.5)
+            if ready:
+                line = proc.stdout.readline()
+        assert line.startswith("[metrics] LambdaInference FunctionName=inference-local "), line
+        assert " Rows 1  Status2xx 1 " in line
 
     def test_a_binary_body_arrives_base64_encoded_and_a_wrong_method_gets_405(self, endpoint):
         import json
