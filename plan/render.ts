@@ -1,5 +1,7 @@
-// The plan as `pulumi preview` would show it, then the checklist.
+// The plan as `pulumi preview` would show it, then the metrics it will publish and the checklist.
+import { CONTRACT } from "../components/contract";
 import { TensorSpec } from "../components/signature";
+import { Recorded } from "../mocking/recordingMocks";
 import { json, Plan, PlannedModel } from "./types";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -91,6 +93,20 @@ export function renderModel({ path: modelPath, signature: s }: PlannedModel): st
     ];
 }
 
+/** The metrics the function will publish through its log lines (Embedded Metric Format), as the contract names them. */
+export function renderMetrics(resources: Recorded[]): string[] {
+    const fn = resources.find((r) => r.type === "aws:lambda/function:Function");
+    const namespace = fn?.inputs.environment?.variables?.[CONTRACT.environment.settings.metricsNamespace];
+    const { dimensions, units } = CONTRACT.metrics;
+    return [
+        `Metrics the function writes in its log lines (Embedded Metric Format, namespace ${namespace ?? "(none)"}; no request to AWS):`,
+        `  per ${dimensions.function} and ${dimensions.version}, and per ${dimensions.function} and ${dimensions.model}:`,
+        `  ${Object.entries(units)
+            .map(([name, unit]) => `${name} (${unit})`)
+            .join(", ")}`,
+    ];
+}
+
 export function render(p: Plan): string {
     const lines = [
         "Offline plan of the root program (demo/index.ts) — computed under Pulumi mocks; NOTHING WAS DEPLOYED.",
@@ -108,7 +124,14 @@ export function render(p: Plan): string {
             }
         }
     }
-    lines.push("", `Resources: ${p.resources.length} to create`, "", "Secure defaults:");
+    lines.push(
+        "",
+        `Resources: ${p.resources.length} to create`,
+        "",
+        ...renderMetrics(p.resources),
+        "",
+        "Secure defaults:",
+    );
     for (const c of p.checks) {
         const mark = c.pass ? "pass" : c.advisory ? "warn" : "FAIL";
         lines.push(`  [${mark}] ${c.name}${c.detail && !c.pass ? ` (${c.detail})` : ""}`);

@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { planGraph, renderGraph } from "../../scripts/docs";
 import { checks } from "../../plan/checks";
+import { renderMetrics } from "../../plan/render";
 import { PLAN_OPTIONS } from "../../scripts/plan";
 import { deploy, FIXTURE_MODEL, modelReadName } from "../harness";
 import { mocks } from "../mocks";
@@ -79,6 +80,15 @@ describe("offline plan (npm run plan)", () => {
         const smoke = plan.resources.find((r: any) => r.type === "aws:lambda/invocation:Invocation");
         assert.deepStrictEqual(JSON.parse(smoke.inputs.input), signature.sample);
         assert.deepStrictEqual(Object.keys(signature.sample.instances[0]).slice(0, 2), ["alcohol", "malic_acid"]);
+    });
+
+    it("lists the metrics the function will publish, in its namespace, with their dimensions and units", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, metricsNamespace: "Team/Models" });
+        assert.deepStrictEqual(renderMetrics(mocks.resources), [
+            "Metrics the function writes in its log lines (Embedded Metric Format, namespace Team/Models; no request to AWS):",
+            "  per FunctionName and Version, and per FunctionName and ModelSha256:",
+            "  RequestLatency (Milliseconds), ModelLatency (Milliseconds), Rows (Count), Status2xx (Count), Status4xx (Count), Status5xx (Count), ColdStart (Count)",
+        ]);
     });
 
     it("--help prints every option and runs nothing; an unknown option is an error", () => {
