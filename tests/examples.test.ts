@@ -56,6 +56,7 @@ const MODEL: { [example: string]: string | undefined } = {
     canary: DEMO,
     "existing-bucket": undefined, // adopted from a bucket: no signature, so no smoke event unless given
     "function-url": DEMO,
+    "managed-instances": DEMO,
     provisioned: DEMO,
     vpc: DEMO,
     "your-own-model": path.join(EXAMPLES, "your-own-model", "model", "model.onnx"),
@@ -74,6 +75,24 @@ describe("examples (each index.ts under mocks)", () => {
                 .sort(),
             ["scorer-models", "scorer-results", "scoring-data"],
         );
+    });
+
+    it("managed-instances: a capacity provider in the VPC's private subnets, on arm64, Python 3.13", async () => {
+        await runExample("managed-instances");
+        const provider = one("aws:lambda/capacityProvider:CapacityProvider").inputs;
+        assert.deepStrictEqual(provider.instanceRequirements[0].architectures, ["arm64"]);
+        assert.strictEqual(provider.capacityProviderScalingConfigs[0].maxVcpuCount, 32);
+        const config = one("aws:lambda/function:Function").inputs.capacityProviderConfig;
+        assert.deepStrictEqual(
+            [
+                config.lambdaManagedInstancesCapacityProviderConfig.perExecutionEnvironmentMaxConcurrency,
+                config.lambdaManagedInstancesCapacityProviderConfig.executionEnvironmentMemoryGibPerVcpu,
+            ],
+            [8, 4],
+        );
+        assert.deepStrictEqual(one("docker-build:index:Image").inputs.buildArgs, {
+            BASE_IMAGE: "public.ecr.aws/lambda/python:3.13",
+        });
     });
 
     it("covers every TypeScript example", () => {
