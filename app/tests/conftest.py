@@ -90,3 +90,18 @@ def endpoint():
     server.start()
     yield f"http://127.0.0.1:{server._port}"
     server.stop()
+
+
+def empty_s3(endpoint, monkeypatch, *buckets):
+    """moto's S3 emptied, with `buckets` created, and the credentials the function's own client finds in its
+    environment; returns a boto3 client of it."""
+    import boto3
+    import urllib3
+
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    urllib3.request("POST", f"{endpoint}/moto-api/reset")
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    for bucket in buckets:
+        client.create_bucket(Bucket=bucket)
+    return client

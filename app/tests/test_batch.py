@@ -4,10 +4,8 @@ a bad row costing that row alone; the output in S3 on loopback through the funct
 
 import json
 
-import boto3
 import numpy as np
 import pytest
-import urllib3
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression
 
@@ -15,7 +13,7 @@ from inference import batch, handler, runtime_sklearn
 from inference.s3_download import S3Downloader
 from inference.s3uri import S3Uri
 from inference.validation import Limits
-from tests.conftest import CREDENTIALS, Context, app_for
+from tests.conftest import Context, app_for, empty_s3
 
 OUT = "batch-results"
 IRIS = [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [6.3, 3.3, 6.0, 2.5], [4.9, 3.0, 1.4, 0.2]]
@@ -140,12 +138,7 @@ def test_metrics_count_the_scored_rows_and_no_feature_reaches_the_log(app, capsy
 
 @pytest.fixture
 def s3(endpoint, monkeypatch):
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    urllib3.request("POST", f"{endpoint}/moto-api/reset")
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=OUT)
-    return client
+    return empty_s3(endpoint, monkeypatch, OUT)
 
 
 def test_the_output_goes_to_s3_named_by_its_first_row(app, s3, endpoint):

@@ -5,8 +5,6 @@ them, a poison message dead-lettered; and the pieces (reading, batching, progres
 import io
 import json
 import os
-import signal
-import subprocess
 
 import numpy as np
 import pytest
@@ -14,7 +12,7 @@ import pytest
 import batch_run
 import queue_run
 from tests.conftest import Context, app_for
-from tests.test_start import RIE, ROOT, npm_start, ours_running
+from tests.test_start import RIE, interrupted, npm_start, ours_running
 
 IRIS = [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [6.3, 3.3, 6.0, 2.5], [4.9, 3.0, 1.4, 0.2]]
 needs_rie = pytest.mark.skipif(not os.path.exists(RIE), reason="aws-lambda-rie not built; run scripts/setup.sh")
@@ -83,22 +81,16 @@ def test_json_lines_through_the_function(tmp_path):
 def test_ctrl_c_stops_a_long_batch_cleanly(tmp_path):
     write_csv(tmp_path / "big.csv", data_set(300_000))
     before = ours_running()
-    proc = subprocess.Popen(
-        [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "local", "start.py"),
-         "--batch", str(tmp_path / "big.csv"), "--out", str(tmp_path / "out.jsonl")],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert proc.stderr is not None
-        for line in proc.stderr:
-            if line.startswith("[batch] ") and "100.0%" not in line:
-                break
-        proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130
+    code, err, _ = interrupted(
+        "--batch",
+        str(tmp_path / "big.csv"),
+        "--out",
+        str(tmp_path / "out.jsonl"),
+        ready=lambda line: line.startswith("[batch] ") and "100.0%" not in line,
+        stream="stderr",
+        timeout=60,
+    )
+    assert code == 130
     assert err.strip().splitlines()[-1] == "npm start: interrupted; every process it started was stopped"
     assert ours_running() == before
     written = read_lines(tmp_path / "out.jsonl")  # every line whole

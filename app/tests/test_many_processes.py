@@ -12,11 +12,10 @@ import time
 import urllib.error
 import urllib.request
 
-import boto3
 import pytest
 
 from inference.model_store import cache_files, sha256_of
-from tests.conftest import APP, CREDENTIALS, DEMO_ONNX, free_port
+from tests.conftest import APP, CREDENTIALS, DEMO_ONNX, empty_s3, free_port
 
 PROCESSES = 16
 BUCKET, KEY = "models", "models/model.onnx"
@@ -77,13 +76,8 @@ def proxy(endpoint):
     server.shutdown()
 
 
-def test_sixteen_processes_one_download_every_process_loads_the_verified_file(endpoint, proxy, tmp_path):
-    import urllib3
-
-    urllib3.request("POST", f"{endpoint}/moto-api/reset")
-    keys = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
-    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **keys)
-    s3.create_bucket(Bucket=BUCKET)
+def test_sixteen_processes_one_download_every_process_loads_the_verified_file(endpoint, proxy, tmp_path, monkeypatch):
+    s3 = empty_s3(endpoint, monkeypatch, BUCKET)
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     with open(DEMO_ONNX, "rb") as f:
         version = s3.put_object(Bucket=BUCKET, Key=KEY, Body=f)["VersionId"]

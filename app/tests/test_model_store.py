@@ -5,17 +5,15 @@ import hashlib
 import io
 import os
 
-import boto3
 import joblib
 import numpy as np
 import pytest
-import urllib3
 from awscrt.s3 import S3ResponseError
 
 from inference import model_store, runtime_sklearn, s3_download
 from inference.model_store import ModelLoadError, ModelSource
 from inference.s3_download import S3Downloader, S3Failure
-from tests.conftest import CREDENTIALS, free_port
+from tests.conftest import empty_s3, free_port
 
 BUCKET = "models-bucket"
 KEY = "models/model.joblib"
@@ -24,11 +22,7 @@ KEY = "models/model.joblib"
 @pytest.fixture
 def s3(endpoint, monkeypatch):
     """An empty versioned bucket; the credentials the function's client finds in its environment."""
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    urllib3.request("POST", f"{endpoint}/moto-api/reset")
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=BUCKET)
+    client = empty_s3(endpoint, monkeypatch, BUCKET)
     client.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     return client
 

@@ -3,15 +3,13 @@ answered by the real handler against S3 on loopback (moto's server) through the 
 
 import json
 
-import boto3
 import pytest
-import urllib3
 
 from inference import queue
 from inference.errors import ConfigError, RequestError
 from inference.s3_download import S3Downloader
 from inference.s3uri import S3Uri
-from tests.conftest import CREDENTIALS, Context, app_for
+from tests.conftest import Context, app_for, empty_s3
 
 OUT = "results-bucket"
 DATA = "inputs-bucket"
@@ -44,13 +42,7 @@ def sqs_event(*bodies: object) -> dict:
 
 @pytest.fixture
 def s3(endpoint, monkeypatch):
-    for name, value in CREDENTIALS.items():
-        monkeypatch.setenv(name, value)
-    urllib3.request("POST", f"{endpoint}/moto-api/reset")
-    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
-    client.create_bucket(Bucket=OUT)
-    client.create_bucket(Bucket=DATA)
-    return client
+    return empty_s3(endpoint, monkeypatch, OUT, DATA)
 
 
 @pytest.fixture

@@ -130,28 +130,36 @@ def test_busy_port():
     assert last_line(result) == f"npm start: port {port} is busy; choose another with --port or stop what uses it"
 
 
-def test_ctrl_c_stops_everything():
+def interrupted(*args, ready, stream="stdout", timeout=30):
+    """`npm start`'s own process with `args`, sent Ctrl-C once a line of its `stream` is `ready`; returns its exit
+    code, the rest of its stderr, and how many of our processes ran just before the Ctrl-C."""
     import signal
 
-    before = ours_running()
     proc = subprocess.Popen(
-        [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "local", "start.py")],
+        [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "local", "start.py"), *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        for line in proc.stdout:
-            if line.startswith("[start] Lambda runtime emulator:"):
+        for line in getattr(proc, stream):
+            if ready(line):
                 break
-        assert len(ours_running()) > len(before), "the emulator and S3 API are up"
+        up = len(ours_running())
         proc.send_signal(signal.SIGINT)
-        _, err = proc.communicate(timeout=30)
+        _, err = proc.communicate(timeout=timeout)
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == 130
+    return proc.returncode, err, up
+
+
+def test_ctrl_c_stops_everything():
+    before = ours_running()
+    code, err, up = interrupted(ready=lambda line: line.startswith("[start] Lambda runtime emulator:"))
+    assert up > len(before), "the emulator and S3 API are up"
+    assert code == 130
     assert err.strip().splitlines()[-1] == "npm start: interrupted; every process it started was stopped"
     assert ours_running() == before
 
