@@ -152,8 +152,8 @@ export function lambdaPullPolicy(partition: string, region: string, account: str
     });
 }
 
-/** Denies every request that does not come over TLS, to the bucket and its objects. */
-export function tlsOnlyPolicy(bucketArn: string): string {
+/** A resource policy that denies every request of `service` to `resource` that does not come over TLS. */
+function denyInsecureTransport(service: string, resource: string | string[]): string {
     return JSON.stringify({
         Version: VERSION,
         Statement: [
@@ -161,12 +161,22 @@ export function tlsOnlyPolicy(bucketArn: string): string {
                 Sid: "DenyInsecureTransport",
                 Effect: "Deny",
                 Principal: "*",
-                Action: "s3:*",
-                Resource: [bucketArn, `${bucketArn}/*`],
+                Action: `${service}:*`,
+                Resource: resource,
                 Condition: { Bool: { "aws:SecureTransport": "false" } },
             },
         ],
     });
+}
+
+/** Denies every request that does not come over TLS, to the bucket and its objects. */
+export function tlsOnlyPolicy(bucketArn: string): string {
+    return denyInsecureTransport("s3", [bucketArn, `${bucketArn}/*`]);
+}
+
+/** Denies every request to the queue that does not come over TLS. */
+export function tlsOnlyQueuePolicy(queueArn: string): string {
+    return denyInsecureTransport("sqs", queueArn);
 }
 
 /**

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Account } from "../account";
 import { createPrivateBucket } from "../bucket";
 import { CONTRACT } from "../contract";
+import { tlsOnlyQueuePolicy } from "../policies";
 import { JOB_DEFAULTS } from "../defaults";
 import { BuildContext, JobsSettings, S3Prefix, SecuritySettings } from "../resolved";
 import { batchDefinition } from "./definition";
@@ -103,23 +104,6 @@ function queuesOf(name: string, q: NonNullable<JobsSettings["async"]>, security:
         );
     }
     return { queue, deadLetter };
-}
-
-/** Denies every request to the queue that does not come over TLS. */
-export function tlsOnlyQueuePolicy(queueArn: string): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-            {
-                Sid: "DenyInsecureTransport",
-                Effect: "Deny",
-                Principal: "*",
-                Action: "sqs:*",
-                Resource: queueArn,
-                Condition: { Bool: { "aws:SecureTransport": "false" } },
-            },
-        ],
-    });
 }
 
 /**
