@@ -222,8 +222,8 @@ def init(env: Env | None = None) -> App:
     # The download gets the budget less what init has spent and a tenth kept for loading the model.
     deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
     path = model_store.fetch(source, model_store.cache_dir_of(env), S3Downloader.from_env(env), deadline)
-    model = runtime.load(path, source.describe())
     compute = Compute.from_env(env)
+    model = runtime.load(path, source.describe(), threads=compute.threads)
     warning = compute.memory_warning(os.path.getsize(path))
     if warning:
         log("WARN", LOG.memory_warning, warning=warning, processes=compute.processes, memoryMb=compute.memory_mb)

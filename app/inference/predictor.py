@@ -72,7 +72,7 @@ def model_format(env: Env, location: str) -> str:
 class Runtime(Protocol):
     """A runtime module (runtime_onnx, runtime_sklearn)."""
 
-    def load(self, path: str, describe: str) -> Predictor: ...
+    def load(self, path: str, describe: str, threads: int = 1) -> Predictor: ...
 
 
 def runtime(fmt: str) -> Runtime:

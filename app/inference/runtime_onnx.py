@@ -13,14 +13,12 @@ value that type cannot hold, such as 1e308 for a float32 model).
 """
 
 import json
-import os
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
-from .compute import Compute
 from .errors import BadRequest, ModelLoadError
 from .predictor import Prediction
 from .tensors import TensorSpec
@@ -141,11 +139,11 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0][:300] if text else type(error).__name__
 
 
-def load(path: str, describe: str) -> OnnxPredictor:
+def load(path: str, describe: str, threads: int = 1) -> OnnxPredictor:
+    """The session, with `threads` intra-op threads: the vCPUs this process can count on (compute.py), one on
+    a small function, more on a large one or a managed instance shared by fewer processes than vCPUs."""
     options = ort.SessionOptions()
-    # The vCPUs this process can count on (compute.py): one on a small function, more on a large one or a
-    # managed instance shared by fewer processes than vCPUs.
-    options.intra_op_num_threads = Compute.from_env(os.environ).threads
+    options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
     try:

@@ -100,7 +100,9 @@ class SklearnPredictor:
         return [np.asarray(answers[name]) for name in outputs]
 
 
-def load(path: str, describe: str) -> SklearnPredictor:
+def load(path: str, describe: str, threads: int = 1) -> SklearnPredictor:
+    """The pickle, already verified against its sha256. `threads` is the Runtime protocol's; scikit-learn keeps the
+    image's one BLAS thread."""
     import joblib  # noqa: PLC0415 - imported once, at init, after the file is verified
 
     try:

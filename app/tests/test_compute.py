@@ -28,10 +28,11 @@ def test_threads_follow_the_vcpus_and_the_processes(env, cpus, vcpus, processes,
     assert (round(compute.vcpus, 3), compute.processes, compute.threads) == (round(vcpus, 3), processes, threads)
 
 
-def test_the_session_gets_those_threads(monkeypatch):
-    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "3538")
-    model = runtime_onnx.load(DEMO_ONNX, "demo")
+def test_the_session_gets_those_threads():
+    threads = Compute.from_env({"AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "3538"}).threads
+    model = runtime_onnx.load(DEMO_ONNX, "demo", threads=threads)
     assert model.session.get_session_options().intra_op_num_threads == 2
+    assert runtime_onnx.load(DEMO_ONNX, "demo").session.get_session_options().intra_op_num_threads == 1
 
 
 def test_memory_warning_when_every_process_holding_the_model_would_not_fit():
