@@ -171,7 +171,8 @@ class Server:
         if header is None:
             return self.infer(body_json(request, self.limits.max_body_bytes), b"")
         raw = body_bytes(request, self.limits.max_body_bytes)
-        if not header.isdigit() or int(header) > len(raw):
+        # ASCII digits only: str.isdigit() also takes superscripts such as "¹", which int() refuses.
+        if not (header.isascii() and header.isdigit()) or int(header) > len(raw):
             raise BadRequest(
                 "invalid_binary",
                 f"Inference-Header-Content-Length must be a byte count within the body's {len(raw)} bytes; "

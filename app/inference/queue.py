@@ -159,4 +159,4 @@ def _process(record: Any, locations: Locations, storage: Storage, answer: Answer
 def _receive_count(record: object) -> int | None:
     attributes = record.get("attributes") if isinstance(record, dict) else None
     count = attributes.get("ApproximateReceiveCount") if isinstance(attributes, dict) else None
-    return int(count) if isinstance(count, str) and count.isdigit() else None
+    return int(count) if isinstance(count, str) and count.isascii() and count.isdigit() else None

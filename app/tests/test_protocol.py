@@ -488,6 +488,8 @@ class TestErrors:
             ([x[:8]], None, "input 'X' declares 16 bytes of binary data; 8 follow the JSON"),
             ([x], "99999", "Inference-Header-Content-Length must be a byte count within the body's"),
             ([x], "-1", "Inference-Header-Content-Length must be a byte count within the body's"),
+            # A digit to str.isdigit() that int() refuses (found by the property test).
+            ([x], "\u00b9", "Inference-Header-Content-Length must be a byte count within the body's"),
         ]
         for chunks, header_length, message in cases:
             body, headers = binary_request(document, chunks)

@@ -130,6 +130,7 @@ def test_only_the_failed_messages_are_delivered_again_and_the_poison_is_logged_w
         f"input.s3Uri s3://{DATA}/elsewhere/x.json is not under an allowed prefix: s3://{DATA}/requests/"
     )
     assert failed[0]["receiveCount"] == 1
+    assert queue._receive_count({"attributes": {"ApproximateReceiveCount": "\u00b9"}}) is None
     text = json.dumps(logs)
     assert "9.87654" not in text and "not JSON" not in text
 
