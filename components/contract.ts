@@ -32,9 +32,13 @@ export interface Contract {
         settings: { metricsNamespace: string; initBudgetSeconds: string; modelName: string };
         /** Where queued and batch results go, and what queued messages may read. */
         jobs: { asyncOutputUri: string; asyncInputPrefixes: string; batchOutputUri: string };
+        /** What data capture keeps and where it sends it. */
+        capture: { uri: string; samplingPercentage: string; content: string; dir: string; maxSeconds: string };
         s3: string[];
         /** What Lambda sets and the app reads. */
         lambda: string[];
+        /** What Lambda sets for an extension (data capture's). */
+        extensions: string[];
         /** Settings users may give through `environment`, with the app's defaults. */
         limits: { [name: string]: number };
     };
@@ -53,7 +57,10 @@ export interface Contract {
         messageFailed: string;
         batchFailed: string;
         memoryWarning: string;
+        captureFailed: string;
     };
+    /** Data capture's extension (its file name in /opt/extensions), the build argument that adds it, its spool. */
+    capture: { extension: string; buildArg: string; spoolDir: string; partition: string };
     /** Every error code the app answers with, and its HTTP status. */
     errors: { [code: string]: number };
     /** The metrics' dimension names, and every metric with its unit. */

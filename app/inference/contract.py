@@ -4,6 +4,7 @@ error codes with their statuses. Declared once there; read here and by component
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +41,17 @@ class JobsEnv:
 
 
 @dataclass(frozen=True, slots=True)
+class CaptureEnv:
+    """Names of the variables that turn data capture on and say what it keeps and where."""
+
+    uri: str
+    sampling_percentage: str
+    content: str
+    dir: str
+    max_seconds: str
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
     extensions: tuple[str, ...]
     library: str
@@ -57,6 +69,7 @@ class LogMessages:
     message_failed: str
     batch_failed: str
     memory_warning: str
+    capture_failed: str
 
 
 def _load() -> dict[str, Any]:
@@ -66,30 +79,26 @@ def _load() -> dict[str, Any]:
 
 
 _CONTRACT = _load()
-_MODEL = _CONTRACT["environment"]["model"]
 
-MODEL_ENV = ModelEnv(
-    bucket=_MODEL["bucket"],
-    key=_MODEL["key"],
-    version_id=_MODEL["versionId"],
-    sha256=_MODEL["sha256"],
-    format=_MODEL["format"],
-    path=_MODEL["path"],
-    cache_dir=_MODEL["cacheDir"],
-)
-SETTINGS_ENV = SettingsEnv(
-    metrics_namespace=_CONTRACT["environment"]["settings"]["metricsNamespace"],
-    init_budget_seconds=_CONTRACT["environment"]["settings"]["initBudgetSeconds"],
-    model_name=_CONTRACT["environment"]["settings"]["modelName"],
-)
-JOBS_ENV = JobsEnv(
-    async_output_uri=_CONTRACT["environment"]["jobs"]["asyncOutputUri"],
-    async_input_prefixes=_CONTRACT["environment"]["jobs"]["asyncInputPrefixes"],
-    batch_output_uri=_CONTRACT["environment"]["jobs"]["batchOutputUri"],
-)
+
+def _names(section: str) -> dict[str, str]:
+    """A section of the contract's environment, its camelCase keys as the dataclasses' snake_case fields."""
+    return {
+        re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): name for key, name in _CONTRACT["environment"][section].items()
+    }
+
+
+MODEL_ENV = ModelEnv(**_names("model"))
+SETTINGS_ENV = SettingsEnv(**_names("settings"))
+JOBS_ENV = JobsEnv(**_names("jobs"))
+CAPTURE_ENV = CaptureEnv(**_names("capture"))
+CAPTURE: dict[str, str] = dict(_CONTRACT["capture"])
+"""Data capture's extension name, the build argument that adds it, its spool folder and partition key."""
 S3_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["s3"])
 LAMBDA_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["lambda"])
 """What Lambda sets and the app reads: the function's name and version."""
+EXTENSIONS_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["extensions"])
+"""What Lambda sets for an extension: the address of the Extensions API."""
 DEFAULT_METRICS_NAMESPACE: str = _CONTRACT["defaults"]["metricsNamespace"]
 DEFAULT_INIT_BUDGET_SECONDS: int = _CONTRACT["defaults"]["initBudgetSeconds"]
 DEFAULT_MODEL_NAME: str = _CONTRACT["defaults"]["modelName"]
@@ -118,6 +127,7 @@ LOG = LogMessages(
     message_failed=_CONTRACT["logMessages"]["messageFailed"],
     batch_failed=_CONTRACT["logMessages"]["batchFailed"],
     memory_warning=_CONTRACT["logMessages"]["memoryWarning"],
+    capture_failed=_CONTRACT["logMessages"]["captureFailed"],
 )
 ERRORS: dict[str, int] = dict(_CONTRACT["errors"])
 """Every error code the app answers with, and its HTTP status."""

@@ -19,6 +19,8 @@ import time
 
 from . import INIT_STARTED, model_store, predictor, queue
 from .batch import BatchInput, score
+from .capture import Capture
+from .capture_spool import CaptureSettings
 from .compute import Compute
 from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, JOBS_ENV, LOG
 from .core import Core
@@ -72,6 +74,8 @@ class App:
         """Where Distributed Map batches may write (BATCH_OUTPUT_URI); None: their results are returned."""
         self.storage = S3Downloader.from_env(os.environ)
         """The S3 client of the queue and batch paths (it connects on first use, never at init)."""
+        self.capture: Capture | None = None
+        """Data capture (capture.py), when the environment turns it on."""
 
     @property
     def model(self) -> Predictor:
@@ -87,11 +91,19 @@ class App:
             answer = self.core.predict(document)
         except RequestError as e:
             return Reply(e.status, {"error": e.code, "message": e.message}, route="native", error=e.code)
-        return Reply(200, answer.body, rows=answer.rows, model_ms=answer.model_ms, route="native")
+        return Reply(200, answer.body, rows=answer.rows, model_ms=answer.model_ms, route="native", request=document)
 
     def __call__(self, event: JSON, context: LambdaContext | None) -> ProxyResponse | dict[str, JSON]:
         started = time.perf_counter()
         request_id = getattr(context, "aws_request_id", None) or random_id()
+        if self.capture is None:
+            return self._invoke(event, request_id, started)
+        try:
+            return self._invoke(event, request_id, started)
+        finally:
+            self.capture.end(request_id)
+
+    def _invoke(self, event: JSON, request_id: str, started: float) -> ProxyResponse | dict[str, JSON]:
         cold, self.cold = self.cold, False
         http = http_request(event)
         if http is not None:
@@ -105,6 +117,8 @@ class App:
         else:
             protocol = False
         reply = self._reply(event, http, protocol, request_id)
+        if self.capture is not None:
+            self.capture.keep(request_id, reply.route, reply)
         self._emit(reply, request_id, cold, http is not None, started)
         if http is None:
             return direct_response(reply.status, reply.body)
@@ -155,6 +169,8 @@ class App:
         protocol = isinstance(document, dict) and "inputs" in document
         reply = self._reply(document, None, protocol, request_id)
         reply.route = "queue"
+        if self.capture is not None:
+            self.capture.keep(request_id, reply.route, reply)
         self._emit(reply, request_id, cold, False, started)
         return reply.status, direct_response(reply.status, reply.body)
 
@@ -215,6 +231,7 @@ def init(env: Env | None = None) -> App:
     # Settings and the runtime first: a mistake there is reported before minutes of model download.
     limits = Limits.from_env(env)
     settings = Settings.from_env(env)
+    capture = CaptureSettings.from_env(env)
     source = model_store.ModelSource.from_env(env)
     fmt = predictor.model_format(env, source.local_path or source.key or "")
     model_store.refuse_unverified_pickle(source, fmt)
@@ -247,6 +264,14 @@ def init(env: Env | None = None) -> App:
     app.storage = S3Downloader.from_env(env)
     batch_outputs = prefixes_from_env(env, JOBS_ENV.batch_output_uri)
     app.batch_output = batch_outputs[0] if batch_outputs else None
+    if capture is not None:
+        model_identity: dict[str, JSON] = {
+            "name": settings.model_name,
+            "sha256": source.sha256,
+            "versionId": source.version_id or None,
+            "functionVersion": settings.function_version,
+        }
+        app.capture = Capture(capture, model_identity)
     return app
 
 

@@ -44,6 +44,10 @@ class Reply:
     model_ms: float = 0.0
     route: str = "infer"
     error: str | None = None
+    request: JSON = None
+    """The request the model answered (for data capture); None when no model answered it."""
+    request_binary: bytes = b""
+    """The binary tensor data that followed the request's JSON."""
 
 
 def is_protocol_path(path: str) -> bool:
@@ -224,7 +228,7 @@ class Server:
         body["parameters"] = {"model_sha256": self.sha256}
         body["outputs"] = outputs
         rows = tensors[0].shape[0] if tensors[0].shape else 1
-        return Reply(200, body, b"".join(chunks), rows=rows, model_ms=model_ms)
+        return Reply(200, body, b"".join(chunks), rows=rows, model_ms=model_ms, request=document, request_binary=binary)
 
     def _feeds(self, tensors: list[Tensor]) -> dict[str, npt.NDArray[Any]]:
         inputs = self.inputs

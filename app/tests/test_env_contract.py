@@ -12,11 +12,20 @@ from collections.abc import Iterator
 from conftest import DEMO_ONNX, DEMO_SHA256, PACKAGE
 
 from inference import handler, model_store
-from inference.contract import JOBS_ENV, LAMBDA_ENV, LIMIT_DEFAULTS, MODEL_ENV, S3_ENV, SETTINGS_ENV
+from inference.contract import (
+    CAPTURE_ENV,
+    EXTENSIONS_ENV,
+    JOBS_ENV,
+    LAMBDA_ENV,
+    LIMIT_DEFAULTS,
+    MODEL_ENV,
+    S3_ENV,
+    SETTINGS_ENV,
+)
 from inference.s3_download import S3Downloader
 from inference.validation import Limits
 
-ENV_PREFIXES = ("MODEL_", "AWS_", "MAX_")
+ENV_PREFIXES = ("MODEL_", "AWS_", "MAX_", "CAPTURE_")
 
 
 def contract_names():
@@ -26,8 +35,10 @@ def contract_names():
         set(environment["model"].values())
         | set(environment["settings"].values())
         | set(environment["jobs"].values())
+        | set(environment["capture"].values())
         | set(environment["s3"])
         | set(environment["lambda"])
+        | set(environment["extensions"])
         | set(environment["limits"])
     )
 
@@ -80,8 +91,10 @@ def test_the_names_in_the_code_are_the_contracts():
         {getattr(MODEL_ENV, f) for f in MODEL_ENV.__slots__}
         | {getattr(SETTINGS_ENV, f) for f in SETTINGS_ENV.__slots__}
         | {getattr(JOBS_ENV, f) for f in JOBS_ENV.__slots__}
+        | {getattr(CAPTURE_ENV, f) for f in CAPTURE_ENV.__slots__}
     )
-    assert declared | set(S3_ENV) | set(LAMBDA_ENV) | set(LIMIT_DEFAULTS) == contract_names()
+    lambda_sets = set(LAMBDA_ENV) | set(EXTENSIONS_ENV)
+    assert declared | set(S3_ENV) | lambda_sets | set(LIMIT_DEFAULTS) == contract_names()
 
 
 def test_init_reads_only_what_the_contract_declares():
@@ -97,4 +110,5 @@ def test_init_reads_only_what_the_contract_declares():
     assert {MODEL_ENV.path, MODEL_ENV.sha256, MODEL_ENV.format, MODEL_ENV.bucket, "AWS_ENDPOINT_URL_S3"} <= asked
     assert {SETTINGS_ENV.metrics_namespace, SETTINGS_ENV.init_budget_seconds, *LAMBDA_ENV} <= asked
     assert {JOBS_ENV.async_output_uri, JOBS_ENV.async_input_prefixes, JOBS_ENV.batch_output_uri} <= asked
+    assert {CAPTURE_ENV.uri, CAPTURE_ENV.dir} <= asked
     assert set(LIMIT_DEFAULTS) == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES"} <= asked

@@ -1,0 +1,93 @@
+"""What data capture's writer (capture.py, in the function) and its extension (capture_extension.py, a
+process of its own) agree on: the settings from the environment, and the spool's layout in /tmp:
+`dt=YYYY-MM-DD/<writer>.jsonl` files of whole lines, a lock file held while lines are appended or files
+taken away, and a datagram socket on which the writer says "this invocation's records are written".
+Standard library only: the extension must not pay for numpy.
+"""
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .contract import CAPTURE, CAPTURE_ENV
+from .errors import ConfigError
+from .lambda_types import Env
+from .s3uri import S3Uri, prefix_of
+
+SPOOL_DIR: str = CAPTURE["spoolDir"]
+PARTITION: str = CAPTURE["partition"]
+SOCKET_NAME = "extension.sock"
+"""Where the extension listens for "this invocation's records are written" (a datagram per invocation)."""
+LOCK_NAME = ".lock"
+"""Held by the writer while it appends and by the extension while it takes files away."""
+HELLO = "hello"
+"""What a writer sends when it starts: from then on the extension waits for each invocation's records."""
+SPOOL_SUFFIX = ".jsonl"
+MAX_SPOOL_BYTES = 64 * 1024 * 1024
+"""A spool file that grew this large (S3 unreachable for long) takes no more records: /tmp is finite."""
+DEFAULT_MAX_SECONDS = 60
+CONTENTS = ("inputs", "outputs")
+
+
+@dataclass(frozen=True, slots=True)
+class CaptureSettings:
+    destination: S3Uri | None
+    """Where the extension uploads (CAPTURE_URI); None locally, where the spool is the destination."""
+    percentage: float
+    inputs: bool
+    outputs: bool
+    spool: str
+    max_seconds: float
+    """How long records may wait in the spool while traffic flows before they are uploaded."""
+
+    @staticmethod
+    def from_env(env: Env) -> "CaptureSettings | None":
+        """The settings, or None when capture is off (neither CAPTURE_URI nor CAPTURE_DIR set)."""
+        uri, spool = env.get(CAPTURE_ENV.uri), env.get(CAPTURE_ENV.dir)
+        if not uri and not spool:
+            return None
+        try:
+            destination = prefix_of(uri, CAPTURE_ENV.uri) if uri else None
+        except ValueError as e:
+            raise ConfigError(str(e)) from None
+        raw = env.get(CAPTURE_ENV.sampling_percentage) or "100"
+        try:
+            percentage = float(raw)
+        except ValueError:
+            percentage = -1.0
+        if not 0 <= percentage <= 100:
+            raise ConfigError(f"{CAPTURE_ENV.sampling_percentage} must be a number from 0 to 100; got {raw!r}")
+        content = [c.strip() for c in (env.get(CAPTURE_ENV.content) or ",".join(CONTENTS)).split(",") if c.strip()]
+        if not content or not set(content) <= set(CONTENTS):
+            raise ConfigError(f"{CAPTURE_ENV.content} must list inputs, outputs or both; got {','.join(content)!r}")
+        raw_seconds = env.get(CAPTURE_ENV.max_seconds) or str(DEFAULT_MAX_SECONDS)
+        try:
+            max_seconds = float(raw_seconds)
+        except ValueError:
+            max_seconds = 0.0
+        if not 1 <= max_seconds <= 3600:
+            raise ConfigError(f"{CAPTURE_ENV.max_seconds} must be seconds from 1 to 3600; got {raw_seconds!r}")
+        return CaptureSettings(
+            destination=destination,
+            percentage=percentage,
+            inputs="inputs" in content,
+            outputs="outputs" in content,
+            spool=spool or SPOOL_DIR,
+            max_seconds=max_seconds,
+        )
+
+
+def random_id() -> str:
+    h = os.urandom(16).hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def iso_time(seconds: float) -> str:
+    """UTC to the millisecond, as Athena's timestamp reads it with from_iso8601_timestamp."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def spool_lock(spool: str) -> int:
+    """The spool's lock file, opened (created) once; flock it around appends and take-aways."""
+    os.makedirs(spool, exist_ok=True)
+    return os.open(os.path.join(spool, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o600)

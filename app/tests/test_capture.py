@@ -1,0 +1,228 @@
+"""Data capture (inference/capture.py): what is sampled, the records' shape and partitioning, what never
+reaches a log line, and the settings the function refuses at init."""
+
+import json
+import os
+import random
+from datetime import UTC, datetime
+
+import pytest
+
+from inference import handler
+from inference.capture import Capture
+from inference.capture_spool import SOCKET_NAME, CaptureSettings
+from inference.errors import ConfigError
+from inference.s3_download import S3Downloader
+from inference.s3uri import S3Uri
+from tests.conftest import DEMO_SHA256, Context, app_for, empty_s3
+
+ROW = [5.1, 3.5, 1.4, 0.2]
+MODEL = {"name": "model", "sha256": DEMO_SHA256["onnx"], "versionId": None, "functionVersion": "7"}
+EVENTS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "events")
+
+
+def event(name):
+    with open(os.path.join(EVENTS, f"{name}.json")) as f:
+        return json.load(f)
+
+
+def spooled(spool) -> dict[str, list[dict]]:
+    """Every record in the spool, by its partition folder."""
+    found: dict[str, list[dict]] = {}
+    for folder in sorted(os.listdir(spool)):
+        if folder.startswith("dt="):
+            for name in sorted(os.listdir(os.path.join(spool, folder))):
+                with open(os.path.join(spool, folder, name)) as f:
+                    found.setdefault(folder, []).extend(json.loads(line) for line in f)
+    return found
+
+
+def capturing(spool, percentage=100.0, content="inputs,outputs", rng=None, clock=None):
+    settings = CaptureSettings.from_env(
+        {"CAPTURE_DIR": str(spool), "CAPTURE_SAMPLING_PERCENTAGE": str(percentage), "CAPTURE_CONTENT": content}
+    )
+    assert settings is not None
+    app = app_for("onnx")
+    kwargs = {"clock": clock} if clock else {}
+    app.capture = Capture(settings, MODEL, rng=rng, **kwargs)
+    return app
+
+
+def test_a_native_request_becomes_one_record_with_its_identity_input_and_output(tmp_path):
+    app = capturing(tmp_path)
+    answer = app({"features": ROW}, Context())
+    assert app.capture.drain()
+    records = spooled(tmp_path)
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    assert list(records) == [f"dt={today}"]
+    [record] = records[f"dt={today}"]
+    assert set(record) == {"eventId", "requestId", "time", "route", "model", "input", "output"}
+    assert record["requestId"] == "req-test-0001" and record["route"] == "native"
+    assert record["model"] == MODEL
+    assert record["input"] == {"features": ROW}
+    assert record["output"] == answer
+    assert datetime.fromisoformat(record["time"].replace("Z", "+00:00")).strftime("%Y-%m-%d") == today
+    assert len(record["eventId"]) == 36
+
+
+def test_records_are_partitioned_by_the_day_of_the_request(tmp_path):
+    days = iter([datetime(2026, 11, 30, 23, 59, 59, tzinfo=UTC), datetime(2026, 12, 1, 0, 0, 1, tzinfo=UTC)])
+    app = capturing(tmp_path, clock=lambda: next(days).timestamp())
+    app({"features": ROW}, Context())
+    app({"instances": [ROW, ROW]}, Context())
+    assert app.capture.drain()
+    records = spooled(tmp_path)
+    assert list(records) == ["dt=2026-11-30", "dt=2026-12-01"]
+    assert records["dt=2026-11-30"][0]["time"] == "2026-11-30T23:59:59.000Z"
+    assert records["dt=2026-12-01"][0]["input"] == {"instances": [ROW, ROW]}
+
+
+def test_zero_percent_captures_nothing_and_a_hundred_everything(tmp_path):
+    none = capturing(tmp_path / "none", percentage=0)
+    every = capturing(tmp_path / "all", percentage=100)
+    for _ in range(50):
+        none({"features": ROW}, Context())
+        every({"features": ROW}, Context())
+    assert none.capture.drain() and every.capture.drain()
+    assert spooled(tmp_path / "none") == {}
+    assert sum(len(r) for r in spooled(tmp_path / "all").values()) == 50
+
+
+def test_a_seeded_fraction_captures_exactly_the_draws_below_it(tmp_path):
+    app = capturing(tmp_path, percentage=25, rng=random.Random(7))
+    for i in range(400):
+        app({"features": [*ROW[:3], i / 100]}, Context())
+    assert app.capture.drain()
+    kept = [r["input"]["features"][3] for r in next(iter(spooled(tmp_path).values()))]
+    draws = random.Random(7)
+    expected = [i / 100 for i in range(400) if draws.random() < 0.25]
+    assert kept == expected
+    assert 70 <= len(kept) <= 130  # a quarter of 400, within about 3 standard deviations
+
+
+def test_only_answers_the_model_gave_are_captured(tmp_path):
+    app = capturing(tmp_path)
+    app({"features": ROW[:2]}, Context())  # 400: nothing the model answered
+    app({"rawPath": "/v2/health/ready", "requestContext": {"http": {"method": "GET"}}, "version": "2.0"}, Context())
+    assert app.capture.drain()
+    assert spooled(tmp_path) == {}
+
+
+def test_inputs_only_or_outputs_only(tmp_path):
+    inputs = capturing(tmp_path / "in", content="inputs")
+    outputs = capturing(tmp_path / "out", content="outputs")
+    for app in (inputs, outputs):
+        app({"features": ROW}, Context())
+        assert app.capture.drain()
+    [[record_in]] = spooled(tmp_path / "in").values()
+    [[record_out]] = spooled(tmp_path / "out").values()
+    assert "input" in record_in and "output" not in record_in
+    assert "output" in record_out and "input" not in record_out
+
+
+def test_binary_tensors_are_captured_as_json_data(tmp_path):
+    app = capturing(tmp_path)
+    reply = app(event("v2-infer"), Context())
+    assert reply["statusCode"] == 200
+    assert app.capture.drain()
+    [[record]] = spooled(tmp_path).values()
+    assert record["route"] == "infer"
+    [tensor] = record["input"]["inputs"]
+    assert (tensor["name"], tensor["shape"], tensor["datatype"]) == ("X", [1, 4], "FP32")
+    assert tensor["data"] == pytest.approx([6.3, 3.3, 6.0, 2.5])
+    outputs = {o["name"]: o for o in record["output"]["outputs"]}
+    assert outputs["label"]["data"] == ["virginica"]
+    assert "binary_data_size" not in json.dumps(outputs["label"])
+    assert len(outputs["probabilities"]["data"]) == 3
+
+
+def test_a_queued_message_is_captured_with_its_route(tmp_path, endpoint, monkeypatch):
+    from tests.test_queue import sqs_event
+
+    empty_s3(endpoint, monkeypatch, "results-bucket")
+    app = capturing(tmp_path)
+    app.locations = handler.queue.Locations(S3Uri("results-bucket", "async/"), ())
+    app.storage = S3Downloader("us-east-1", endpoint)
+    answer = app(sqs_event({"id": "m1", "input": {"features": ROW}}), Context())
+    assert answer == {"batchItemFailures": []}
+    assert app.capture.drain()
+    [[record]] = spooled(tmp_path).values()
+    assert (record["route"], record["input"]) == ("queue", {"features": ROW})
+
+
+def test_features_reach_no_log_line_with_capture_on(tmp_path, capsys):
+    app = capturing(tmp_path)
+    marker = 4.321987
+    app({"features": [*ROW[:3], marker]}, Context())
+    app({"features": ["x", marker]}, Context())
+    assert app.capture.drain()
+    assert str(marker) not in capsys.readouterr().out
+    assert str(marker) in json.dumps(spooled(tmp_path))
+
+
+def test_each_invocation_is_signalled_once_its_records_are_written(tmp_path):
+    import socket
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(tmp_path / SOCKET_NAME))
+    listener.settimeout(5)
+    app = capturing(tmp_path)
+    assert listener.recv(64) == b"hello"
+
+    class Ctx:
+        aws_request_id = "invocation-42"
+
+    app({"features": ROW}, Ctx())
+    assert listener.recv(64) == b"invocation-42"
+    # By the time the extension hears of it, the record is on disk.
+    assert sum(len(r) for r in spooled(tmp_path).values()) == 1
+    listener.close()
+
+
+def test_a_full_spool_drops_records_and_says_so_without_data(tmp_path, capsys, monkeypatch):
+    from inference import capture
+
+    monkeypatch.setattr(capture, "MAX_SPOOL_BYTES", 10)
+    app = capturing(tmp_path)
+    app({"features": ROW}, Context())
+    app({"features": ROW}, Context())
+    assert app.capture.drain()
+    assert app.capture.dropped == 1
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert {"level": "WARN", "message": "capture failed", "reason": "spool full", "dropped": 1} in lines
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"CAPTURE_SAMPLING_PERCENTAGE": "101"},
+            "CAPTURE_SAMPLING_PERCENTAGE must be a number from 0 to 100; got '101'",
+        ),
+        (
+            {"CAPTURE_SAMPLING_PERCENTAGE": "ten"},
+            "CAPTURE_SAMPLING_PERCENTAGE must be a number from 0 to 100; got 'ten'",
+        ),
+        ({"CAPTURE_CONTENT": "features"}, "CAPTURE_CONTENT must list inputs, outputs or both; got 'features'"),
+        ({"CAPTURE_MAX_SECONDS": "0"}, "CAPTURE_MAX_SECONDS must be seconds from 1 to 3600; got '0'"),
+        (
+            {"CAPTURE_URI": "s3://bucket/no-slash"},
+            "CAPTURE_URI must end with '/' (a folder), got 's3://bucket/no-slash'",
+        ),
+    ],
+)
+def test_settings_the_function_refuses_name_the_variable(env, message):
+    with pytest.raises(ConfigError) as e:
+        CaptureSettings.from_env({"CAPTURE_URI": "s3://bucket/capture/", **env})
+    assert str(e.value) == message
+
+
+def test_capture_is_off_without_a_destination_and_init_turns_it_on(tmp_path, monkeypatch):
+    assert CaptureSettings.from_env({}) is None
+    assert handler.init(dict(os.environ)).capture is None
+    app = handler.init({**os.environ, "CAPTURE_URI": "s3://bucket/capture/", "CAPTURE_DIR": str(tmp_path)})
+    assert app.capture is not None
+    assert app.capture.settings.destination is not None
+    assert str(app.capture.settings.destination) == "s3://bucket/capture/"
+    with pytest.raises(ConfigError, match="CAPTURE_SAMPLING_PERCENTAGE"):
+        handler.init({**os.environ, "CAPTURE_URI": "s3://bucket/capture/", "CAPTURE_SAMPLING_PERCENTAGE": "-1"})
