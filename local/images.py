@@ -54,14 +54,16 @@ def build_app(
     pull: bool = True,
     tag: str | None = None,
     platform_name: str | None = None,
+    data_capture: bool = False,
 ) -> BuildResult:
-    """One runtime target of the unchanged app/Dockerfile, as the component builds it."""
+    """One runtime target of the unchanged app/Dockerfile, as the component builds it (with data capture's
+    extension when `data_capture`)."""
     return tc.build(
         APP,
-        f"inference-{runtime}:{tag or 'test'}",
+        f"inference-{runtime}{'-capture' if data_capture else ''}:{tag or 'test'}",
         platform_name=platform_name,
         target=runtime,
-        build_args={"BASE_IMAGE": base.pushed},
+        build_args={"BASE_IMAGE": base.pushed, **({local_lambda.CAPTURE_BUILD_ARG: "on"} if data_capture else {})},
         attestations=attestations,
         pull_into_engine=pull,
     )

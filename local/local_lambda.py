@@ -23,7 +23,7 @@ from typing import Any
 # The app's own checksum code and format rules: the local run hashes as the handler verifies, and picks the
 # runtime as init does.
 from inference import model_store, predictor
-from inference.contract import HANDLER
+from inference.contract import CAPTURE, HANDLER
 from inference.errors import ConfigError
 from processes import free_port, stop_session
 
@@ -31,6 +31,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
+CAPTURE_BUILD_ARG: str = CAPTURE["buildArg"]
+"""The Dockerfile's build argument that adds data capture's extension."""
 DEMO_MODEL = os.path.join(APP, "model", "model.onnx")  # what the component deploys by default
 DEMO_PICKLE = os.path.join(APP, "model", "sklearn", "model.joblib")
 DEMO_MODELS = {"onnx": DEMO_MODEL, "sklearn": DEMO_PICKLE}  # the demo model for each runtime
@@ -297,9 +299,14 @@ class LocalLambda:
             body = raw.decode(errors="replace")
         return Invocation(status, body, seconds)
 
-    def stop_container(self) -> None:
+    def stop_container(self, graceful: bool = False) -> None:
+        """Removes the container; `graceful` first stops it as Lambda ends an environment (SIGTERM, so the
+        emulator sends extensions their SHUTDOWN event), keeping its log for `log`."""
         if self.container:
             docker, name = self.container
+            if graceful:
+                subprocess.run([docker, "stop", "-t", "5", name], capture_output=True, check=False)
+                return
             subprocess.run([docker, "rm", "-f", name], capture_output=True, check=False)
             self.container = None
 

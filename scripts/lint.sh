@@ -21,7 +21,7 @@ echo "== ruff (lint, format) + mypy --strict (app/, local/, bench/)"
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 echo "== shellcheck (shell scripts) + hadolint (Dockerfiles)"
-mapfile -t scripts < <(git ls-files '*.sh' 'local/standin/bootstrap' '.ci/run')
+mapfile -t scripts < <(git ls-files '*.sh' 'local/standin/bootstrap' 'app/extension/*' '.ci/run')
 .venv/bin/shellcheck "${scripts[@]}"
 .venv/bin/hadolint app/Dockerfile bench/seed/Dockerfile
 echo "[lint] all clean"

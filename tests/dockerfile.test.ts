@@ -51,6 +51,7 @@ describe("app/Dockerfile", () => {
                 "${BASE_IMAGE} AS base",
                 "base AS onnx-deps",
                 "base AS sklearn-deps",
+                "base AS extensions",
                 "base AS sklearn",
                 "base AS onnx",
                 "sklearn AS sklearn-bundled",
@@ -101,6 +102,31 @@ describe("app/Dockerfile", () => {
         assert.ok(/^awscrt==0\.38\.1$/m.test(sklearnPins), "both runtimes fetch from S3 with the same client");
     });
 
+    // Data capture's extension: in /opt/extensions (where Lambda starts extensions) under the name it
+    // registers with, only when the component's build argument says so; every target takes the folder.
+    const { extension, buildArg } = CONTRACT.capture;
+    const CAPTURE_STEPS = ["COPY --from=extensions /opt/extensions /opt/extensions"];
+
+    it("adds data capture's extension only when its build argument is on, and refuses another value", () => {
+        assert.deepStrictEqual(stage("extensions").map(raw), [
+            "FROM base AS extensions",
+            `ARG ${buildArg}=off`,
+            `COPY --chmod=755 extension/${extension} /build/`,
+            `RUN mkdir -p /opt/extensions && case "\${${buildArg}}" in \\\n` +
+                `      on) cp /build/${extension} /opt/extensions/ ;; \\\n` +
+                "      off) ;; \\\n" +
+                `      *) echo "${buildArg} must be on or off, not \${${buildArg}}" >&2; exit 1 ;; \\\n` +
+                "    esac",
+        ]);
+    });
+
+    it("the capture extension's launcher runs the module that registers under its file name", () => {
+        const launcher = fs.readFileSync(path.join(APP, "extension", extension), "utf8");
+        assert.match(launcher, /^#!\/bin\/sh\n/);
+        assert.match(launcher, /\nexec python3 -m inference\.capture_extension\n$/);
+        assert.ok((fs.statSync(path.join(APP, "extension", extension)).mode & 0o111) !== 0, "executable");
+    });
+
     // The contract (app/inference/contract.json) names the handler, the environment and the model paths;
     // the Dockerfile must say the same, or the component and the image disagree.
     const env = CONTRACT.environment.model;
@@ -112,6 +138,7 @@ describe("app/Dockerfile", () => {
                 `COPY --from=${format}-deps \${LAMBDA_TASK_ROOT} \${LAMBDA_TASK_ROOT}`,
                 "COPY inference/ ${LAMBDA_TASK_ROOT}/inference/",
                 'RUN python -m compileall -q "${LAMBDA_TASK_ROOT}/inference"',
+                ...CAPTURE_STEPS,
                 `ENV ${env.format}=${format}`,
                 `CMD ["${CONTRACT.handler}"]`,
             ]);
@@ -154,6 +181,7 @@ describe("app/Dockerfile", () => {
         assert.ok(ignore.split("\n").includes("**"), "everything is excluded first");
         assert.deepStrictEqual(allowed, [
             "Dockerfile",
+            `extension/${CONTRACT.capture.extension}`,
             "inference/*.py",
             "inference/contract.json",
             "prune_site_packages.py",

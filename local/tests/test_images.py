@@ -198,6 +198,48 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
     assert all(r["Version"] == "$LATEST" and r["Status2xx"] + r["Status4xx"] == 1 for r in requests)
 
 
+def test_data_capture_reaches_s3_through_the_extension_and_a_shutdown_flushes_it(tc, base):
+    """The image built with the capture extension, under the emulator (which runs /opt/extensions and serves
+    the Extensions API as Lambda does): records are uploaded when the environment shuts down, by date."""
+    import boto3
+
+    image = images.build_app(tc, base, "onnx", data_capture=True).ref
+    marker = 0.271828
+    with local_lambda.LocalLambda() as lam:
+        model_env = images.model_environment(lam, "onnx", "s3")
+        s3 = boto3.client(
+            "s3",
+            endpoint_url=lam.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=local_lambda.FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=local_lambda.FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        s3.create_bucket(Bucket="capture")
+        capture_env = {"CAPTURE_URI": "s3://capture/records/", "CAPTURE_MAX_SECONDS": "3600"}
+        lam.start_container(tc.docker, image, model_env, extra_env=capture_env)
+        answers = [lam.invoke({"features": [5.1, 3.5, 1.4, marker + i]}) for i in range(3)]
+        bad = lam.invoke({"features": [5.1, marker]})
+        held = s3.list_objects_v2(Bucket="capture").get("KeyCount")
+        lam.stop_container(graceful=True)
+        log = lam.log("function.log")
+        listed = s3.list_objects_v2(Bucket="capture").get("Contents", [])
+        records = [
+            json.loads(line)
+            for o in listed
+            for line in s3.get_object(Bucket="capture", Key=o["Key"])["Body"].read().splitlines()
+        ]
+    assert [a.status for a in answers] == [200, 200, 200], log
+    assert isinstance(bad.body, dict) and bad.body["status"] == 400, (bad.body, log)
+    assert held == 0, "records wait for the buffer time or the shutdown"
+    assert "External agent lambda-inference-capture" in log and "subscribed to [INVOKE SHUTDOWN]" in log
+    [key] = [o["Key"] for o in listed]
+    assert re.fullmatch(r"records/dt=\d{4}-\d{2}-\d{2}/LATEST-\d+-[0-9a-f]{8}-[0-9a-f]{8}\.jsonl", key), key
+    assert [r["input"]["features"][3] for r in records] == [marker, marker + 1, marker + 2]
+    assert [r["output"] for r in records] == [a.body for a in answers]
+    assert {r["model"]["sha256"] for r in records} == {model_env["MODEL_SHA256"]}
+    assert str(marker) not in log, "no captured feature reaches the function's log"
+
+
 @pytest.mark.parametrize("runtime", images.RUNTIMES)
 def test_the_final_image_holds_no_build_leftovers(tc, built, runtime):
     files = tc.files(built[runtime].ref)
