@@ -64,6 +64,45 @@ export interface AsyncInferenceArgs {
 }
 
 /**
+ * Data capture: a sampled record of what the model was asked and what it
+ * answered, as JSON Lines in S3 partitioned by date
+ * (`<prefix>dt=YYYY-MM-DD/`), for drift checks and retraining (as
+ * SageMaker's Data Capture). A Lambda extension in the image uploads the
+ * records after each answer is sent, in batches, and what is left when the
+ * environment shuts down; nothing captured reaches the function's logs.
+ */
+export interface DataCaptureArgs {
+    /**
+     * Percentage of the answered requests (and queued messages) to capture,
+     * a number from 0 to 100. Defaults to 100.
+     */
+    samplingPercentage?: number;
+    /** Capture what each request sent (its features or tensors). Defaults to true. */
+    captureInputs?: boolean;
+    /** Capture what the model answered. Defaults to true. */
+    captureOutputs?: boolean;
+    /**
+     * An existing bucket to write the records to; the function may only put
+     * objects under `prefix` in it. Defaults to none: a private, versioned,
+     * encrypted, TLS-only bucket the component creates.
+     */
+    bucketName?: pulumi.Input<string>;
+    /**
+     * Key prefix of the records, ending with `/`: each environment writes
+     * `<prefix>dt=YYYY-MM-DD/<version>-<writer>-<id>.jsonl`. Defaults to
+     * `capture/`.
+     */
+    prefix?: string;
+    /**
+     * Most seconds records wait in the environment before they are uploaded
+     * while requests keep arriving, an integer from 1 to 3600 (an idle
+     * environment uploads when Lambda shuts it down). Fewer means fresher
+     * data and more S3 PUTs. Defaults to 60.
+     */
+    maxBufferSeconds?: number;
+}
+
+/**
  * The EC2 capacity a Lambda Managed Instances function runs on, when the
  * component creates it (`computeType` `managedInstances` without
  * `capacityProviderArn`).
@@ -400,6 +439,11 @@ export interface InferenceFunctionArgs {
      * `. - _ / # :`, not starting with `AWS/`. Defaults to `LambdaInference`.
      */
     metricsNamespace?: string;
+    /**
+     * Capture a sample of requests and answers to S3 (see `DataCaptureArgs`);
+     * adds the capture extension to the image. Defaults to none (off).
+     */
+    dataCapture?: DataCaptureArgs;
     /**
      * Seconds init may take to fetch, verify and load the model before it
      * gives up with "init failed" (the S3 download gets what is left, less a

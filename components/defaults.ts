@@ -25,6 +25,7 @@ export const RESERVED_APP_ENV = [
     MODEL_ENV.cacheDir,
     ...Object.values(CONTRACT.environment.settings),
     ...Object.values(CONTRACT.environment.jobs),
+    ...Object.values(CONTRACT.environment.capture),
     ...CONTRACT.environment.s3,
 ];
 
@@ -193,6 +194,14 @@ export const JOB_DEFAULTS = {
     maxMessageBytes: 1048576,
     /** How long the dead-letter queue keeps a message: SQS's longest, time to look at it. */
     deadLetterRetentionSeconds: 1209600,
+} as const;
+
+/** Defaults and bounds of `dataCapture`. */
+export const CAPTURE_DEFAULTS = {
+    samplingPercentage: 100,
+    prefix: "capture/",
+    maxBufferSeconds: 60,
+    maxBufferSecondsRange: { min: 1, max: 3600 },
 } as const;
 
 /** The data-set formats a batch transform reads, with Step Functions' name for each. */

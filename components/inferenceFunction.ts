@@ -6,6 +6,7 @@ import { InferenceFunctionArgs } from "./args";
 import { createDashboard } from "./dashboard";
 import { createGradualDeployment, GradualDeployment } from "./deployment";
 import { capacityProviderArnOf } from "./capacityProvider";
+import { createDataCapture } from "./capture";
 import { createFunctionUrl } from "./functionUrl";
 import { createImage, imageUriOf } from "./image";
 import { createFunction } from "./lambdaFunction";
@@ -87,6 +88,8 @@ export class InferenceFunction extends pulumi.ComponentResource {
     public readonly capacityProviderArn?: pulumi.Output<string>;
     /** `s3://bucket/prefix/` under which each batch run writes its lines; only set with `batchTransform`. */
     public readonly batchOutputUri?: pulumi.Output<string>;
+    /** `s3://bucket/prefix/` under which data capture's records land; only set with `dataCapture`. */
+    public readonly dataCaptureUri?: pulumi.Output<string>;
 
     constructor(name: string, args: InferenceFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
         // Judged before super(): bad input must not leave even the component registered.
@@ -101,6 +104,9 @@ export class InferenceFunction extends pulumi.ComponentResource {
         const model = createModelStore(name, r.model, r.security, ctx);
         const logGroup = createLogGroup(name, r.observability, r.security, ctx);
         const jobs = createJobs(name, r.jobs, r.security, account, ctx);
+        const capture =
+            r.observability.dataCapture &&
+            createDataCapture(name, r.observability.dataCapture, r.security, account, ctx);
         const role = createRole(
             name,
             {
@@ -109,7 +115,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
                 vpc: r.network.vpc !== undefined,
                 tracing: r.observability.enableTracing,
             },
-            { logGroup, model, account, jobs: jobs.policies },
+            { logGroup, model, account, needs: [...jobs.policies, ...(capture?.policies ?? [])] },
             ctx,
         );
         const capacityProviderArn =
@@ -124,7 +130,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
         const fn = createFunction(
             name,
             r,
-            { imageUri, pullPolicy, role, logGroup, model, jobs, capacityProviderArn },
+            { imageUri, pullPolicy, role, logGroup, model, jobs, capture, capacityProviderArn },
             ctx,
         );
         // No traffic reaches a version before its smoke test (if any) passed.
@@ -197,6 +203,7 @@ export class InferenceFunction extends pulumi.ComponentResource {
             capacityProviderArn: capacityProviderArn === undefined ? undefined : pulumi.output(capacityProviderArn),
             batchOutputUri:
                 jobs.batchOutput && pulumi.interpolate`s3://${jobs.batchOutput.bucketName}/${jobs.batchOutput.prefix}`,
+            dataCaptureUri: capture?.uri,
         };
         Object.assign(this, outputs);
         this.registerOutputs(outputs);

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT } from "./contract";
+import { DataCapture } from "./capture";
 import { JobsBase } from "./jobs";
 import { ModelStore } from "./modelStore";
 import { BuildContext, ResolvedArgs } from "./resolved";
@@ -20,6 +21,8 @@ export function createFunction(
         capacityProviderArn?: pulumi.Input<string>;
         /** Where queued and batch results go (and what queued inputs may be read), and what must exist first. */
         jobs?: JobsBase;
+        /** Where data capture's records go, and the bucket settings they wait for. */
+        capture?: DataCapture;
     },
     { parent, tags }: BuildContext,
 ): aws.lambda.Function {
@@ -42,6 +45,7 @@ export function createFunction(
                     ...compute.environment,
                     ...model.environment,
                     ...deps.jobs?.environment,
+                    ...deps.capture?.environment,
                     [CONTRACT.environment.model.format]: r.model.format,
                     [CONTRACT.environment.settings.modelName]: r.model.name,
                     [CONTRACT.environment.settings.metricsNamespace]: r.observability.metricsNamespace,
@@ -76,6 +80,7 @@ export function createFunction(
                 ...deps.role.policies,
                 ...(model.kind === "s3" ? model.dependencies : []),
                 ...(deps.jobs?.settled ?? []),
+                ...(deps.capture?.settled ?? []),
             ],
         },
     );

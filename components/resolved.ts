@@ -140,6 +140,17 @@ export interface ObservabilitySettings {
     metricsNamespace: string;
     enableTracing: boolean;
     enableDashboard: boolean;
+    dataCapture?: DataCaptureSettings;
+}
+
+/** What data capture keeps, and where it goes. */
+export interface DataCaptureSettings {
+    samplingPercentage: number;
+    inputs: boolean;
+    outputs: boolean;
+    /** Without `bucket`, the component's capture bucket. */
+    destination: S3Prefix;
+    maxBufferSeconds: number;
 }
 
 /** Encryption, the role's guard rails and deletion protection. */

@@ -51,7 +51,7 @@ export function modelReadId(model: ModelSettings): string | undefined {
 export function createRole(
     name: string,
     needs: { security: SecuritySettings; model: ModelSettings; vpc: boolean; tracing: boolean },
-    deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore; account: Account; jobs?: PolicyNeed[] },
+    deps: { logGroup: aws.cloudwatch.LogGroup; model: ModelStore; account: Account; needs?: PolicyNeed[] },
     { parent, tags }: BuildContext,
 ): FunctionRole {
     const { security } = needs;
@@ -99,7 +99,7 @@ export function createRole(
     if (needs.tracing) {
         policies.push(policy("tracing", TRACING_POLICY));
     }
-    for (const need of deps.jobs ?? []) {
+    for (const need of deps.needs ?? []) {
         policies.push(policy(need.id, need.document));
     }
     return { role, policies };

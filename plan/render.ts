@@ -107,6 +107,22 @@ export function renderMetrics(resources: Recorded[]): string[] {
     ];
 }
 
+/** Data capture, when it is on: what is kept, where it lands and how it gets there. */
+export function renderCapture(resources: Recorded[]): string[] {
+    const env = resources.find((r) => r.type === "aws:lambda/function:Function")?.inputs.environment?.variables ?? {};
+    const names = CONTRACT.environment.capture;
+    const uri = env[names.uri];
+    if (uri === undefined) {
+        return [];
+    }
+    return [
+        `Data capture: ${env[names.samplingPercentage]}% of the answered requests, their ${String(env[names.content]).replace(",", " and ")},`,
+        `  to ${show(uri)}${CONTRACT.capture.partition}=YYYY-MM-DD/*.jsonl, by the ${CONTRACT.capture.extension} extension in the image`,
+        `  (after each answer; uploaded every ${env[names.maxSeconds]} s while requests arrive, and at shutdown)`,
+        "",
+    ];
+}
+
 export function render(p: Plan): string {
     const lines = [
         "Offline plan of the root program (demo/index.ts) — computed under Pulumi mocks; NOTHING WAS DEPLOYED.",
@@ -130,6 +146,7 @@ export function render(p: Plan): string {
         "",
         ...renderMetrics(p.resources),
         "",
+        ...renderCapture(p.resources),
         "Secure defaults:",
     );
     for (const c of p.checks) {

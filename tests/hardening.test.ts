@@ -2,15 +2,19 @@ import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunctionArgs } from "../components";
 import { confirmedSha256 } from "../components/modelStore";
-import { deploy, deployRecordingOptions, FIXTURE_MODEL, FIXTURE_SHA256, rejected, runFailedDeploy } from "./harness";
+import {
+    deploy,
+    deployRecordingOptions,
+    FIXTURE_MODEL,
+    FIXTURE_SHA256,
+    KMS_KEY,
+    rejected,
+    rolePolicyOf,
+    runFailedDeploy,
+} from "./harness";
 import { dependenciesOf, ofType, one } from "./mocks";
 
-const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 const FN = "aws:lambda/function:Function";
-
-function policyOf(name: string): any {
-    return JSON.parse(one("aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
-}
 
 describe("hardening", () => {
     describe("a public function URL has a ceiling", () => {
@@ -82,28 +86,28 @@ describe("hardening", () => {
 
     describe("a customer-managed KMS key", () => {
         it("encrypts the bucket, the repository, the logs and the environment, and the role may decrypt with it only", async () => {
-            await deploy({ modelPath: FIXTURE_MODEL, kmsKeyArn: KEY });
+            await deploy({ modelPath: FIXTURE_MODEL, kmsKeyArn: KMS_KEY });
             assert.deepStrictEqual(
                 one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs
                     .rules,
                 [
                     {
-                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KEY },
+                        applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: KMS_KEY },
                         bucketKeyEnabled: true,
                     },
                 ],
             );
             assert.deepStrictEqual(one("aws:ecr/repository:Repository").inputs.encryptionConfigurations, [
-                { encryptionType: "KMS", kmsKey: KEY },
+                { encryptionType: "KMS", kmsKey: KMS_KEY },
             ]);
-            assert.strictEqual(one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId, KEY);
-            assert.strictEqual(one(FN).inputs.kmsKeyArn, KEY);
-            assert.deepStrictEqual(policyOf("demo-role-kms-decrypt").Statement, [
+            assert.strictEqual(one("aws:cloudwatch/logGroup:LogGroup").inputs.kmsKeyId, KMS_KEY);
+            assert.strictEqual(one(FN).inputs.kmsKeyArn, KMS_KEY);
+            assert.deepStrictEqual(rolePolicyOf("demo-role-kms-decrypt").Statement, [
                 {
                     Sid: "DecryptModelObjectThroughS3",
                     Effect: "Allow",
                     Action: ["kms:Decrypt"],
-                    Resource: KEY,
+                    Resource: KMS_KEY,
                     Condition: {
                         StringEquals: {
                             "kms:ViaService": "s3.us-east-1.amazonaws.com",
@@ -118,16 +122,21 @@ describe("hardening", () => {
                     Sid: "DecryptEnvironmentThroughLambda",
                     Effect: "Allow",
                     Action: ["kms:Decrypt"],
-                    Resource: KEY,
+                    Resource: KMS_KEY,
                     Condition: { StringEquals: { "kms:ViaService": "lambda.us-east-1.amazonaws.com" } },
                 },
             ]);
         });
 
         it("lets the role decrypt an adopted bucket's SSE-KMS object too, and only that object", async () => {
-            await deploy({ modelBucketName: "team", modelKey: "m.onnx", modelSha256: "a".repeat(64), kmsKeyArn: KEY });
-            const [s3] = policyOf("demo-role-kms-decrypt").Statement;
-            assert.strictEqual(s3.Resource, KEY);
+            await deploy({
+                modelBucketName: "team",
+                modelKey: "m.onnx",
+                modelSha256: "a".repeat(64),
+                kmsKeyArn: KMS_KEY,
+            });
+            const [s3] = rolePolicyOf("demo-role-kms-decrypt").Statement;
+            assert.strictEqual(s3.Resource, KMS_KEY);
             assert.deepStrictEqual(s3.Condition.StringEquals["kms:EncryptionContext:aws:s3:arn"], [
                 "arn:aws:s3:::team",
                 "arn:aws:s3:::team/m.onnx",
@@ -135,9 +144,9 @@ describe("hardening", () => {
         });
 
         it("with the model in the image, decrypts through Lambda only (its environment), never through S3", async () => {
-            await deploy({ modelPath: FIXTURE_MODEL, modelDelivery: "image", kmsKeyArn: KEY });
+            await deploy({ modelPath: FIXTURE_MODEL, modelDelivery: "image", kmsKeyArn: KMS_KEY });
             assert.deepStrictEqual(
-                policyOf("demo-role-kms-decrypt").Statement.map((s: any) => [
+                rolePolicyOf("demo-role-kms-decrypt").Statement.map((s: any) => [
                     s.Sid,
                     s.Condition.StringEquals["kms:ViaService"],
                 ]),
@@ -205,7 +214,7 @@ describe("hardening", () => {
                 ),
             });
             const owned =
-                "is set by the component (the model's location and identity, where jobs read and write, and how S3 is reached) and may not be overridden";
+                "is set by the component (the model's location and identity, where jobs and data capture read and write, and how S3 is reached) and may not be overridden";
             assert.deepStrictEqual(e.errors, [
                 ...names.map((n) => ({ propertyPath: `environment.${n}`, reason: owned })),
                 {

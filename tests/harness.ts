@@ -6,7 +6,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction, InferenceFunctionArgs } from "../components";
 import { sha256FileSync } from "../components/signature";
-import { mocks, settle } from "./mocks";
+import { mocks, one, settle } from "./mocks";
 
 export const FIXTURE_MODEL = path.join(__dirname, "fixtures", "model.joblib");
 /** sha256sum tests/fixtures/model.joblib, computed once by hand. */
@@ -107,3 +107,20 @@ export function runFailedDeploy(scenario: "upload" | "smoke" | "smoke-gradual"):
     );
     return JSON.parse(run.stdout.trim().split("\n").pop()!);
 }
+
+/** The customer-managed key the tests give as `kmsKeyArn`. */
+export const KMS_KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+
+/** The document of one of the role's inline policies, by its resource name. */
+export function rolePolicyOf(name: string): any {
+    return JSON.parse(one("aws:iam/rolePolicy:RolePolicy", name).inputs.policy);
+}
+
+/** What makes a bucket private: every one the component creates has each of these, named after it. */
+export const PRIVATE_BUCKET_SETTINGS = [
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
+];

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { batchDefinition } from "../components/jobs/definition";
-import { deploy, FIXTURE_MODEL, rejected } from "./harness";
+import { deploy, FIXTURE_MODEL, KMS_KEY, PRIVATE_BUCKET_SETTINGS, rejected, rolePolicyOf } from "./harness";
 import { dependenciesOf, ofType, one, valueOf } from "./mocks";
 
 const FN = "aws:lambda/function:Function";
@@ -9,11 +9,6 @@ const POLICY = "aws:iam/rolePolicy:RolePolicy";
 const MAPPING = "aws:lambda/eventSourceMapping:EventSourceMapping";
 const MACHINE = "aws:sfn/stateMachine:StateMachine";
 const ALIAS_ARN = "arn:aws:lambda:us-east-1:123456789012:function:demo-fn-1a2b3c:live";
-const KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-
-function policyOf(name: string): any {
-    return JSON.parse(one(POLICY, name).inputs.policy);
-}
 
 describe("asyncInference", () => {
     it("makes an encrypted queue with a dead-letter queue, TLS-only, wired to the live alias", async () => {
@@ -67,13 +62,7 @@ describe("asyncInference", () => {
 
     it("hardens the results bucket like the model bucket", async () => {
         await deploy({ modelPath: FIXTURE_MODEL, asyncInference: {} });
-        for (const type of [
-            "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
-            "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
-            "aws:s3/bucketVersioning:BucketVersioning",
-            "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
-            "aws:s3/bucketPolicy:BucketPolicy",
-        ]) {
+        for (const type of PRIVATE_BUCKET_SETTINGS) {
             assert.deepStrictEqual(
                 ofType(type)
                     .map((r) => r.name)
@@ -97,7 +86,7 @@ describe("asyncInference", () => {
         assert.strictEqual(variables.ASYNC_OUTPUT_URI, "s3://demo-results-1a2b3c/out/");
         assert.strictEqual(variables.ASYNC_INPUT_PREFIXES, "s3://team-data/requests/,s3://other-data/");
         assert.strictEqual(variables.BATCH_OUTPUT_URI, undefined);
-        assert.deepStrictEqual(policyOf("demo-role-jobs-data").Statement, [
+        assert.deepStrictEqual(rolePolicyOf("demo-role-jobs-data").Statement, [
             {
                 Sid: "WriteResults",
                 Effect: "Allow",
@@ -111,7 +100,7 @@ describe("asyncInference", () => {
                 Resource: ["arn:aws:s3:::team-data/requests/*", "arn:aws:s3:::other-data/*"],
             },
         ]);
-        assert.deepStrictEqual(policyOf("demo-role-queue-consume").Statement, [
+        assert.deepStrictEqual(rolePolicyOf("demo-role-queue-consume").Statement, [
             {
                 Sid: "ConsumeThisQueue",
                 Effect: "Allow",
@@ -155,16 +144,16 @@ describe("asyncInference", () => {
     });
 
     it("with a customer-managed key: the queues use it, and the role only through SQS and S3", async () => {
-        await deploy({ modelPath: FIXTURE_MODEL, kmsKeyArn: KEY, asyncInference: {} });
+        await deploy({ modelPath: FIXTURE_MODEL, kmsKeyArn: KMS_KEY, asyncInference: {} });
         assert.deepStrictEqual(
             [one(QUEUE, "demo-queue").inputs.kmsMasterKeyId, one(QUEUE, "demo-queue").inputs.sqsManagedSseEnabled],
-            [KEY, undefined],
+            [KMS_KEY, undefined],
         );
-        assert.deepStrictEqual(policyOf("demo-role-jobs-kms").Statement[0], {
+        assert.deepStrictEqual(rolePolicyOf("demo-role-jobs-kms").Statement[0], {
             Sid: "UseKeyThroughJobServices",
             Effect: "Allow",
             Action: ["kms:Decrypt", "kms:GenerateDataKey"],
-            Resource: KEY,
+            Resource: KMS_KEY,
             Condition: {
                 StringEquals: { "kms:ViaService": ["sqs.us-east-1.amazonaws.com", "s3.us-east-1.amazonaws.com"] },
             },
@@ -263,7 +252,7 @@ describe("batchTransform", () => {
         const trust = JSON.parse(one("aws:iam/role:Role", "demo-batch-role").inputs.assumeRolePolicy);
         assert.deepStrictEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": "123456789012" } });
         assert.deepStrictEqual(trust.Statement[0].Principal, { Service: "states.amazonaws.com" });
-        assert.deepStrictEqual(policyOf("demo-batch-role-run").Statement, [
+        assert.deepStrictEqual(rolePolicyOf("demo-batch-role-run").Statement, [
             {
                 Sid: "ListInputs",
                 Effect: "Allow",
@@ -298,7 +287,7 @@ describe("batchTransform", () => {
             },
         ]);
         // The function may write its lines under the batch prefix and nothing else.
-        assert.deepStrictEqual(policyOf("demo-role-jobs-data").Statement, [
+        assert.deepStrictEqual(rolePolicyOf("demo-role-jobs-data").Statement, [
             {
                 Sid: "WriteResults",
                 Effect: "Allow",
@@ -340,7 +329,7 @@ describe("batchTransform", () => {
         );
         assert.strictEqual(ofType("aws:s3/bucket:Bucket").filter((b) => b.name === "demo-results").length, 0);
         // No prefix: the whole input bucket may be listed.
-        assert.strictEqual(policyOf("demo-batch-role-run").Statement[0].Condition, undefined);
+        assert.strictEqual(rolePolicyOf("demo-batch-role-run").Statement[0].Condition, undefined);
     });
 
     it("refuses batches beyond what the function and Step Functions take, naming each field", async () => {
@@ -407,7 +396,7 @@ describe("batchTransform", () => {
                 .sort(),
             ["demo-models", "demo-results"],
         );
-        assert.deepStrictEqual(policyOf("demo-role-jobs-data").Statement[0].Resource, [
+        assert.deepStrictEqual(rolePolicyOf("demo-role-jobs-data").Statement[0].Resource, [
             "arn:aws:s3:::demo-results-1a2b3c/async/*",
             "arn:aws:s3:::demo-results-1a2b3c/batch/*",
         ]);

@@ -47,7 +47,7 @@ describe("bad input", () => {
             { propertyPath: "vpcSecurityGroupIds", reason: "must be given together with vpcSubnetIds" },
             {
                 propertyPath: "environment.MODEL_SHA256",
-                reason: "is set by the component (the model's location and identity, where jobs read and write, and how S3 is reached) and may not be overridden",
+                reason: "is set by the component (the model's location and identity, where jobs and data capture read and write, and how S3 is reached) and may not be overridden",
             },
             {
                 propertyPath: "environment.1BAD",

@@ -9,7 +9,7 @@ export const checkEnvironment: Check = (a) =>
             return [
                 {
                     propertyPath,
-                    reason: "is set by the component (the model's location and identity, where jobs read and write, and how S3 is reached) and may not be overridden",
+                    reason: "is set by the component (the model's location and identity, where jobs and data capture read and write, and how S3 is reached) and may not be overridden",
                 },
             ];
         }

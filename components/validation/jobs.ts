@@ -14,7 +14,7 @@ export function parseS3Prefix(value: string): { bucket: string; prefix: string }
     return match ? { bucket: match[1], prefix: match[2] } : undefined;
 }
 
-function prefixProblem(propertyPath: string, value: unknown): Problem[] {
+export function prefixProblem(propertyPath: string, value: unknown): Problem[] {
     if (value === undefined || (typeof value === "string" && KEY_PREFIX.test(value) && !value.startsWith("/"))) {
         return [];
     }
@@ -26,7 +26,7 @@ function prefixProblem(propertyPath: string, value: unknown): Problem[] {
     ];
 }
 
-function objectProblem(propertyPath: string, value: unknown): Problem[] {
+export function objectProblem(propertyPath: string, value: unknown): Problem[] {
     return typeof value === "object" && value !== null && !Array.isArray(value)
         ? []
         : [{ propertyPath, reason: `must be an object; got ${JSON.stringify(value)}` }];

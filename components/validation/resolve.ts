@@ -1,10 +1,12 @@
 // The defaults, applied once to arguments that passed every check.
 import * as path from "path";
 import { InferenceFunctionArgs } from "../args";
+import { CONTRACT } from "../contract";
 import {
     BUNDLED_APP_PATH,
     DEFAULTS,
     BASE_IMAGE_REPOSITORY,
+    CAPTURE_DEFAULTS,
     GRADUAL_STRATEGIES,
     JOB_DEFAULTS,
     MANAGED_INSTANCES,
@@ -14,6 +16,7 @@ import {
 } from "../defaults";
 import {
     ComputeSettings,
+    DataCaptureSettings,
     ImageSettings,
     JobsSettings,
     ManagedInstancesSettings,
@@ -94,6 +97,8 @@ function resolveImage(a: InferenceFunctionArgs, model: ModelSettings): ImageSett
                 : {}),
             ...a.buildArgs,
             ...(inImage ? { MODEL_FILE: model.file } : {}),
+            // Data capture's extension is in the image only when capture is on.
+            ...(a.dataCapture ? { [CONTRACT.capture.buildArg]: "on" } : {}),
         }),
         target: a.buildTarget ?? (inImage ? `${model.format}-bundled` : model.format),
         architecture,
@@ -224,6 +229,19 @@ function resolveJobs(a: InferenceFunctionArgs, timeout: number): JobsSettings {
     };
 }
 
+function resolveCapture(a: InferenceFunctionArgs): DataCaptureSettings | undefined {
+    const c = a.dataCapture;
+    return (
+        c && {
+            samplingPercentage: c.samplingPercentage ?? CAPTURE_DEFAULTS.samplingPercentage,
+            inputs: c.captureInputs ?? true,
+            outputs: c.captureOutputs ?? true,
+            destination: { bucket: c.bucketName, prefix: c.prefix ?? CAPTURE_DEFAULTS.prefix },
+            maxBufferSeconds: c.maxBufferSeconds ?? CAPTURE_DEFAULTS.maxBufferSeconds,
+        }
+    );
+}
+
 /** Every default applied, in the slices the builders take. */
 export function resolve(a: InferenceFunctionArgs, facts: Facts): ResolvedArgs {
     const model = resolveModel(a, facts);
@@ -240,6 +258,7 @@ export function resolve(a: InferenceFunctionArgs, facts: Facts): ResolvedArgs {
             metricsNamespace: a.metricsNamespace ?? DEFAULTS.metricsNamespace,
             enableTracing: a.enableTracing ?? DEFAULTS.enableTracing,
             enableDashboard: a.enableDashboard ?? DEFAULTS.enableDashboard,
+            dataCapture: resolveCapture(a),
         },
         security: {
             kmsKeyArn: a.kmsKeyArn,

@@ -2,6 +2,7 @@
 import { Recorded } from "../../mocking/recordingMocks";
 import { Check, find, json, Planned } from "../types";
 import { alarmChecks } from "./alarms";
+import { captureChecks } from "./capture";
 import { imageChecks } from "./image";
 import { jobsChecks } from "./jobs";
 import { kmsChecks } from "./kms";
@@ -33,5 +34,6 @@ export function checks(resources: Recorded[]): Check[] {
         ...kmsChecks(planned),
         ...urlChecks(planned),
         ...jobsChecks(planned),
+        ...captureChecks(planned),
     ];
 }

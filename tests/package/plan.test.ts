@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { planGraph, renderGraph } from "../../scripts/docs";
 import { checks } from "../../plan/checks";
-import { renderMetrics } from "../../plan/render";
+import { renderCapture, renderMetrics } from "../../plan/render";
 import { PLAN_OPTIONS } from "../../scripts/plan";
 import { deploy, FIXTURE_MODEL, modelReadName } from "../harness";
 import { mocks } from "../mocks";
@@ -89,6 +89,50 @@ describe("offline plan (npm run plan)", () => {
             "  per FunctionName and Version, and per FunctionName and ModelSha256:",
             "  RequestLatency (Milliseconds), ModelLatency (Milliseconds), Rows (Count), Status2xx (Count), Status4xx (Count), Status5xx (Count), ColdStart (Count)",
         ]);
+    });
+
+    it("says what data capture keeps and where, and checks its reach", async () => {
+        await deploy({ modelPath: FIXTURE_MODEL, dataCapture: { samplingPercentage: 5, captureInputs: false } });
+        assert.deepStrictEqual(renderCapture(mocks.resources), [
+            "Data capture: 5% of the answered requests, their outputs,",
+            "  to s3://demo-capture-1a2b3c/capture/dt=YYYY-MM-DD/*.jsonl, by the lambda-inference-capture extension in the image",
+            "  (after each answer; uploaded every 60 s while requests arrive, and at shutdown)",
+            "",
+        ]);
+        const capture = checks(mocks.resources).filter((c) => /capture/.test(c.name));
+        assert.deepStrictEqual(
+            capture.map((c) => [c.name, c.pass]),
+            [
+                ["data capture may only put objects under its prefix (no read, list or delete)", true],
+                ["the capture bucket blocks public access and refuses requests without TLS", true],
+            ],
+        );
+        // Each check can fail: a role that may also read the records, a bucket open to the public.
+        const widened = mocks.resources.map((r) =>
+            r.name === "demo-role-capture-write"
+                ? {
+                      ...r,
+                      inputs: {
+                          ...r.inputs,
+                          policy: r.inputs.policy.replace('["s3:PutObject"]', '["s3:PutObject","s3:GetObject"]'),
+                      },
+                  }
+                : r.name === "demo-capture-public-access"
+                  ? { ...r, inputs: { ...r.inputs, restrictPublicBuckets: false } }
+                  : r,
+        );
+        assert.deepStrictEqual(
+            checks(widened)
+                .filter((c) => /capture/.test(c.name))
+                .map((c) => c.pass),
+            [false, false],
+        );
+        await deploy({ modelPath: FIXTURE_MODEL });
+        assert.deepStrictEqual(renderCapture(mocks.resources), []);
+        assert.deepStrictEqual(
+            checks(mocks.resources).filter((c) => /capture/.test(c.name)),
+            [],
+        );
     });
 
     it("--help prints every option and runs nothing; an unknown option is an error", () => {

@@ -57,6 +57,7 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     snapStart: ["boolean", true],
     asyncInference: ["#/types/lambda-inference:index:AsyncInferenceArgs", true],
     batchTransform: ["#/types/lambda-inference:index:BatchTransformArgs", true],
+    dataCapture: ["#/types/lambda-inference:index:DataCaptureArgs", true],
     tags: ["object", true],
 };
 
@@ -72,6 +73,7 @@ const OPTIONAL_OUTPUTS = [
     "stateMachineArn",
     "batchOutputUri",
     "capacityProviderArn",
+    "dataCaptureUri",
 ];
 
 const OUTPUTS = [
@@ -130,6 +132,7 @@ describe("package schema (what `pulumi package add` gives other languages)", fun
             "lambda-inference:index:AsyncInferenceArgs",
             "lambda-inference:index:BatchTransformArgs",
             "lambda-inference:index:CapacityProviderArgs",
+            "lambda-inference:index:DataCaptureArgs",
         ]);
         for (const [token, t] of Object.entries<any>(types)) {
             for (const [field, p] of Object.entries<any>(t.properties)) {
@@ -140,6 +143,20 @@ describe("package schema (what `pulumi package add` gives other languages)", fun
             }
         }
         assert.deepStrictEqual(types["lambda-inference:index:BatchTransformArgs"].required, ["inputBucketName"]);
+        // A bucket may come from another resource; everything else about capture is known at plan time.
+        const capture = types["lambda-inference:index:DataCaptureArgs"];
+        assert.deepStrictEqual(capture.required, []);
+        assert.deepStrictEqual(
+            Object.entries<any>(capture.properties).map(([k, p]) => [k, p.type, p.plain === true]),
+            [
+                ["samplingPercentage", "number", true],
+                ["captureInputs", "boolean", true],
+                ["captureOutputs", "boolean", true],
+                ["bucketName", "string", false],
+                ["prefix", "string", true],
+                ["maxBufferSeconds", "number", true],
+            ],
+        );
         assert.strictEqual(
             types["lambda-inference:index:BatchTransformArgs"].properties.inputBucketName.plain,
             undefined,

@@ -1,0 +1,81 @@
+// Data capture: where the records go (a bucket the component creates, or the user's), the function's
+// permission to put them there and nowhere else, and the settings the app and its extension read.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Account } from "./account";
+import { createPrivateBucket } from "./bucket";
+import { CONTRACT } from "./contract";
+import { PolicyNeed } from "./jobs";
+import { jobsKmsPolicy, objectsUnder } from "./jobs/policies";
+import { BuildContext, DataCaptureSettings, SecuritySettings } from "./resolved";
+
+const ENV = CONTRACT.environment.capture;
+
+/** What the function needs before it is created, and where the records land. */
+export interface DataCapture {
+    environment: { [name: string]: pulumi.Input<string> };
+    policies: PolicyNeed[];
+    /** The created bucket's settings: records are written only once they are in place. */
+    settled: pulumi.Resource[];
+    /** `s3://bucket/prefix/`. */
+    uri: pulumi.Output<string>;
+    /** The bucket the component created; none when the user gave one. */
+    bucket?: aws.s3.Bucket;
+}
+
+/** The function may only put objects under the capture prefix: no reading, listing or deleting. */
+export function captureWritePolicy(objectsArn: string): string {
+    return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Sid: "PutCaptureRecords", Effect: "Allow", Action: ["s3:PutObject"], Resource: objectsArn }],
+    });
+}
+
+export function createDataCapture(
+    name: string,
+    capture: DataCaptureSettings,
+    security: SecuritySettings,
+    account: Account,
+    ctx: BuildContext,
+): DataCapture {
+    const { prefix } = capture.destination;
+    let bucketName: pulumi.Output<string>;
+    let bucketArn: pulumi.Output<string>;
+    let bucket: aws.s3.Bucket | undefined;
+    let settled: pulumi.Resource[] = [];
+    if (capture.destination.bucket === undefined) {
+        ({ bucket, settled } = createPrivateBucket(`${name}-capture`, security, ctx));
+        bucketName = bucket.bucket;
+        bucketArn = bucket.arn;
+    } else {
+        const existing = aws.s3.getBucketOutput({ bucket: capture.destination.bucket }, { parent: ctx.parent });
+        bucketName = existing.bucket;
+        bucketArn = existing.arn;
+    }
+    const uri = pulumi.interpolate`s3://${bucketName}/${prefix}`;
+    const policies: PolicyNeed[] = [
+        { id: "capture-write", document: bucketArn.apply((arn) => captureWritePolicy(objectsUnder(arn, prefix))) },
+    ];
+    if (security.kmsKeyArn) {
+        // Objects in a bucket encrypted with the key need a data key from KMS, through S3 only.
+        policies.push({
+            id: "capture-kms",
+            document: pulumi
+                .all([security.kmsKeyArn, account.region])
+                .apply(([key, region]) => jobsKmsPolicy(key, region, ["s3"])),
+        });
+    }
+    const contents = [capture.inputs ? "inputs" : undefined, capture.outputs ? "outputs" : undefined];
+    return {
+        environment: {
+            [ENV.uri]: uri,
+            [ENV.samplingPercentage]: String(capture.samplingPercentage),
+            [ENV.content]: contents.filter((c) => c !== undefined).join(","),
+            [ENV.maxSeconds]: String(capture.maxBufferSeconds),
+        },
+        policies,
+        settled,
+        uri,
+        bucket,
+    };
+}
