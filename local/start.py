@@ -27,7 +27,7 @@ import batch_run
 import metrics_view
 import queue_run
 import serve
-from inference.contract import HANDLER, JOBS_ENV, SETTINGS_ENV
+from inference.contract import CAPTURE_ENV, HANDLER, JOBS_ENV, SETTINGS_ENV
 from inference.model_store import sha256_of
 from inference.settings import MODEL_NAME
 from local_lambda import DEMO_MODEL, ROOT, LocalLambda, LocalRunError, port_is_free
@@ -370,6 +370,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
         "loopback, failures delivered again and then dead-lettered",
     )
     parser.add_argument(
+        "--capture",
+        metavar="DIR",
+        help="data capture: write a record of every request the model answers (input, output, model) to "
+        "DIR/dt=YYYY-MM-DD/*.jsonl, as a deployed dataCapture writes them to S3",
+    )
+    parser.add_argument(
         "--no-plan", action="store_true", help="skip the offline plan that follows the local run (npm run plan)"
     )
     return parser.parse_args(argv)
@@ -446,6 +452,10 @@ def check_jobs(args: argparse.Namespace) -> None:
             raise LocalRunError(f"--batch {args.batch} does not exist")
     if args.queue and not os.path.isfile(args.queue):
         raise LocalRunError(f"--queue {args.queue} does not exist")
+    if args.capture and args.docker:
+        raise LocalRunError("--capture writes from the function on this machine: run it without --docker")
+    if args.capture and os.path.exists(args.capture) and not os.path.isdir(args.capture):
+        raise LocalRunError(f"--capture {args.capture} is a file: name a folder")
 
 
 def run_events(lam: LocalLambda, events: list[Event], delivery: str) -> list[str]:
@@ -483,7 +493,26 @@ def stage_model(lam: LocalLambda, model: str, args: argparse.Namespace) -> dict[
     if args.queue:
         lam.s3_client().create_bucket(Bucket=QUEUE_BUCKET)
         model_env[JOBS_ENV.async_output_uri] = f"s3://{QUEUE_BUCKET}/async/"
+    if args.capture:
+        folder = os.path.abspath(args.capture)
+        os.makedirs(folder, exist_ok=True)
+        model_env[CAPTURE_ENV.dir] = folder
+        print(f"[start] data capture: each answered request's record goes to {folder}/dt=YYYY-MM-DD/", flush=True)
     return model_env
+
+
+def captured(folder: str) -> str:
+    """What --capture wrote: the records in each partition."""
+    counts: dict[str, int] = {}
+    for day in sorted(os.listdir(folder)):
+        path = os.path.join(folder, day)
+        if day.startswith("dt=") and os.path.isdir(path):
+            for name in os.listdir(path):
+                if name.endswith(".jsonl"):
+                    with open(os.path.join(path, name)) as f:
+                        counts[day] = counts.get(day, 0) + sum(1 for _ in f)
+    listed = ", ".join(f"{day}: {n}" for day, n in counts.items()) or "none"
+    return f"[start] captured records in {folder}: {listed}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -521,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             unexpected = run_events(lam, events, args.delivery)
     print("[start] stopped every process it started", flush=True)
+    if args.capture:
+        print(captured(os.path.abspath(args.capture)), flush=True)
     for line in unexpected:
         print(f"npm start: exit 1: {line}", file=sys.stderr, flush=True)
     if not (args.no_plan or args.serve or args.batch or args.queue):

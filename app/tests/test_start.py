@@ -225,6 +225,18 @@ def test_a_model_without_its_signature_is_refused_in_one_line(tmp_path):
     assert last_line(result).startswith(f"npm start: {bare} has no signature: {tmp_path / 'model.json'} is missing")
 
 
+def test_capture_into_a_file_or_from_a_container_is_refused_before_anything_starts(tmp_path):
+    file = tmp_path / "records"
+    file.write_text("")
+    result = npm_start("--capture", str(file), "--no-plan")
+    assert (result.returncode, last_line(result)) == (1, f"npm start: --capture {file} is a file: name a folder")
+    result = npm_start("--capture", str(tmp_path), "--docker", "--no-plan")
+    assert (result.returncode, last_line(result)) == (
+        1,
+        "npm start: --capture writes from the function on this machine: run it without --docker",
+    )
+
+
 def test_a_13_feature_model_trained_on_a_dataframe_answers_its_named_sample():
     model = os.path.join(ROOT, "examples", "your-own-model", "model", "model.onnx")
     result = npm_start("--model", model)
@@ -239,12 +251,13 @@ class TestServe:
 
     @pytest.fixture(scope="class")
     @classmethod
-    def endpoint(cls):
+    def endpoint(cls, tmp_path_factory):
         port = free_port()
         before = ours_running()
+        cls.capture = tmp_path_factory.mktemp("capture")
         proc = subprocess.Popen(
             [os.path.join(ROOT, ".venv", "bin", "python"), os.path.join(ROOT, "local", "start.py"),
-             "--serve", "--port", str(port)],
+             "--serve", "--port", str(port), "--capture", str(cls.capture)],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         lines = []
@@ -314,6 +327,28 @@ class TestServe:
         assert line.startswith("[metrics] LambdaInference FunctionName=inference-local "), line
         assert " Rows 1  Status2xx 1 " in line
 
+    def test_with_capture_each_answered_request_is_recorded_in_the_folder(self, endpoint):
+        import json
+
+        url, lines, _, _ = endpoint
+        assert f"[start] data capture: each answered request's record goes to {self.capture}/dt=YYYY-MM-DD/\n" in lines
+        features = [6.1, 2.8, 4.7, 1.2]
+        status, _, body = self.request(url, body=json.dumps({"features": features}).encode(),
+                                       headers={"Content-Type": "application/json"})  # fmt: skip
+        assert status == 200
+        deadline = time.monotonic() + 10
+        records: list[dict] = []
+        while time.monotonic() < deadline and not any(r["input"] == {"features": features} for r in records):
+            time.sleep(0.1)
+            records = [
+                json.loads(line)
+                for path in sorted(self.capture.glob("dt=*/*.jsonl"))
+                for line in path.read_text().splitlines()
+            ]
+        [record] = [r for r in records if r["input"] == {"features": features}]
+        assert record["output"] == json.loads(body) and record["route"] == "native"
+        assert record["model"]["name"] == "inference" and len(record["model"]["sha256"]) == 64
+
     def test_a_binary_body_arrives_base64_encoded_and_a_wrong_method_gets_405(self, endpoint):
         import json
 
@@ -331,7 +366,9 @@ class TestServe:
         proc.send_signal(signal.SIGINT)
         out, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0
-        assert out.strip().splitlines()[-1] == "[start] stopped every process it started"
+        *_, stopped, captured = out.strip().splitlines()
+        assert stopped == "[start] stopped every process it started"
+        assert captured.startswith(f"[start] captured records in {self.capture}: dt=")
         assert ours_running() == before
 
 
