@@ -41,6 +41,7 @@ GOALS = {
     "P1.fastest.image": 0.2,
     "P2.onnx.single": 0.3,
     "P2.oip.single": 0.5,
+    "P2.onnx.single.capture.vs_off": 1.1,
     "P3.onnx": 0.5,
     "P5.batch.onnx": 3.0,
 }
@@ -58,6 +59,9 @@ def ratios_of(results: dict[str, Any]) -> dict[str, float]:
     for case, row in results["P2"]["protocol"].items():
         ratios[f"P2.oip.{case}"] = row["handler_p50_us"] / row["predict_p50_us"]
         ratios[f"P2.oip.{case}.vs_onnx"] = row["handler_p50_us"] / row["onnx_p50_us"]
+    capture = results["P2"]["capture"]
+    ratios["P2.onnx.single.capture"] = capture["capture_p50_us"] / capture["predict_p50_us"]
+    ratios["P2.onnx.single.capture.vs_off"] = capture["capture_p50_us"] / capture["handler_p50_us"]
     ratios["P2.onnx.vs_seed"] = (
         results["P2"]["handlers"]["onnx"]["single"]["handler_p50_us"] / results["P2"]["seed_handler_p50_us"]
     )
@@ -120,6 +124,26 @@ def table(results: dict[str, Any], ratios: dict[str, float]) -> list[str]:
                     f"P2.oip.{case}{key}",
                 )
             )
+    capture = p2["capture"]
+    rows.append(
+        (
+            "P2.onnx.single.capture handler p50, capture at 100 %, vs bare predict",
+            f"{capture['capture_p50_us']:.1f} us",
+            f"{capture['predict_p50_us']:.1f} us",
+            ratios["P2.onnx.single.capture"],
+            "",
+        )
+    )
+    rows.append(
+        (
+            "P2.onnx.single.capture.vs_off against capture off "
+            f"(after the answer: {capture['post_response_p50_us']:.0f} us)",
+            f"{capture['capture_p50_us']:.1f} us",
+            f"{capture['handler_p50_us']:.1f} us",
+            ratios["P2.onnx.single.capture.vs_off"],
+            "P2.onnx.single.capture.vs_off",
+        )
+    )
     rows.append(
         (
             "P2.onnx.vs_seed handler p50",

@@ -1,6 +1,8 @@
 """P1 (cold init), P2 (warm latency), P3 (payload) and P4 (component timings), on the host."""
 
 import contextlib
+import copy
+import glob
 import json
 import os
 import shutil
@@ -155,6 +157,7 @@ def p2_warm(iterations: int) -> dict[str, Any]:
                     "handler_p99_us": sorted(ours)[int(len(ours) * 0.99)] * 1e6,
                 }
         results["protocol"] = p2_protocol(apps["onnx"].model, bare, iterations)
+        results["capture"] = p2_capture(apps["onnx"], bare, iterations)
     # The seed handler warm, in its own venv (pandas, its scikit-learn): one row, p50.
     env = {"PATH": os.environ["PATH"], "MODEL_PATH": seed_model(), "PYTHONPATH": SEED_DIR,
            "OMP_NUM_THREADS": "1"}  # fmt: skip
@@ -162,6 +165,51 @@ def p2_warm(iterations: int) -> dict[str, Any]:
                          check=True, capture_output=True, text=True).stdout  # fmt: skip
     results["seed_handler_p50_us"] = json.loads(out)["p50_us"]
     return results
+
+
+def p2_capture(app: Any, bare: Any, iterations: int) -> dict[str, Any]:
+    """The ONNX handler on one row with data capture off and on at 100 %, against bare predict. The writer
+    encodes after the answer (in Lambda, while the extension holds the invocation open): that time is
+    timed apart, as the post-response time an invocation is billed for, never as the answer's latency."""
+    import numpy as np
+
+    from inference.capture import Capture
+    from inference.capture_spool import CaptureSettings
+
+    class Context:
+        aws_request_id = "bench-capture"
+
+    event = {"features": list(ROW)}
+    with tempfile.TemporaryDirectory() as spool:
+        settings = CaptureSettings.from_env({"CAPTURE_DIR": spool})
+        assert settings is not None
+        capture = Capture(settings, {"name": "bench", "sha256": None})
+        on = copy.copy(app)
+        on.capture = capture
+        samples: dict[str, list[float]] = {"base": [], "off": [], "on": [], "post": []}
+        predict = partial(bare.predict, np.asarray([ROW]))
+        for i in range(iterations + 200):
+            times = {}
+            runs = (("base", predict), ("off", partial(app, event, Context())), ("on", partial(on, event, Context())))
+            for name, fn in runs:
+                t = time.perf_counter()
+                fn()
+                times[name] = time.perf_counter() - t
+            t = time.perf_counter()
+            capture.drain()
+            times["post"] = time.perf_counter() - t
+            if i >= 200:  # warm-up rounds untimed
+                for name, value in times.items():
+                    samples[name].append(value)
+        with open(next(glob.iglob(os.path.join(spool, "*", "*.jsonl")))) as f:
+            written = sum(1 for _ in f)
+    return {
+        "predict_p50_us": p50(samples["base"]) * 1e6,
+        "handler_p50_us": p50(samples["off"]) * 1e6,
+        "capture_p50_us": p50(samples["on"]) * 1e6,
+        "post_response_p50_us": p50(samples["post"]) * 1e6,
+        "records": written,
+    }
 
 
 def protocol_events(rows: int) -> dict[str, tuple[dict[str, Any], Any]]:

@@ -18,6 +18,13 @@ def results():
                 "single": {"predict_p50_us": 80.0, "onnx_p50_us": 8.0, "handler_p50_us": 36.0},
                 "binary_10k": {"predict_p50_us": 300.0, "onnx_p50_us": 500.0, "handler_p50_us": 1300.0},
             },
+            "capture": {
+                "predict_p50_us": 80.0,
+                "handler_p50_us": 20.0,
+                "capture_p50_us": 21.0,
+                "post_response_p50_us": 85.0,
+                "records": 3200,
+            },
             "seed_handler_p50_us": 200.0,
         },
         "P3": {"seed_bytes": 100, "ours_bytes": {"onnx": 40, "sklearn": 90}},
@@ -47,7 +54,16 @@ def test_every_named_ratio_is_there_and_is_ours_over_the_baseline():
         "P2.oip.binary_10k.vs_onnx",
         "P5.batch.onnx",
         "P5.batch.onnx.memory_1m_vs_100k",
+        "P2.onnx.single.capture",
+        "P2.onnx.single.capture.vs_off",
     }
+
+
+def test_the_capture_keys_compare_the_answer_with_capture_on():
+    ratios = bench.ratios_of(results())
+    # With capture at 100 % against bare predict, as P2.onnx.single is; and against capture off (the goal).
+    assert (ratios["P2.onnx.single.capture"], ratios["P2.onnx.single.capture.vs_off"]) == (0.2625, 1.05)
+    assert bench.GOALS["P2.onnx.single.capture.vs_off"] == 1.1
 
 
 def test_the_container_keys_when_containers_ran():
