@@ -123,7 +123,7 @@ describe("app/Dockerfile", () => {
     it("the capture extension's launcher runs the module that registers under its file name", () => {
         const launcher = fs.readFileSync(path.join(APP, "extension", extension), "utf8");
         assert.match(launcher, /^#!\/bin\/sh\n/);
-        assert.match(launcher, /\nexec python3 -m inference\.capture_extension\n$/);
+        assert.match(launcher, /\nexec python3 -S -m inference\.capture_extension\n$/);
         assert.ok((fs.statSync(path.join(APP, "extension", extension)).mode & 0o111) !== 0, "executable");
     });
 

@@ -16,7 +16,7 @@ from .s3uri import S3Uri, prefix_of
 
 SPOOL_DIR: str = CAPTURE["spoolDir"]
 PARTITION: str = CAPTURE["partition"]
-SOCKET_NAME = "extension.sock"
+SOCKET_NAME: str = CAPTURE["socket"]
 """Where the extension listens for "this invocation's records are written" (a datagram per invocation)."""
 LOCK_NAME = ".lock"
 """Held by the writer while it appends and by the extension while it takes files away."""

@@ -13,9 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from inference import capture_extension
+from inference import capture_delivery, capture_extension
 from inference.capture import Capture
-from inference.capture_extension import NAME, ExtensionsApi, Uploader, run
+from inference.capture_delivery import Uploader
+from inference.capture_extension import NAME, ExtensionsApi, run
 from inference.capture_spool import CaptureSettings
 from inference.s3_download import S3Downloader
 from inference.s3uri import S3Uri
@@ -154,9 +155,7 @@ def test_an_invocation_is_held_until_its_records_are_written_and_a_shutdown_uplo
     assert [f for f in os.listdir(tmp_path / f"dt={today}")] == [], "the spool keeps nothing S3 has"
 
 
-def test_an_answer_written_before_the_extension_hears_of_the_invocation_is_not_waited_for(
-    endpoint, s3, lam, tmp_path
-):
+def test_an_answer_written_before_the_extension_hears_of_the_invocation_is_not_waited_for(endpoint, s3, lam, tmp_path):
     # A quick answer: the writer says "written" before Lambda's INVOKE event reaches the extension.
     env = environment(endpoint, tmp_path)
     thread, status = start(env, lam)
@@ -209,7 +208,7 @@ def test_uploads_once_records_waited_the_buffer_time_or_fill_an_object(endpoint,
     [(key, records)] = objects(s3).items()
     assert key.startswith("records/dt=2026-11-30/3-123-abcd-") and records == [{"n": 1}]
 
-    monkeypatch.setattr(capture_extension, "MAX_OBJECT_BYTES", 20)
+    monkeypatch.setattr(capture_delivery, "MAX_OBJECT_BYTES", 20)
     spool_with(tmp_path, "2026-12-01", ['{"n": 2}', '{"n": 3}', '{"n": 4}'])
     uploader.after_invoke()
     assert sorted(k.split("/")[1] for k in objects(s3)) == ["dt=2026-11-30", "dt=2026-12-01"]
@@ -235,7 +234,7 @@ def test_a_setting_it_cannot_use_fails_init_naming_it(endpoint, lam, tmp_path):
     env = environment(endpoint, tmp_path, CAPTURE_SAMPLING_PERCENTAGE="150")
     status = run(env, ExtensionsApi(lam.address))
     assert status == 1
-    assert lam.registered == [(NAME, ["SHUTDOWN"])]
+    assert lam.registered == [(NAME, ["INVOKE", "SHUTDOWN"])]
     assert lam.init_errors == [
         (
             "Extension.ConfigInvalid",
@@ -261,3 +260,30 @@ def test_the_process_entry_point_reads_the_runtime_api_address(monkeypatch):
     monkeypatch.setenv("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:9001")
     monkeypatch.setattr(capture_extension, "run", lambda env, api: seen.setdefault("address", api.address) and 0)
     assert capture_extension.main() == 0 and seen == {"address": "127.0.0.1:9001"}
+
+
+def test_it_registers_before_importing_what_only_delivery_needs():
+    """Lambda starts the function's init once every extension has registered: the module that registers
+    imports the standard library's sockets and json, and reads its names from the contract itself."""
+    import subprocess
+    import sys
+
+    from inference.contract import CAPTURE, EXTENSIONS_ENV, LAMBDA_ENV
+
+    code = (
+        "import sys, inference.capture_extension; "
+        "print(sorted(m for m in sys.modules if m.startswith(('inference', 'http', 'dataclasses', 'typing'))))"
+    )
+    app = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.run([sys.executable, "-S", "-c", code], cwd=app, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['inference', 'inference.capture_extension']"
+    assert (
+        CAPTURE["extension"],
+        CAPTURE["socket"],
+        CAPTURE["spoolDir"],
+    ) == (NAME, capture_extension.SOCKET_NAME, capture_extension.SPOOL_DIR)
+    assert (EXTENSIONS_ENV[0], LAMBDA_ENV[3]) == (capture_extension.RUNTIME_API, capture_extension.MAX_CONCURRENCY)
+
+
+def test_a_chunked_answer_is_read_whole():
+    assert capture_extension._unchunked(b"4\r\nWiki\r\n5;x=1\r\npedia\r\n0\r\n\r\n") == b"Wikipedia"
