@@ -54,6 +54,7 @@ const MODEL: { [example: string]: string | undefined } = {
     "batch-and-queue": DEMO,
     "bundled-model": DEMO,
     canary: DEMO,
+    "data-capture": DEMO,
     "existing-bucket": undefined, // adopted from a bucket: no signature, so no smoke event unless given
     "function-url": DEMO,
     "managed-instances": DEMO,
@@ -93,6 +94,17 @@ describe("examples (each index.ts under mocks)", () => {
         assert.deepStrictEqual(one("docker-build:index:Image").inputs.buildArgs, {
             BASE_IMAGE: "public.ecr.aws/lambda/python:3.13",
         });
+    });
+
+    it("data-capture: a capture bucket, write-only capture, the extension in the image, a dashboard", async () => {
+        await runExample("data-capture");
+        const env = one("aws:lambda/function:Function").inputs.environment.variables;
+        assert.deepStrictEqual(
+            [env.CAPTURE_URI, env.CAPTURE_SAMPLING_PERCENTAGE, env.CAPTURE_MAX_SECONDS],
+            ["s3://scorer-capture-1a2b3c/capture/", "10", "300"],
+        );
+        assert.strictEqual(one("docker-build:index:Image").inputs.buildArgs.DATA_CAPTURE, "on");
+        assert.strictEqual(ofType("aws:cloudwatch/dashboard:Dashboard").length, 1);
     });
 
     it("covers every TypeScript example", () => {
