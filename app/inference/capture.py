@@ -75,6 +75,9 @@ class Capture:
         self._stem = f"{os.getpid()}-{random_id()[:8]}"
         self._lock = spool_lock(settings.spool)
         self._socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        # Never wait on the extension: on managed instances it reads no signals, and a full socket buffer
+        # must drop them rather than stop the writer.
+        self._socket.setblocking(False)
         self._socket_path = os.path.join(settings.spool, SOCKET_NAME)
         self._kept: list[tuple[str, str, float, Reply]] = []
         self._ended = 0

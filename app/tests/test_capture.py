@@ -179,6 +179,20 @@ def test_each_invocation_is_signalled_once_its_records_are_written(tmp_path):
     listener.close()
 
 
+def test_an_extension_that_reads_no_signals_never_stops_the_writer(tmp_path):
+    # On managed instances the extension reads none: the socket's buffer fills, and signals are dropped.
+    import socket
+
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    listener.bind(str(tmp_path / SOCKET_NAME))
+    app = capturing(tmp_path)
+    for _ in range(3000):
+        app({"features": ROW}, Context())
+    assert app.capture.drain(timeout=30)
+    assert sum(len(r) for r in spooled(tmp_path).values()) == 3000
+    listener.close()
+
+
 def test_a_full_spool_drops_records_and_says_so_without_data(tmp_path, capsys, monkeypatch):
     from inference import capture
 

@@ -8,7 +8,7 @@ import { checkJobs } from "./jobs";
 import { checkManagedInstances } from "./managedInstances";
 import { checkModel, gatherFacts, largeModelWarning } from "./model";
 import { checkNetwork } from "./network";
-import { checkObservability } from "./observability";
+import { checkObservability, ownDockerfileCaptureWarning } from "./observability";
 import { Check } from "./problems";
 import { resolve } from "./resolve";
 import { checkRetention } from "./retention";
@@ -51,9 +51,10 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
             errors: problems,
         });
     }
-    const warning = largeModelWarning(name, a);
-    if (warning) {
-        pulumi.log.warn(warning);
+    for (const warning of [largeModelWarning(name, a), ownDockerfileCaptureWarning(name, a)]) {
+        if (warning) {
+            pulumi.log.warn(warning);
+        }
     }
     return resolve(a, facts);
 }

@@ -1,4 +1,5 @@
 import { DataCaptureArgs, InferenceFunctionArgs } from "../args";
+import { CONTRACT } from "../contract";
 import { CAPTURE_DEFAULTS } from "../defaults";
 import { objectProblem, prefixProblem } from "./jobs";
 import { Check, integerProblem, Problem } from "./problems";
@@ -85,6 +86,22 @@ function captureProblems(c: DataCaptureArgs, a: InferenceFunctionArgs): Problem[
         }
     }
     return problems;
+}
+
+/**
+ * Data capture's records reach S3 through the extension the bundled Dockerfile adds with DATA_CAPTURE=on;
+ * a Dockerfile of the user's own may not, and its records would never leave the environment.
+ */
+export function ownDockerfileCaptureWarning(name: string, a: InferenceFunctionArgs): string | undefined {
+    if (a.dataCapture === undefined || (a.dockerfile === undefined && a.appPath === undefined)) {
+        return undefined;
+    }
+    return (
+        `InferenceFunction "${name}": dataCapture needs its Lambda extension in the image; the bundled ` +
+        `app/Dockerfile adds it when the build argument ${CONTRACT.capture.buildArg} is "on", and a Dockerfile ` +
+        `of your own must do the same (put app/extension/${CONTRACT.capture.extension} in /opt/extensions), ` +
+        "or the records never leave the function's /tmp"
+    );
 }
 
 /** Where the function's metrics go, and what data capture keeps. */
