@@ -267,7 +267,14 @@ class TestServe:
                 break
         yield f"http://127.0.0.1:{port}/", lines, proc, before
         if proc.poll() is None:
-            proc.kill()
+            # As Ctrl-C would (a test selected alone leaves it up): a kill would orphan what it started.
+            import signal
+
+            proc.send_signal(signal.SIGINT)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
     @staticmethod
     def request(url, method="POST", body=None, headers=None):
