@@ -2,8 +2,15 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as pulumi from "@pulumi/pulumi";
-import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, rejected, FUNCTION_SETTINGS, writeSignature } from "./harness";
+import {
+    deploy,
+    FIXTURE_MODEL,
+    FIXTURE_SHA256,
+    FUNCTION_SETTINGS,
+    rejected,
+    warningsOf,
+    writeSignature,
+} from "./harness";
 import { mocks, ofType, one, valueOf } from "./mocks";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -138,17 +145,7 @@ describe('modelDelivery "image": the model baked into the image', () => {
         fs.writeFileSync(large, "");
         fs.truncateSync(large, 600 * 1024 ** 2);
         writeSignature(large);
-        const warnings: string[] = [];
-        const warn = pulumi.log.warn;
-        pulumi.log.warn = (message: string) => {
-            warnings.push(message);
-            return Promise.resolve();
-        };
-        try {
-            await deploy({ modelPath: large, modelDelivery: "image" });
-        } finally {
-            pulumi.log.warn = warn;
-        }
+        const warnings = await warningsOf(() => deploy({ modelPath: large, modelDelivery: "image" }));
         assert.deepStrictEqual(warnings, [
             `InferenceFunction "demo": the model (${large}, 629145600 bytes) is over 500 MB; every cold start that pulls the image pays for it, so modelDelivery "s3" is the better home for it`,
         ]);

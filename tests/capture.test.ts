@@ -1,6 +1,5 @@
 import * as assert from "assert";
-import * as pulumi from "@pulumi/pulumi";
-import { deploy, FIXTURE_MODEL, KMS_KEY, PRIVATE_BUCKET_SETTINGS, rejected, rolePolicyOf } from "./harness";
+import { deploy, FIXTURE_MODEL, KMS_KEY, PRIVATE_BUCKET_SETTINGS, rejected, rolePolicyOf, warningsOf } from "./harness";
 import { dependenciesOf, ofType, one, valueOf } from "./mocks";
 
 const FN = "aws:lambda/function:Function";
@@ -176,18 +175,10 @@ describe("dataCapture", () => {
     });
 
     it("warns that a Dockerfile of the user's own must add the extension", async () => {
-        const warnings: string[] = [];
-        const warn = pulumi.log.warn;
-        pulumi.log.warn = (message: string) => {
-            warnings.push(message);
-            return Promise.resolve();
-        };
-        try {
+        const warnings = await warningsOf(async () => {
             await deploy({ modelPath: FIXTURE_MODEL, dataCapture: {} });
             await deploy({ modelPath: FIXTURE_MODEL, dataCapture: {}, dockerfile: "Dockerfile" });
-        } finally {
-            pulumi.log.warn = warn;
-        }
+        });
         assert.deepStrictEqual(warnings, [
             'InferenceFunction "demo": dataCapture needs its Lambda extension in the image; the bundled app/Dockerfile adds it when the build argument DATA_CAPTURE is "on", and a Dockerfile of your own must do the same (put app/extension/lambda-inference-capture in /opt/extensions), or the records never leave the function\'s /tmp',
         ]);

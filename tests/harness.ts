@@ -124,3 +124,19 @@ export const PRIVATE_BUCKET_SETTINGS = [
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketPolicy:BucketPolicy",
 ];
+
+/** The warnings `pulumi.log.warn` was given while `run` ran. */
+export async function warningsOf(run: () => Promise<unknown>): Promise<string[]> {
+    const warnings: string[] = [];
+    const warn = pulumi.log.warn;
+    pulumi.log.warn = (message: string) => {
+        warnings.push(message);
+        return Promise.resolve();
+    };
+    try {
+        await run();
+    } finally {
+        pulumi.log.warn = warn;
+    }
+    return warnings;
+}
