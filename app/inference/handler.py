@@ -16,10 +16,10 @@ output cannot be written is the one failure that reaches the runtime, so Step Fu
 import os
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from . import INIT_STARTED, model_store, predictor, queue
 from .batch import BatchInput, score
-from .capture import Capture
 from .capture_spool import CaptureSettings
 from .compute import Compute
 from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, JOBS_ENV, LOG
@@ -36,6 +36,9 @@ from .s3_download import S3Downloader, S3Failure
 from .s3uri import S3Uri, prefixes_from_env
 from .settings import Settings
 from .validation import Limits
+
+if TYPE_CHECKING:
+    from .capture import Capture
 
 JSON_LINES = "application/jsonlines"
 
@@ -265,6 +268,9 @@ def init(env: Env | None = None) -> App:
     batch_outputs = prefixes_from_env(env, JOBS_ENV.batch_output_uri)
     app.batch_output = batch_outputs[0] if batch_outputs else None
     if capture is not None:
+        # Its thread, queue and socket are imported only by a function that captures (about 8 ms of init).
+        from .capture import Capture  # noqa: PLC0415
+
         model_identity: dict[str, JSON] = {
             "name": settings.model_name,
             "sha256": source.sha256,

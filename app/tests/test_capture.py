@@ -240,3 +240,18 @@ def test_capture_is_off_without_a_destination_and_init_turns_it_on(tmp_path, mon
     assert str(app.capture.settings.destination) == "s3://bucket/capture/"
     with pytest.raises(ConfigError, match="CAPTURE_SAMPLING_PERCENTAGE"):
         handler.init({**os.environ, "CAPTURE_URI": "s3://bucket/capture/", "CAPTURE_SAMPLING_PERCENTAGE": "-1"})
+
+
+def test_a_function_without_capture_does_not_import_it(tmp_path):
+    """Its thread, queue and socket cost init about 8 ms: only a function that captures pays for them."""
+    import subprocess
+    import sys
+
+    app = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = "import sys, inference.handler; print('inference.capture' in sys.modules)"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CAPTURE_")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=app, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "False"
+    on = {**env, "CAPTURE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=app, env=on, capture_output=True, text=True, check=True)
+    assert out.stdout.splitlines()[-1] == "True"
