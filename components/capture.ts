@@ -5,9 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
 import { createPrivateBucket } from "./bucket";
 import { CONTRACT } from "./contract";
-import { PolicyNeed } from "./jobs";
 import { jobsKmsPolicy, objectsUnder } from "./jobs/policies";
 import { BuildContext, DataCaptureSettings, SecuritySettings } from "./resolved";
+import { PolicyNeed } from "./role";
 
 const ENV = CONTRACT.environment.capture;
 

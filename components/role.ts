@@ -2,7 +2,6 @@ import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
-import { PolicyNeed } from "./jobs";
 import { ModelStore } from "./modelStore";
 import {
     ASSUME_ROLE_POLICY,
@@ -13,6 +12,12 @@ import {
     VPC_ACCESS_POLICY,
 } from "./policies";
 import { BuildContext, ModelSettings, SecuritySettings } from "./resolved";
+
+/** An inline policy a feature (jobs, data capture) needs on the role before the function is created. */
+export interface PolicyNeed {
+    id: string;
+    document: pulumi.Input<string>;
+}
 
 export interface FunctionRole {
     role: aws.iam.Role;

@@ -9,6 +9,7 @@ import { CONTRACT } from "../contract";
 import { tlsOnlyQueuePolicy } from "../policies";
 import { JOB_DEFAULTS } from "../defaults";
 import { BuildContext, JobsSettings, S3Prefix, SecuritySettings } from "../resolved";
+import { PolicyNeed } from "../role";
 import { batchDefinition } from "./definition";
 import {
     batchPolicy,
@@ -20,12 +21,6 @@ import {
 } from "./policies";
 
 const ENV = CONTRACT.environment.jobs;
-
-/** An inline policy the function's role must have before the function is created. */
-export interface PolicyNeed {
-    id: string;
-    document: pulumi.Input<string>;
-}
 
 /** A bucket and prefix, resolved: the bucket's name and ARN. */
 interface Location {
