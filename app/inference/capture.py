@@ -33,15 +33,20 @@ from .capture_spool import (
     SOCKET_NAME,
     SPOOL_SUFFIX,
     CaptureSettings,
-    iso_time,
-    random_id,
     spool_lock,
 )
 from .contract import LOG
+from .ids import random_id
 from .lambda_types import JSON
 from .logs import log
 from .protocol import Reply
 from .tensors import json_data, read_inputs
+
+
+def iso_time(seconds: float) -> str:
+    """UTC to the millisecond, as Athena's timestamp reads it with from_iso8601_timestamp; its first ten
+    characters are the record's partition, the day."""
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _decoded(document: JSON, binary: bytes, key: str) -> JSON:
@@ -108,12 +113,12 @@ class Capture:
 
     # The writer thread.
 
-    def record(self, request_id: str, route: str, at: float, reply: Reply) -> str:
+    def record(self, request_id: str, route: str, when: str, reply: Reply) -> str:
         """One JSON line: the request's identity, the model's, and what was asked and answered."""
         record: dict[str, JSON] = {
             "eventId": random_id(),
             "requestId": request_id,
-            "time": iso_time(at),
+            "time": when,
             "route": route,
             "model": self._model,
         }
@@ -127,13 +132,14 @@ class Capture:
         while True:
             request_id, kept = self._queue.get()
             lines: dict[str, list[str]] = {}
-            for item in kept:
+            for kept_id, route, at, reply in kept:
+                when = iso_time(at)
                 try:
-                    line = self.record(*item)
+                    line = self.record(kept_id, route, when, reply)
                 except Exception as e:  # noqa: BLE001 - a record that cannot be encoded must not stop the writer
-                    log("WARN", LOG.capture_failed, requestId=item[0], reason="encode", errorType=type(e).__name__)
+                    log("WARN", LOG.capture_failed, requestId=kept_id, reason="encode", errorType=type(e).__name__)
                     continue
-                lines.setdefault(datetime.fromtimestamp(item[2], UTC).strftime("%Y-%m-%d"), []).append(line)
+                lines.setdefault(when[:10], []).append(line)
             try:
                 self._write(lines)
             except OSError as e:

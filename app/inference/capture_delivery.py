@@ -22,9 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .capture_spool import HELLO, LOCK_NAME, SPOOL_SUFFIX, CaptureSettings, random_id, spool_lock
+from .capture_spool import HELLO, PARTITION, SPOOL_SUFFIX, CaptureSettings, spool_lock
 from .contract import LAMBDA_ENV, LOG
 from .errors import ConfigError
+from .ids import random_id
 from .lambda_types import Env
 from .logs import log
 from .s3_download import S3Downloader, S3Failure
@@ -105,17 +106,17 @@ class Uploader:
         self._lock = spool_lock(self.spool)
         self._busy = threading.Lock()
 
-    def _files(self, suffix: str) -> list[str]:
+    def _files(self, *suffixes: str) -> list[str]:
         found = []
         for folder in sorted(os.listdir(self.spool)):
             path = os.path.join(self.spool, folder)
-            if folder.startswith(".") or folder == LOCK_NAME or not os.path.isdir(path):
+            if not folder.startswith(f"{PARTITION}=") or not os.path.isdir(path):
                 continue
-            found += [os.path.join(folder, name) for name in sorted(os.listdir(path)) if name.endswith(suffix)]
+            found += [os.path.join(folder, name) for name in sorted(os.listdir(path)) if name.endswith(suffixes)]
         return found
 
     def pending_bytes(self) -> int:
-        files = self._files(SPOOL_SUFFIX) + self._files(UPLOADING)
+        files = self._files(SPOOL_SUFFIX, UPLOADING)
         return sum(os.path.getsize(os.path.join(self.spool, f)) for f in files)
 
     def take(self) -> list[str]:

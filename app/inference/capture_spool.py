@@ -7,7 +7,6 @@ Standard library only: the extension must not pay for numpy.
 
 import os
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from .contract import CAPTURE, CAPTURE_ENV
 from .errors import ConfigError
@@ -75,16 +74,6 @@ class CaptureSettings:
             spool=spool or SPOOL_DIR,
             max_seconds=max_seconds,
         )
-
-
-def random_id() -> str:
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-def iso_time(seconds: float) -> str:
-    """UTC to the millisecond, as Athena's timestamp reads it with from_iso8601_timestamp."""
-    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def spool_lock(spool: str) -> int:

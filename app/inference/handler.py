@@ -26,6 +26,7 @@ from .contract import DEFAULT_METRICS_NAMESPACE, DEFAULT_MODEL_NAME, JOBS_ENV, L
 from .core import Core
 from .errors import InitError, RequestError
 from .events import HttpRequest, document_of, http_request
+from .ids import random_id
 from .lambda_types import JSON, Env, LambdaContext, ProxyResponse
 from .logs import log
 from .metrics import Metrics
@@ -44,12 +45,6 @@ JSON_LINES = "application/jsonlines"
 
 # Of the init budget, the share kept for loading the model after the download.
 LOAD_SHARE = 0.1
-
-
-def random_id() -> str:
-    """A UUID-shaped id for a request that came without one (uuid's import costs init 5 ms)."""
-    h = os.urandom(16).hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 class BatchError(RuntimeError):
@@ -99,12 +94,11 @@ class App:
     def __call__(self, event: JSON, context: LambdaContext | None) -> ProxyResponse | dict[str, JSON]:
         started = time.perf_counter()
         request_id = getattr(context, "aws_request_id", None) or random_id()
-        if self.capture is None:
-            return self._invoke(event, request_id, started)
         try:
             return self._invoke(event, request_id, started)
         finally:
-            self.capture.end(request_id)
+            if self.capture is not None:
+                self.capture.end(request_id)
 
     def _invoke(self, event: JSON, request_id: str, started: float) -> ProxyResponse | dict[str, JSON]:
         cold, self.cold = self.cold, False
