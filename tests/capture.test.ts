@@ -1,5 +1,14 @@
 import * as assert from "assert";
-import { deploy, FIXTURE_MODEL, KMS_KEY, PRIVATE_BUCKET_SETTINGS, rejected, rolePolicyOf, warningsOf } from "./harness";
+import {
+    deploy,
+    FIXTURE_MODEL,
+    KMS_KEY,
+    PRIVATE_BUCKET_SETTINGS,
+    reasonsOf,
+    rejected,
+    rolePolicyOf,
+    warningsOf,
+} from "./harness";
 import { dependenciesOf, ofType, one, valueOf } from "./mocks";
 
 const FN = "aws:lambda/function:Function";
@@ -123,32 +132,25 @@ describe("dataCapture", () => {
                 bucketName: "Not_A_Bucket",
             },
         });
-        assert.deepStrictEqual(
-            error.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            [
-                'dataCapture.prefix: must be a key prefix ending with "/" (or empty), without * or ?; got "no-slash"',
-                "dataCapture.maxBufferSeconds: must be an integer from 1 to 3600; got 0",
-                "dataCapture.samplingPercentage: must be a number from 0 to 100; got 101",
-                "dataCapture.captureOutputs: captureInputs and captureOutputs are both false: the records would hold nothing to look at",
-                'dataCapture.bucketName: must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens); got "Not_A_Bucket"',
-            ],
-        );
+        assert.deepStrictEqual(reasonsOf(error), [
+            'dataCapture.prefix: must be a key prefix ending with "/" (or empty), without * or ?; got "no-slash"',
+            "dataCapture.maxBufferSeconds: must be an integer from 1 to 3600; got 0",
+            "dataCapture.samplingPercentage: must be a number from 0 to 100; got 101",
+            "dataCapture.captureOutputs: captureInputs and captureOutputs are both false: the records would hold nothing to look at",
+            'dataCapture.bucketName: must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens); got "Not_A_Bucket"',
+        ]);
     });
 
     it("refuses a negative sample, a non-object, and a namespace CloudWatch refuses", async () => {
         let error = await rejected({ modelPath: FIXTURE_MODEL, dataCapture: { samplingPercentage: -1 } });
-        assert.deepStrictEqual(
-            error.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            ["dataCapture.samplingPercentage: must be a number from 0 to 100; got -1"],
-        );
+        assert.deepStrictEqual(reasonsOf(error), [
+            "dataCapture.samplingPercentage: must be a number from 0 to 100; got -1",
+        ]);
         error = await rejected({ modelPath: FIXTURE_MODEL, dataCapture: true as any, metricsNamespace: "AWS/Lambda" });
-        assert.deepStrictEqual(
-            error.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            [
-                'metricsNamespace: must not start with "AWS/", which CloudWatch keeps for AWS\'s own metrics; got "AWS/Lambda"',
-                "dataCapture: must be an object; got true",
-            ],
-        );
+        assert.deepStrictEqual(reasonsOf(error), [
+            'metricsNamespace: must not start with "AWS/", which CloudWatch keeps for AWS\'s own metrics; got "AWS/Lambda"',
+            "dataCapture: must be an object; got true",
+        ]);
     });
 
     it("refuses a destination that would let the function write over its own model", async () => {
@@ -158,12 +160,9 @@ describe("dataCapture", () => {
             modelSha256: "a".repeat(64),
             dataCapture: { bucketName: "models", prefix: "prod/" },
         });
-        assert.deepStrictEqual(
-            error.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            [
-                'dataCapture.prefix: would let the function write over its own model: "prod/" in the model\'s bucket models covers "prod/model.onnx"; choose a prefix the model is not under (or another bucket)',
-            ],
-        );
+        assert.deepStrictEqual(reasonsOf(error), [
+            'dataCapture.prefix: would let the function write over its own model: "prod/" in the model\'s bucket models covers "prod/model.onnx"; choose a prefix the model is not under (or another bucket)',
+        ]);
         // Another prefix of the same bucket is fine.
         await deploy({
             modelBucketName: "models",

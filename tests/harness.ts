@@ -67,6 +67,11 @@ export async function rejected(args: InferenceFunctionArgs): Promise<pulumi.Inpu
     return error as pulumi.InputPropertiesError;
 }
 
+/** Each problem an InputPropertiesError names, as `propertyPath: reason`. */
+export function reasonsOf(error: pulumi.InputPropertiesError): string[] {
+    return error.errors.map((e) => `${e.propertyPath}: ${e.reason}`);
+}
+
 /** Deploys, recording the resource options the component gave each child (and itself), by name. */
 export async function deployRecordingOptions(
     args: InferenceFunctionArgs = { modelPath: FIXTURE_MODEL },

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { deploy, FIXTURE_MODEL, rejected } from "./harness";
+import { deploy, FIXTURE_MODEL, reasonsOf, rejected } from "./harness";
 import { dependenciesOf, ofType, one, valueOf } from "./mocks";
 
 const FN = "aws:lambda/function:Function";
@@ -115,20 +115,17 @@ describe("computeType managedInstances (Lambda Managed Instances)", () => {
             memoryGiBPerVcpu: 3,
             snapStart: true,
         });
-        assert.deepStrictEqual(
-            error.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            [
-                "memorySize: must be an integer from 2048 to 32768 (MB, as Lambda Managed Instances take); got 1024",
-                "snapStart: is not available for container images: Lambda offers SnapStart for .zip functions only, and never with provisioned concurrency",
-                'pythonVersion: must be 3.13 or newer with computeType "managedInstances": Lambda Managed Instances run Python 3.13 and later; got 3.12',
-                'capacityProvider: give exactly one of capacityProviderArn (an existing capacity provider) or capacityProvider (one to create) with computeType "managedInstances"',
-                "provisionedConcurrency: does not apply to Lambda Managed Instances: their environments stay warm and scale on CPU, ahead of traffic",
-                "vpcSubnetIds: does not apply to Lambda Managed Instances: the capacity provider's subnets and security groups place them",
-                "vpcSecurityGroupIds: does not apply to Lambda Managed Instances: the capacity provider's subnets and security groups place them",
-                "maxConcurrencyPerEnvironment: must be an integer from 1 to 1600; got 2000",
-                "memoryGiBPerVcpu: must be one of 2, 4, 8; got 3",
-            ],
-        );
+        assert.deepStrictEqual(reasonsOf(error), [
+            "memorySize: must be an integer from 2048 to 32768 (MB, as Lambda Managed Instances take); got 1024",
+            "snapStart: is not available for container images: Lambda offers SnapStart for .zip functions only, and never with provisioned concurrency",
+            'pythonVersion: must be 3.13 or newer with computeType "managedInstances": Lambda Managed Instances run Python 3.13 and later; got 3.12',
+            'capacityProvider: give exactly one of capacityProviderArn (an existing capacity provider) or capacityProvider (one to create) with computeType "managedInstances"',
+            "provisionedConcurrency: does not apply to Lambda Managed Instances: their environments stay warm and scale on CPU, ahead of traffic",
+            "vpcSubnetIds: does not apply to Lambda Managed Instances: the capacity provider's subnets and security groups place them",
+            "vpcSecurityGroupIds: does not apply to Lambda Managed Instances: the capacity provider's subnets and security groups place them",
+            "maxConcurrencyPerEnvironment: must be an integer from 1 to 1600; got 2000",
+            "memoryGiBPerVcpu: must be one of 2, 4, 8; got 3",
+        ]);
     });
 
     it("refuses a capacity provider that cannot be made, and managed settings without managed instances", async () => {
@@ -152,13 +149,10 @@ describe("computeType managedInstances (Lambda Managed Instances)", () => {
             ],
         );
         const plain = await rejected({ modelPath: FIXTURE_MODEL, capacityProviderArn: EXISTING, memoryGiBPerVcpu: 4 });
-        assert.deepStrictEqual(
-            plain.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            [
-                'capacityProviderArn: applies only with computeType "managedInstances"',
-                'memoryGiBPerVcpu: applies only with computeType "managedInstances"',
-            ],
-        );
+        assert.deepStrictEqual(reasonsOf(plain), [
+            'capacityProviderArn: applies only with computeType "managedInstances"',
+            'memoryGiBPerVcpu: applies only with computeType "managedInstances"',
+        ]);
     });
 });
 
@@ -178,22 +172,18 @@ describe("pythonVersion and snapStart", () => {
             snapStart: true,
             ephemeralStorageSize: 1024,
         });
-        assert.deepStrictEqual(
-            error.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            [
-                'pythonVersion: must be one of "3.12", "3.13"; got "3.11"',
-                "snapStart: is not available for container images: Lambda offers SnapStart for .zip functions only, and never with an ephemeralStorageSize above 512 MB",
-            ],
-        );
+        assert.deepStrictEqual(reasonsOf(error), [
+            'pythonVersion: must be one of "3.12", "3.13"; got "3.11"',
+            "snapStart: is not available for container images: Lambda offers SnapStart for .zip functions only, and never with an ephemeralStorageSize above 512 MB",
+        ]);
         const mismatch = await rejected({
             modelPath: FIXTURE_MODEL,
             pythonVersion: "3.13",
             buildArgs: { BASE_IMAGE: "public.ecr.aws/lambda/python:3.12" },
         });
-        assert.deepStrictEqual(
-            mismatch.errors.map((e) => `${e.propertyPath}: ${e.reason}`),
-            ["buildArgs.BASE_IMAGE: is Python 3.12, but pythonVersion is 3.13: pin the base of the same version"],
-        );
+        assert.deepStrictEqual(reasonsOf(mismatch), [
+            "buildArgs.BASE_IMAGE: is Python 3.12, but pythonVersion is 3.13: pin the base of the same version",
+        ]);
         await deploy({ modelPath: FIXTURE_MODEL, snapStart: false });
         assert.strictEqual(one(FN).inputs.snapStart, undefined);
     });

@@ -3,8 +3,12 @@ import { CONTRACT } from "../contract";
 import { BATCH_FORMATS, DEFAULTS } from "../defaults";
 import { Check, integerProblem, oneOfProblem, Problem } from "./problems";
 
+/** S3's bucket naming rules: 3 to 63 lower-case letters, digits, dots and hyphens. */
+const BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
+/** A bucket name, whole. */
+export const BUCKET_NAME = new RegExp(`^${BUCKET}$`);
 /** `s3://bucket/prefix/`: a bucket by S3's naming rules and a key prefix that is empty or ends with "/". */
-const S3_PREFIX = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/((?:[^*?]*\/)?)$/;
+const S3_PREFIX = new RegExp(`^s3://(${BUCKET})/((?:[^*?]*/)?)$`);
 /** A key prefix: empty, or ending with "/", without the wildcards a policy would read as patterns. */
 const KEY_PREFIX = /^(?:[^*?]*\/)?$/;
 

@@ -1,13 +1,11 @@
 import { DataCaptureArgs, InferenceFunctionArgs } from "../args";
 import { CONTRACT } from "../contract";
 import { CAPTURE_DEFAULTS } from "../defaults";
-import { objectProblem, prefixProblem } from "./jobs";
-import { Check, integerProblem, Problem } from "./problems";
+import { BUCKET_NAME, objectProblem, prefixProblem } from "./jobs";
+import { Check, integerProblem, patternProblem, Problem } from "./problems";
 
 /** CloudWatch's rule for a namespace: 1 to 255 of these characters, and none of AWS's own. */
 const NAMESPACE = /^[0-9A-Za-z.\-_/#:]{1,255}$/;
-/** S3's bucket naming rules. */
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 function namespaceProblems(namespace: unknown): Problem[] {
     if (namespace === undefined) {
@@ -64,13 +62,15 @@ function captureProblems(c: DataCaptureArgs, a: InferenceFunctionArgs): Problem[
             reason: "captureInputs and captureOutputs are both false: the records would hold nothing to look at",
         });
     }
+    problems.push(
+        ...patternProblem(
+            at("bucketName"),
+            c.bucketName,
+            BUCKET_NAME,
+            `must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens); got ${JSON.stringify(c.bucketName)}`,
+        ),
+    );
     const bucket = c.bucketName;
-    if (typeof bucket === "string" && !BUCKET.test(bucket)) {
-        problems.push({
-            propertyPath: at("bucketName"),
-            reason: `must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens); got ${JSON.stringify(bucket)}`,
-        });
-    }
     // The function may put objects under the prefix: in the model's own bucket, over the model itself.
     const prefix = typeof c.prefix === "string" ? c.prefix : CAPTURE_DEFAULTS.prefix;
     if (typeof bucket === "string" && bucket === a.modelBucketName) {
