@@ -45,11 +45,15 @@ from sklearn.base import is_classifier, is_regressor
 
 import boosters
 import signature
-from inference import protocol, runtime_onnx, runtime_sklearn
 from inference.errors import ModelLoadError, RequestError
-from inference.model_store import sha256_of
-from inference.runtime_onnx import METADATA_PREFIX
-from inference.validation import Limits, rows_from_document
+from inference.limits import Limits
+from inference.models import Models, ServedModel
+from inference.protocols.native.rows import rows_from_document
+from inference.protocols.oip import OipProtocol
+from inference.runtimes import onnx as runtime_onnx
+from inference.runtimes import sklearn as runtime_sklearn
+from inference.runtimes.onnx import METADATA_PREFIX
+from inference.storage.model_store import sha256_of
 
 # A model fitted on a DataFrame knows its column names; the arrays here are in that order already.
 warnings.filterwarnings("ignore", message="X does not have valid feature names", category=UserWarning)
@@ -322,7 +326,9 @@ def protocol_sample(path: str | None, predictor: Any) -> dict[str, Any]:
                 document = json.load(f)
         except (OSError, ValueError) as e:
             raise ConversionError(f"cannot read the sample {path}: {e}") from None
-    server = protocol.Server(predictor, "model", "1", "", Limits(max_batch_rows=10**7, max_body_bytes=10**10))
+    server = OipProtocol(
+        Models.of(ServedModel("model", predictor)), Limits(max_batch_rows=10**7, max_body_bytes=10**10)
+    )
     try:
         server.infer(document, b"")
     except RequestError as e:

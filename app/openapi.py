@@ -14,8 +14,8 @@ import sys
 from typing import Any
 
 from inference.contract import ERRORS, MODEL_NAME_PATTERN, SERVER
-from inference.protocol import BINARY_CONTENT_TYPE
-from inference.tensors import DATATYPES
+from inference.protocols.oip.encode import BINARY_CONTENT_TYPE
+from inference.runtimes.spec import DATATYPES
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEFAULT_OUT = os.path.join(ROOT, "docs", "openapi.json")

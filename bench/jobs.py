@@ -36,10 +36,10 @@ def data_set(path: str, rows: int) -> str:
 _RUN = """
 import io, json, sys, time
 import batch_run
-from inference import handler, predictor
-from inference.validation import Limits
-model = predictor.runtime("onnx").load(sys.argv[1], "bench")
-app = handler.App(model, Limits(), {"versionId": None, "sha256": None})
+from inference import runtimes
+from inference.app import assemble, served_model
+model = runtimes.runtime("onnx").load(sys.argv[1], "bench")
+app = assemble(served_model(model))
 scorer = batch_run.in_process(app, ("id",))
 sink = io.StringIO()
 progress = batch_run.Progress(1, stream=sink)
@@ -71,7 +71,7 @@ print(json.dumps({"seconds": sorted(times)[2]}))
 
 
 def _python(code: str, *args: str) -> dict[str, Any]:
-    from inference import model_store
+    from inference.storage import model_store
 
     # Importing the handler runs its init, which loads the model the environment names.
     model = local_lambda.DEMO_MODEL

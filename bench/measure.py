@@ -1,7 +1,6 @@
 """P1 (cold init), P2 (warm latency), P3 (payload) and P4 (component timings), on the host."""
 
 import contextlib
-import copy
 import glob
 import json
 import os
@@ -17,8 +16,8 @@ from typing import Any
 
 import local_lambda
 import prune_site_packages
-from inference import model_store
-from inference.lambda_types import JSON
+from inference.storage import model_store
+from inference.types import JSON
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
@@ -120,22 +119,17 @@ def p2_warm(iterations: int) -> dict[str, Any]:
     os.environ["MODEL_PATH"] = local_lambda.DEMO_MODELS["onnx"]
     os.environ["MODEL_SHA256"] = model_store.sha256_of(local_lambda.DEMO_MODELS["onnx"])
     with open(os.devnull, "w") as devnull, contextlib.redirect_stdout(devnull):
-        from inference import handler, predictor
-        from inference.validation import Limits
+        from inference import runtimes
+        from inference.app import assemble, served_model
 
-        sklearn_model = predictor.runtime("sklearn").load(local_lambda.DEMO_MODELS["sklearn"], "bench")
+        sklearn_model = runtimes.runtime("sklearn").load(local_lambda.DEMO_MODELS["sklearn"], "bench")
         bare = sklearn_model.model  # type: ignore[attr-defined]  # the fitted pipeline itself
 
         class Context:
             aws_request_id = "bench"
 
-        identity: dict[str, Any] = {"versionId": None, "sha256": None}
-        apps = {
-            "onnx": handler.App(
-                predictor.runtime("onnx").load(local_lambda.DEMO_MODELS["onnx"], "bench"), Limits(), identity
-            ),
-            "sklearn": handler.App(sklearn_model, Limits(), identity),
-        }
+        onnx_model = runtimes.runtime("onnx").load(local_lambda.DEMO_MODELS["onnx"], "bench")
+        apps = {"onnx": assemble(served_model(onnx_model)), "sklearn": assemble(served_model(sklearn_model))}
         cases: dict[str, tuple[JSON, list[list[float]]]] = {
             "single": ({"features": list(ROW)}, [ROW]),
             "batch100": ({"instances": [list(ROW)] * 100}, [ROW] * 100),
@@ -156,8 +150,8 @@ def p2_warm(iterations: int) -> dict[str, Any]:
                     "handler_p50_us": p50(ours) * 1e6,
                     "handler_p99_us": sorted(ours)[int(len(ours) * 0.99)] * 1e6,
                 }
-        results["protocol"] = p2_protocol(apps["onnx"].model, bare, iterations)
-        results["capture"] = p2_capture(apps["onnx"], bare, iterations)
+        results["protocol"] = p2_protocol(onnx_model, bare, iterations)
+        results["capture"] = p2_capture(onnx_model, bare, iterations)
     # The seed handler warm, in its own venv (pandas, its scikit-learn): one row, p50.
     env = {"PATH": os.environ["PATH"], "MODEL_PATH": seed_model(), "PYTHONPATH": SEED_DIR,
            "OMP_NUM_THREADS": "1"}  # fmt: skip
@@ -167,25 +161,25 @@ def p2_warm(iterations: int) -> dict[str, Any]:
     return results
 
 
-def p2_capture(app: Any, bare: Any, iterations: int) -> dict[str, Any]:
+def p2_capture(model: Any, bare: Any, iterations: int) -> dict[str, Any]:
     """The ONNX handler on one row with data capture off and on at 100 %, against bare predict. The writer
     encodes after the answer (in Lambda, while the extension holds the invocation open): that time is
     timed apart, as the post-response time an invocation is billed for, never as the answer's latency."""
     import numpy as np
 
-    from inference.capture import Capture
-    from inference.capture_spool import CaptureSettings
+    from inference.app import assemble, served_model
+    from inference.capture.spool import CaptureSettings
+    from inference.capture.writer import Capture
 
     class Context:
         aws_request_id = "bench-capture"
 
-    event = {"features": list(ROW)}
+    event: JSON = {"features": list(ROW)}
     with tempfile.TemporaryDirectory() as spool:
         settings = CaptureSettings.from_env({"CAPTURE_DIR": spool})
         assert settings is not None
         capture = Capture(settings, {"name": "bench", "sha256": None})
-        on = copy.copy(app)
-        on.capture = capture
+        app, on = assemble(served_model(model)), assemble(served_model(model), capture=capture)
         samples: dict[str, list[float]] = {"base": [], "off": [], "on": [], "post": []}
         predict = partial(bare.predict, np.asarray([ROW]))
         for i in range(iterations + 200):
@@ -254,13 +248,12 @@ def p2_protocol(model: Any, bare: Any, iterations: int) -> dict[str, Any]:
     against bare scikit-learn `predict` and bare ONNX Runtime on the same rows."""
     import numpy as np
 
-    from inference import handler
-    from inference.validation import Limits
+    from inference.app import assemble, served_model
 
     class Context:
         aws_request_id = "bench"
 
-    app = handler.App(model, Limits(), {"versionId": None, "sha256": None}, name="iris")
+    app = assemble(served_model(model, name="iris"))
     results: dict[str, Any] = {}
     for case, (event, rows) in protocol_events(10_000).items():
         matrix = np.asarray(rows, dtype=np.float64)
@@ -274,7 +267,7 @@ def p2_protocol(model: Any, bare: Any, iterations: int) -> dict[str, Any]:
             ours=partial(app, event, Context()),
         )
         answer = app(event, Context())
-        assert answer["statusCode"] == 200, answer
+        assert isinstance(answer, dict) and answer["statusCode"] == 200, answer
         results[case] = {
             "rows": len(matrix),
             "predict_p50_us": p50(samples["base"]) * 1e6,

@@ -1,6 +1,8 @@
 // The contract between the component, the app and the Dockerfile, read from the one file all three share
-// (app/inference/contract.json): the environment the app reads, the model formats and where the image puts
-// each model, the handler, the log messages the alarms filter on and the error codes.
+// (app/inference/contract.json), always by key: the environment the app reads, its limits and settings with
+// their defaults and ranges, the model formats (where the image puts each, the library each serves), the
+// handler, the log messages the alarms filter on, the error codes, and the shapes of the batch transform's
+// items and the queue's messages.
 import * as fs from "fs";
 import * as path from "path";
 
@@ -9,12 +11,27 @@ export interface FormatContract {
     extensions: string[];
     /** The library the image must have to serve it. */
     library: string;
-    /** The app's module that wraps that library. */
+    /** The app's runtime module (under `inference/runtimes/`) that wraps that library. */
     module: string;
     /** True when loading the file runs code (a pickle): it is never loaded unverified. */
     pickled: boolean;
     /** Where the `<format>-bundled` targets put the model. */
     pathInImage: string;
+    /** The libraries, with their versions, the image's target for this format serves models with. */
+    serves: { [library: string]: string };
+}
+
+/** A setting's default and the closed range it must lie in. */
+export interface Range {
+    default: number;
+    min: number;
+    max: number;
+}
+
+/** A limit on one request, settable through `environment` within its range. */
+export interface LimitContract extends Range {
+    /** The environment variable that sets it. */
+    name: string;
 }
 
 export interface Contract {
@@ -34,19 +51,21 @@ export interface Contract {
         jobs: { asyncOutputUri: string; asyncInputPrefixes: string; batchOutputUri: string };
         /** What data capture keeps and where it sends it. */
         capture: { uri: string; samplingPercentage: string; content: string; dir: string; maxSeconds: string };
-        s3: string[];
+        /** What points the app's S3 client at its API and region. */
+        s3: { endpoint: string; endpointS3: string; region: string; defaultRegion: string };
         /** What Lambda sets and the app reads. */
-        lambda: string[];
+        lambda: { functionName: string; functionVersion: string; memorySize: string; maxConcurrency: string };
         /** What Lambda sets for an extension (data capture's). */
-        extensions: string[];
-        /** Settings users may give through `environment`, with the app's defaults. */
-        limits: { [name: string]: number };
+        extensions: { runtimeApi: string };
+        /** Limits users may set through `environment`, each with its variable, default and range. */
+        limits: { maxBatchRows: LimitContract; maxBodyBytes: LimitContract };
     };
-    defaults: { metricsNamespace: string; initBudgetSeconds: number; modelName: string };
-    /** What a model name may be: it is a segment of the inference protocol's paths. */
-    modelNamePattern: string;
-    /** The inference protocol's server metadata. */
-    server: { name: string; version: string; extensions: string[] };
+    settings: {
+        initBudgetSeconds: Range;
+        metricsNamespace: { default: string; pattern: string; reservedPrefixes: string[] };
+        /** What a model name may be: it is a segment of the inference protocol's paths. */
+        modelName: { default: string; pattern: string };
+    };
     formats: { [format: string]: FormatContract };
     handler: string;
     logMessages: {
@@ -59,15 +78,52 @@ export interface Contract {
         memoryWarning: string;
         captureFailed: string;
     };
-    /** Data capture's extension (its file name in /opt/extensions), the build argument that adds it, its spool. */
-    capture: { extension: string; buildArg: string; spoolDir: string; partition: string };
     /** Every error code the app answers with, and its HTTP status. */
     errors: { [code: string]: number };
     /** The metrics' dimension names, and every metric with its unit. */
     metrics: { dimensions: { function: string; version: string; model: string }; units: { [name: string]: string } };
+    /** The inference protocol's server metadata. */
+    server: { name: string; version: string; extensions: string[] };
+    /** Data capture's extension (its file name in /opt/extensions), the build argument that adds it, its spool. */
+    capture: {
+        extension: string;
+        buildArg: string;
+        spoolDir: string;
+        partition: string;
+        socket: string;
+        contents: string[];
+        samplingPercentage: Range;
+        maxBufferSeconds: Range;
+        prefix: { default: string };
+    };
+    /** The batch transform's item wrapper, the state machine's BatchInput, an output line. */
+    batch: {
+        item: { index: string; row: string; error: string };
+        input: { outputUri: string; passthroughColumns: string };
+        maxPassthroughColumns: number;
+        line: { row: string; prediction: string; probabilities: string; error: string; message: string };
+    };
+    /** A queued message's body, and what its id may be (it names its result's object). */
+    queue: { message: { id: string; input: string; output: string; location: string }; idPattern: string };
 }
 
 /** Both the sources (components/) and the compiled package (bin/) sit one level below the package root. */
 export const CONTRACT_PATH = path.resolve(__dirname, "..", "app", "inference", "contract.json");
 
 export const CONTRACT: Contract = JSON.parse(fs.readFileSync(CONTRACT_PATH, "utf8"));
+
+/**
+ * The contract of an app folder: the bundled app's, or the one an own `appPath` carries; undefined when an
+ * own app has none (its image then says nothing the component can check against).
+ */
+export function contractOf(appPath: string): Contract | undefined {
+    const file = path.join(appPath, "inference", "contract.json");
+    if (path.resolve(file) === CONTRACT_PATH) {
+        return CONTRACT;
+    }
+    try {
+        return JSON.parse(fs.readFileSync(file, "utf8"));
+    } catch {
+        return undefined;
+    }
+}

@@ -4,7 +4,7 @@ import { Account } from "./account";
 import { CONTRACT } from "./contract";
 import { LIVE_ALIAS } from "./defaults";
 
-const CONTRACT_DEFAULT_NAMESPACE = CONTRACT.defaults.metricsNamespace;
+const CONTRACT_DEFAULT_NAMESPACE = CONTRACT.settings.metricsNamespace.default;
 import { BuildContext } from "./resolved";
 
 /**

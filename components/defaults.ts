@@ -26,11 +26,11 @@ export const RESERVED_APP_ENV = [
     ...Object.values(CONTRACT.environment.settings),
     ...Object.values(CONTRACT.environment.jobs),
     ...Object.values(CONTRACT.environment.capture),
-    ...CONTRACT.environment.s3,
+    ...Object.values(CONTRACT.environment.s3),
 ];
 
-/** Settings the app reads from `environment`: positive integers, checked at deploy as the app checks them at init. */
-export const APP_LIMIT_SETTINGS = Object.keys(CONTRACT.environment.limits);
+/** Limits the app reads from `environment`, each an integer in its range, checked at deploy as the app checks them at init. */
+export const APP_LIMITS = Object.values(CONTRACT.environment.limits);
 
 /** Names Lambda sets itself and refuses in a function's environment (caught here, at preview, instead). */
 export const LAMBDA_RESERVED_ENV = [
@@ -88,8 +88,8 @@ export const DEFAULTS = {
     enableDashboard: false,
     provisionedConcurrencyTargetUtilization: 0.7,
     maxClientErrorRate: 0.5,
-    metricsNamespace: CONTRACT.defaults.metricsNamespace,
-    initBudgetSeconds: CONTRACT.defaults.initBudgetSeconds,
+    metricsNamespace: CONTRACT.settings.metricsNamespace.default,
+    initBudgetSeconds: CONTRACT.settings.initBudgetSeconds.default,
 } as const;
 
 /**

@@ -189,13 +189,3 @@ export function documentMismatch(document: { [key: string]: unknown }, signature
     }
     return undefined;
 }
-
-/** The scikit-learn version the image serves, from the app's pins; undefined when the app does not pin one. */
-export function servedScikitLearn(appPath: string): string | undefined {
-    try {
-        const pins = fs.readFileSync(path.join(appPath, "requirements", "sklearn.in"), "utf8");
-        return /^scikit-learn==(\S+)$/m.exec(pins)?.[1];
-    } catch {
-        return undefined;
-    }
-}

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from itertools import count, islice, repeat
 from typing import Any, TextIO
 
+from inference.contract import BATCH_INPUT, BATCH_ITEM
+
 Item = dict[str, Any]
 Scorer = Callable[[list[Item], bytes], tuple[str, int]]
 """(the batch's items, the same items as JSON text) -> (its JSON Lines, one per item in order; how many
@@ -29,6 +31,9 @@ DEFAULT_ROWS_PER_BATCH = 500
 DEFAULT_MAX_BYTES = 204800
 PROGRESS_SECONDS = 0.5
 PLAIN_PROGRESS_SECONDS = 5.0
+# The state machine's item wrapper and batch input, as the contract names their keys.
+INDEX, ROW, ERROR = BATCH_ITEM.index, BATCH_ITEM.row, BATCH_ITEM.error
+PASSTHROUGH = BATCH_INPUT.passthrough_columns
 
 
 class BatchInputError(ValueError):
@@ -58,7 +63,7 @@ class _Counting:
 
 
 def _error(index: int, code: str, message: str) -> Item:
-    return {"index": index, "error": {"code": code, "message": message}}
+    return {INDEX: index, ERROR: {"code": code, "message": message}}
 
 
 def csv_chunks(lines: _Counting, path: str, rows: int) -> Iterator[list[Item]]:
@@ -77,10 +82,10 @@ def csv_chunks(lines: _Counting, path: str, rows: int) -> Iterator[list[Item]]:
             return
         if set(map(len, chunk)) == {width}:
             cells_by_name = map(dict, map(zip, repeat(header), chunk))
-            items = [{"index": i, "row": row} for i, row in zip(count(index), cells_by_name)]
+            items = [{INDEX: i, ROW: row} for i, row in zip(count(index), cells_by_name)]
         else:
             items = [
-                {"index": i, "row": dict(zip(header, cells, strict=True))}
+                {INDEX: i, ROW: dict(zip(header, cells, strict=True))}
                 if len(cells) == width
                 else _error(i, "invalid_row", f"row {i} has {len(cells)} cells; the header has {width} columns")
                 for i, cells in zip(count(index), chunk)
@@ -99,7 +104,7 @@ def jsonl_chunks(lines: _Counting, rows: int) -> Iterator[list[Item]]:
         items: list[Item] = []
         for line in chunk:
             try:
-                items.append({"index": index, "row": json.loads(line)})
+                items.append({INDEX: index, ROW: json.loads(line)})
             except ValueError:
                 items.append(_error(index, "invalid_json", f"row {index} is not a JSON value"))
             index += 1
@@ -205,7 +210,7 @@ def in_process(app: Any, passthrough: tuple[str, ...] = ()) -> Scorer:
         aws_request_id = "local-batch"
 
     def score(batch: list[Item], _: bytes) -> tuple[str, int]:
-        answer = app({"Items": batch, "BatchInput": {"passthroughColumns": list(passthrough)}}, Context())
+        answer = app({"Items": batch, "BatchInput": {PASSTHROUGH: list(passthrough)}}, Context())
         return answer["lines"], answer["errors"]
 
     return score
@@ -213,7 +218,7 @@ def in_process(app: Any, passthrough: tuple[str, ...] = ()) -> Scorer:
 
 def through_emulator(invoke: Callable[[bytes], Any], passthrough: tuple[str, ...] = ()) -> Scorer:
     """The function under the runtime emulator: each batch is one invocation, as each child run makes."""
-    batch_input = json.dumps({"passthroughColumns": list(passthrough)}).encode()
+    batch_input = json.dumps({PASSTHROUGH: list(passthrough)}).encode()
 
     def score(batch: list[Item], encoded: bytes) -> tuple[str, int]:
         answer = invoke(b'{"Items":' + encoded + b',"BatchInput":' + batch_input + b"}")

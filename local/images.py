@@ -8,17 +8,18 @@ from dataclasses import dataclass
 
 import local_lambda
 import standin
+from inference.contract import CAPTURE_BUILD_ARG, FORMATS, MODEL_ENV
 from toolchain import BuildResult, Toolchain, go_arch, say
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
 REAL_BASES = {python: f"public.ecr.aws/lambda/python:{python}" for python in standin.SUITES}
 
-# Runtime targets of app/Dockerfile, and where the function finds its model.
-RUNTIMES = ["onnx", "sklearn"]
+# Runtime targets of app/Dockerfile (one per format of the contract), and where the function finds its model.
+RUNTIMES = list(FORMATS)
 DELIVERIES = ["s3", "image"]
-# Where the Dockerfile's -bundled targets put the model (the component's MODEL_PATH_IN_IMAGE).
-PATH_IN_IMAGE = {"onnx": "/var/task/model/model.onnx", "sklearn": "/var/task/model/model.joblib"}
+# Where the Dockerfile's -bundled targets put the model.
+PATH_IN_IMAGE = {name: f.path_in_image for name, f in FORMATS.items()}
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def build_app(
         f"inference-{runtime}{'-capture' if data_capture else ''}:{tag or 'test'}",
         platform_name=platform_name,
         target=runtime,
-        build_args={"BASE_IMAGE": base.pushed, **({local_lambda.CAPTURE_BUILD_ARG: "on"} if data_capture else {})},
+        build_args={"BASE_IMAGE": base.pushed, **({CAPTURE_BUILD_ARG: "on"} if data_capture else {})},
         attestations=attestations,
         pull_into_engine=pull,
     )
@@ -96,4 +97,4 @@ def model_environment(
         if lam.s3_port is None:
             lam.start_s3()
         return lam.upload_model(model)
-    return {**lam.local_model(model), "MODEL_PATH": PATH_IN_IMAGE[runtime]}
+    return {**lam.local_model(model), MODEL_ENV.path: PATH_IN_IMAGE[runtime]}

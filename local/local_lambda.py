@@ -22,17 +22,16 @@ from typing import Any
 
 # The app's own checksum code and format rules: the local run hashes as the handler verifies, and picks the
 # runtime as init does.
-from inference import model_store, predictor
-from inference.contract import CAPTURE, HANDLER
+from inference.contract import HANDLER, LAMBDA_ENV, MODEL_ENV, S3_ENV
 from inference.errors import ConfigError
+from inference.runtimes import model_format
+from inference.storage.model_store import sha256_of
 from processes import free_port, stop_session
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
 VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
-CAPTURE_BUILD_ARG: str = CAPTURE["buildArg"]
-"""The Dockerfile's build argument that adds data capture's extension."""
 DEMO_MODEL = os.path.join(APP, "model", "model.onnx")  # what the component deploys by default
 DEMO_PICKLE = os.path.join(APP, "model", "sklearn", "model.joblib")
 DEMO_MODELS = {"onnx": DEMO_MODEL, "sklearn": DEMO_PICKLE}  # the demo model for each runtime
@@ -153,11 +152,11 @@ class LocalLambda:
         with open(model_path, "rb") as f:
             version = s3.put_object(Bucket=bucket, Key=key, Body=f, ChecksumAlgorithm="SHA256")["VersionId"]
         return {
-            "MODEL_BUCKET": bucket,
-            "MODEL_KEY": key,
-            "MODEL_VERSION_ID": version,
-            "MODEL_SHA256": model_store.sha256_of(model_path),
-            "MODEL_FORMAT": self.format_of(model_path),
+            MODEL_ENV.bucket: bucket,
+            MODEL_ENV.key: key,
+            MODEL_ENV.version_id: version,
+            MODEL_ENV.sha256: sha256_of(model_path),
+            MODEL_ENV.format: self.format_of(model_path),
         }
 
     def local_model(self, model_path: str) -> dict[str, str]:
@@ -167,16 +166,16 @@ class LocalLambda:
                 f"model file {model_path} does not exist; pass --model PATH to an .onnx or .joblib file"
             )
         return {
-            "MODEL_PATH": model_path,
-            "MODEL_SHA256": model_store.sha256_of(model_path),
-            "MODEL_FORMAT": self.format_of(model_path),
+            MODEL_ENV.path: model_path,
+            MODEL_ENV.sha256: sha256_of(model_path),
+            MODEL_ENV.format: self.format_of(model_path),
         }
 
     @staticmethod
     def format_of(model_path: str) -> str:
         """onnx or sklearn, from the file's extension, as the component infers modelFormat."""
         try:
-            return predictor.model_format({}, model_path)
+            return model_format({}, model_path)
         except ConfigError as e:
             raise LocalRunError(f"{model_path}: {e}") from None
 
@@ -185,13 +184,13 @@ class LocalLambda:
         env = {
             **FAKE_CREDENTIALS,
             **model_env,
-            "AWS_LAMBDA_FUNCTION_NAME": "inference-local",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+            LAMBDA_ENV.function_name: "inference-local",
+            LAMBDA_ENV.memory_size: "1024",
             "AWS_LAMBDA_FUNCTION_TIMEOUT": "30",
             **(extra_env or {}),
         }
         if self.s3_port is not None:
-            env["AWS_ENDPOINT_URL_S3"] = self.endpoint
+            env[S3_ENV.endpoint_s3] = self.endpoint
         return env
 
     def _claim_port(self, port: int | None) -> int:
@@ -213,7 +212,7 @@ class LocalLambda:
         os.makedirs(cache, exist_ok=True)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "MODEL_CACHE_DIR": cache,
+            MODEL_ENV.cache_dir: cache,
             "OMP_NUM_THREADS": "1",
             "OPENBLAS_NUM_THREADS": "1",
             "PYTHONPATH": APP,

@@ -27,9 +27,9 @@ import batch_run
 import metrics_view
 import queue_run
 import serve
-from inference.contract import CAPTURE_ENV, HANDLER, JOBS_ENV, SETTINGS_ENV
-from inference.model_store import sha256_of
+from inference.contract import CAPTURE_ENV, HANDLER, JOBS_ENV, MODEL_ENV, SETTINGS_ENV
 from inference.settings import MODEL_NAME
+from inference.storage.model_store import sha256_of
 from local_lambda import DEMO_MODEL, ROOT, LocalLambda, LocalRunError, port_is_free
 from processes import free_port
 
@@ -194,7 +194,7 @@ def start_in_docker(
     import images
     import toolchain
 
-    runtime = model_env["MODEL_FORMAT"]
+    runtime = model_env[MODEL_ENV.format]
     try:
         tc = stack.enter_context(toolchain.Toolchain())
     except toolchain.ToolchainError as e:
@@ -205,7 +205,7 @@ def start_in_docker(
         env = model_env
     else:
         built, target = images.build_bundled(tc, base, runtime, model, tag="start"), f"{runtime}-bundled"
-        env = {**model_env, "MODEL_PATH": images.PATH_IN_IMAGE[runtime]}
+        env = {**model_env, MODEL_ENV.path: images.PATH_IN_IMAGE[runtime]}
     kind = "the stand-in base (local/standin.py)" if base.standin else base.local
     print(f"[start] image {built.ref} (target {target}, on {kind})", flush=True)
     url = lam.start_container(tc.docker, built.ref, env, port)
@@ -477,16 +477,16 @@ def stage_model(lam: LocalLambda, model: str, args: argparse.Namespace) -> dict[
         lam.start_s3(args.s3_port)
         model_env = lam.upload_model(model)
         print(
-            f"[start]   s3://{model_env['MODEL_BUCKET']}/{model_env['MODEL_KEY']} "
-            f"version {model_env['MODEL_VERSION_ID']} sha256 {model_env['MODEL_SHA256'][:12]} "
-            f"format {model_env['MODEL_FORMAT']}",
+            f"[start]   s3://{model_env[MODEL_ENV.bucket]}/{model_env[MODEL_ENV.key]} "
+            f"version {model_env[MODEL_ENV.version_id]} sha256 {model_env[MODEL_ENV.sha256][:12]} "
+            f"format {model_env[MODEL_ENV.format]}",
             flush=True,
         )
     else:
         model_env = lam.local_model(model)
         print(
-            f"[start] the model in the image: {model} sha256 {model_env['MODEL_SHA256'][:12]} "
-            f"format {model_env['MODEL_FORMAT']} (no S3)",
+            f"[start] the model in the image: {model} sha256 {model_env[MODEL_ENV.sha256][:12]} "
+            f"format {model_env[MODEL_ENV.format]} (no S3)",
             flush=True,
         )
     model_env[SETTINGS_ENV.model_name] = args.model_name
@@ -532,7 +532,7 @@ def main(argv: list[str] | None = None) -> int:
     unexpected: list[str] = []
     with LocalLambda() as lam, contextlib.ExitStack() as stack:
         model_env = stage_model(lam, model, args)
-        version = model_env.get("MODEL_VERSION_ID") or model_env["MODEL_SHA256"][:12]
+        version = model_env.get(MODEL_ENV.version_id) or model_env[MODEL_ENV.sha256][:12]
         print(f"[start] model name {args.model_name!r}, version {version!r} (the inference protocol's /v2 paths)")
         rie_port = free_port() if args.serve else args.port
         if args.docker:

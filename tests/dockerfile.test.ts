@@ -100,6 +100,16 @@ describe("app/Dockerfile", () => {
         const sklearnPins = fs.readFileSync(path.join(APP, "requirements", "sklearn.in"), "utf8");
         assert.ok(!/pandas|onnx/.test(sklearnPins) && !/scikit-learn|scipy/.test(onnxPins));
         assert.ok(/^awscrt==0\.38\.1$/m.test(sklearnPins), "both runtimes fetch from S3 with the same client");
+        // What the contract says each format's image serves is what its requirements pin.
+        for (const [format, { serves }] of Object.entries(CONTRACT.formats)) {
+            const pins = fs.readFileSync(path.join(APP, "requirements", `${format}.in`), "utf8");
+            for (const [library, version] of Object.entries(serves)) {
+                assert.ok(
+                    pins.split("\n").includes(`${library}==${version}`),
+                    `${format}.in pins ${library}==${version}`,
+                );
+            }
+        }
     });
 
     // Data capture's extension: in /opt/extensions (where Lambda starts extensions) under the name it
@@ -123,7 +133,7 @@ describe("app/Dockerfile", () => {
     it("the capture extension's launcher runs the module that registers under its file name", () => {
         const launcher = fs.readFileSync(path.join(APP, "extension", extension), "utf8");
         assert.match(launcher, /^#!\/bin\/sh\n/);
-        assert.match(launcher, /\nexec python3 -S -m inference\.capture_extension\n$/);
+        assert.match(launcher, /\nexec python3 -S -m inference\.capture\.extension\n$/);
         assert.ok((fs.statSync(path.join(APP, "extension", extension)).mode & 0o111) !== 0, "executable");
     });
 
@@ -182,7 +192,7 @@ describe("app/Dockerfile", () => {
         assert.deepStrictEqual(allowed, [
             "Dockerfile",
             `extension/${CONTRACT.capture.extension}`,
-            "inference/*.py",
+            "inference/**/*.py",
             "inference/contract.json",
             "prune_site_packages.py",
             "requirements/*.txt",

@@ -233,11 +233,11 @@ describe("hardening", () => {
             assert.deepStrictEqual(e.errors, [
                 {
                     propertyPath: "environment.MAX_BATCH_ROWS",
-                    reason: 'must be a positive integer (the app refuses anything else at init); got "0"',
+                    reason: 'must be an integer from 1 to 1000000 (the app refuses anything else at init); got "0"',
                 },
                 {
                     propertyPath: "environment.MAX_BODY_BYTES",
-                    reason: 'must be a positive integer (the app refuses anything else at init); got "1MB"',
+                    reason: 'must be an integer from 1 to 6291456 (the app refuses anything else at init); got "1MB"',
                 },
             ]);
             await deploy({

@@ -12,12 +12,12 @@ import os
 from dataclasses import dataclass
 
 from .contract import LAMBDA_ENV
-from .lambda_types import Env
+from .types import Env
 
 MB_PER_VCPU = 1769
 MAX_VCPUS = 6
 # Set by Lambda: the function's memory, and (on managed instances only) the processes per environment.
-MEMORY_ENV, MAX_CONCURRENCY_ENV = LAMBDA_ENV[2:4]
+MEMORY_ENV, MAX_CONCURRENCY_ENV = LAMBDA_ENV.memory_size, LAMBDA_ENV.max_concurrency
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,12 +1,32 @@
 """The contract the app shares with the component and the Dockerfile (contract.json, beside this
-module): the environment it reads, the model formats, the log messages alarms filter on and the
-error codes with their statuses. Declared once there; read here and by components/contract.ts."""
+module): the environment it reads, its limits and settings with their defaults and ranges, the model
+formats and the library each serves, the log messages alarms filter on, the error codes with their
+statuses, and the shapes of the batch transform's items and the queue's messages. Declared once
+there, always read by key; read here and by components/contract.ts."""
 
 import json
 import os
 import re
 from dataclasses import dataclass
 from typing import Any
+
+
+def _load() -> dict[str, Any]:
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "contract.json")) as f:
+        loaded: dict[str, Any] = json.load(f)
+        return loaded
+
+
+_CONTRACT = _load()
+
+
+def _snake(key: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower()
+
+
+def _fields(section: dict[str, Any]) -> dict[str, Any]:
+    """A section of the contract, its camelCase keys as the dataclasses' snake_case fields."""
+    return {_snake(key): value for key, value in section.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +72,60 @@ class CaptureEnv:
 
 
 @dataclass(frozen=True, slots=True)
+class S3Env:
+    """What points the S3 client at its API and region."""
+
+    endpoint: str
+    endpoint_s3: str
+    region: str
+    default_region: str
+
+
+@dataclass(frozen=True, slots=True)
+class LambdaEnv:
+    """What Lambda sets and the app reads."""
+
+    function_name: str
+    function_version: str
+    memory_size: str
+    max_concurrency: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExtensionsEnv:
+    """What Lambda sets for an extension: the address of the Extensions API."""
+
+    runtime_api: str
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    """A setting's default and the closed range it must lie in."""
+
+    default: int
+    min: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A limit on what one request may carry, settable through the function's environment."""
+
+    name: str
+    default: int
+    min: int
+    max: int
+
+
+@dataclass(frozen=True, slots=True)
 class Format:
     extensions: tuple[str, ...]
     library: str
     module: str
     pickled: bool
     path_in_image: str
+    serves: dict[str, str]
+    """The libraries (and their versions) the image's target for this format serves models with."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,41 +140,64 @@ class LogMessages:
     capture_failed: str
 
 
-def _load() -> dict[str, Any]:
-    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "contract.json")) as f:
-        loaded: dict[str, Any] = json.load(f)
-        return loaded
+@dataclass(frozen=True, slots=True)
+class BatchItem:
+    """The Distributed Map's item wrapper (`{"index": N, "row": ...}`, or a reader's `error`)."""
+
+    index: str
+    row: str
+    error: str
 
 
-_CONTRACT = _load()
+@dataclass(frozen=True, slots=True)
+class BatchInputKeys:
+    """ItemBatcher's BatchInput: where the batch's lines go, which columns pass through."""
+
+    output_uri: str
+    passthrough_columns: str
 
 
-def _names(section: str) -> dict[str, str]:
-    """A section of the contract's environment, its camelCase keys as the dataclasses' snake_case fields."""
-    return {
-        re.sub(r"(?<!^)(?=[A-Z])", "_", key).lower(): name for key, name in _CONTRACT["environment"][section].items()
-    }
+@dataclass(frozen=True, slots=True)
+class BatchLine:
+    """The keys of an output line of the batch transform."""
+
+    row: str
+    prediction: str
+    probabilities: str
+    error: str
+    message: str
 
 
-MODEL_ENV = ModelEnv(**_names("model"))
-SETTINGS_ENV = SettingsEnv(**_names("settings"))
-JOBS_ENV = JobsEnv(**_names("jobs"))
-CAPTURE_ENV = CaptureEnv(**_names("capture"))
-CAPTURE: dict[str, str] = dict(_CONTRACT["capture"])
-"""Data capture's extension name, the build argument that adds it, its spool folder and partition key."""
-S3_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["s3"])
-LAMBDA_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["lambda"])
-"""What Lambda sets and the app reads: the function's name and version."""
-EXTENSIONS_ENV: tuple[str, ...] = tuple(_CONTRACT["environment"]["extensions"])
-"""What Lambda sets for an extension: the address of the Extensions API."""
-DEFAULT_METRICS_NAMESPACE: str = _CONTRACT["defaults"]["metricsNamespace"]
-DEFAULT_INIT_BUDGET_SECONDS: int = _CONTRACT["defaults"]["initBudgetSeconds"]
-DEFAULT_MODEL_NAME: str = _CONTRACT["defaults"]["modelName"]
-MODEL_NAME_PATTERN: str = _CONTRACT["modelNamePattern"]
+@dataclass(frozen=True, slots=True)
+class QueueMessage:
+    """The keys of a queued message's body (`{"id", "input", "output": {"s3Uri"}}`)."""
+
+    id: str
+    input: str
+    output: str
+    location: str
+
+
+_ENV = _CONTRACT["environment"]
+MODEL_ENV = ModelEnv(**_fields(_ENV["model"]))
+SETTINGS_ENV = SettingsEnv(**_fields(_ENV["settings"]))
+JOBS_ENV = JobsEnv(**_fields(_ENV["jobs"]))
+CAPTURE_ENV = CaptureEnv(**_fields(_ENV["capture"]))
+S3_ENV = S3Env(**_fields(_ENV["s3"]))
+LAMBDA_ENV = LambdaEnv(**_fields(_ENV["lambda"]))
+EXTENSIONS_ENV = ExtensionsEnv(**_fields(_ENV["extensions"]))
+LIMITS: dict[str, Limit] = {_snake(key): Limit(**spec) for key, spec in _ENV["limits"].items()}
+"""Each request limit by its snake_case key (max_batch_rows, ...): its variable, default and range."""
+
+_SETTINGS = _CONTRACT["settings"]
+INIT_BUDGET_SECONDS = Range(**_SETTINGS["initBudgetSeconds"])
+METRICS_NAMESPACE_DEFAULT: str = _SETTINGS["metricsNamespace"]["default"]
+METRICS_NAMESPACE_PATTERN: str = _SETTINGS["metricsNamespace"]["pattern"]
+METRICS_NAMESPACE_RESERVED: tuple[str, ...] = tuple(_SETTINGS["metricsNamespace"]["reservedPrefixes"])
+MODEL_NAME_DEFAULT: str = _SETTINGS["modelName"]["default"]
+MODEL_NAME_PATTERN: str = _SETTINGS["modelName"]["pattern"]
 """What a model name may be: it is a segment of the protocol's paths."""
-SERVER: dict[str, Any] = dict(_CONTRACT["server"])
-"""The inference protocol's server metadata: name, version (the package's) and extensions."""
-LIMIT_DEFAULTS: dict[str, int] = dict(_CONTRACT["environment"]["limits"])
+
 FORMATS: dict[str, Format] = {
     name: Format(
         extensions=tuple(f["extensions"]),
@@ -114,24 +205,38 @@ FORMATS: dict[str, Format] = {
         module=f["module"],
         pickled=f["pickled"],
         path_in_image=f["pathInImage"],
+        serves=dict(f["serves"]),
     )
     for name, f in _CONTRACT["formats"].items()
 }
 EXTENSIONS: dict[str, str] = {extension: name for name, f in FORMATS.items() for extension in f.extensions}
 HANDLER: str = _CONTRACT["handler"]
-LOG = LogMessages(
-    init_failed=_CONTRACT["logMessages"]["initFailed"],
-    model_loaded=_CONTRACT["logMessages"]["modelLoaded"],
-    request=_CONTRACT["logMessages"]["request"],
-    prediction_failed=_CONTRACT["logMessages"]["predictionFailed"],
-    message_failed=_CONTRACT["logMessages"]["messageFailed"],
-    batch_failed=_CONTRACT["logMessages"]["batchFailed"],
-    memory_warning=_CONTRACT["logMessages"]["memoryWarning"],
-    capture_failed=_CONTRACT["logMessages"]["captureFailed"],
-)
+LOG = LogMessages(**_fields(_CONTRACT["logMessages"]))
 ERRORS: dict[str, int] = dict(_CONTRACT["errors"])
 """Every error code the app answers with, and its HTTP status."""
 METRIC_DIMENSIONS: dict[str, str] = dict(_CONTRACT["metrics"]["dimensions"])
 """The dimension names of the metrics (function, version, model), as the alarms read them."""
 METRIC_UNITS: dict[str, str] = dict(_CONTRACT["metrics"]["units"])
 """Every metric the app writes, with its CloudWatch unit."""
+SERVER: dict[str, Any] = dict(_CONTRACT["server"])
+"""The inference protocol's server metadata: name, version (the package's) and extensions."""
+
+_CAPTURE = _CONTRACT["capture"]
+CAPTURE_EXTENSION: str = _CAPTURE["extension"]
+"""The capture extension's file name in /opt/extensions (Lambda requires it as its registered name)."""
+CAPTURE_BUILD_ARG: str = _CAPTURE["buildArg"]
+CAPTURE_SPOOL_DIR: str = _CAPTURE["spoolDir"]
+CAPTURE_PARTITION: str = _CAPTURE["partition"]
+CAPTURE_SOCKET: str = _CAPTURE["socket"]
+CAPTURE_CONTENTS: tuple[str, ...] = tuple(_CAPTURE["contents"])
+CAPTURE_SAMPLING = Range(**_CAPTURE["samplingPercentage"])
+CAPTURE_MAX_SECONDS = Range(**_CAPTURE["maxBufferSeconds"])
+
+_BATCH = _CONTRACT["batch"]
+BATCH_ITEM = BatchItem(**_fields(_BATCH["item"]))
+BATCH_INPUT = BatchInputKeys(**_fields(_BATCH["input"]))
+BATCH_LINE = BatchLine(**_fields(_BATCH["line"]))
+MAX_PASSTHROUGH_COLUMNS: int = _BATCH["maxPassthroughColumns"]
+
+QUEUE_MESSAGE = QueueMessage(**_fields(_CONTRACT["queue"]["message"]))
+QUEUE_ID_PATTERN: str = _CONTRACT["queue"]["idPattern"]

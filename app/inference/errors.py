@@ -1,11 +1,11 @@
 """The failures the app tells apart.
 
-Init errors stop the function before it serves anything: the handler logs
-them once as "init failed" (a metric filter can count that line) and raises
-them to the runtime. Request errors are the caller's: answered with their
-status and a JSON body, never logged with the caller's data. One class per
-status; each code's status is declared in the contract, and a code raised
-with the wrong class fails at once.
+Init errors stop the function before it serves anything: the app logs them once as "init failed"
+(a metric filter counts that line) and raises them to the runtime. Request errors answer one request
+(or one queued message, one batch row): a ClientError is the caller's to fix (4xx), never logged with
+the caller's data; a ServerError is ours or a dependency's (5xx), which the alarms count. One class
+per status; each code's status is declared in the contract, and a code raised with the wrong class
+fails at once.
 """
 
 from .contract import ERRORS
@@ -24,7 +24,8 @@ class ConfigError(InitError):
 
 
 class RequestError(Exception):
-    """The caller's fault: answered with `status` and `{"error": code, "message": message}`."""
+    """A request that gets an error answer: `status` and `{"error": code, "message": message}` (each
+    protocol shapes its own body)."""
 
     status = 400
 
@@ -36,43 +37,53 @@ class RequestError(Exception):
         self.message = message
 
 
-class BadRequest(RequestError):
+class ClientError(RequestError):
+    """The caller's fault (4xx): the answer says what to fix."""
+
+
+class BadRequest(ClientError):
     """The request's content is wrong (400)."""
 
     status = 400
 
 
-class Forbidden(RequestError):
-    """A queued message that names an S3 location outside what the function may read or write (403)."""
+class Forbidden(ClientError):
+    """A queued message or batch that names an S3 location outside what the function may read or write (403)."""
 
     status = 403
 
 
-class NotFound(RequestError):
+class NotFound(ClientError):
     """A route, model or model version this function does not serve (404)."""
 
     status = 404
 
 
-class MethodNotAllowed(RequestError):
+class MethodNotAllowed(ClientError):
     """An HTTP request with a method the route does not take (405)."""
 
     status = 405
 
 
-class Unprocessable(RequestError):
+class Unprocessable(ClientError):
     """A well-formed request the model cannot answer with finite numbers (422)."""
 
     status = 422
 
 
 class ServerError(RequestError):
-    """The model failed on a queued message (500): retried, then dead-lettered."""
+    """Ours, or a dependency's (5xx): counted by the alarms; a queued message is retried, then dead-lettered."""
 
     status = 500
 
 
-class BadGateway(RequestError):
-    """S3 refused to give a message's input or take its result (502): retried, then dead-lettered."""
+class InternalError(ServerError):
+    """The model failed on a request or a queued message (500)."""
+
+    status = 500
+
+
+class BadGateway(ServerError):
+    """S3 refused to give a message's input or take its result (502)."""
 
     status = 502

@@ -1,24 +1,56 @@
 """What the function learns about itself at init: its name and version (set by Lambda), and the
-settings the component gives it (the metrics namespace, the init budget, the model's name)."""
+settings the component gives it (the metrics namespace, the init budget, the model's name), each
+checked against the contract's range or pattern."""
 
 import re
 from dataclasses import dataclass
 
 from .contract import (
-    DEFAULT_INIT_BUDGET_SECONDS,
-    DEFAULT_METRICS_NAMESPACE,
-    DEFAULT_MODEL_NAME,
+    INIT_BUDGET_SECONDS,
     LAMBDA_ENV,
+    METRICS_NAMESPACE_DEFAULT,
+    METRICS_NAMESPACE_PATTERN,
+    METRICS_NAMESPACE_RESERVED,
+    MODEL_NAME_DEFAULT,
     MODEL_NAME_PATTERN,
     SETTINGS_ENV,
 )
 from .errors import ConfigError
-from .lambda_types import Env
+from .types import Env
 
-FUNCTION_NAME, FUNCTION_VERSION = LAMBDA_ENV[:2]
-# CloudWatch namespaces: 1-255 of these characters, not starting with a colon or "AWS/".
-NAMESPACE = re.compile(r"[0-9A-Za-z.\-_/#:]{1,255}")
+NAMESPACE = re.compile(METRICS_NAMESPACE_PATTERN)
 MODEL_NAME = re.compile(MODEL_NAME_PATTERN)
+
+
+def _namespace(env: Env) -> str:
+    namespace = env.get(SETTINGS_ENV.metrics_namespace) or METRICS_NAMESPACE_DEFAULT
+    if not NAMESPACE.fullmatch(namespace) or namespace.startswith(METRICS_NAMESPACE_RESERVED):
+        raise ConfigError(f"{SETTINGS_ENV.metrics_namespace} is not a CloudWatch namespace; got {namespace!r}")
+    return namespace
+
+
+def _init_budget(env: Env) -> float:
+    span = INIT_BUDGET_SECONDS
+    raw = env.get(SETTINGS_ENV.init_budget_seconds) or ""
+    try:
+        budget = float(raw) if raw else float(span.default)
+    except ValueError:
+        budget = -1.0
+    if not span.min <= budget <= span.max:
+        raise ConfigError(
+            f"{SETTINGS_ENV.init_budget_seconds} must be a number of seconds from {span.min} to {span.max}; got {raw!r}"
+        )
+    return budget
+
+
+def _model_name(env: Env) -> str:
+    model_name = env.get(SETTINGS_ENV.model_name) or MODEL_NAME_DEFAULT
+    if not MODEL_NAME.fullmatch(model_name):
+        raise ConfigError(
+            f"{SETTINGS_ENV.model_name} must be letters, digits, '.', '_' or '-' (at most 128, starting with a "
+            f"letter or digit); got {model_name!r}"
+        )
+    return model_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,28 +65,10 @@ class Settings:
 
     @staticmethod
     def from_env(env: Env) -> "Settings":
-        namespace = env.get(SETTINGS_ENV.metrics_namespace) or DEFAULT_METRICS_NAMESPACE
-        if not NAMESPACE.fullmatch(namespace) or namespace.startswith((":", "AWS/")):
-            raise ConfigError(f"{SETTINGS_ENV.metrics_namespace} is not a CloudWatch namespace; got {namespace!r}")
-        raw = env.get(SETTINGS_ENV.init_budget_seconds) or ""
-        try:
-            budget = float(raw) if raw else float(DEFAULT_INIT_BUDGET_SECONDS)
-        except ValueError:
-            budget = -1.0
-        if not 0 < budget <= 900:
-            raise ConfigError(
-                f"{SETTINGS_ENV.init_budget_seconds} must be a number of seconds from 1 to 900; got {raw!r}"
-            )
-        model_name = env.get(SETTINGS_ENV.model_name) or DEFAULT_MODEL_NAME
-        if not MODEL_NAME.fullmatch(model_name):
-            raise ConfigError(
-                f"{SETTINGS_ENV.model_name} must be letters, digits, '.', '_' or '-' (at most 128, starting with a "
-                f"letter or digit); got {model_name!r}"
-            )
         return Settings(
-            function_name=env.get(FUNCTION_NAME) or "local",
-            function_version=env.get(FUNCTION_VERSION) or "$LATEST",
-            metrics_namespace=namespace,
-            init_budget_seconds=budget,
-            model_name=model_name,
+            function_name=env.get(LAMBDA_ENV.function_name) or "local",
+            function_version=env.get(LAMBDA_ENV.function_version) or "$LATEST",
+            metrics_namespace=_namespace(env),
+            init_budget_seconds=_init_budget(env),
+            model_name=_model_name(env),
         )

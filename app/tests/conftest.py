@@ -47,19 +47,23 @@ _LOADED = {}
 def predictor_for(runtime):
     """The demo model loaded once per runtime, as init loads it."""
     if runtime not in _LOADED:
-        from inference import predictor
+        from inference import runtimes
 
-        _LOADED[runtime] = predictor.runtime(runtime).load(DEMO_MODELS[runtime], f"demo {runtime} model")
+        _LOADED[runtime] = runtimes.runtime(runtime).load(DEMO_MODELS[runtime], f"demo {runtime} model")
     return _LOADED[runtime]
+
+
+def make_app(predictor, *, version_id=None, sha256=None, name="model", limits=None, metrics=None, **services):
+    """A fresh App (cold) around a loaded model, as init builds it around the deployed one."""
+    from inference.app import assemble
+    from inference.models import ServedModel
+
+    return assemble(ServedModel(name, predictor, sha256, version_id), limits, metrics=metrics, **services)
 
 
 def app_for(runtime):
     """A fresh App (cold) around the demo model of `runtime`."""
-    from inference import handler
-    from inference.validation import Limits
-
-    identity = {"versionId": None, "sha256": DEMO_SHA256[runtime][:12]}
-    return handler.App(predictor_for(runtime), Limits(), identity)
+    return make_app(predictor_for(runtime), sha256=DEMO_SHA256[runtime])
 
 
 @pytest.fixture(params=["onnx", "sklearn"])

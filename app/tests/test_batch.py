@@ -6,14 +6,16 @@ import json
 
 import numpy as np
 import pytest
+from conftest import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression
 
-from inference import batch, handler, runtime_sklearn
-from inference.s3_download import S3Downloader
-from inference.s3uri import S3Uri
-from inference.validation import Limits
-from tests.conftest import Context, app_for, empty_s3
+from inference.jobs import JobLocations
+from inference.protocols.native import lines as batch
+from inference.runtimes import sklearn as runtime_sklearn
+from inference.sources import item_batch
+from inference.storage.s3 import S3Client
+from inference.storage.s3uri import S3Uri
 
 OUT = "batch-results"
 IRIS = [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [6.3, 3.3, 6.0, 2.5], [4.9, 3.0, 1.4, 0.2]]
@@ -31,9 +33,18 @@ def event(items: list, **batch_input) -> dict:
 
 @pytest.fixture
 def app():
-    app = app_for("onnx")
-    app.cold = False
-    return app
+    return make_app(predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], cold=False)
+
+
+def core(app):
+    """The native protocol's core, which scores a batch's rows."""
+    return app.services.protocols.native.core
+
+
+def s3_app(endpoint):
+    jobs = JobLocations(batch_output=S3Uri(OUT, "batch/"))
+    return make_app(predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], cold=False, jobs=jobs,
+                    storage=S3Client("us-east-1", endpoint))  # fmt: skip
 
 
 def results(answer: dict) -> list[dict]:
@@ -78,14 +89,14 @@ def test_a_bad_row_in_the_middle_costs_that_row_alone(app):
 def test_non_finite_values_and_answers_are_refused_per_row(app, monkeypatch):
     items = [csv_item(i, r) for i, r in enumerate(IRIS[:3])]
     items[0]["row"]["c0"] = "nan"
-    predict = app.core.model.predict
+    predict = core(app).model.predict
 
     def nan_for_the_second(x):
         prediction = predict(x)
         prediction.probabilities[1, 0] = np.nan
         return prediction
 
-    monkeypatch.setattr(app.core.model, "predict", nan_for_the_second)
+    monkeypatch.setattr(core(app).model, "predict", nan_for_the_second)
     lines = results(app(event(items), Context()))
     assert (lines[0]["error"], lines[0]["message"]) == ("not_finite", "row 0.c0 must be finite; got nan")
     assert lines[1]["row"] == 1 and "prediction" in lines[1]
@@ -115,7 +126,7 @@ def test_bare_items_are_numbered_by_position(app):
 def test_rows_by_feature_name_for_a_model_that_has_names():
     wine = load_wine(as_frame=True)
     fitted = LogisticRegression(max_iter=5000).fit(wine.data, wine.target)
-    app = handler.App(runtime_sklearn.SklearnPredictor(fitted), Limits(), {"versionId": None, "sha256": "wine"})
+    app = make_app(runtime_sklearn.SklearnPredictor(fitted), version_id=None, sha256="wine")
     names = list(wine.data.columns)
     rows = [{n: str(float(wine.data.iloc[i][n])) for n in reversed(names)} for i in (0, 70, 140)]
     rows[1]["color"] = "1.0"
@@ -141,9 +152,8 @@ def s3(endpoint, monkeypatch):
     return empty_s3(endpoint, monkeypatch, OUT)
 
 
-def test_the_output_goes_to_s3_named_by_its_first_row(app, s3, endpoint):
-    app.storage = S3Downloader("us-east-1", endpoint)
-    app.batch_output = S3Uri(OUT, "batch/")
+def test_the_output_goes_to_s3_named_by_its_first_row(s3, endpoint):
+    app = s3_app(endpoint)
     items = [{"index": 500 + i, "row": csv_item(i, r)["row"]} for i, r in enumerate(IRIS)]
     answer = app(event(items, outputUri=f"s3://{OUT}/batch/run-1/"), Context())
     key = "batch/run-1/part-000000000500.jsonl"
@@ -154,13 +164,12 @@ def test_the_output_goes_to_s3_named_by_its_first_row(app, s3, endpoint):
     assert text.startswith('{"row":500,"id":"r0","prediction":"setosa","probabilities":[')
 
 
-def test_an_output_outside_the_batch_location_or_unwritable_fails_the_batch(app, s3, endpoint):
-    app.storage = S3Downloader("us-east-1", endpoint)
-    app.batch_output = S3Uri(OUT, "batch/")
-    with pytest.raises(handler.BatchError, match=r"BatchInput.outputUri s3://other-bucket/x/ is not under"):
+def test_an_output_outside_the_batch_location_or_unwritable_fails_the_batch(s3, endpoint):
+    app = s3_app(endpoint)
+    with pytest.raises(item_batch.BatchError, match=r"BatchInput.outputUri s3://other-bucket/x/ is not under"):
         app(event([csv_item(0, IRIS[0])], outputUri="s3://other-bucket/x/"), Context())
     s3.delete_bucket(Bucket=OUT)
-    with pytest.raises(handler.BatchError, match=r"S3 refused the batch's output .*: NoSuchBucket"):
+    with pytest.raises(item_batch.BatchError, match=r"S3 refused the batch's output .*: NoSuchBucket"):
         app(event([csv_item(0, IRIS[0])], outputUri=f"s3://{OUT}/batch/r/"), Context())
 
 
@@ -173,7 +182,7 @@ def test_an_output_outside_the_batch_location_or_unwritable_fails_the_batch(app,
     ],
 )
 def test_a_malformed_batch_input_fails_the_batch(app, batch_input, message):
-    with pytest.raises(handler.BatchError, match=message):
+    with pytest.raises(item_batch.BatchError, match=message):
         app({"Items": [IRIS[0]], "BatchInput": batch_input}, Context())
 
 
@@ -181,13 +190,13 @@ def test_the_columnar_path_writes_what_the_row_path_writes(app):
     """A clean batch is built column by column; the same rows, one by one, must give the very same text."""
     items = [csv_item(i, r) for i, r in enumerate(IRIS * 3)]
     items[0]["row"]["id"] = 'quote " and é'
-    fast = batch.score(app.core, items, ("id",))
-    rows = batch.score_rows(app.core, items, ("id",))
+    fast = batch.score(core(app), items, ("id",))
+    rows = batch.score_rows(core(app), items, ("id",))
     assert fast.errors == 0 and fast.rows == 12
     assert fast.text == "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in rows)
     lists = [{"index": i, "row": r} for i, r in enumerate(IRIS)]
-    assert batch.score(app.core, lists).text == "".join(
-        json.dumps(line, separators=(",", ":")) + "\n" for line in batch.score_rows(app.core, lists)
+    assert batch.score(core(app), lists).text == "".join(
+        json.dumps(line, separators=(",", ":")) + "\n" for line in batch.score_rows(core(app), lists)
     )
 
 
@@ -195,7 +204,7 @@ def test_a_regressor_and_numeric_ids():
     from sklearn.linear_model import LinearRegression
 
     fitted = LinearRegression().fit(np.array(IRIS), [1.0, 2.0, 3.0, 4.0])
-    app = handler.App(runtime_sklearn.SklearnPredictor(fitted), Limits(), {"versionId": None, "sha256": "reg"})
+    app = make_app(runtime_sklearn.SklearnPredictor(fitted), version_id=None, sha256="reg")
     items = [{"index": i, "row": {"n": i * 10, **{f"c{j}": v for j, v in enumerate(r)}}} for i, r in enumerate(IRIS)]
     lines = results(app({"Items": items, "BatchInput": {"passthroughColumns": ["n"]}}, Context()))
     assert [line["n"] for line in lines] == [0, 10, 20, 30]
@@ -207,8 +216,8 @@ def test_a_model_that_fails_fails_the_batch_and_logs_no_data(app, monkeypatch, c
     def boom(x):
         raise ValueError(f"bad input {x.tolist()}")
 
-    monkeypatch.setattr(app.core.model, "predict", boom)
-    with pytest.raises(handler.BatchError, match="the model could not score this batch"):
+    monkeypatch.setattr(core(app).model, "predict", boom)
+    with pytest.raises(item_batch.BatchError, match="the model could not score this batch"):
         app(event([csv_item(0, IRIS[0])]), Context())
     out = capsys.readouterr().out
     record = json.loads(out.splitlines()[-1])

@@ -9,13 +9,13 @@ import lightgbm
 import numpy as np
 import pytest
 import xgboost
+from conftest import make_app
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
 
 import convert
-from inference import handler, runtime_onnx
-from inference.validation import Limits
+from inference.runtimes import onnx as runtime_onnx
 
 IRIS, CANCER, DIABETES = (
     load_iris(return_X_y=True),
@@ -43,7 +43,7 @@ def converted(folder, model_file, x, capsys=None):
         return status, None, None
     signature = json.loads((folder / "out" / "model.json").read_text())
     model = runtime_onnx.load(str(folder / "out" / "model.onnx"), "converted")
-    return status, handler.App(model, Limits(), {"versionId": None, "sha256": "b"}, name="m"), signature
+    return status, make_app(model, version_id=None, sha256="b", name="m"), signature
 
 
 ESTIMATORS = {

@@ -7,14 +7,15 @@ import random
 from datetime import UTC, datetime
 
 import pytest
+from conftest import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 
-from inference import handler
-from inference.capture import Capture
-from inference.capture_spool import SOCKET_NAME, CaptureSettings
+from inference.app import build
+from inference.capture.spool import SOCKET_NAME, CaptureSettings
+from inference.capture.writer import Capture
 from inference.errors import ConfigError
-from inference.s3_download import S3Downloader
-from inference.s3uri import S3Uri
-from tests.conftest import DEMO_SHA256, Context, app_for, empty_s3
+from inference.jobs import JobLocations
+from inference.storage.s3 import S3Client
+from inference.storage.s3uri import S3Uri
 
 ROW = [5.1, 3.5, 1.4, 0.2]
 MODEL = {"name": "model", "sha256": DEMO_SHA256["onnx"], "versionId": None, "functionVersion": "7"}
@@ -42,16 +43,16 @@ def capturing(spool, percentage=100.0, content="inputs,outputs", rng=None, clock
         {"CAPTURE_DIR": str(spool), "CAPTURE_SAMPLING_PERCENTAGE": str(percentage), "CAPTURE_CONTENT": content}
     )
     assert settings is not None
-    app = app_for("onnx")
     kwargs = {"clock": clock} if clock else {}
-    app.capture = Capture(settings, MODEL, rng=rng, **kwargs)
-    return app
+    return make_app(
+        predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], capture=Capture(settings, MODEL, rng=rng, **kwargs)
+    )
 
 
 def test_a_native_request_becomes_one_record_with_its_identity_input_and_output(tmp_path):
     app = capturing(tmp_path)
     answer = app({"features": ROW}, Context())
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     records = spooled(tmp_path)
     today = datetime.now(UTC).strftime("%Y-%m-%d")
     assert list(records) == [f"dt={today}"]
@@ -70,7 +71,7 @@ def test_records_are_partitioned_by_the_day_of_the_request(tmp_path):
     app = capturing(tmp_path, clock=lambda: next(days).timestamp())
     app({"features": ROW}, Context())
     app({"instances": [ROW, ROW]}, Context())
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     records = spooled(tmp_path)
     assert list(records) == ["dt=2026-11-30", "dt=2026-12-01"]
     assert records["dt=2026-11-30"][0]["time"] == "2026-11-30T23:59:59.000Z"
@@ -83,7 +84,7 @@ def test_zero_percent_captures_nothing_and_a_hundred_everything(tmp_path):
     for _ in range(50):
         none({"features": ROW}, Context())
         every({"features": ROW}, Context())
-    assert none.capture.drain() and every.capture.drain()
+    assert none.services.observer.capture.drain() and every.services.observer.capture.drain()
     assert spooled(tmp_path / "none") == {}
     assert sum(len(r) for r in spooled(tmp_path / "all").values()) == 50
 
@@ -92,7 +93,7 @@ def test_a_seeded_fraction_captures_exactly_the_draws_below_it(tmp_path):
     app = capturing(tmp_path, percentage=25, rng=random.Random(7))
     for i in range(400):
         app({"features": [*ROW[:3], i / 100]}, Context())
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     kept = [r["input"]["features"][3] for r in next(iter(spooled(tmp_path).values()))]
     draws = random.Random(7)
     expected = [i / 100 for i in range(400) if draws.random() < 0.25]
@@ -104,7 +105,7 @@ def test_only_answers_the_model_gave_are_captured(tmp_path):
     app = capturing(tmp_path)
     app({"features": ROW[:2]}, Context())  # 400: nothing the model answered
     app({"rawPath": "/v2/health/ready", "requestContext": {"http": {"method": "GET"}}, "version": "2.0"}, Context())
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     assert spooled(tmp_path) == {}
 
 
@@ -113,7 +114,7 @@ def test_inputs_only_or_outputs_only(tmp_path):
     outputs = capturing(tmp_path / "out", content="outputs")
     for app in (inputs, outputs):
         app({"features": ROW}, Context())
-        assert app.capture.drain()
+        assert app.services.observer.capture.drain()
     [[record_in]] = spooled(tmp_path / "in").values()
     [[record_out]] = spooled(tmp_path / "out").values()
     assert "input" in record_in and "output" not in record_in
@@ -124,7 +125,7 @@ def test_binary_tensors_are_captured_as_json_data(tmp_path):
     app = capturing(tmp_path)
     reply = app(event("v2-infer"), Context())
     assert reply["statusCode"] == 200
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     [[record]] = spooled(tmp_path).values()
     assert record["route"] == "infer"
     [tensor] = record["input"]["inputs"]
@@ -137,15 +138,19 @@ def test_binary_tensors_are_captured_as_json_data(tmp_path):
 
 
 def test_a_queued_message_is_captured_with_its_route(tmp_path, endpoint, monkeypatch):
-    from tests.test_queue import sqs_event
+    from test_queue import sqs_event
 
     empty_s3(endpoint, monkeypatch, "results-bucket")
-    app = capturing(tmp_path)
-    app.locations = handler.queue.Locations(S3Uri("results-bucket", "async/"), ())
-    app.storage = S3Downloader("us-east-1", endpoint)
+    settings = CaptureSettings.from_env({"CAPTURE_DIR": str(tmp_path)})
+    app = make_app(
+        predictor_for("onnx"),
+        capture=Capture(settings, MODEL),
+        jobs=JobLocations(queue_output=S3Uri("results-bucket", "async/")),
+        storage=S3Client("us-east-1", endpoint),
+    )
     answer = app(sqs_event({"id": "m1", "input": {"features": ROW}}), Context())
     assert answer == {"batchItemFailures": []}
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     [[record]] = spooled(tmp_path).values()
     assert (record["route"], record["input"]) == ("queue", {"features": ROW})
 
@@ -155,7 +160,7 @@ def test_features_reach_no_log_line_with_capture_on(tmp_path, capsys):
     marker = 4.321987
     app({"features": [*ROW[:3], marker]}, Context())
     app({"features": ["x", marker]}, Context())
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     assert str(marker) not in capsys.readouterr().out
     assert str(marker) in json.dumps(spooled(tmp_path))
 
@@ -188,20 +193,20 @@ def test_an_extension_that_reads_no_signals_never_stops_the_writer(tmp_path):
     app = capturing(tmp_path)
     for _ in range(3000):
         app({"features": ROW}, Context())
-    assert app.capture.drain(timeout=30)
+    assert app.services.observer.capture.drain(timeout=30)
     assert sum(len(r) for r in spooled(tmp_path).values()) == 3000
     listener.close()
 
 
 def test_a_full_spool_drops_records_and_says_so_without_data(tmp_path, capsys, monkeypatch):
-    from inference import capture
+    from inference.capture import writer
 
-    monkeypatch.setattr(capture, "MAX_SPOOL_BYTES", 10)
+    monkeypatch.setattr(writer, "MAX_SPOOL_BYTES", 10)
     app = capturing(tmp_path)
     app({"features": ROW}, Context())
     app({"features": ROW}, Context())
-    assert app.capture.drain()
-    assert app.capture.dropped == 1
+    assert app.services.observer.capture.drain()
+    assert app.services.observer.capture.dropped == 1
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert {"level": "WARN", "message": "capture failed", "reason": "spool full", "dropped": 1} in lines
 
@@ -233,13 +238,14 @@ def test_settings_the_function_refuses_name_the_variable(env, message):
 
 def test_capture_is_off_without_a_destination_and_init_turns_it_on(tmp_path, monkeypatch):
     assert CaptureSettings.from_env({}) is None
-    assert handler.init(dict(os.environ)).capture is None
-    app = handler.init({**os.environ, "CAPTURE_URI": "s3://bucket/capture/", "CAPTURE_DIR": str(tmp_path)})
-    assert app.capture is not None
-    assert app.capture.settings.destination is not None
-    assert str(app.capture.settings.destination) == "s3://bucket/capture/"
+    assert build(dict(os.environ)).services.observer.capture is None
+    app = build({**os.environ, "CAPTURE_URI": "s3://bucket/capture/", "CAPTURE_DIR": str(tmp_path)})
+    capture = app.services.observer.capture
+    assert capture is not None
+    assert capture.settings.destination is not None
+    assert str(capture.settings.destination) == "s3://bucket/capture/"
     with pytest.raises(ConfigError, match="CAPTURE_SAMPLING_PERCENTAGE"):
-        handler.init({**os.environ, "CAPTURE_URI": "s3://bucket/capture/", "CAPTURE_SAMPLING_PERCENTAGE": "-1"})
+        build({**os.environ, "CAPTURE_URI": "s3://bucket/capture/", "CAPTURE_SAMPLING_PERCENTAGE": "-1"})
 
 
 def test_a_function_without_capture_does_not_import_it(tmp_path):
@@ -248,7 +254,7 @@ def test_a_function_without_capture_does_not_import_it(tmp_path):
     import sys
 
     app = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    code = "import sys, inference.handler; print('inference.capture' in sys.modules)"
+    code = "import sys, inference.handler; print('inference.capture.writer' in sys.modules)"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CAPTURE_")}
     out = subprocess.run([sys.executable, "-c", code], cwd=app, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.splitlines()[-1] == "False"

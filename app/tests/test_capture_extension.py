@@ -1,4 +1,4 @@
-"""Data capture's extension (inference/capture_extension.py) against a stand-in of Lambda's Extensions API
+"""Data capture's extension (inference/capture/extension.py) against a stand-in of Lambda's Extensions API
 (register, next, init error, served over HTTP as Lambda serves it) and S3 on loopback (moto's server):
 an invocation is held open until its records are on disk, the spool goes to S3 by date partition, a
 shutdown uploads what is left, and a refused upload loses nothing."""
@@ -12,15 +12,16 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from conftest import CREDENTIALS, empty_s3, make_app, predictor_for
 
-from inference import capture_delivery, capture_extension
-from inference.capture import Capture
-from inference.capture_delivery import Uploader
-from inference.capture_extension import NAME, ExtensionsApi, run
-from inference.capture_spool import CaptureSettings
-from inference.s3_download import S3Downloader
-from inference.s3uri import S3Uri
-from tests.conftest import CREDENTIALS, app_for, empty_s3
+from inference.capture import delivery as capture_delivery
+from inference.capture import extension as capture_extension
+from inference.capture.delivery import Uploader
+from inference.capture.extension import NAME, ExtensionsApi, run
+from inference.capture.spool import CaptureSettings
+from inference.capture.writer import Capture
+from inference.storage.s3 import S3Client
+from inference.storage.s3uri import S3Uri
 
 BUCKET = "capture-bucket"
 ROW = [5.1, 3.5, 1.4, 0.2]
@@ -131,8 +132,9 @@ def test_an_invocation_is_held_until_its_records_are_written_and_a_shutdown_uplo
     env = environment(endpoint, tmp_path)
     thread, status = start(env, lam)
     assert lam.registered == [(NAME, ["INVOKE", "SHUTDOWN"])]
-    app = app_for("onnx")
-    app.capture = Capture(CaptureSettings.from_env(env), {"name": "model", "sha256": "abc"})
+    app = make_app(
+        predictor_for("onnx"), capture=Capture(CaptureSettings.from_env(env), {"name": "model", "sha256": "abc"})
+    )
 
     class Ctx:
         aws_request_id = "invocation-1"
@@ -159,14 +161,15 @@ def test_an_answer_written_before_the_extension_hears_of_the_invocation_is_not_w
     # A quick answer: the writer says "written" before Lambda's INVOKE event reaches the extension.
     env = environment(endpoint, tmp_path)
     thread, status = start(env, lam)
-    app = app_for("onnx")
-    app.capture = Capture(CaptureSettings.from_env(env), {"name": "model", "sha256": "abc"})
+    app = make_app(
+        predictor_for("onnx"), capture=Capture(CaptureSettings.from_env(env), {"name": "model", "sha256": "abc"})
+    )
 
     class Ctx:
         aws_request_id = "quick-1"
 
     app({"features": ROW[:2]}, Ctx())  # a 400: nothing captured, the invocation still ends
-    assert app.capture.drain()
+    assert app.services.observer.capture.drain()
     time.sleep(0.2)
     lam.invoke("quick-1")
     assert lam.wait_for_next(2, timeout=2), "the extension waited for a signal it had already received"
@@ -195,7 +198,7 @@ def spool_with(tmp_path, day: str, lines: list[str], writer: str = "123-abcd") -
 def test_uploads_once_records_waited_the_buffer_time_or_fill_an_object(endpoint, s3, tmp_path, monkeypatch):
     now = [1000.0]
     uploader = Uploader(
-        str(tmp_path), S3Uri(BUCKET, "records/"), S3Downloader("us-east-1", endpoint), "3", 60, lambda: now[0]
+        str(tmp_path), S3Uri(BUCKET, "records/"), S3Client("us-east-1", endpoint), "3", 60, lambda: now[0]
     )
     uploader.after_invoke()
     spool_with(tmp_path, "2026-11-30", ['{"n": 1}'])
@@ -215,7 +218,7 @@ def test_uploads_once_records_waited_the_buffer_time_or_fill_an_object(endpoint,
 
 
 def test_a_refused_upload_keeps_the_file_and_the_next_one_delivers_it(endpoint, s3, tmp_path, capsys):
-    uploader = Uploader(str(tmp_path), S3Uri("missing-bucket", "r/"), S3Downloader("us-east-1", endpoint), "3", 60)
+    uploader = Uploader(str(tmp_path), S3Uri("missing-bucket", "r/"), S3Client("us-east-1", endpoint), "3", 60)
     spool_with(tmp_path, "2026-11-30", ['{"n": 1}'])
     assert uploader.upload_all() == 1
     logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
@@ -268,21 +271,32 @@ def test_it_registers_before_importing_what_only_delivery_needs():
     import subprocess
     import sys
 
-    from inference.contract import CAPTURE, EXTENSIONS_ENV, LAMBDA_ENV
+    from inference.contract import (
+        CAPTURE_ENV,
+        CAPTURE_EXTENSION,
+        CAPTURE_SOCKET,
+        CAPTURE_SPOOL_DIR,
+        EXTENSIONS_ENV,
+        LAMBDA_ENV,
+    )
 
     code = (
-        "import sys, inference.capture_extension; "
+        "import sys, inference.capture.extension; "
         "print(sorted(m for m in sys.modules if m.startswith(('inference', 'http', 'dataclasses', 'typing'))))"
     )
     app = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     out = subprocess.run([sys.executable, "-S", "-c", code], cwd=app, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['inference', 'inference.capture_extension']"
-    assert (
-        CAPTURE["extension"],
-        CAPTURE["socket"],
-        CAPTURE["spoolDir"],
-    ) == (NAME, capture_extension.SOCKET_NAME, capture_extension.SPOOL_DIR)
-    assert (EXTENSIONS_ENV[0], LAMBDA_ENV[3]) == (capture_extension.RUNTIME_API, capture_extension.MAX_CONCURRENCY)
+    assert out.stdout.strip() == "['inference', 'inference.capture', 'inference.capture.extension']"
+    assert (CAPTURE_EXTENSION, CAPTURE_SOCKET, CAPTURE_SPOOL_DIR, CAPTURE_ENV.dir) == (
+        NAME,
+        capture_extension.SOCKET_NAME,
+        capture_extension.SPOOL_DIR,
+        capture_extension.CAPTURE_DIR,
+    )
+    assert (EXTENSIONS_ENV.runtime_api, LAMBDA_ENV.max_concurrency) == (
+        capture_extension.RUNTIME_API,
+        capture_extension.MAX_CONCURRENCY,
+    )
 
 
 def test_a_chunked_answer_is_read_whole():

@@ -4,10 +4,11 @@ processes sharing them, and the warning when every process's copy of the model w
 import json
 
 import pytest
+from conftest import DEMO_ONNX, DEMO_SHA256
 
-from inference import handler, runtime_onnx
+from inference.app import build
 from inference.compute import Compute
-from tests.conftest import DEMO_ONNX, DEMO_SHA256
+from inference.runtimes import onnx as runtime_onnx
 
 
 @pytest.mark.parametrize(
@@ -52,7 +53,7 @@ def test_init_logs_the_warning_and_the_threads(capsys):
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "2048",
         "AWS_LAMBDA_MAX_CONCURRENCY": "2000000",
     }
-    handler.init(env)
+    build(env)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     warning = next(line for line in lines if line["message"] == "model memory above the function's")
     assert warning["level"] == "WARN" and warning["processes"] == 2000000

@@ -17,7 +17,7 @@ from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import LinearSVC
 
 import convert
-from inference import runtime_onnx
+from inference.runtimes import onnx as runtime_onnx
 
 HELPER = '''
 import numpy as np

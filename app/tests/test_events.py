@@ -6,8 +6,10 @@ import json
 
 import pytest
 
-from inference.events import HttpRequest, body_bytes, http_request
-from inference.responses import direct_response, http_response
+from inference.protocols.request import Request
+from inference.reply import Reply
+from inference.sources.direct import document_of
+from inference.sources.http import Sender, adapt, json_response, matches
 
 SETOSA = [5.1, 3.5, 1.4, 0.2]
 
@@ -39,48 +41,35 @@ class TestAdapter:
             "body": "{}",
             "isBase64Encoded": False,
         }
-        assert http_request(event) == HttpRequest(
-            kind="function-url",
-            method="POST",
-            path="/v2/x",
-            headers={"content-type": "application/json"},
-            body="{}",
-            base64=False,
-            multi_value=False,
+        assert adapt(event) == (
+            Request(method="POST", path="/v2/x", headers={"content-type": "application/json"}, body="{}", base64=False),
+            Sender("function-url", multi_value=False),
         )
 
     def test_rest_api_payload_1(self):
-        request = http_request({"httpMethod": "GET", "path": "/p", "requestContext": {}, "body": None})
-        assert request is not None
-        assert (request.kind, request.method, request.path, request.body) == ("rest-api", "GET", "/p", None)
+        request, sender = adapt({"httpMethod": "GET", "path": "/p", "requestContext": {}, "body": None})
+        assert (sender.kind, request.method, request.path, request.body) == ("rest-api", "GET", "/p", None)
 
     def test_alb_with_and_without_multi_value_headers(self):
-        single = http_request(alb({"features": SETOSA}))
-        multi = http_request(alb({"features": SETOSA}, multi=True))
-        assert single is not None and multi is not None
-        assert (single.kind, single.multi_value, single.headers) == (
-            "alb",
-            False,
-            {"content-type": "application/json"},
-        )
+        single, single_sender = adapt(alb({"features": SETOSA}))
+        multi, multi_sender = adapt(alb({"features": SETOSA}, multi=True))
+        assert (single_sender, single.headers) == (Sender("alb", False), {"content-type": "application/json"})
         # The last value of a repeated header, as most servers read it.
-        assert (multi.kind, multi.multi_value, multi.headers) == ("alb", True, {"content-type": "application/json"})
+        assert (multi_sender, multi.headers) == (Sender("alb", True), {"content-type": "application/json"})
 
     @pytest.mark.parametrize("event", [{"features": SETOSA}, [1, 2], "text", None, {"requestContext": {}}])
     def test_direct_invokes_are_not_http(self, event):
-        assert http_request(event) is None
+        assert matches(event) is False
 
     def test_a_base64_body_is_decoded(self):
-        request = http_request(alb({"features": SETOSA}, b64=True))
-        assert request is not None
-        assert json.loads(body_bytes(request, 1000)) == {"features": SETOSA}
+        request, _ = adapt(alb({"features": SETOSA}, b64=True))
+        assert json.loads(request.raw(1000)) == {"features": SETOSA}
 
 
 class TestResponder:
     def test_function_url_and_rest_api_get_a_proxy_response(self):
-        request = http_request({"requestContext": {"http": {"method": "POST"}}, "body": "{}"})
-        assert request is not None
-        assert http_response(request, 400, {"error": "x", "message": "y"}) == {
+        _, sender = adapt({"requestContext": {"http": {"method": "POST"}}, "body": "{}"})
+        assert json_response(sender, 400, {"error": "x", "message": "y"}) == {
             "statusCode": 400,
             "headers": {"Content-Type": "application/json"},
             "body": '{"error": "x", "message": "y"}',
@@ -88,29 +77,26 @@ class TestResponder:
         }
 
     def test_an_alb_gets_its_status_line(self):
-        request = http_request(alb({}))
-        assert request is not None
-        response = http_response(request, 200, {"predictions": [1]})
+        _, sender = adapt(alb({}))
+        response = json_response(sender, 200, {"predictions": [1]})
         assert response["statusDescription"] == "200 OK"
         assert response["headers"] == {"Content-Type": "application/json"}
         assert "multiValueHeaders" not in response
 
     def test_an_alb_that_sends_lists_gets_lists(self):
-        request = http_request(alb({}, multi=True))
-        assert request is not None
-        response = http_response(request, 422, {"error": "e", "message": "m"})
+        _, sender = adapt(alb({}, multi=True))
+        response = json_response(sender, 422, {"error": "e", "message": "m"})
         assert response["statusDescription"] == "422 Unprocessable Entity"
         assert response["multiValueHeaders"] == {"Content-Type": ["application/json"]}
         assert "headers" not in response
 
     def test_a_status_without_a_phrase_still_gets_a_line(self):
-        request = http_request(alb({}))
-        assert request is not None
-        assert http_response(request, 599, {})["statusDescription"] == "599 "
+        _, sender = adapt(alb({}))
+        assert json_response(sender, 599, {})["statusDescription"] == "599 "
 
     def test_a_direct_answer_carries_its_status_only_when_it_is_an_error(self):
-        assert direct_response(200, {"predictions": [1]}) == {"predictions": [1]}
-        assert direct_response(405, {"error": "e", "message": "m"}) == {"status": 405, "error": "e", "message": "m"}
+        assert document_of(Reply(200, {"predictions": [1]})) == {"predictions": [1]}
+        assert document_of(Reply(405, {"error": "e", "message": "m"})) == {"status": 405, "error": "e", "message": "m"}
 
 
 def test_an_alb_event_is_answered_end_to_end(app, context):

@@ -4,11 +4,10 @@ import os
 
 import numpy as np
 import pytest
-from conftest import DEMO_MODEL, DEMO_SAMPLE, DEMO_SHA256, app_for
+from conftest import DEMO_MODEL, DEMO_SAMPLE, DEMO_SHA256, app_for, make_app
 
 from inference import handler
-from inference.runtime_sklearn import SklearnPredictor
-from inference.validation import Limits
+from inference.runtimes.sklearn import SklearnPredictor
 
 SETOSA = [5.1, 3.5, 1.4, 0.2]
 VIRGINICA = [7.7, 3.0, 6.1, 2.3]
@@ -94,7 +93,7 @@ class NumpyTypesModel:
 
 class TestFaults:
     def test_internal_error_is_500_without_a_trace(self, context, capsys):
-        app = handler.App(SklearnPredictor(BrokenModel()), Limits(), {"versionId": "v1", "sha256": "ab" * 6})
+        app = make_app(SklearnPredictor(BrokenModel()), version_id="v1", sha256="ab" * 6)
         response = app(http({"features": SETOSA}), context)
         assert response["statusCode"] == 500
         assert json.loads(response["body"]) == {
@@ -105,11 +104,11 @@ class TestFaults:
         assert "secret internals" not in capsys.readouterr().out
 
     def test_direct_internal_error(self, context):
-        app = handler.App(SklearnPredictor(BrokenModel()), Limits(), {"versionId": None, "sha256": None})
+        app = make_app(SklearnPredictor(BrokenModel()), version_id=None, sha256=None)
         assert app({"features": SETOSA}, context)["status"] == 500
 
     def test_numpy_results_become_json_natives(self, context):
-        app = handler.App(SklearnPredictor(NumpyTypesModel()), Limits(), {"versionId": "v9", "sha256": "cd" * 6})
+        app = make_app(SklearnPredictor(NumpyTypesModel()), version_id="v9", sha256="cd" * 6)
         result = app({"instances": [[1, 2], [3, 4]]}, context)
         assert result == {
             "predictions": [3, 3],
@@ -126,7 +125,7 @@ class TestFaults:
             def predict(self, x):
                 return np.asarray(x)[:, 0] * 2
 
-        app = handler.App(SklearnPredictor(Regressor()), Limits(), {"versionId": None, "sha256": None})
+        app = make_app(SklearnPredictor(Regressor()), version_id=None, sha256=None)
         assert app({"features": [1.5]}, context) == {
             "predictions": [3.0],
             "model": {"versionId": None, "sha256": None},
@@ -156,11 +155,11 @@ class TestLogs:
 
 def test_module_handler_is_initialised_from_the_environment():
     """conftest points the module's init at the ONNX demo model, as the component deploys it by default."""
-    from inference import runtime_onnx
+    from inference.runtimes import onnx as runtime_onnx
 
     assert isinstance(handler.lambda_handler.model, runtime_onnx.OnnxPredictor)
     assert handler.lambda_handler.model.n_features == 4
-    assert handler.lambda_handler.identity == {"versionId": None, "sha256": DEMO_SHA256["onnx"][:12]}
+    assert handler.lambda_handler.served.identity == {"versionId": None, "sha256": DEMO_SHA256["onnx"][:12]}
 
 
 @pytest.mark.parametrize("name", ["direct", "batch", "function-url", "apigateway-v1", "bad-request"])
@@ -225,8 +224,8 @@ class TestInitFailures:
     @pytest.mark.parametrize(
         "setting, error",
         [
-            ({"MAX_BATCH_ROWS": "0"}, "MAX_BATCH_ROWS must be a positive integer; got '0'"),
-            ({"MAX_BODY_BYTES": "1MB"}, "MAX_BODY_BYTES must be a positive integer; got '1MB'"),
+            ({"MAX_BATCH_ROWS": "0"}, "MAX_BATCH_ROWS must be an integer from 1 to 1000000; got '0'"),
+            ({"MAX_BODY_BYTES": "1MB"}, "MAX_BODY_BYTES must be an integer from 1 to 6291456; got '1MB'"),
             ({"MODEL_PATH": "/nonexistent/model.onnx"}, "model not found: local file /nonexistent/model.onnx"),
             ({"MODEL_FORMAT": "pmml"}, "MODEL_FORMAT must be one of onnx, sklearn; got 'pmml'"),
             ({"MODEL_SHA256": "abc"}, "MODEL_SHA256 must be 64 hex characters (a sha256); got 'abc'"),

@@ -5,13 +5,13 @@ import os
 
 import numpy as np
 import pytest
-from conftest import app_for
+from conftest import app_for, make_app
 
-from inference import handler, model_store
-from inference.model_store import ModelLoadError, ModelSource
-from inference.runtime_sklearn import SklearnPredictor
-from inference.s3_download import S3Downloader, S3Failure
-from inference.validation import Limits
+from inference import handler
+from inference.runtimes.sklearn import SklearnPredictor
+from inference.storage import model_store
+from inference.storage.model_store import ModelLoadError, ModelSource
+from inference.storage.s3 import S3Client, S3Failure
 
 HUGE = {"features": [1e308, 1e308, 1e308, 1e308]}
 
@@ -54,7 +54,7 @@ class TestNoNonFiniteAnswers:
             def predict(self, x):
                 return np.where(np.asarray(x)[:, 0] > 1, np.inf, 1.0)
 
-        app = handler.App(SklearnPredictor(Exploding()), Limits(), {"versionId": None, "sha256": None})
+        app = make_app(SklearnPredictor(Exploding()), version_id=None, sha256=None)
         assert app({"instances": [[0.5], [2.0]]}, context)["error"] == "non_finite_output"
         assert app({"instances": [[0.5]]}, context)["predictions"] == [1.0]
 
@@ -88,9 +88,9 @@ class TestAccessDeniedSaysWhichCauseIsLikely:
         def denied(self, *args, **kwargs):
             raise S3Failure("AccessDenied", 403, s3_message)
 
-        monkeypatch.setattr(S3Downloader, "download", denied)
+        monkeypatch.setattr(S3Client, "download", denied)
         with pytest.raises(ModelLoadError) as info:
-            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), S3Downloader("us-east-1"))
+            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), S3Client("us-east-1"))
         assert str(info.value) == f"access denied reading s3://b/k (version v1): {cause}"
 
 
@@ -105,11 +105,11 @@ def test_partial_downloads_of_an_interrupted_init_are_removed_before_downloading
         with open(path, "wb") as f:
             f.write(data)
 
-    monkeypatch.setattr(S3Downloader, "download", download)
+    monkeypatch.setattr(S3Client, "download", download)
     import hashlib
 
     digest = hashlib.sha256(data).hexdigest()
-    path = model_store.fetch(ModelSource("b", "k", "v1", digest), str(tmp_path), S3Downloader("us-east-1"))
+    path = model_store.fetch(ModelSource("b", "k", "v1", digest), str(tmp_path), S3Client("us-east-1"))
     assert model_store.cache_files(tmp_path) == sorted(["other.txt", os.path.basename(path)])
 
 

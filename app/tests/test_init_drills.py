@@ -18,7 +18,7 @@ import pytest
 from conftest import APP
 from moto.server import ThreadedMotoServer
 
-from inference.model_store import cache_files
+from inference.storage.model_store import cache_files
 
 BUDGET_SECONDS = 3.0
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_REGION": "us-east-1"}

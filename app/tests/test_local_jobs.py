@@ -8,10 +8,10 @@ import os
 
 import numpy as np
 import pytest
+from conftest import Context, app_for
 
 import batch_run
 import queue_run
-from tests.conftest import Context, app_for
 from tests.test_start import RIE, interrupted, npm_start, ours_running
 
 IRIS = [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [6.3, 3.3, 6.0, 2.5], [4.9, 3.0, 1.4, 0.2]]

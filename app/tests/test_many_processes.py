@@ -13,9 +13,9 @@ import urllib.error
 import urllib.request
 
 import pytest
+from conftest import APP, CREDENTIALS, DEMO_ONNX, empty_s3, free_port
 
-from inference.model_store import cache_files, sha256_of
-from tests.conftest import APP, CREDENTIALS, DEMO_ONNX, empty_s3, free_port
+from inference.storage.model_store import cache_files, sha256_of
 
 PROCESSES = 16
 BUCKET, KEY = "models", "models/model.onnx"

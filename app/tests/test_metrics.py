@@ -6,11 +6,10 @@ import json
 import re
 
 import pytest
-from conftest import DEMO_SHA256, predictor_for
+from conftest import DEMO_SHA256, make_app, predictor_for
 
-from inference import handler
+from inference.app import build
 from inference.metrics import Metrics
-from inference.validation import Limits
 
 # The specification's units (MetricDefinition.Unit), and its limits.
 UNITS = {
@@ -87,8 +86,7 @@ def records(app, events, capsys):
 @pytest.fixture
 def app():
     metrics = Metrics("LambdaInference", "demo-fn-1a2b3c", "7", DEMO_SHA256["onnx"][:12])
-    identity = {"versionId": None, "sha256": DEMO_SHA256["onnx"][:12]}
-    return handler.App(predictor_for("onnx"), Limits(), identity, metrics)
+    return make_app(predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], metrics=metrics)
 
 
 SETOSA = [5.1, 3.5, 1.4, 0.2]
@@ -151,7 +149,7 @@ def test_a_5xx_is_counted_as_such(capsys):
         def predict(self, x):
             raise RuntimeError("boom")
 
-    app = handler.App(Broken(), Limits(), {"versionId": None, "sha256": "x"}, Metrics("N", "f", "3", "x"))
+    app = make_app(Broken(), version_id=None, sha256="x", metrics=Metrics("N", "f", "3", "x"))
     (line,) = [line for line in records(app, [{"features": SETOSA}], capsys) if '"message": "request"' in line]
     assert emf_problems(line) == []
     record = json.loads(line)
@@ -187,7 +185,7 @@ def test_init_writes_the_function_version_from_lambda_into_every_record(monkeypa
         "AWS_LAMBDA_FUNCTION_VERSION": "42",
         "METRICS_NAMESPACE": "Team/Models",
     }
-    app = handler.init(env)
+    app = build(env)
     (line,) = records(app, [{"features": SETOSA}], capsys)
     record = json.loads(line)
     assert (record["FunctionName"], record["Version"]) == ("scorer-fn", "42")

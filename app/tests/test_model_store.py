@@ -9,11 +9,13 @@ import joblib
 import numpy as np
 import pytest
 from awscrt.s3 import S3ResponseError
+from conftest import empty_s3, free_port
 
-from inference import model_store, runtime_sklearn, s3_download
-from inference.model_store import ModelLoadError, ModelSource
-from inference.s3_download import S3Downloader, S3Failure
-from tests.conftest import empty_s3, free_port
+from inference.runtimes import sklearn as runtime_sklearn
+from inference.storage import model_store
+from inference.storage import s3 as s3_download
+from inference.storage.model_store import ModelLoadError, ModelSource
+from inference.storage.s3 import S3Client, S3Failure
 
 BUCKET = "models-bucket"
 KEY = "models/model.joblib"
@@ -29,7 +31,7 @@ def s3(endpoint, monkeypatch):
 
 @pytest.fixture
 def downloader(endpoint, s3):
-    return S3Downloader("us-east-1", endpoint)
+    return S3Client("us-east-1", endpoint)
 
 
 def sha(data: bytes) -> str:
@@ -50,13 +52,13 @@ def demo_bytes():
 def downloads(monkeypatch):
     """Records every object download the store makes, and still performs it."""
     seen = []
-    real = S3Downloader.download
+    real = S3Client.download
 
     def recording(self, bucket, key, version_id, path, *, deadline=None):
         seen.append((bucket, key, version_id))
         return real(self, bucket, key, version_id, path, deadline=deadline)
 
-    monkeypatch.setattr(S3Downloader, "download", recording)
+    monkeypatch.setattr(S3Client, "download", recording)
     return seen
 
 
@@ -94,11 +96,11 @@ class TestFetch:
         assert sorted(model_store.cache_files(tmp_path)) == [f"model-{sha(demo_bytes)}.bin"]
 
     def test_the_client_is_made_from_the_environment(self, endpoint):
-        made = S3Downloader.from_env({"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_S3": endpoint})
+        made = S3Client.from_env({"AWS_REGION": "eu-west-1", "AWS_ENDPOINT_URL_S3": endpoint})
         assert (made.region, made.endpoint) == ("eu-west-1", endpoint)
-        made = S3Downloader.from_env({"AWS_DEFAULT_REGION": "ap-south-1", "AWS_ENDPOINT_URL": "https://s3.local"})
+        made = S3Client.from_env({"AWS_DEFAULT_REGION": "ap-south-1", "AWS_ENDPOINT_URL": "https://s3.local"})
         assert (made.region, made.endpoint) == ("ap-south-1", "https://s3.local")
-        assert S3Downloader.from_env({}) == S3Downloader("us-east-1", None)
+        assert S3Client.from_env({}) == S3Client("us-east-1", None)
 
     def test_reuses_a_verified_copy_in_tmp(self, s3, downloader, demo_bytes, tmp_path, downloads):
         version = upload(s3, demo_bytes)
@@ -194,7 +196,7 @@ class TestFetch:
 
     def test_no_s3_at_all(self, s3, tmp_path, monkeypatch):
         monkeypatch.setattr(s3_download, "MAX_RETRIES", 1)
-        nothing_there = S3Downloader("us-east-1", f"http://127.0.0.1:{free_port()}")
+        nothing_there = S3Client("us-east-1", f"http://127.0.0.1:{free_port()}")
         with pytest.raises(ModelLoadError) as info:
             model_store.fetch(ModelSource(BUCKET, KEY, "v1", "0" * 64), str(tmp_path), nothing_there)
         assert str(info.value).startswith(
@@ -221,9 +223,9 @@ class TestS3Errors:
         def fail(self, *args, **kwargs):
             raise S3Failure(code, status, "x")
 
-        monkeypatch.setattr(S3Downloader, "download", fail)
+        monkeypatch.setattr(S3Client, "download", fail)
         with pytest.raises(ModelLoadError) as info:
-            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), S3Downloader("us-east-1"))
+            model_store.fetch(ModelSource("b", "k", "v1", "0" * 64), str(tmp_path), S3Client("us-east-1"))
         assert str(info.value) == message
         assert model_store.cache_files(tmp_path) == []
 
@@ -249,10 +251,10 @@ class TestAddresses:
         ],
     )  # fmt: skip
     def test_on_aws_virtual_hosted_unless_the_name_has_dots(self, bucket, key, version, region, expected):
-        assert S3Downloader(region).address(bucket, key, version, region) == expected
+        assert S3Client(region).address(bucket, key, version, region) == expected
 
     def test_another_s3_api_is_addressed_path_style(self):
-        downloader = S3Downloader("us-east-1", "http://127.0.0.1:9000")
+        downloader = S3Client("us-east-1", "http://127.0.0.1:9000")
         assert downloader.address("b", "m.onnx", "v1", "us-east-1") == ("127.0.0.1:9000", "/b/m.onnx?versionId=v1")
 
     def test_a_bucket_in_another_region_is_asked_there_once(self, tmp_path, monkeypatch):
@@ -282,8 +284,8 @@ class TestAddresses:
                 asked.append((self.region, kwargs["request"].headers.get("host")))
                 return Request(self.region)
 
-        monkeypatch.setattr(S3Downloader, "_client", lambda self, region: Client(region))
-        S3Downloader("us-east-1").download("b", "m", None, str(tmp_path / "m"))
+        monkeypatch.setattr(S3Client, "_client", lambda self, region: Client(region))
+        S3Client("us-east-1").download("b", "m", None, str(tmp_path / "m"))
         assert asked == [
             ("us-east-1", "b.s3.us-east-1.amazonaws.com"),
             ("eu-central-1", "b.s3.eu-central-1.amazonaws.com"),

@@ -6,15 +6,15 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import app_for
+from conftest import app_for, make_app
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 import convert
-from inference import handler, runtime_onnx, runtime_sklearn
-from inference.validation import Limits
+from inference.runtimes import onnx as runtime_onnx
+from inference.runtimes import sklearn as runtime_sklearn
 
 WINE = load_wine(as_frame=True)
 NAMES = list(WINE.data.columns)
@@ -40,7 +40,7 @@ def app(request, fitted, tmp_path_factory):
         assert convert.main(args) == 0
         model = runtime_onnx.load(str(folder / "model.onnx"), "wine")
     assert model.feature_names == NAMES
-    return handler.App(model, Limits(), {"versionId": None, "sha256": "wine"})
+    return make_app(model, version_id=None, sha256="wine")
 
 
 class Context:

@@ -7,15 +7,13 @@ import json
 import re
 
 import pytest
-from conftest import predictor_for
+from conftest import make_app, predictor_for
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
 import openapi
-from inference import handler
-from inference.validation import Limits
 
 with open(openapi.DEFAULT_OUT) as f:
     DOCUMENT = json.load(f)
@@ -54,7 +52,7 @@ class Context:
 
 @pytest.fixture(scope="module")
 def app():
-    return handler.App(predictor_for("onnx"), Limits(), {"versionId": "v1", "sha256": "e657b52e0c63"}, name="iris")
+    return make_app(predictor_for("onnx"), version_id="v1", sha256="e657b52e0c63", name="iris")
 
 
 ROW = [5.1, 3.5, 1.4, 0.2]

@@ -7,12 +7,11 @@ import struct
 
 import numpy as np
 import pytest
-from conftest import DEMO_SHA256, app_for, predictor_for
+from conftest import DEMO_SHA256, app_for, make_app, predictor_for
 from graphs import EMBEDDINGS, save
 
-from inference import handler, runtime_onnx
 from inference.contract import SERVER
-from inference.validation import Limits
+from inference.runtimes import onnx as runtime_onnx
 
 NAME = "iris"
 SHA = DEMO_SHA256["onnx"][:12]
@@ -24,7 +23,7 @@ class Context:
 
 def serve(path, name="graph", version_id="3HL4kqtJ"):
     model = runtime_onnx.load(path, name)
-    return handler.App(model, Limits(), {"versionId": version_id, "sha256": "abcdef012345"}, name=name)
+    return make_app(model, version_id=version_id, sha256="abcdef012345", name=name)
 
 
 @pytest.fixture(scope="module")
@@ -34,9 +33,8 @@ def graphs(tmp_path_factory):
 
 @pytest.fixture
 def iris():
-    from inference import handler
 
-    return handler.App(predictor_for("onnx"), Limits(), {"versionId": None, "sha256": SHA}, name=NAME)
+    return make_app(predictor_for("onnx"), version_id=None, sha256=SHA, name=NAME)
 
 
 def url_event(method, path, body=None, headers=None, binary=False):
@@ -127,7 +125,7 @@ class TestRoutes:
             assert answer(iris(url_event("GET", path), Context()))[:3] == (200, "application/json", expected)
 
     def test_the_scikit_learn_runtime_declares_the_same_tensors_as_its_conversion(self):
-        app = handler.App(predictor_for("sklearn"), Limits(), {"versionId": "v7", "sha256": "x"}, name=NAME)
+        app = make_app(predictor_for("sklearn"), version_id="v7", sha256="x", name=NAME)
         _, _, body, _ = answer(app(url_event("GET", f"/v2/models/{NAME}"), Context()))
         assert body == {
             "name": NAME,

@@ -6,13 +6,13 @@ import json
 
 import numpy as np
 import pytest
+from conftest import make_app
 from graphs import save
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inference import handler, runtime_onnx
-from inference.tensors import DATATYPES
-from inference.validation import Limits
+from inference.runtimes import onnx as runtime_onnx
+from inference.runtimes.spec import DATATYPES
 
 PATH = "/v2/models/two_inputs/infer"
 MARK = 987654.25  # a value no message may repeat
@@ -25,7 +25,7 @@ class Context:
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     model = runtime_onnx.load(save("two_inputs", str(tmp_path_factory.mktemp("g"))), "two_inputs")
-    return handler.App(model, Limits(), {"versionId": "v", "sha256": "s"}, name="two_inputs")
+    return make_app(model, version_id="v", sha256="s", name="two_inputs")
 
 
 def valid():

@@ -4,12 +4,13 @@ answered by the real handler against S3 on loopback (moto's server) through the 
 import json
 
 import pytest
+from conftest import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 
-from inference import queue
 from inference.errors import ConfigError, RequestError
-from inference.s3_download import S3Downloader
-from inference.s3uri import S3Uri
-from tests.conftest import Context, app_for, empty_s3
+from inference.jobs import JobLocations
+from inference.sources import sqs as queue
+from inference.storage.s3 import S3Client
+from inference.storage.s3uri import S3Uri
 
 OUT = "results-bucket"
 DATA = "inputs-bucket"
@@ -47,11 +48,9 @@ def s3(endpoint, monkeypatch):
 
 @pytest.fixture
 def app(endpoint, s3):
-    app = app_for("onnx")
-    app.cold = False
-    app.locations = queue.Locations(S3Uri(OUT, "async/"), (S3Uri(DATA, "requests/"),))
-    app.storage = S3Downloader("us-east-1", endpoint)
-    return app
+    jobs = JobLocations(queue_output=S3Uri(OUT, "async/"), queue_inputs=(S3Uri(DATA, "requests/"),))
+    return make_app(predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], jobs=jobs,
+                    storage=S3Client("us-east-1", endpoint), cold=False)  # fmt: skip
 
 
 def result(s3, key: str) -> dict:
@@ -69,7 +68,7 @@ def test_an_inline_input_is_answered_into_the_output_location(app, s3):
     assert written["id"] == "order-1"
     assert written["predictions"] == ["setosa"]
     assert len(written["probabilities"][0]) == 3
-    assert written["model"] == app.identity
+    assert written["model"] == app.served.identity
     head = s3.head_object(Bucket=OUT, Key="async/order-1.json")
     assert head["ContentType"] == "application/json"
 
@@ -159,7 +158,7 @@ def test_an_input_that_is_missing_or_not_json(app, s3, capsys):
 
 
 def test_a_model_failure_is_delivered_again(app, s3, monkeypatch):
-    monkeypatch.setattr(app.core.model, "predict", lambda x: 1 / 0)
+    monkeypatch.setattr(app.model, "predict", lambda x: 1 / 0)
     event = sqs_event({"id": "boom", "input": {"features": ROW}})
     assert failures(app(event, Context())) == [event["Records"][0]["messageId"]]
 
@@ -176,9 +175,9 @@ def test_a_model_failure_is_delivered_again(app, s3, monkeypatch):
     ],
 )
 def test_malformed_messages_name_the_field(body, reason):
-    locations = queue.Locations(S3Uri(OUT, "async/"), (S3Uri(DATA, "requests/"),))
+    jobs = JobLocations(queue_output=S3Uri(OUT, "async/"), queue_inputs=(S3Uri(DATA, "requests/"),))
     with pytest.raises(RequestError) as e:
-        queue.message_of(json.dumps(body), locations)
+        queue.message_of(json.dumps(body), jobs)
     assert e.value.message == reason
 
 
@@ -189,13 +188,11 @@ def test_a_dotdot_key_does_not_escape_its_prefix():
 
 def test_without_a_default_output_a_message_must_name_one():
     with pytest.raises(RequestError, match="has no output, and the function no default"):
-        queue.message_of(json.dumps({"id": "x", "input": {}}), queue.Locations(None, ()))
+        queue.message_of(json.dumps({"id": "x", "input": {}}), JobLocations())
 
 
 def test_the_locations_come_from_the_environment():
     env = {"ASYNC_OUTPUT_URI": f"s3://{OUT}/async/", "ASYNC_INPUT_PREFIXES": f"s3://{DATA}/a/, s3://{DATA}/b/"}
-    assert queue.Locations.from_env(env) == queue.Locations(
-        S3Uri(OUT, "async/"), (S3Uri(DATA, "a/"), S3Uri(DATA, "b/"))
-    )
+    assert JobLocations.from_env(env) == JobLocations(S3Uri(OUT, "async/"), (S3Uri(DATA, "a/"), S3Uri(DATA, "b/")))
     with pytest.raises(ConfigError, match="ASYNC_INPUT_PREFIXES must end with '/'"):
-        queue.Locations.from_env({"ASYNC_INPUT_PREFIXES": f"s3://{DATA}/a"})
+        JobLocations.from_env({"ASYNC_INPUT_PREFIXES": f"s3://{DATA}/a"})

@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 from conftest import DEMO_ONNX, app_for
 
-from inference import predictor, runtime_onnx
+from inference import runtimes
 from inference.errors import BadRequest, ConfigError, ModelLoadError
-from inference.validation import Limits, rows_from_document
+from inference.limits import Limits
+from inference.protocols.native.rows import rows_from_document
+from inference.runtimes import onnx as runtime_onnx
 
 
 class TestModelFormat:
@@ -18,15 +20,15 @@ class TestModelFormat:
          ("m.pickle", "sklearn")],
     )  # fmt: skip
     def test_from_the_extension_when_unset(self, location, expected):
-        assert predictor.model_format({}, location) == expected
+        assert runtimes.model_format({}, location) == expected
 
     def test_the_declared_format_wins(self):
-        assert predictor.model_format({"MODEL_FORMAT": "sklearn"}, "model.onnx") == "sklearn"
+        assert runtimes.model_format({"MODEL_FORMAT": "sklearn"}, "model.onnx") == "sklearn"
 
     @pytest.mark.parametrize("location", ["models/model", "models.v2/model", "m.bin"])
     def test_neither_set_nor_told_by_the_name(self, location):
         with pytest.raises(ConfigError) as info:
-            predictor.model_format({}, location)
+            runtimes.model_format({}, location)
         assert str(info.value) == (
             f"MODEL_FORMAT is not set and the model's name ({location}) does not tell: "
             "set MODEL_FORMAT to onnx or sklearn"
@@ -34,7 +36,7 @@ class TestModelFormat:
 
     def test_an_unknown_format(self):
         with pytest.raises(ConfigError, match=r"^MODEL_FORMAT must be one of onnx, sklearn; got 'xgboost'$"):
-            predictor.model_format({"MODEL_FORMAT": "xgboost"}, "m.onnx")
+            runtimes.model_format({"MODEL_FORMAT": "xgboost"}, "m.onnx")
 
 
 class TestImageRuntime:
@@ -43,7 +45,7 @@ class TestImageRuntime:
         real = importlib.util.find_spec
         monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == library else real(name, *a))
         with pytest.raises(ModelLoadError) as info:
-            predictor.runtime(fmt)
+            runtimes.runtime(fmt)
         assert str(info.value) == (
             f"MODEL_FORMAT is {fmt}, but this image has no {library}: build app/Dockerfile's `{fmt}` target "
             "(the component picks it from modelFormat)"

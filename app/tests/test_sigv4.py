@@ -15,11 +15,9 @@ import tritonclient.http as triton
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from conftest import APP, predictor_for
+from conftest import APP, make_app, predictor_for
 
 import serve
-from inference import handler
-from inference.validation import Limits
 from processes import free_port
 
 sys.path.insert(0, os.path.join(os.path.dirname(APP), "examples", "triton-client"))
@@ -54,7 +52,7 @@ def verified(event):
 
 @pytest.fixture(scope="module")
 def endpoint():
-    app = handler.App(predictor_for("onnx"), Limits(), {"versionId": "v1", "sha256": "s"}, name="iris")
+    app = make_app(predictor_for("onnx"), version_id="v1", sha256="s", name="iris")
 
     class Context:
         aws_request_id = "sigv4"

@@ -1,19 +1,21 @@
 import base64
 import json
+import re
 
 import pytest
 
 from inference.errors import BadRequest, ConfigError, InitError, MethodNotAllowed, RequestError
-from inference.events import document_of, http_request
-from inference.validation import Limits, rows_from_document
+from inference.limits import Limits
+from inference.protocols.native.rows import rows_from_document
+from inference.sources.http import adapt, matches
 
 
 def is_http_event(event):
-    return http_request(event) is not None
+    return matches(event)
 
 
 def document_from_http(event, limits):
-    return document_of(http_request(event), limits)
+    return adapt(event)[0].document(limits.max_body_bytes)
 
 
 LIMITS = Limits(max_batch_rows=3, max_body_bytes=200)
@@ -177,8 +179,9 @@ class TestLimitsFromEnv:
     def test_overrides(self):
         assert Limits.from_env({"MAX_BATCH_ROWS": "10", "MAX_BODY_BYTES": "2048"}) == Limits(10, 2048)
 
-    @pytest.mark.parametrize("raw", ["0", "-3", "ten"])
-    def test_bad_values_name_the_variable(self, raw):
-        with pytest.raises(ConfigError, match=f"MAX_BATCH_ROWS must be a positive integer; got '{raw}'") as info:
+    @pytest.mark.parametrize("raw", ["0", "-3", "ten", "1_000", " 10", "\u0661\u0660", "1000001"])
+    def test_bad_values_name_the_variable_and_its_range(self, raw):
+        message = f"MAX_BATCH_ROWS must be an integer from 1 to 1000000; got {raw!r}"
+        with pytest.raises(ConfigError, match=re.escape(message)) as info:
             Limits.from_env({"MAX_BATCH_ROWS": raw})
         assert isinstance(info.value, InitError)

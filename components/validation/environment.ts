@@ -1,4 +1,4 @@
-import { APP_LIMIT_SETTINGS, LAMBDA_RESERVED_ENV, RESERVED_APP_ENV } from "../defaults";
+import { APP_LIMITS, LAMBDA_RESERVED_ENV, RESERVED_APP_ENV } from "../defaults";
 import { Check, isKnown, Problem } from "./problems";
 
 /** Names the component or Lambda own are refused; the app's limits must be what the app accepts. */
@@ -21,11 +21,17 @@ export const checkEnvironment: Check = (a) =>
                 { propertyPath, reason: "must be a name of letters, digits and underscores that starts with a letter" },
             ];
         }
-        if (APP_LIMIT_SETTINGS.includes(key) && isKnown(value) && !/^[1-9][0-9]*$/.test(String(value))) {
+        const limit = APP_LIMITS.find((l) => l.name === key);
+        const text = String(value);
+        if (
+            limit &&
+            isKnown(value) &&
+            !(/^[0-9]+$/.test(text) && Number(text) >= limit.min && Number(text) <= limit.max)
+        ) {
             return [
                 {
                     propertyPath,
-                    reason: `must be a positive integer (the app refuses anything else at init); got ${JSON.stringify(value)}`,
+                    reason: `must be an integer from ${limit.min} to ${limit.max} (the app refuses anything else at init); got ${JSON.stringify(value)}`,
                 },
             ];
         }

@@ -112,7 +112,7 @@ function checkBatch(b: BatchTransformArgs, maxBatchRows: number): Problem[] {
 
 /** The most rows the function takes in one request, as `environment` may set it (the default otherwise). */
 export function maxBatchRowsOf(environment: { [key: string]: unknown } | undefined, fallback: number): number {
-    const raw = environment?.MAX_BATCH_ROWS;
+    const raw = environment?.[CONTRACT.environment.limits.maxBatchRows.name];
     const value = typeof raw === "string" ? Number(raw) : NaN;
     return Number.isInteger(value) && value > 0 ? value : fallback;
 }
@@ -127,7 +127,7 @@ export const checkJobs: Check = (a) => {
     }
     if (a.batchTransform !== undefined) {
         const shape = objectProblem("batchTransform", a.batchTransform);
-        const rows = maxBatchRowsOf(a.environment, CONTRACT.environment.limits.MAX_BATCH_ROWS);
+        const rows = maxBatchRowsOf(a.environment, CONTRACT.environment.limits.maxBatchRows.default);
         problems.push(...(shape.length ? shape : checkBatch(a.batchTransform, rows)));
     }
     return problems;

@@ -11,8 +11,8 @@ import {
     MODEL_FORMATS,
     ModelFormat,
 } from "../defaults";
-import { CONTRACT } from "../contract";
-import { readSignature, servedScikitLearn } from "../signature";
+import { CONTRACT, contractOf } from "../contract";
+import { readSignature } from "../signature";
 import { Check, Facts, isKnown, oneOfProblem, patternProblem, Problem } from "./problems";
 
 /** The arguments that only an S3 object uses, refused with the model in the image. */
@@ -153,7 +153,7 @@ export function modelNameOf(a: InferenceFunctionArgs, facts: Facts): string {
 
 function modelNameProblems(a: InferenceFunctionArgs, facts: Facts): Problem[] {
     const name = modelNameOf(a, facts);
-    if (new RegExp(CONTRACT.modelNamePattern).test(name)) {
+    if (new RegExp(CONTRACT.settings.modelName.pattern).test(name)) {
         return [];
     }
     const why = "letters, digits, '.', '_' and '-', starting with a letter or digit, at most 128 characters";
@@ -186,7 +186,7 @@ function signatureProblems(a: InferenceFunctionArgs, facts: Facts, format: Model
         ];
     }
     const trained = signature.versions?.trained_with?.["scikit-learn"];
-    const served = servedScikitLearn(path.resolve(a.appPath ?? BUNDLED_APP_PATH));
+    const served = contractOf(path.resolve(a.appPath ?? BUNDLED_APP_PATH))?.formats.sklearn?.serves["scikit-learn"];
     if (format === "sklearn" && trained !== undefined && served !== undefined && trained !== served) {
         return [
             {

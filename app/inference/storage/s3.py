@@ -1,4 +1,5 @@
-"""One object version from S3 to a file, with the AWS Common Runtime (awscrt).
+"""The app's S3 client, with the AWS Common Runtime (awscrt): one object version to a file (the
+model), an object's bytes (a queued message's input), and a put (a result, a batch's lines, capture).
 
 awscrt is AWS's native S3 client (the one boto3's CRT transfer and AWS CLI v2
 use): it signs with SigV4 from the standard credential chain (in Lambda, the
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from .lambda_types import Env
+from ..contract import S3_ENV
+from ..types import Env
 
 # Bounded buffering for small functions: at most four ranged GETs of 8 MiB in flight.
 PART_BYTES = 8 * 1024 * 1024
@@ -85,16 +87,16 @@ def _region_of(error: Exception) -> str | None:
 
 
 @dataclass
-class S3Downloader:
+class S3Client:
     region: str
     endpoint: str | None = None  # scheme://host[:port] of another S3 API
     _clients: dict[str, Any] = field(default_factory=dict)
     _bootstrap: Any = None
 
     @staticmethod
-    def from_env(env: Env) -> "S3Downloader":
-        region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
-        return S3Downloader(region, env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL") or None)
+    def from_env(env: Env) -> "S3Client":
+        region = env.get(S3_ENV.region) or env.get(S3_ENV.default_region) or "us-east-1"
+        return S3Client(region, env.get(S3_ENV.endpoint_s3) or env.get(S3_ENV.endpoint) or None)
 
     def _client(self, region: str) -> Any:
         from awscrt import auth, io, s3  # noqa: PLC0415 - only the S3 path pays for the CRT

@@ -22,10 +22,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .contract import FORMATS, MODEL_ENV, SETTINGS_ENV
-from .errors import ConfigError, ModelLoadError
-from .lambda_types import Env
-from .s3_download import DEADLINE_EXCEEDED, S3Downloader, S3Failure
+from ..contract import FORMATS, MODEL_ENV, SETTINGS_ENV
+from ..errors import ConfigError, ModelLoadError
+from ..types import Env
+from .s3 import DEADLINE_EXCEEDED, S3Client, S3Failure
 
 __all__ = ["ModelLoadError", "ModelSource", "cache_dir_of", "fetch", "sha256_of"]
 
@@ -130,7 +130,7 @@ def download_lock(path: str, deadline: float | None, what: str) -> Iterator[None
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _download(source: ModelSource, destination: str, downloader: S3Downloader, deadline: float | None) -> None:
+def _download(source: ModelSource, destination: str, downloader: S3Client, deadline: float | None) -> None:
     """The object at the pinned version, to a temporary name first, verified, then renamed: a half-written
     or unverified file is never the cache."""
     assert source.bucket is not None and source.key is not None
@@ -177,7 +177,7 @@ def _verified_copy(source: ModelSource, cached: str) -> bool:
 
 
 def fetch(
-    source: ModelSource, cache_dir: str, downloader: S3Downloader | None = None, deadline: float | None = None
+    source: ModelSource, cache_dir: str, downloader: S3Client | None = None, deadline: float | None = None
 ) -> str:
     """Returns the path of a verified local copy; downloads only when no verified copy is cached, and only
     one process of the environment at a time. The download (and the wait for another process's) gives up
@@ -198,7 +198,7 @@ def fetch(
         if _verified_copy(source, cached):
             return cached
         remove_partial_downloads(cache_dir)
-        _download(source, cached, downloader or S3Downloader.from_env(os.environ), deadline)
+        _download(source, cached, downloader or S3Client.from_env(os.environ), deadline)
     return cached
 
 

@@ -8,8 +8,8 @@ app beats an AccessDenied from S3.
 import re
 from dataclasses import dataclass
 
-from .errors import ConfigError, Forbidden
-from .lambda_types import Env
+from ..errors import ConfigError, Forbidden
+from ..types import Env
 
 # S3's bucket naming rules: 3-63 lower-case letters, digits, dots and hyphens.
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")

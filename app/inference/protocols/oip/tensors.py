@@ -9,73 +9,20 @@ what the model declares; nothing of the data goes into a message.
 
 import struct
 from dataclasses import dataclass
-from functools import cache
 from math import prod
 from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from .errors import BadRequest
-from .lambda_types import JSON
-from .numbers import FLOAT_MAX, SMALL, within
+from ...errors import BadRequest
+from ...numbers import FLOAT_MAX, SMALL, within
+from ...runtimes.spec import DATATYPES, TensorSpec, castable
+from ...types import JSON
 
-DATATYPES: dict[str, np.dtype[Any]] = {
-    "BOOL": np.dtype(np.bool_),
-    "INT8": np.dtype(np.int8),
-    "INT16": np.dtype(np.int16),
-    "INT32": np.dtype(np.int32),
-    "INT64": np.dtype(np.int64),
-    "UINT8": np.dtype(np.uint8),
-    "UINT16": np.dtype(np.uint16),
-    "UINT32": np.dtype(np.uint32),
-    "UINT64": np.dtype(np.uint64),
-    "FP16": np.dtype(np.float16),
-    "FP32": np.dtype(np.float32),
-    "FP64": np.dtype(np.float64),
-    "BYTES": np.dtype(np.object_),
-}
-"""Each protocol datatype and the numpy type that holds it (BYTES: Python str or bytes objects)."""
-
-_BY_KIND_AND_SIZE = {(dt.kind, dt.itemsize): name for name, dt in DATATYPES.items() if name != "BYTES"}
 # The JSON scalars each kind of datatype takes: booleans for BOOL, integers for the integer types, any
 # number for the floating types, strings for BYTES. numpy's kind of the parsed data tells them apart.
 _JSON_KINDS = {"b": "b", "i": "iu", "u": "iu", "f": "iuf", "O": "U"}
-
-
-def datatype_of(dtype: np.dtype[Any]) -> str:
-    """The protocol datatype of a numpy array's type (strings and objects are BYTES)."""
-    if dtype.kind in "OUS":
-        return "BYTES"
-    name = _BY_KIND_AND_SIZE.get((dtype.kind, dtype.itemsize))
-    if name is None:
-        raise TypeError(f"no protocol datatype holds {dtype}")
-    return name
-
-
-@cache
-def castable(given: str, declared: str) -> bool:
-    """True when data of `given` becomes `declared` without loss (INT32 to INT64, FP32 to FP64, ...)."""
-    if given == declared:
-        return True
-    if "BYTES" in (given, declared):
-        return False
-    return bool(np.can_cast(DATATYPES[given], DATATYPES[declared], casting="safe"))
-
-
-@dataclass(frozen=True, slots=True)
-class TensorSpec:
-    """A tensor the model takes or gives: its name, datatype and shape, -1 for a dimension of any size."""
-
-    name: str
-    datatype: str
-    shape: tuple[int, ...]
-
-    def metadata(self) -> dict[str, JSON]:
-        return {"name": self.name, "datatype": self.datatype, "shape": list(self.shape)}
-
-    def describe(self) -> str:
-        return f"{self.datatype} {list(self.shape)}"
 
 
 # Not frozen: one is built per request, and a frozen dataclass takes five times as long to build.
@@ -193,6 +140,46 @@ def _from_binary(raw: bytes, datatype: str, count: int, where: str) -> npt.NDArr
     return np.frombuffer(raw, dtype=dtype)
 
 
+def _header(item: JSON, i: int, seen: set[str]) -> tuple[str, str, tuple[int, ...], dict[str, Any]]:
+    """(name, datatype, shape, the item) of one input's JSON header, each well-formed."""
+    where = f"inputs[{i}]"
+    if not isinstance(item, dict):
+        raise BadRequest("invalid_tensor", f"{where} must be an object with name, shape, datatype and data")
+    name = item.get("name")
+    if not isinstance(name, str) or not name:
+        raise BadRequest("invalid_tensor", f"{where}.name must be a non-empty string")
+    where = f"input {name!r}"
+    if name in seen:
+        raise BadRequest("invalid_tensor", f"{where} is given twice")
+    seen.add(name)
+    datatype = item.get("datatype")
+    if not isinstance(datatype, str) or datatype not in DATATYPES:
+        raise BadRequest("invalid_tensor", f"{where}.datatype must be one of {', '.join(DATATYPES)}")
+    return name, datatype, _shape(item.get("shape"), where), item
+
+
+def _read_input(item: JSON, i: int, seen: set[str], binary: bytes, offset: int) -> tuple[Tensor, int]:
+    """One input, its data in JSON or at `offset` of the binary data; the offset past its binary data."""
+    name, datatype, shape, fields = _header(item, i, seen)
+    where = f"input {name!r}"
+    count = prod(shape)
+    parameters = fields.get("parameters")
+    size = None if parameters is None else binary_size_of(_parameters(parameters, where), where)
+    if size is None:
+        if "data" not in fields:
+            raise BadRequest("invalid_tensor", f"{where} has neither data nor parameters.binary_data_size")
+        array = _from_json(fields["data"], datatype, count, where)
+    else:
+        if "data" in fields:
+            raise BadRequest("invalid_binary", f"{where} has both data and parameters.binary_data_size")
+        if offset + size > len(binary):
+            left = len(binary) - offset
+            raise BadRequest("invalid_binary", f"{where} declares {size} bytes of binary data; {left} follow the JSON")
+        array = _from_binary(binary[offset : offset + size], datatype, count, where)
+        offset += size
+    return Tensor(name, datatype, shape, array.reshape(shape)), offset
+
+
 def read_inputs(document: dict[str, JSON], binary: bytes) -> list[Tensor]:
     """The inputs of an inference request: each well-formed, its data in JSON or in `binary` (what follows
     the JSON header), the binary sizes adding up to exactly what follows."""
@@ -203,38 +190,8 @@ def read_inputs(document: dict[str, JSON], binary: bytes) -> list[Tensor]:
     offset = 0
     seen: set[str] = set()
     for i, item in enumerate(inputs):
-        where = f"inputs[{i}]"
-        if not isinstance(item, dict):
-            raise BadRequest("invalid_tensor", f"{where} must be an object with name, shape, datatype and data")
-        name = item.get("name")
-        if not isinstance(name, str) or not name:
-            raise BadRequest("invalid_tensor", f"{where}.name must be a non-empty string")
-        where = f"input {name!r}"
-        if name in seen:
-            raise BadRequest("invalid_tensor", f"{where} is given twice")
-        seen.add(name)
-        datatype = item.get("datatype")
-        if not isinstance(datatype, str) or datatype not in DATATYPES:
-            raise BadRequest("invalid_tensor", f"{where}.datatype must be one of {', '.join(DATATYPES)}")
-        shape = _shape(item.get("shape"), where)
-        count = prod(shape)
-        parameters = item.get("parameters")
-        size = None if parameters is None else binary_size_of(_parameters(parameters, where), where)
-        if size is None:
-            if "data" not in item:
-                raise BadRequest("invalid_tensor", f"{where} has neither data nor parameters.binary_data_size")
-            array = _from_json(item["data"], datatype, count, where)
-        else:
-            if "data" in item:
-                raise BadRequest("invalid_binary", f"{where} has both data and parameters.binary_data_size")
-            if offset + size > len(binary):
-                raise BadRequest(
-                    "invalid_binary",
-                    f"{where} declares {size} bytes of binary data; {len(binary) - offset} follow the JSON",
-                )
-            array = _from_binary(binary[offset : offset + size], datatype, count, where)
-            offset += size
-        tensors.append(Tensor(name, datatype, shape, array.reshape(shape)))
+        tensor, offset = _read_input(item, i, seen, binary, offset)
+        tensors.append(tensor)
     if offset != len(binary):
         raise BadRequest(
             "invalid_binary",

@@ -6,48 +6,24 @@ statuses: 400 for a bad request, 404 for an unknown route, model or version, 405
 A direct invoke whose document has `inputs` is an inference request too (JSON data only).
 """
 
-import json
 import time
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 import numpy.typing as npt
 
-from .contract import SERVER
-from .errors import BadRequest, MethodNotAllowed, NotFound, RequestError, Unprocessable
-from .events import HttpRequest, body_bytes, body_json
-from .jsontext import quoted
-from .lambda_types import JSON
-from .numbers import all_finite
-from .predictor import Predictor
+from ...contract import SERVER
+from ...errors import BadRequest, MethodNotAllowed, NotFound, RequestError, Unprocessable
+from ...limits import Limits
+from ...models import Models, ServedModel
+from ...numbers import all_finite
+from ...reply import Reply
+from ...types import JSON
+from ..request import Request, parse_json
+from . import encode as encoding
+from .encode import HEADER_LENGTH
 from .tensors import Tensor, binary_data, feed_for, json_data, read_inputs
-from .validation import Limits, parse_json
 
 PREFIX = "v2"
-# Strict JSON (no NaN: outputs were checked finite), compact; built once rather than per answer.
-_ENCODER = json.JSONEncoder(allow_nan=False, separators=(",", ":"))
-_FLOAT, _INT, _STR = {float}, {int}, {str}
-HEADER_LENGTH = "inference-header-content-length"
-BINARY_CONTENT_TYPE = "application/octet-stream"
-
-
-@dataclass(slots=True)
-class Reply:
-    """An answer before it is shaped for its event: a JSON document, or a JSON header and binary data."""
-
-    status: int
-    body: dict[str, JSON]
-    binary: bytes = b""
-    headers: dict[str, str] | None = None
-    rows: int = 0
-    model_ms: float = 0.0
-    route: str = "infer"
-    error: str | None = None
-    request: JSON = None
-    """The request the model answered (for data capture); None when no model answered it."""
-    request_binary: bytes = b""
-    """The binary tensor data that followed the request's JSON."""
 
 
 def is_protocol_path(path: str) -> bool:
@@ -79,25 +55,47 @@ def _output_wanted(item: JSON, where: str) -> tuple[str, bool | None]:
     return str(item["name"]), binary
 
 
-class Server:
-    """The model under its protocol name and version."""
+class OipProtocol:
+    """The served model under its protocol name and version."""
 
-    def __init__(self, model: Predictor, name: str, version: str, sha256: str, limits: Limits):
+    route = "infer"
+
+    def __init__(self, models: Models, limits: Limits):
+        served: ServedModel = models.default
+        model = served.predictor
+        self.models = models
         self.model = model
-        self.name = name
-        self.version = version
-        self.sha256 = sha256
+        self.name = served.name
+        self.version = served.version
+        self.sha256 = str(served.short_sha)
         self.limits = limits
         self.inputs = {spec.name: spec for spec in model.inputs}
         self.outputs = {spec.name: spec for spec in model.outputs}
-        self._infer_path = f"/{PREFIX}/models/{name}/infer"
+        self._infer_path = f"/{PREFIX}/models/{self.name}/infer"
         # What a request that names no outputs gets: every output, in JSON or in binary.
         self._every_output = {b: [(name, b) for name in self.outputs] for b in (False, True)}
         self._output_names = list(self.outputs)
 
+    def owns_path(self, path: str) -> bool:
+        return is_protocol_path(path)
+
+    def owns_document(self, document: JSON) -> bool:
+        return isinstance(document, dict) and "inputs" in document
+
+    def encode(self, reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
+        return encoding.encode(reply)
+
+    def failure(self, request_id: str) -> Reply:
+        body: dict[str, JSON] = {
+            "error": "the model could not answer this request",
+            "code": "internal_error",
+            "requestId": request_id,
+        }
+        return Reply(500, body, route="infer", error="internal_error")
+
     # Routing
 
-    def handle(self, request: HttpRequest) -> Reply:
+    def answer_http(self, request: Request) -> Reply:
         """The answer to an HTTP request under /v2, by path and method."""
         route = "unknown"
         path = request.path
@@ -126,9 +124,7 @@ class Server:
         if len(rest) >= 2 and rest[0] == "models":
             name, tail = rest[1], rest[2:]
             if name != self.name:
-                raise NotFound(
-                    "unknown_model", f"model {name!r} is not served here; this function serves {self.name!r}"
-                )
+                self.models.get(name)  # a 404 that lists what is served
             if len(tail) >= 2 and tail[0] == "versions":
                 if tail[1] != self.version:
                     raise NotFound(
@@ -170,11 +166,11 @@ class Server:
 
     # Inference
 
-    def _infer_http(self, request: HttpRequest) -> Reply:
+    def _infer_http(self, request: Request) -> Reply:
         header = request.headers.get(HEADER_LENGTH)
         if header is None:
-            return self.infer(body_json(request, self.limits.max_body_bytes), b"")
-        raw = body_bytes(request, self.limits.max_body_bytes)
+            return self.infer(request.json(self.limits.max_body_bytes), b"")
+        raw = request.raw(self.limits.max_body_bytes)
         # ASCII digits only: str.isdigit() also takes superscripts such as "¹", which int() refuses.
         if not (header.isascii() and header.isdigit()) or int(header) > len(raw):
             raise BadRequest(
@@ -185,8 +181,8 @@ class Server:
         length = int(header)
         return self.infer(parse_json(raw[:length]), raw[length:])
 
-    def infer_direct(self, document: dict[str, JSON]) -> Reply:
-        """A direct invoke's inference request: JSON data only."""
+    def answer_document(self, document: JSON) -> Reply:
+        """A direct invoke's (or a queued message's) inference request: JSON data only."""
         try:
             return self.infer(document, b"")
         except RequestError as e:
@@ -283,62 +279,5 @@ class Server:
         return ", ".join(f"{name!r} ({spec.describe()})" for name, spec in specs.items())
 
 
-# Nine significant digits write any float32 (and float16) exactly: read back as that type, each is the very
-# value the model gave; and writing them costs half of a double's shortest repr.
-_SINGLE = {"FP32", "FP16"}
-
-
-def _values(values: list[Any], datatype: str) -> str:
-    """A tensor's flat data as JSON: numpy's tolist gives one Python type throughout, written directly
-    (a finite float's repr is its JSON); anything else through the encoder."""
-    kinds = set(map(type, values))
-    if kinds == _FLOAT:
-        return "[" + ",".join(map("%.9g".__mod__ if datatype in _SINGLE else float.__repr__, values)) + "]"
-    if kinds == _INT:
-        return "[" + ",".join(map(int.__repr__, values)) + "]"
-    if kinds == _STR:
-        return "[" + ",".join(map(quoted, values)) + "]"
-    return _ENCODER.encode(values)
-
-
-@cache
-def _head(name: str, version: str, sha256: str) -> tuple[str, str]:
-    """The fixed parts of a model's answers, around the request's id."""
-    return (
-        f'{{"model_name":{quoted(name)},"model_version":{quoted(version)},',
-        f'"parameters":{{"model_sha256":{quoted(sha256)}}},"outputs":[',
-    )
-
-
-@cache
-def _output_head(name: str, datatype: str) -> str:
-    return f'{{"name":{quoted(name)},"datatype":"{datatype}","shape":['
-
-
-def _answer_text(body: dict[str, Any]) -> str:
-    """An inference response as JSON, written field by field: its shape is our own, and this runs on every
-    answer (the general encoder walks it at about twice the cost)."""
-    outputs = []
-    for output in body["outputs"]:
-        tail = (
-            f',"data":{_values(output["data"], output["datatype"])}}}'
-            if "data" in output
-            else f',"parameters":{{"binary_data_size":{int(output["parameters"]["binary_data_size"])}}}}}'
-        )
-        outputs.append(
-            f"{_output_head(output['name'], output['datatype'])}{','.join(map(str, output['shape']))}]{tail}"
-        )
-    start, middle = _head(body["model_name"], body["model_version"], body["parameters"]["model_sha256"])
-    request_id = f'"id":{quoted(body["id"])},' if "id" in body else ""
-    return f"{start}{request_id}{middle}{','.join(outputs)}]}}"
-
-
-def encode(reply: Reply) -> tuple[str | bytes, str]:
-    """The body of a protocol reply and its content type: JSON text alone, or the JSON header followed by
-    the binary outputs (the header's length then goes in Inference-Header-Content-Length)."""
-    text = _answer_text(reply.body) if reply.status == 200 and reply.route == "infer" else _ENCODER.encode(reply.body)
-    if not reply.binary:
-        return text, "application/json"
-    header = text.encode()
-    reply.headers = {**(reply.headers or {}), "Inference-Header-Content-Length": str(len(header))}
-    return header + reply.binary, BINARY_CONTENT_TYPE
+def build(models: Models, limits: Limits) -> OipProtocol:
+    return OipProtocol(models, limits)

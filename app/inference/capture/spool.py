@@ -1,4 +1,4 @@
-"""What data capture's writer (capture.py, in the function) and its extension (capture_extension.py, a
+"""What data capture's writer (capture/writer.py, in the function) and its extension (capture/extension.py, a
 process of its own) agree on: the settings from the environment, and the spool's layout in /tmp:
 `dt=YYYY-MM-DD/<writer>.jsonl` files of whole lines, a lock file held while lines are appended or files
 taken away, and a datagram socket on which the writer says "this invocation's records are written".
@@ -8,14 +8,22 @@ Standard library only: the extension must not pay for numpy.
 import os
 from dataclasses import dataclass
 
-from .contract import CAPTURE, CAPTURE_ENV
-from .errors import ConfigError
-from .lambda_types import Env
-from .s3uri import S3Uri, prefix_of
+from ..contract import (
+    CAPTURE_CONTENTS,
+    CAPTURE_ENV,
+    CAPTURE_MAX_SECONDS,
+    CAPTURE_PARTITION,
+    CAPTURE_SAMPLING,
+    CAPTURE_SOCKET,
+    CAPTURE_SPOOL_DIR,
+)
+from ..errors import ConfigError
+from ..storage.s3uri import S3Uri, prefix_of
+from ..types import Env
 
-SPOOL_DIR: str = CAPTURE["spoolDir"]
-PARTITION: str = CAPTURE["partition"]
-SOCKET_NAME: str = CAPTURE["socket"]
+SPOOL_DIR = CAPTURE_SPOOL_DIR
+PARTITION = CAPTURE_PARTITION
+SOCKET_NAME = CAPTURE_SOCKET
 """Where the extension listens for "this invocation's records are written" (a datagram per invocation)."""
 LOCK_NAME = ".lock"
 """Held by the writer while it appends and by the extension while it takes files away."""
@@ -24,8 +32,7 @@ HELLO = "hello"
 SPOOL_SUFFIX = ".jsonl"
 MAX_SPOOL_BYTES = 64 * 1024 * 1024
 """A spool file that grew this large (S3 unreachable for long) takes no more records: /tmp is finite."""
-DEFAULT_MAX_SECONDS = 60
-CONTENTS = ("inputs", "outputs")
+CONTENTS = CAPTURE_CONTENTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,23 +56,29 @@ class CaptureSettings:
             destination = prefix_of(uri, CAPTURE_ENV.uri) if uri else None
         except ValueError as e:
             raise ConfigError(str(e)) from None
-        raw = env.get(CAPTURE_ENV.sampling_percentage) or "100"
+        sampling = CAPTURE_SAMPLING
+        raw = env.get(CAPTURE_ENV.sampling_percentage) or str(sampling.default)
         try:
             percentage = float(raw)
         except ValueError:
             percentage = -1.0
-        if not 0 <= percentage <= 100:
-            raise ConfigError(f"{CAPTURE_ENV.sampling_percentage} must be a number from 0 to 100; got {raw!r}")
+        if not sampling.min <= percentage <= sampling.max:
+            raise ConfigError(
+                f"{CAPTURE_ENV.sampling_percentage} must be a number from {sampling.min} to {sampling.max}; got {raw!r}"
+            )
         content = [c.strip() for c in (env.get(CAPTURE_ENV.content) or ",".join(CONTENTS)).split(",") if c.strip()]
         if not content or not set(content) <= set(CONTENTS):
             raise ConfigError(f"{CAPTURE_ENV.content} must list inputs, outputs or both; got {','.join(content)!r}")
-        raw_seconds = env.get(CAPTURE_ENV.max_seconds) or str(DEFAULT_MAX_SECONDS)
+        span = CAPTURE_MAX_SECONDS
+        raw_seconds = env.get(CAPTURE_ENV.max_seconds) or str(span.default)
         try:
             max_seconds = float(raw_seconds)
         except ValueError:
             max_seconds = 0.0
-        if not 1 <= max_seconds <= 3600:
-            raise ConfigError(f"{CAPTURE_ENV.max_seconds} must be seconds from 1 to 3600; got {raw_seconds!r}")
+        if not span.min <= max_seconds <= span.max:
+            raise ConfigError(
+                f"{CAPTURE_ENV.max_seconds} must be seconds from {span.min} to {span.max}; got {raw_seconds!r}"
+            )
         return CaptureSettings(
             destination=destination,
             percentage=percentage,

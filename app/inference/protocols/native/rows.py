@@ -1,87 +1,20 @@
-"""Turns a request document into a validated feature matrix, or a RequestError, and holds the
-limits on what one request may carry."""
+"""The native contract's rows: a request document (`features`, one row; `instances`, a batch) turned
+into a validated feature matrix in the model's order, or a 400 naming the offending value."""
 
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .contract import LIMIT_DEFAULTS
-from .errors import BadRequest, ConfigError
-from .lambda_types import JSON, Env
-from .numbers import FLOAT_MAX, SMALL, within
-
-DEFAULT_MAX_BATCH_ROWS = LIMIT_DEFAULTS["MAX_BATCH_ROWS"]
-DEFAULT_MAX_BODY_BYTES = LIMIT_DEFAULTS["MAX_BODY_BYTES"]
-
-
-@dataclass(frozen=True)
-class Limits:
-    max_batch_rows: int = DEFAULT_MAX_BATCH_ROWS
-    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
-
-    @staticmethod
-    def from_env(env: Env) -> "Limits":
-        """The limits set through the function's environment; a malformed one fails init."""
-        return Limits(
-            max_batch_rows=_positive_int(env, "MAX_BATCH_ROWS", DEFAULT_MAX_BATCH_ROWS),
-            max_body_bytes=_positive_int(env, "MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-        )
-
-
-def _positive_int(env: Env, name: str, default: int) -> int:
-    raw = env.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a positive integer; got {raw!r}") from None
-    if value < 1:
-        raise ConfigError(f"{name} must be a positive integer; got {raw!r}")
-    return value
-
-
-class _Repeated(dict[str, Any]):
-    """A JSON object that named some key more than once (json keeps the last; named rows must not)."""
-
-    repeated: list[str]
-
-
-def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj = dict(pairs)
-    if len(obj) == len(pairs):
-        return obj
-    seen: set[str] = set()
-    repeated = _Repeated(obj)
-    repeated.repeated = sorted({k for k, _ in pairs if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
-    return repeated
-
-
-def _has_named_rows(document: JSON) -> bool:
-    if not isinstance(document, dict):
-        return False
-    instances = document.get("instances")
-    return isinstance(document.get("features"), dict) or (
-        isinstance(instances, list) and dict in set(map(type, instances))
-    )
-
-
-def parse_json(raw: str | bytes) -> JSON:
-    """A request body as JSON, or 400 invalid_json. An object that repeats a key remembers which: a body with
-    named rows is read again with the hook that notices (a Python call per object, too slow for every body)."""
-    try:
-        document: JSON = json.loads(raw)
-        if _has_named_rows(document):
-            document = json.loads(raw, object_pairs_hook=_object)
-    except (ValueError, RecursionError):
-        raise BadRequest("invalid_json", "the body is not valid JSON") from None
-    return document
+from ...errors import BadRequest
+from ...limits import Limits
+from ...numbers import FLOAT_MAX, SMALL, within
+from ...types import JSON
+from ..request import repeated_keys
 
 
 def _listed(names: list[str], most: int = 5) -> str:
@@ -98,7 +31,7 @@ def _by_name(row: dict[str, Any], where: str, names: list[str] | None, n_feature
             f"{where} names its features, but this model's features have no names (it was trained on an array "
             f"without column names): send a list of {n_features} numbers in training order",
         )
-    repeated = getattr(row, "repeated", None)
+    repeated = repeated_keys(row)
     if repeated:
         raise BadRequest("duplicate_features", f"{where} names {_listed(repeated)} more than once")
     missing = [n for n in names if n not in row]

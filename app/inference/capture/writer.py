@@ -4,7 +4,7 @@ partitioned by date (`dt=YYYY-MM-DD/`), for drift checks and retraining.
 The request path only decides whether to keep a request (one random draw) and hands the objects it
 already holds to a queue: no encoding, no I/O, no request to AWS. A writer thread turns them into
 lines and appends them to spool files once the invocation's answer is on its way. In Lambda the
-capture extension (capture_extension.py, a separate process in the image) holds each invocation open
+capture extension (capture/extension.py, a separate process in the image) holds each invocation open
 until the writer says the invocation's records are on disk, uploads the spool to S3 in batches, and
 uploads what is left when the environment shuts down: a frozen environment keeps its spool, a
 shutdown flushes it. Locally (`npm start -- --serve --capture DIR`) the spool is the destination.
@@ -26,7 +26,13 @@ from datetime import UTC, datetime
 from queue import SimpleQueue
 from typing import Any
 
-from .capture_spool import (
+from ..contract import LOG
+from ..ids import random_id
+from ..logs import log
+from ..protocols.oip.tensors import json_data, read_inputs
+from ..reply import Reply
+from ..types import JSON
+from .spool import (
     HELLO,
     MAX_SPOOL_BYTES,
     PARTITION,
@@ -35,12 +41,6 @@ from .capture_spool import (
     CaptureSettings,
     spool_lock,
 )
-from .contract import LOG
-from .ids import random_id
-from .lambda_types import JSON
-from .logs import log
-from .protocol import Reply
-from .tensors import json_data, read_inputs
 
 
 def iso_time(seconds: float) -> str:

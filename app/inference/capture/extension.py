@@ -1,5 +1,5 @@
 """Data capture's Lambda extension: the process /opt/extensions/lambda-inference-capture starts (the
-Dockerfile adds it with DATA_CAPTURE=on), which delivers the capture spool to S3 (capture_delivery.py).
+Dockerfile adds it with DATA_CAPTURE=on), which delivers the capture spool to S3 (capture/delivery.py).
 
 Why an extension: Lambda freezes an environment once the runtime and every extension have asked for the
 next event, and a thread of the function's own gets no time while it is frozen; an extension decides
@@ -16,15 +16,15 @@ import os
 import socket
 import sys
 
-with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "contract.json")) as _f:
+with open(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "contract.json")) as _f:
     _CONTRACT = json.load(_f)
 NAME: str = _CONTRACT["capture"]["extension"]
 """The name it registers with: Lambda requires the file name it started."""
 SPOOL_DIR: str = _CONTRACT["capture"]["spoolDir"]
 SOCKET_NAME: str = _CONTRACT["capture"]["socket"]
 CAPTURE_DIR: str = _CONTRACT["environment"]["capture"]["dir"]
-(RUNTIME_API,) = _CONTRACT["environment"]["extensions"]
-MAX_CONCURRENCY: str = _CONTRACT["environment"]["lambda"][3]
+RUNTIME_API: str = _CONTRACT["environment"]["extensions"]["runtimeApi"]
+MAX_CONCURRENCY: str = _CONTRACT["environment"]["lambda"]["maxConcurrency"]
 API = "/2020-01-01/extension"
 
 
@@ -105,7 +105,7 @@ def run(env: "os._Environ[str] | dict[str, str]", api: ExtensionsApi) -> int:
     SHUTDOWN; the exit status."""
     listener = listen(env.get(CAPTURE_DIR) or SPOOL_DIR)
     api.register(["SHUTDOWN"] if env.get(MAX_CONCURRENCY) else ["INVOKE", "SHUTDOWN"])
-    from .capture_delivery import serve  # noqa: PLC0415 - after registering: Lambda's init waits for that
+    from .delivery import serve  # noqa: PLC0415 - after registering: Lambda's init waits for that
 
     return serve(env, api, listener)
 

@@ -1,4 +1,4 @@
-"""What data capture's extension does once registered (capture_extension.py registers it): it hears
+"""What data capture's extension does once registered (capture/extension.py registers it): it hears
 which invocations' records are written, holds each invocation open until they are, and delivers the
 spool to S3.
 
@@ -22,24 +22,24 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .capture_spool import HELLO, PARTITION, SPOOL_SUFFIX, CaptureSettings, spool_lock
-from .contract import LAMBDA_ENV, LOG
-from .errors import ConfigError
-from .ids import random_id
-from .lambda_types import Env
-from .logs import log
-from .s3_download import S3Downloader, S3Failure
-from .s3uri import S3Uri
+from ..contract import LAMBDA_ENV, LOG
+from ..errors import ConfigError
+from ..ids import random_id
+from ..logs import log
+from ..storage.s3 import S3Client, S3Failure
+from ..storage.s3uri import S3Uri
+from ..types import Env
+from .spool import HELLO, PARTITION, SPOOL_SUFFIX, CaptureSettings, spool_lock
 
 if TYPE_CHECKING:
-    from .capture_extension import ExtensionsApi
+    from .extension import ExtensionsApi
 
 UPLOADING = ".upload"
 """A spool file taken for upload: the writer never appends to it again; it is deleted once S3 has it."""
 MAX_OBJECT_BYTES = 8 * 1024 * 1024
 SHUTDOWN_MARGIN_SECONDS = 0.2
 JSON_LINES = "application/jsonlines"
-FUNCTION_VERSION, MAX_CONCURRENCY = LAMBDA_ENV[1], LAMBDA_ENV[3]
+FUNCTION_VERSION, MAX_CONCURRENCY = LAMBDA_ENV.function_version, LAMBDA_ENV.max_concurrency
 
 
 class Signals:
@@ -96,7 +96,7 @@ class Uploader:
 
     spool: str
     destination: S3Uri
-    storage: S3Downloader
+    storage: S3Client
     version: str
     max_seconds: float
     clock: Callable[[], float] = time.time
@@ -188,7 +188,7 @@ def serve(env: Env, api: "ExtensionsApi", listener: socket.socket) -> int:
     uploader = Uploader(
         settings.spool,
         settings.destination,
-        S3Downloader.from_env(env),
+        S3Client.from_env(env),
         (env.get(FUNCTION_VERSION) or "$LATEST").replace("$", ""),
         settings.max_seconds,
     )

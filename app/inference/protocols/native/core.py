@@ -1,5 +1,5 @@
-"""The one place a document becomes predictions, whatever event carried it: validate the rows,
-ask the model, refuse a non-finite answer, and turn the rest into JSON-native values."""
+"""The one place a document becomes predictions, whatever event carried it: validate the rows, ask the
+model, refuse a non-finite answer, and turn the rest into JSON-native values."""
 
 import time
 from collections.abc import Callable
@@ -9,11 +9,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .errors import BadRequest, Unprocessable
-from .lambda_types import JSON
-from .numbers import all_finite
-from .predictor import Prediction, Predictor
-from .validation import Limits, matrix_of, rows_from_document
+from ...errors import BadRequest, Unprocessable
+from ...limits import Limits
+from ...models import ServedModel
+from ...numbers import all_finite
+from ...runtimes import Prediction
+from ...types import JSON
+from .rows import matrix_of, rows_from_document
 
 
 # Not frozen: one is built per request, and a frozen dataclass takes five times as long to build.
@@ -25,13 +27,15 @@ class Answer:
     """How long the model itself took, of the whole request."""
 
 
-def first_non_finite_row(prediction: Prediction) -> int | None:
-    """The first row whose probabilities or regression value is NaN or infinite (JSON has no such numbers)."""
+def non_finite_rows(prediction: Prediction) -> npt.NDArray[np.bool_] | None:
+    """A mask of the rows whose probabilities or value are NaN or infinite (JSON has no such numbers); None
+    when every row is finite, which one check over each array settles on nearly every answer."""
+    bad: npt.NDArray[np.bool_] | None = None
     for values in (prediction.probabilities, prediction.predictions):
-        # One check over the whole array first: this runs on every answer, the search for the row rarely.
         if values is not None and not all_finite(values):
-            return int(np.argmax(~np.isfinite(values.reshape(len(values), -1)).all(axis=1)))
-    return None
+            rows = ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
+            bad = rows if bad is None else bad | rows
+    return bad
 
 
 def to_json(prediction: Prediction, identity: dict[str, JSON]) -> dict[str, JSON]:
@@ -44,13 +48,14 @@ def to_json(prediction: Prediction, identity: dict[str, JSON]) -> dict[str, JSON
 
 
 class Core:
-    """The model, the limits on a request, and what each answer says about the model."""
+    """A served model and the limits on a request: rows in, predictions out."""
 
-    def __init__(self, model: Predictor, limits: Limits, identity: dict[str, JSON], name: str = "model"):
-        self.model = model
+    def __init__(self, served: ServedModel, limits: Limits):
+        self.served = served
+        self.model = served.predictor
         self.limits = limits
-        self.identity = identity
-        self.name = name
+        self.identity = served.identity
+        self.name = served.name
 
     def not_tabular(self) -> BadRequest:
         """The refusal of rows by a model that takes tensors, naming them and where to send them."""
@@ -75,10 +80,11 @@ class Core:
             raise self.not_tabular()
         matrix = rows_from_document(document, model.n_features, self.limits, model.input_dtype, model.feature_names)
         started = time.perf_counter()
-        prediction = self.model.predict(matrix)
+        prediction = model.predict(matrix)
         model_ms = (time.perf_counter() - started) * 1000
-        row = first_non_finite_row(prediction)
-        if row is not None:
+        bad = non_finite_rows(prediction)
+        if bad is not None:
+            row = int(np.argmax(bad))
             where = "features" if isinstance(document, dict) and "features" in document else f"instances[{row}]"
             raise Unprocessable(
                 "non_finite_output",

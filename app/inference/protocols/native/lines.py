@@ -1,5 +1,5 @@
-"""Many rows at once: a Step Functions Distributed Map batch (the event ItemBatcher sends) and the
-local `npm start -- --batch` run, which sends the same events.
+"""Many rows at once, as output lines: the rows of a Step Functions Distributed Map batch (the item
+batch source) and of the local `npm start -- --batch` run, which sends the same events.
 
 Each item is one input row: a CSV line as Step Functions reads it (an object of strings keyed by the
 header), or a JSON Lines line (an object keyed by feature name, `{"features": [...]}`, or a list). The
@@ -20,14 +20,15 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .core import Core
-from .errors import BadRequest, RequestError
-from .lambda_types import JSON
-from .s3uri import S3Uri, parse, require_under
+from ...contract import BATCH_ITEM, BATCH_LINE
+from ...errors import RequestError
+from ...types import JSON
+from .core import Core, non_finite_rows
 
 # An output line: compact JSON, strict (no NaN), one per input row.
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
-MAX_PASSTHROUGH = 32
+_INDEX, _ROW = BATCH_ITEM.index, BATCH_ITEM.row
+_ERROR, _MESSAGE = BATCH_LINE.error, BATCH_LINE.message
 _NUMBERS = {int, float}
 _STRINGS = {str}
 
@@ -41,39 +42,6 @@ class Scored:
     errors: int
     first_row: int
     """The index of the batch's first row: the name of its part of the output."""
-
-
-@dataclass(frozen=True, slots=True)
-class BatchInput:
-    """What the state machine tells every batch: where its part of the output goes, which columns pass."""
-
-    output: S3Uri | None
-    passthrough: tuple[str, ...]
-
-    @staticmethod
-    def of(value: JSON, allowed: S3Uri | None) -> "BatchInput":
-        """ItemBatcher's `BatchInput`; `outputUri` must lie under the function's batch output location."""
-        if value is None:
-            value = {}
-        if not isinstance(value, dict):
-            raise BadRequest("invalid_request", "BatchInput must be an object")
-        columns = value.get("passthroughColumns") or []
-        if (
-            not isinstance(columns, list)
-            or len(columns) > MAX_PASSTHROUGH
-            or not all(isinstance(c, str) and c for c in columns)
-        ):
-            raise BadRequest(
-                "invalid_request", f"BatchInput.passthroughColumns must be a list of at most {MAX_PASSTHROUGH} names"
-            )
-        output = None
-        if value.get("outputUri") is not None:
-            try:
-                output = parse(value["outputUri"], "BatchInput.outputUri")
-            except ValueError as e:
-                raise BadRequest("invalid_request", str(e)) from None
-            require_under(output, (allowed,) if allowed else (), "BatchInput.outputUri")
-        return BatchInput(output, tuple(str(c) for c in columns))
 
 
 def _number(cell: Any) -> Any:
@@ -105,35 +73,20 @@ def _split(item: JSON, passthrough: tuple[str, ...]) -> tuple[Any, dict[str, JSO
 def _unwrap(item: JSON, position: int) -> tuple[int, JSON, dict[str, JSON] | None]:
     """(row index, the row, a reader's error for it) of the ItemSelector's `{"index", "row"}` wrapper, or of
     a bare item (its position in the batch)."""
-    index = item.get("index") if isinstance(item, dict) else None
+    index = item.get(_INDEX) if isinstance(item, dict) else None
     if isinstance(item, dict) and isinstance(index, int) and len(item) == 2:
-        if "row" in item:
-            return index, item["row"], None
-        error = item.get("error")
+        if _ROW in item:
+            return index, item[_ROW], None
+        error = item.get(BATCH_ITEM.error)
         if isinstance(error, dict):
             return index, None, error
     return position, item, None
 
 
-def _bad_outputs(values: Any) -> Any:
-    """A mask of the rows whose answer is not finite (JSON has no NaN)."""
-    if values is None or values.dtype.kind not in "fc":
-        return None
-    return ~np.isfinite(values.reshape(len(values), -1)).all(axis=1)
-
-
-def _non_finite_mask(probabilities: Any, predictions: Any) -> Any:
-    bad = _bad_outputs(probabilities)
-    bad_values = _bad_outputs(predictions)
-    if bad_values is not None:
-        bad = bad_values if bad is None else bad | bad_values
-    return bad
-
-
 def _non_finite(line: dict[str, JSON]) -> None:
-    line["error"] = "non_finite_output"
-    line["message"] = (
-        f"the model's answer for row {line['row']} is not a finite number: "
+    line[_ERROR] = "non_finite_output"
+    line[_MESSAGE] = (
+        f"the model's answer for row {line[BATCH_LINE.row]} is not a finite number: "
         "the input is outside what the model can answer"
     )
 
@@ -146,7 +99,7 @@ def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> S
     if fast is not None:
         return Scored("".join(fast), len(fast), 0, first)
     lines = score_rows(core, items, passthrough)
-    errors = sum(1 for line in lines if "error" in line)
+    errors = sum(1 for line in lines if _ERROR in line)
     return Scored("".join([_encode(line) + "\n" for line in lines]), len(lines), errors, first)
 
 
@@ -160,13 +113,13 @@ def score_rows(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ())
     for position, item in enumerate(items):
         index, raw, error = _unwrap(item, position)
         row, kept = _split(raw, passthrough)
-        line: dict[str, JSON] = {"row": index, **kept}
+        line: dict[str, JSON] = {BATCH_LINE.row: index, **kept}
         lines.append(line)
         if error is not None:
-            line["error"], line["message"] = error.get("code"), error.get("message")
+            line[_ERROR], line[_MESSAGE] = error.get("code"), error.get("message")
         elif not model.tabular:
             refusal = core.not_tabular()
-            line["error"], line["message"] = refusal.code, refusal.message
+            line[_ERROR], line[_MESSAGE] = refusal.code, refusal.message
         else:
             rows.append(row)
             where.append(f"row {index}")
@@ -178,7 +131,7 @@ def score_rows(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ())
     matrix, valid = _validated(core, rows, where, lines, slots, names=names)
     if len(valid):
         prediction = model.predict(matrix)
-        bad = _non_finite_mask(prediction.probabilities, prediction.predictions)
+        bad = non_finite_rows(prediction)
         predictions = prediction.predictions.tolist()
         probabilities = prediction.probabilities.tolist() if prediction.probabilities is not None else None
         for k, slot in enumerate(valid):
@@ -186,9 +139,9 @@ def score_rows(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ())
             if bad is not None and bad[k]:
                 _non_finite(line)
                 continue
-            line["prediction"] = predictions[k]
+            line[BATCH_LINE.prediction] = predictions[k]
             if probabilities is not None:
-                line["probabilities"] = probabilities[k]
+                line[BATCH_LINE.probabilities] = probabilities[k]
     return lines
 
 
@@ -214,7 +167,7 @@ def _validated(
             parts.append(core.matrix([row], [label].__getitem__, names))
             valid.append(slot)
         except RequestError as e:
-            lines[slot]["error"], lines[slot]["message"] = e.code, e.message
+            lines[slot][_ERROR], lines[slot][_MESSAGE] = e.code, e.message
     matrix = np.concatenate(parts) if parts else np.empty((0, model.n_features), dtype=model.input_dtype)
     return matrix, valid
 
@@ -224,8 +177,8 @@ def _unwrapped(items: list[Any]) -> tuple[list[int], list[JSON]] | None:
     if not items or set(map(type, items)) != {dict} or set(map(len, items)) != {2}:
         return None
     try:
-        indexes = list(map(itemgetter("index"), items))
-        rows = list(map(itemgetter("row"), items))
+        indexes = list(map(itemgetter(_INDEX), items))
+        rows = list(map(itemgetter(_ROW), items))
     except KeyError:
         return None
     return (indexes, rows) if set(map(type, indexes)) == {int} else None
@@ -304,7 +257,7 @@ def _columnar(core: Core, items: list[Any], passthrough: tuple[str, ...]) -> lis
         return None
     matrix, kept = found
     prediction = model.predict(matrix)
-    bad = _non_finite_mask(prediction.probabilities, prediction.predictions)
+    bad = non_finite_rows(prediction)
     if bad is not None and bad.any():
         return None  # the row path names each row the model cannot answer
     columns = [list(map(str, indexes))]
@@ -317,12 +270,14 @@ def _columnar(core: Core, items: list[Any], passthrough: tuple[str, ...]) -> lis
     if predictions is None:
         return None
     columns.append(predictions)
-    keys = ["row", *passthrough, "prediction"]
+    keys = [BATCH_LINE.row, *passthrough, BATCH_LINE.prediction]
     if prediction.probabilities is not None:
         text = _encode(prediction.probabilities.tolist())[2:-2]
         columns.append(text.split("],[") if text else [])
-        keys.append("probabilities")
+        keys.append(BATCH_LINE.probabilities)
     # {"row":{},"id":{},"prediction":{},"probabilities":[{}]}: each key encoded once, braces escaped for format().
     parts = [_encode(k).replace("{", "{{").replace("}", "}}") + ":" for k in keys]
-    template = "{{" + ",".join(p + ("[{}]" if k == "probabilities" else "{}") for p, k in zip(parts, keys, strict=True))
+    template = "{{" + ",".join(
+        p + ("[{}]" if k == BATCH_LINE.probabilities else "{}") for p, k in zip(parts, keys, strict=True)
+    )
     return list(map((template + "}}\n").format, *columns))

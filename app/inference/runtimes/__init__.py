@@ -1,4 +1,4 @@
-"""One contract for every model runtime. A Predictor declares the tensors it
+"""Model runtimes (ONNX Runtime, scikit-learn), one module each behind one contract. A Predictor declares the tensors it
 takes and gives (the inference protocol's metadata) and runs them by name; a
 tabular one (a single [rows, features] numeric input) also answers a validated
 feature matrix with labels (or values) and, for classifiers that have them,
@@ -6,8 +6,10 @@ probabilities, as numpy arrays: the native contract. The handler turns them
 into JSON.
 
 The runtime is chosen by the model's format (MODEL_FORMAT, else the file's
-extension), and imported only then: an image carries one runtime, and a
-format it lacks fails init with a message naming the Dockerfile target to build.
+extension) from the contract's formats, and imported only then: an image
+carries one runtime, and a format it lacks fails init with a message naming
+the Dockerfile target to build. A new format is a module here, its entry in
+contract.json, its locked requirements and its Dockerfile stage.
 """
 
 import importlib
@@ -18,10 +20,10 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from .contract import EXTENSIONS, FORMATS, MODEL_ENV
-from .errors import ConfigError, ModelLoadError
-from .lambda_types import Env
-from .tensors import TensorSpec
+from ..contract import EXTENSIONS, FORMATS, MODEL_ENV
+from ..errors import ConfigError, ModelLoadError
+from ..types import Env
+from .spec import TensorSpec
 
 
 @dataclass(slots=True)
@@ -70,7 +72,7 @@ def model_format(env: Env, location: str) -> str:
 
 
 class Runtime(Protocol):
-    """A runtime module (runtime_onnx, runtime_sklearn)."""
+    """A runtime module (runtimes.onnx, runtimes.sklearn)."""
 
     def load(self, path: str, describe: str, threads: int = 1) -> Predictor: ...
 

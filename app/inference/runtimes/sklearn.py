@@ -7,9 +7,9 @@ import numpy as np
 import numpy.typing as npt
 import sklearn
 
-from .errors import ModelLoadError
-from .predictor import Prediction
-from .tensors import TensorSpec, datatype_of
+from ..errors import ModelLoadError
+from . import Prediction
+from .spec import TensorSpec, datatype_of
 
 PLATFORM = "scikit-learn"
 # The tensors' names are those app/convert.py's ONNX conversion gives the same model, so a client calls a

@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
-from .errors import BadRequest, ModelLoadError
-from .predictor import Prediction
-from .tensors import TensorSpec
+from ..errors import BadRequest, ModelLoadError
+from . import Prediction
+from .spec import TensorSpec
 
 ONNX_TYPES: dict[str, type[np.floating[Any]]] = {"tensor(float)": np.float32, "tensor(double)": np.float64}
 """The input types of a tabular model."""

@@ -1,0 +1,156 @@
+"""The function as one object, built whole at init and never changed afterwards: the served model behind
+its protocols, the observer of every answer, the jobs' S3 client and locations, and the event sources
+that route each event. `build(env)` is everything Lambda's init phase does; `assemble` builds the same
+object around a model already loaded (tests, the bench, convert.py's checks)."""
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+from . import INIT_STARTED
+from .capture.spool import CaptureSettings
+from .compute import Compute
+from .contract import LOG, METRICS_NAMESPACE_DEFAULT, MODEL_NAME_DEFAULT
+from .ids import random_id
+from .invocation import Invocation
+from .jobs import JobLocations
+from .limits import Limits
+from .logs import log
+from .metrics import Metrics
+from .models import Models, ServedModel
+from .observer import Observer
+from .protocols import Protocols
+from .runtimes import Predictor, model_format, runtime
+from .settings import Settings
+from .sources import SOURCES, Services, Source
+from .storage import model_store
+from .storage.s3 import S3Client
+from .types import JSON, Env
+
+if TYPE_CHECKING:
+    from .capture.writer import Capture
+
+# Of the init budget, the share kept for loading the model after the download.
+LOAD_SHARE = 0.1
+
+
+class App:
+    """Routes each event to the first source that matches it. The first invocation is the cold start."""
+
+    def __init__(self, services: Services, sources: tuple[Source, ...] = SOURCES, *, cold: bool = True):
+        self.services = services
+        self.sources = sources
+        self._cold = [True] if cold else []
+
+    @property
+    def served(self) -> ServedModel:
+        """The model a request that names none is answered by."""
+        return self.services.protocols.models.default
+
+    @property
+    def model(self) -> Predictor:
+        return self.served.predictor
+
+    def __call__(self, event: JSON, context: object) -> JSON:
+        request_id = getattr(context, "aws_request_id", None) or random_id()
+        invocation = Invocation(request_id, self._cold.pop() if self._cold else False, time.perf_counter())
+        try:
+            for source in self.sources:
+                if source.matches(event):
+                    return source.handle(event, invocation, self.services)
+            raise AssertionError("unreachable: the direct invoke matches every event")  # pragma: no cover
+        finally:
+            self.services.observer.end(request_id)
+
+
+def assemble(
+    served: ServedModel,
+    limits: Limits | None = None,
+    *,
+    metrics: Metrics | None = None,
+    capture: "Capture | None" = None,
+    jobs: JobLocations | None = None,
+    storage: S3Client | None = None,
+    cold: bool = True,
+) -> App:
+    """The App around a model already loaded; what is not given is what a local function has."""
+    services = Services(
+        protocols=Protocols(Models.of(served), limits or Limits()),
+        observer=Observer(
+            metrics or Metrics(METRICS_NAMESPACE_DEFAULT, "local", "$LATEST", str(served.short_sha)), capture
+        ),
+        storage=storage or S3Client.from_env(os.environ),
+        jobs=jobs or JobLocations(),
+    )
+    return App(services, cold=cold)
+
+
+def served_model(predictor: Predictor, name: str = MODEL_NAME_DEFAULT, sha256: str | None = None) -> ServedModel:
+    """A model loaded outside init (tests, the bench), with no S3 version."""
+    return ServedModel(name, predictor, sha256)
+
+
+def _load(env: Env, settings: Settings) -> ServedModel:
+    """The model, fetched and verified within the init budget, then loaded by its runtime."""
+    source = model_store.ModelSource.from_env(env)
+    fmt = model_format(env, source.local_path or source.key or "")
+    model_store.refuse_unverified_pickle(source, fmt)
+    loader = runtime(fmt)
+    # The download gets the budget less what init has spent and a tenth kept for loading the model.
+    deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
+    path = model_store.fetch(source, model_store.cache_dir_of(env), S3Client.from_env(env), deadline)
+    compute = Compute.from_env(env)
+    predictor = loader.load(path, source.describe(), threads=compute.threads)
+    warning = compute.memory_warning(os.path.getsize(path))
+    if warning:
+        log("WARN", LOG.memory_warning, warning=warning, processes=compute.processes, memoryMb=compute.memory_mb)
+    log(
+        "INFO",
+        LOG.model_loaded,
+        model=source.describe(),
+        format=fmt,
+        sha256=source.short_sha,
+        features=predictor.n_features,
+        processes=compute.processes,
+        threads=compute.threads,
+        # From the package's first line: imports, download, checksum and load.
+        initMs=round((time.perf_counter() - INIT_STARTED) * 1000, 3),
+    )
+    return ServedModel(settings.model_name, predictor, source.sha256, source.version_id or None)
+
+
+def _capture(capture: CaptureSettings | None, settings: Settings, served: ServedModel) -> "Capture | None":
+    """Data capture, when the environment turns it on. Its thread, queue and socket are imported only by a
+    function that captures (about 8 ms of init)."""
+    if capture is None:
+        return None
+    from .capture.writer import Capture  # noqa: PLC0415
+
+    model: dict[str, JSON] = {
+        "name": served.name,
+        "sha256": served.sha256,
+        "versionId": served.version_id,
+        "functionVersion": settings.function_version,
+    }
+    return Capture(capture, model)
+
+
+def build(env: Env) -> App:
+    """Everything Lambda's init phase does: settings, runtime, model, within the init budget."""
+    # Settings first: a mistake there is reported before minutes of model download.
+    limits = Limits.from_env(env)
+    settings = Settings.from_env(env)
+    capture = CaptureSettings.from_env(env)
+    jobs = JobLocations.from_env(env)
+    served = _load(env, settings)
+    metrics = Metrics(
+        settings.metrics_namespace, settings.function_name, settings.function_version, served.short_sha or "none"
+    )
+    return assemble(
+        served,
+        limits,
+        metrics=metrics,
+        capture=_capture(capture, settings, served),
+        jobs=jobs,
+        storage=S3Client.from_env(env),
+    )

@@ -1,0 +1,114 @@
+"""The batch transform's event: a Step Functions Distributed Map hands the function a batch of items
+(`{"Items": [...], "BatchInput": {"outputUri", "passthroughColumns"}}`), each one input row wrapped as
+`{"index": N, "row": ...}`. Every row gets exactly one output line (protocols/native/lines.py), written
+as one part of the run's output (`<outputUri>part-<first row>.jsonl`) or, without an output location
+(a local run), returned. A batch whose lines cannot be written, or that the model cannot score, fails
+the invocation: Step Functions retries it and, in the end, reports it.
+"""
+
+import time
+from dataclasses import dataclass
+from typing import TypedDict
+
+from ..contract import BATCH_INPUT, LOG, MAX_PASSTHROUGH_COLUMNS
+from ..errors import BadRequest, RequestError
+from ..invocation import Invocation
+from ..logs import log
+from ..protocols.native.lines import score
+from ..reply import Reply
+from ..storage.s3 import S3Failure
+from ..storage.s3uri import S3Uri, parse, require_under
+from ..types import JSON
+from .base import Services
+
+JSON_LINES = "application/jsonlines"
+_OUTPUT, _PASSTHROUGH = BATCH_INPUT.output_uri, BATCH_INPUT.passthrough_columns
+
+
+class ItemBatchEvent(TypedDict, total=False):
+    """What ItemBatcher sends: the items, and what the state machine tells every batch."""
+
+    Items: list[JSON]
+    BatchInput: dict[str, JSON]
+
+
+class BatchError(RuntimeError):
+    """A batch that cannot be answered as a whole: the invocation fails, Step Functions retries."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchInput:
+    """Where the batch's part of the output goes, and which columns pass through to its lines."""
+
+    output: S3Uri | None
+    passthrough: tuple[str, ...]
+
+    @staticmethod
+    def of(value: JSON, allowed: S3Uri | None) -> "BatchInput":
+        """ItemBatcher's `BatchInput`; its output must lie under the function's batch output location."""
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            raise BadRequest("invalid_request", "BatchInput must be an object")
+        columns = value.get(_PASSTHROUGH) or []
+        if (
+            not isinstance(columns, list)
+            or len(columns) > MAX_PASSTHROUGH_COLUMNS
+            or not all(isinstance(c, str) and c for c in columns)
+        ):
+            raise BadRequest(
+                "invalid_request",
+                f"BatchInput.{_PASSTHROUGH} must be a list of at most {MAX_PASSTHROUGH_COLUMNS} names",
+            )
+        output = None
+        if value.get(_OUTPUT) is not None:
+            try:
+                output = parse(value[_OUTPUT], f"BatchInput.{_OUTPUT}")
+            except ValueError as e:
+                raise BadRequest("invalid_request", str(e)) from None
+            require_under(output, (allowed,) if allowed else (), f"BatchInput.{_OUTPUT}")
+        return BatchInput(output, tuple(str(c) for c in columns))
+
+
+def matches(event: JSON) -> bool:
+    return isinstance(event, dict) and "Items" in event
+
+
+def _spec(event: dict[str, JSON], invocation: Invocation, services: Services) -> tuple[BatchInput, list[JSON]]:
+    try:
+        spec = BatchInput.of(event.get("BatchInput"), services.jobs.batch_output)
+    except RequestError as e:
+        log("ERROR", LOG.batch_failed, requestId=invocation.request_id, error=e.code, reason=e.message)
+        raise BatchError(e.message) from None
+    items = event.get("Items")
+    if not isinstance(items, list):
+        raise BatchError("Items must be a list of rows")
+    return spec, items
+
+
+def handle(event: JSON, invocation: Invocation, services: Services) -> JSON:
+    """One line per row, written to S3 or returned, and the batch's summary."""
+    assert isinstance(event, dict)
+    spec, items = _spec(event, invocation, services)
+    model_started = time.perf_counter()
+    try:
+        scored = score(services.protocols.native.core, items, spec.passthrough)
+    except Exception as e:  # noqa: BLE001 - logged by type only: an exception's text may quote the data
+        log("ERROR", LOG.batch_failed, requestId=invocation.request_id, rows=len(items), errorType=type(e).__name__)
+        raise BatchError("the model could not score this batch") from None
+    model_ms = (time.perf_counter() - model_started) * 1000
+    summary: dict[str, JSON] = {"rows": scored.rows, "errors": scored.errors}
+    if spec.output is not None:
+        out = spec.output.join(f"part-{scored.first_row:012d}.jsonl")
+        try:
+            services.storage.write(out.bucket, out.key, scored.text.encode(), JSON_LINES)
+        except S3Failure as e:
+            log("ERROR", LOG.batch_failed, requestId=invocation.request_id, rows=scored.rows, error=e.code)
+            raise BatchError(f"S3 refused the batch's output {out}: {e.code}") from None
+        summary["output"] = str(out)
+    else:
+        # No output location (a local run): the lines themselves, as the output would hold them.
+        summary["lines"] = scored.text
+    rows = scored.rows - scored.errors
+    services.observer.observe(Reply(200, {}, rows=rows, model_ms=model_ms, route="batch"), invocation, http=False)
+    return summary
