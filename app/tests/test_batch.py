@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
-from conftest import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 from sklearn.datasets import load_wine
 from sklearn.linear_model import LogisticRegression
+from support import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 
 from inference.jobs import JobLocations
 from inference.protocols.native import lines as batch

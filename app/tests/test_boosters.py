@@ -9,10 +9,10 @@ import lightgbm
 import numpy as np
 import pytest
 import xgboost
-from conftest import make_app
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
+from support import make_app
 
 import convert
 from inference.runtimes import onnx as runtime_onnx

@@ -7,7 +7,7 @@ import random
 from datetime import UTC, datetime
 
 import pytest
-from conftest import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
+from support import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 
 from inference.app import build
 from inference.capture.spool import SOCKET_NAME, CaptureSettings

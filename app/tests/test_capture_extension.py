@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
-from conftest import CREDENTIALS, empty_s3, make_app, predictor_for
+from support import CREDENTIALS, empty_s3, make_app, predictor_for
 
 from inference.capture import delivery as capture_delivery
 from inference.capture import extension as capture_extension

@@ -4,7 +4,7 @@ processes sharing them, and the warning when every process's copy of the model w
 import json
 
 import pytest
-from conftest import DEMO_ONNX, DEMO_SHA256
+from support import DEMO_ONNX, DEMO_SHA256
 
 from inference.app import build
 from inference.compute import Compute

@@ -8,13 +8,13 @@ import sys
 import joblib
 import numpy as np
 import pytest
-from conftest import APP
 from sklearn.datasets import load_breast_cancer, load_diabetes, load_iris, load_wine
 from sklearn.ensemble import GradientBoostingRegressor, HistGradientBoostingClassifier, RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, StandardScaler
 from sklearn.svm import LinearSVC
+from support import APP
 
 import convert
 from inference.runtimes import onnx as runtime_onnx
@@ -132,7 +132,7 @@ def test_a_parity_failure_names_the_worst_row_and_writes_no_model(tmp_path, caps
 
 
 def test_without_a_sample_generated_rows_are_used_and_the_output_says_why_that_is_weaker(tmp_path, capsys):
-    from conftest import DEMO_MODEL
+    from support import DEMO_MODEL
 
     assert convert.main(["--model", DEMO_MODEL, "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.splitlines()
@@ -151,7 +151,7 @@ def test_without_a_sample_generated_rows_are_used_and_the_output_says_why_that_i
     ],
 )
 def test_a_bad_sample_is_refused_before_converting(tmp_path, capsys, document, message):
-    from conftest import DEMO_MODEL
+    from support import DEMO_MODEL
 
     sample = tmp_path / "sample.json"
     sample.write_text(document)
@@ -163,7 +163,7 @@ def test_a_bad_sample_is_refused_before_converting(tmp_path, capsys, document, m
 
 def test_the_converted_model_says_what_it_is():
     import onnx
-    from conftest import DEMO_ONNX
+    from support import DEMO_ONNX
 
     metadata = {p.key: p.value for p in onnx.load(DEMO_ONNX).metadata_props}
     inside = json.loads(metadata.pop("lambda_inference.signature"))
@@ -177,7 +177,7 @@ def test_the_converted_model_says_what_it_is():
     }
     # A lone model.onnx still describes itself: the signature, less its own file name and sha256 (and the
     # tensors, which its graph declares).
-    from conftest import ONNX_METADATA
+    from support import ONNX_METADATA
 
     assert inside == {
         k: v
@@ -214,7 +214,7 @@ def test_any_onnx_model_describes_itself_with_its_tensors_and_a_request_sample(t
 
 
 def test_tabular_signatures_carry_the_tensors_the_protocol_declares():
-    from conftest import ONNX_METADATA, SKLEARN_SIGNATURE
+    from support import ONNX_METADATA, SKLEARN_SIGNATURE
 
     assert ONNX_METADATA["platform"] == "onnxruntime_onnx"
     assert ONNX_METADATA["inputs"] == [{"name": "X", "datatype": "FP32", "shape": [-1, 4]}]

@@ -10,8 +10,8 @@ import warnings
 import joblib
 import numpy as np
 import sklearn
-from conftest import APP, DEMO_METADATA, DEMO_MODEL, DEMO_ONNX, DEMO_SAMPLE, ONNX_METADATA, SKLEARN_SIGNATURE
 from sklearn.datasets import load_iris
+from support import APP, DEMO_METADATA, DEMO_MODEL, DEMO_ONNX, DEMO_SAMPLE, ONNX_METADATA, SKLEARN_SIGNATURE
 
 
 def sha256(path):

@@ -9,7 +9,7 @@ import json
 import os
 from collections.abc import Iterator
 
-from conftest import DEMO_ONNX, DEMO_SHA256, PACKAGE
+from support import DEMO_ONNX, DEMO_SHA256, PACKAGE
 
 from inference.app import build
 from inference.contract import (

@@ -4,7 +4,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import DEMO_MODEL, DEMO_SAMPLE, DEMO_SHA256, app_for, make_app
+from support import DEMO_MODEL, DEMO_SAMPLE, DEMO_SHA256, app_for, make_app
 
 from inference import handler
 from inference.runtimes.sklearn import SklearnPredictor
@@ -154,7 +154,7 @@ class TestLogs:
 
 
 def test_module_handler_is_initialised_from_the_environment():
-    """conftest points the module's init at the ONNX demo model, as the component deploys it by default."""
+    """support.py points the module's init at the ONNX demo model, as the component deploys it by default."""
     from inference.runtimes import onnx as runtime_onnx
 
     assert isinstance(handler.lambda_handler.model, runtime_onnx.OnnxPredictor)
@@ -176,8 +176,8 @@ def test_sample_events(app, context, name):
 
 class TestOnePass:
     def test_demo_model_labels_from_probabilities_equal_predict(self):
-        from conftest import predictor_for
         from sklearn.datasets import load_iris
+        from support import predictor_for
 
         predictor = predictor_for("sklearn")
         assert predictor.labels_from_proba is True
@@ -210,7 +210,7 @@ class TestInitFailures:
         import subprocess
         import sys
 
-        from conftest import APP
+        from support import APP
 
         return subprocess.run(
             [sys.executable, "-c", "import inference.handler"],
@@ -242,7 +242,7 @@ class TestInitFailures:
         ],
     )
     def test_logged_once_then_raised(self, demo_metadata, setting, error):
-        from conftest import DEMO_ONNX
+        from support import DEMO_ONNX
 
         env = {"MODEL_PATH": DEMO_ONNX, "MODEL_SHA256": DEMO_SHA256["onnx"], **setting}
         result = self.import_handler(**env)

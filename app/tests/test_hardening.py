@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import app_for, make_app
+from support import app_for, make_app
 
 from inference import handler
 from inference.runtimes.sklearn import SklearnPredictor

@@ -15,8 +15,8 @@ import time
 
 import boto3
 import pytest
-from conftest import APP
 from moto.server import ThreadedMotoServer
+from support import APP
 
 from inference.storage.model_store import cache_files
 

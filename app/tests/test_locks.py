@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import APP
+from support import APP
 
 PLATFORMS = {
     "x86_64": ["manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_17_x86_64", "manylinux2014_x86_64"],

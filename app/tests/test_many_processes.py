@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import APP, CREDENTIALS, DEMO_ONNX, empty_s3, free_port
+from support import APP, CREDENTIALS, DEMO_ONNX, empty_s3, free_port
 
 from inference.storage.model_store import cache_files, sha256_of
 

@@ -6,7 +6,7 @@ import json
 import re
 
 import pytest
-from conftest import DEMO_SHA256, make_app, predictor_for
+from support import DEMO_SHA256, make_app, predictor_for
 
 from inference.app import build
 from inference.metrics import Metrics
@@ -176,7 +176,7 @@ def test_the_validator_finds_what_breaks_the_specification():
 
 
 def test_init_writes_the_function_version_from_lambda_into_every_record(monkeypatch, capsys):
-    from conftest import DEMO_ONNX
+    from support import DEMO_ONNX
 
     env = {
         "MODEL_PATH": DEMO_ONNX,

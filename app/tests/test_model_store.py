@@ -9,7 +9,7 @@ import joblib
 import numpy as np
 import pytest
 from awscrt.s3 import S3ResponseError
-from conftest import empty_s3, free_port
+from support import empty_s3, free_port
 
 from inference.runtimes import sklearn as runtime_sklearn
 from inference.storage import model_store
@@ -307,7 +307,7 @@ class TestLocalPath:
             fetch_and_load({"MODEL_PATH": str(path), "MODEL_SHA256": "1" * 64}, str(tmp_path))
 
     def test_an_unhashed_local_pickle_is_refused_and_an_unhashed_onnx_file_loads(self, demo_bytes, tmp_path):
-        from conftest import DEMO_ONNX
+        from support import DEMO_ONNX
 
         pickle_path = tmp_path / "m.joblib"
         pickle_path.write_bytes(demo_bytes)

@@ -7,11 +7,11 @@ import json
 import re
 
 import pytest
-from conftest import make_app, predictor_for
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from support import make_app, predictor_for
 
 import openapi
 

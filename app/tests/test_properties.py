@@ -5,9 +5,9 @@ import json
 import math
 
 import pytest
-from conftest import app_for
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import app_for
 
 TRIED = {"count": 0}
 

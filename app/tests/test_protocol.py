@@ -7,8 +7,8 @@ import struct
 
 import numpy as np
 import pytest
-from conftest import DEMO_SHA256, app_for, make_app, predictor_for
 from graphs import EMBEDDINGS, save
+from support import DEMO_SHA256, app_for, make_app, predictor_for
 
 from inference.contract import SERVER
 from inference.runtimes import onnx as runtime_onnx

@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from conftest import make_app
 from graphs import save
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support import make_app
 
 from inference.runtimes import onnx as runtime_onnx
 from inference.runtimes.spec import DATATYPES

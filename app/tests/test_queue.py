@@ -4,7 +4,7 @@ answered by the real handler against S3 on loopback (moto's server) through the 
 import json
 
 import pytest
-from conftest import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
+from support import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 
 from inference.errors import ConfigError, RequestError
 from inference.jobs import JobLocations

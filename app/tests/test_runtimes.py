@@ -4,7 +4,7 @@ import importlib.util
 
 import numpy as np
 import pytest
-from conftest import DEMO_ONNX, app_for
+from support import DEMO_ONNX, app_for
 
 from inference import runtimes
 from inference.errors import BadRequest, ConfigError, ModelLoadError

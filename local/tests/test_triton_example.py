@@ -15,7 +15,7 @@ import tritonclient.http as triton
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
-from conftest import APP, make_app, predictor_for
+from support import APP, make_app, predictor_for
 
 import serve
 from processes import free_port

@@ -8,11 +8,11 @@ import os
 
 import numpy as np
 import pytest
-from conftest import Context, app_for
+from support import Context, app_for
+from test_start import RIE, interrupted, npm_start, ours_running
 
 import batch_run
 import queue_run
-from tests.test_start import RIE, interrupted, npm_start, ours_running
 
 IRIS = [[5.1, 3.5, 1.4, 0.2], [6.2, 2.9, 4.3, 1.3], [6.3, 3.3, 6.0, 2.5], [4.9, 3.0, 1.4, 0.2]]
 needs_rie = pytest.mark.skipif(not os.path.exists(RIE), reason="aws-lambda-rie not built; run scripts/setup.sh")

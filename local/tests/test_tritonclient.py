@@ -9,8 +9,8 @@ import sys
 import numpy as np
 import pytest
 import tritonclient.http as triton
-from conftest import APP
 from graphs import save
+from support import APP
 from tritonclient.utils import InferenceServerException
 
 ROOT = os.path.dirname(APP)
