@@ -1,4 +1,5 @@
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { tlsOnlyPolicy } from "./policies";
 import { BuildContext, SecuritySettings } from "./resolved";
 
@@ -56,4 +57,34 @@ export function createPrivateBucket(name: string, security: SecuritySettings, { 
     );
     // The upload must land in a versioned, encrypted, locked-down bucket, or it gets no version id.
     return { bucket, settled: [publicAccess, ownership, versioning, encryption, policy] };
+}
+
+/** A bucket the component reads from or writes to: its name, its ARN, and what must settle before use. */
+export interface BucketRef {
+    bucketName: pulumi.Output<string>;
+    bucketArn: pulumi.Output<string>;
+    /** The created bucket's settings (none for an adopted bucket, whose settings are its owner's). */
+    settled: pulumi.Resource[];
+    /** The bucket the component created; none when the user gave one. */
+    bucket?: aws.s3.Bucket;
+}
+
+/** An existing bucket, looked up rather than formatted, so a wrong name fails at preview. */
+export function adoptedBucket(bucket: pulumi.Input<string>, { parent }: BuildContext): BucketRef {
+    const existing = aws.s3.getBucketOutput({ bucket }, { parent });
+    return { bucketName: existing.bucket, bucketArn: existing.arn, settled: [] };
+}
+
+/** The bucket the user adopts, or else a private one the component creates named `name`. */
+export function ownOrAdoptedBucket(
+    name: string,
+    adopted: pulumi.Input<string> | undefined,
+    security: SecuritySettings,
+    ctx: BuildContext,
+): BucketRef {
+    if (adopted !== undefined) {
+        return adoptedBucket(adopted, ctx);
+    }
+    const { bucket, settled } = createPrivateBucket(name, security, ctx);
+    return { bucketName: bucket.bucket, bucketArn: bucket.arn, settled, bucket };
 }

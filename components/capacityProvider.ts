@@ -8,22 +8,19 @@ import { BuildContext, ManagedInstancesSettings, SecuritySettings } from "./reso
 /**
  * The capacity a managed-instances function runs on: the one given, or one the component creates with
  * its operator role (trusted by Lambda for this account only, with AWS's managed policy for the EC2
- * resources Lambda manages).
+ * resources Lambda manages); its ARN.
  */
-export function capacityProviderArnOf(
+export function createCapacityProvider(
     name: string,
     managed: ManagedInstancesSettings,
     architecture: string,
     deps: { account: Account; security: SecuritySettings },
     { parent, tags }: BuildContext,
 ): pulumi.Input<string> {
-    const p = managed.provider;
-    if (p === undefined) {
-        if (managed.capacityProviderArn === undefined) {
-            throw new Error("internal error: managed instances passed validation without a capacity provider");
-        }
+    if (managed.kind === "existing") {
         return managed.capacityProviderArn;
     }
+    const p = managed.provider;
     const { security, account } = deps;
     const operator = new aws.iam.Role(
         `${name}-capacity-operator`,

@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "./account";
-import { createPrivateBucket } from "./bucket";
+import { ownOrAdoptedBucket } from "./bucket";
 import { CONTRACT } from "./contract";
 import { jobsKmsPolicy, objectsUnder } from "./jobs/policies";
 import { BuildContext, DataCaptureSettings, SecuritySettings } from "./resolved";
@@ -39,19 +39,12 @@ export function createDataCapture(
     ctx: BuildContext,
 ): DataCapture {
     const { prefix } = capture.destination;
-    let bucketName: pulumi.Output<string>;
-    let bucketArn: pulumi.Output<string>;
-    let bucket: aws.s3.Bucket | undefined;
-    let settled: pulumi.Resource[] = [];
-    if (capture.destination.bucket === undefined) {
-        ({ bucket, settled } = createPrivateBucket(`${name}-capture`, security, ctx));
-        bucketName = bucket.bucket;
-        bucketArn = bucket.arn;
-    } else {
-        const existing = aws.s3.getBucketOutput({ bucket: capture.destination.bucket }, { parent: ctx.parent });
-        bucketName = existing.bucket;
-        bucketArn = existing.arn;
-    }
+    const { bucketName, bucketArn, settled, bucket } = ownOrAdoptedBucket(
+        `${name}-capture`,
+        capture.destination.bucket,
+        security,
+        ctx,
+    );
     const uri = pulumi.interpolate`s3://${bucketName}/${prefix}`;
     const policies: PolicyNeed[] = [
         { id: "capture-write", document: bucketArn.apply((arn) => captureWritePolicy(objectsUnder(arn, prefix))) },

@@ -67,7 +67,12 @@ export const FORMAT_OF_EXTENSION: { readonly [extension: string]: ModelFormat } 
     Object.entries(CONTRACT.formats).flatMap(([format, f]) => f.extensions.map((extension) => [extension, format])),
 );
 
-/** The value of every optional argument that has one. `validateArgs` is the only reader. */
+/**
+ * The value of every optional argument that has a constant default, in the arguments' own shape (the nested
+ * `asyncInference`, `batchTransform`, `dataCapture` and `capacityProvider` too). The validation areas are
+ * its only readers, each applying its own defaults once; tests/components/defaults.test.ts holds every
+ * argument's "Defaults to ..." text to these values.
+ */
 export const DEFAULTS = {
     dockerfile: "Dockerfile",
     pythonVersion: "3.12",
@@ -90,6 +95,31 @@ export const DEFAULTS = {
     maxClientErrorRate: 0.5,
     metricsNamespace: CONTRACT.settings.metricsNamespace.default,
     initBudgetSeconds: CONTRACT.settings.initBudgetSeconds.default,
+    snapStart: false,
+    smokeTest: true,
+    rolePath: "/",
+    asyncInference: {
+        batchSize: 10,
+        maximumBatchingWindowSeconds: 0,
+        maxReceiveCount: 3,
+        messageRetentionSeconds: 345600,
+        outputPrefix: "async/",
+    },
+    batchTransform: {
+        inputFormat: "csv",
+        outputPrefix: "batch/",
+        rowsPerBatch: 500,
+        maxBytesPerBatch: 204800,
+        maxConcurrency: 100,
+        toleratedFailurePercentage: 0,
+    },
+    dataCapture: {
+        samplingPercentage: CONTRACT.capture.samplingPercentage.default,
+        captureInputs: true,
+        captureOutputs: true,
+        prefix: CONTRACT.capture.prefix.default,
+        maxBufferSeconds: CONTRACT.capture.maxBufferSeconds.default,
+    },
 } as const;
 
 /**
@@ -172,36 +202,16 @@ export const MANAGED_INSTANCES = {
     operatorPolicy: "AWSLambdaManagedEC2ResourceOperator",
 } as const;
 
-/** Defaults of `asyncInference` and `batchTransform`. */
-export const JOB_DEFAULTS = {
-    async: {
-        batchSize: 10,
-        maxReceiveCount: 3,
-        /** The visibility timeout is this many times the function's timeout, as AWS advises. */
-        visibilityTimeoutFactor: 6,
-        messageRetentionSeconds: 345600,
-        outputPrefix: "async/",
-    },
-    batch: {
-        inputFormat: "csv",
-        outputPrefix: "batch/",
-        rowsPerBatch: 500,
-        maxBytesPerBatch: 204800,
-        maxConcurrency: 100,
-        toleratedFailurePercentage: 0,
-    },
+/** What queued inference builds on besides its arguments. */
+export const QUEUES = {
+    /** The visibility timeout is this many times the function's timeout, as AWS advises. */
+    visibilityTimeoutFactor: 6,
+    /** SQS's largest visibility timeout, in seconds. */
+    maxVisibilityTimeoutSeconds: 43200,
     /** SQS's largest message, 1 MiB (ten of them fit Lambda's 6 MB invocation payload). */
     maxMessageBytes: 1048576,
     /** How long the dead-letter queue keeps a message: SQS's longest, time to look at it. */
     deadLetterRetentionSeconds: 1209600,
-} as const;
-
-/** Defaults and bounds of `dataCapture`. */
-export const CAPTURE_DEFAULTS = {
-    samplingPercentage: 100,
-    prefix: "capture/",
-    maxBufferSeconds: 60,
-    maxBufferSecondsRange: { min: 1, max: 3600 },
 } as const;
 
 /** The data-set formats a batch transform reads, with Step Functions' name for each. */

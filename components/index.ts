@@ -1,2 +1,2 @@
 export { InferenceFunction } from "./inferenceFunction";
-export { InferenceFunctionArgs } from "./args";
+export type { InferenceFunctionArgs } from "./args";

@@ -1,27 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { accountOf } from "./account";
-import { createAlarms } from "./alarms";
-import { createAlias } from "./alias";
 import { InferenceFunctionArgs } from "./args";
-import { createDashboard } from "./dashboard";
-import { createGradualDeployment, GradualDeployment } from "./deployment";
-import { capacityProviderArnOf } from "./capacityProvider";
-import { createDataCapture } from "./capture";
-import { createFunctionUrl } from "./functionUrl";
-import { createImage, imageUriOf } from "./image";
-import { createFunction } from "./lambdaFunction";
-import { createLogGroup } from "./logGroup";
-import { connectJobs, createJobs } from "./jobs";
-import { createModelStore } from "./modelStore";
-import { createProvisionedConcurrency } from "./provisionedConcurrency";
-import { createRepository } from "./repository";
-import { createLiveImageTag } from "./liveImage";
-import { createRole } from "./role";
-import { smokeTestedVersion } from "./smokeTest";
-import { BuildContext } from "./resolved";
+import { buildFoundation, buildFunction, buildRelease, buildWatch, outputsOf } from "./steps";
 import { validateArgs } from "./validation";
 
-export { InferenceFunctionArgs } from "./args";
+export type { InferenceFunctionArgs } from "./args";
 
 /** The component's outputs: its public `Output` properties, declared once on the class below. */
 type InferenceFunctionOutputs = {
@@ -95,116 +77,14 @@ export class InferenceFunction extends pulumi.ComponentResource {
         // Judged before super(): bad input must not leave even the component registered.
         const r = validateArgs(name, args);
         super("lambda-inference:index:InferenceFunction", name, {}, opts);
-        const ctx: BuildContext = { parent: this, tags: r.tags };
-
-        const account = accountOf(this);
-        const { repository, pullPolicy } = createRepository(name, r.image, r.security, account, ctx);
-        const image = createImage(name, r.image, r.model, repository, ctx);
-        const imageUri = imageUriOf(repository, image);
-        const model = createModelStore(name, r.model, r.security, ctx);
-        const logGroup = createLogGroup(name, r.observability, r.security, ctx);
-        const jobs = createJobs(name, r.jobs, r.security, account, ctx);
-        const capture =
-            r.observability.dataCapture &&
-            createDataCapture(name, r.observability.dataCapture, r.security, account, ctx);
-        const role = createRole(
-            name,
-            {
-                security: r.security,
-                model: r.model,
-                vpc: r.network.vpc !== undefined,
-                tracing: r.observability.enableTracing,
-            },
-            { logGroup, model, account, needs: [...jobs.policies, ...(capture?.policies ?? [])] },
-            ctx,
-        );
-        const capacityProviderArn =
-            r.compute.managedInstances &&
-            capacityProviderArnOf(
-                name,
-                r.compute.managedInstances,
-                r.image.architecture,
-                { account, security: r.security },
-                ctx,
-            );
-        const fn = createFunction(
-            name,
-            r,
-            { imageUri, pullPolicy, role, logGroup, model, jobs, capture, capacityProviderArn },
-            ctx,
-        );
-        // No traffic reaches a version before its smoke test (if any) passed.
-        const version = smokeTestedVersion(name, r.rollout, { fn, sha256: model.sha256 }, ctx);
-        const alias = createAlias(name, r.rollout, { fn, version }, ctx);
-        if (r.compute.provisionedConcurrency) {
-            createProvisionedConcurrency(name, r.compute.provisionedConcurrency, { fn, alias }, ctx);
-        }
-        const connected = connectJobs(
-            name,
-            r.jobs,
-            jobs,
-            { alias, rolePolicies: role.policies, account, security: r.security },
-            ctx,
-        );
-        const url = r.network.functionUrl && createFunctionUrl(name, r.network.functionUrl, { fn, alias }, ctx);
-        const dashboardUrl = r.observability.enableDashboard
-            ? createDashboard(name, { fn, logGroup, account, metricsNamespace: r.observability.metricsNamespace }, ctx)
-            : undefined;
-        const alarms = r.rollout.alarms
-            ? createAlarms(
-                  name,
-                  r.rollout.alarms,
-                  r.compute.timeout,
-                  { fn, logGroup, version, metricsNamespace: r.observability.metricsNamespace },
-                  ctx,
-              )
-            : undefined;
-        let deployment: GradualDeployment | undefined;
-        if (r.rollout.kind === "gradual") {
-            if (alarms === undefined) {
-                throw new Error("internal error: a gradual rollout passed validation without its alarms");
-            }
-            deployment = createGradualDeployment(
-                name,
-                r.rollout,
-                r.security,
-                { fn, alias, version, alarms, account },
-                ctx,
-            );
-        }
-        // Once live runs the new image, the lifecycle policy must keep it.
-        createLiveImageTag(name, { repository, image, account, after: [deployment?.rollout ?? alias] }, ctx);
-
-        // With the model in the image there is no bucket, key or object version: those outputs are empty.
-        const inS3 = model.kind === "s3" ? model : undefined;
-        const none = pulumi.output("");
-        const outputs: InferenceFunctionOutputs = {
-            repositoryUrl: repository.repositoryUrl,
-            imageUri,
-            imageDigest: image.digest,
-            functionName: fn.name,
-            functionArn: fn.arn,
-            roleArn: role.role.arn,
-            modelBucketName: inS3?.bucketName ?? none,
-            modelKey: inS3?.key ?? none,
-            modelVersionId: inS3?.versionId ?? none,
-            logGroupName: logGroup.name,
-            functionUrl: url ? url.functionUrl : undefined,
-            aliasName: alias.name,
-            aliasArn: alias.arn,
-            functionVersion: fn.version,
-            dashboardUrl,
-            deploymentGroupName: deployment?.group.deploymentGroupName,
-            queueUrl: jobs.queues?.queue.url,
-            queueArn: jobs.queues?.queue.arn,
-            deadLetterQueueUrl: jobs.queues?.deadLetter.url,
-            outputBucketName: (jobs.asyncOutput ?? jobs.batchOutput)?.bucketName,
-            stateMachineArn: connected.stateMachine?.arn,
-            capacityProviderArn: capacityProviderArn === undefined ? undefined : pulumi.output(capacityProviderArn),
-            batchOutputUri:
-                jobs.batchOutput && pulumi.interpolate`s3://${jobs.batchOutput.bucketName}/${jobs.batchOutput.prefix}`,
-            dataCaptureUri: capture?.uri,
-        };
+        const ctx = { parent: this, tags: r.tags };
+        // What the function needs before it exists, the function itself, how its versions reach traffic,
+        // and what watches them: each step a function of its own (steps.ts).
+        const foundation = buildFoundation(name, r, ctx);
+        const fn = buildFunction(name, r, foundation, ctx);
+        const release = buildRelease(name, r, foundation, fn, ctx);
+        const watch = buildWatch(name, r, foundation, fn, release, ctx);
+        const outputs: InferenceFunctionOutputs = outputsOf(foundation, fn, release, watch);
         Object.assign(this, outputs);
         this.registerOutputs(outputs);
     }

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT } from "./contract";
-import { createPrivateBucket } from "./bucket";
-import { sha256File } from "./sha256";
+import { adoptedBucket, ownOrAdoptedBucket } from "./bucket";
 import { BuildContext, ExistingModel, ModelInImage, ModelSettings, SecuritySettings, UploadedModel } from "./resolved";
 
 const ENV = CONTRACT.environment.model;
@@ -65,7 +64,7 @@ function inS3(
 
 /** The model baked into the image (modelDelivery "image"): a local path, no bucket, nothing for the role to read. */
 function inImage(model: ModelInImage): ModelInImageStore {
-    const sha256 = pulumi.output(sha256File(model.path));
+    const sha256 = pulumi.output(model.sha256);
     return { kind: "image", environment: { [ENV.path]: model.pathInImage, [ENV.sha256]: sha256 }, sha256 };
 }
 
@@ -92,20 +91,12 @@ export function confirmedSha256(modelPath: string, hex: string, checksumSha256: 
     return hex;
 }
 
-/** The bucket the model is uploaded to: the component's own private one, or one the user adopts. */
-function uploadBucket(name: string, model: UploadedModel, security: SecuritySettings, ctx: BuildContext) {
-    if (model.adoptedBucket === undefined) {
-        const { bucket, settled } = createPrivateBucket(`${name}-models`, security, ctx);
-        return { bucketName: bucket.bucket, bucketArn: bucket.arn, settled };
-    }
-    // Looked up rather than formatted, so a wrong name fails at preview.
-    const existing = aws.s3.getBucketOutput({ bucket: model.adoptedBucket }, { parent: ctx.parent });
-    return { bucketName: existing.bucket, bucketArn: existing.arn, settled: [] };
-}
-
-/** Uploads the model file; the sha256 the function is told is the one S3 confirmed it received. */
+/**
+ * Uploads the model file (to the component's own private bucket, or one the user adopts); the sha256 the
+ * function is told is the one hashed at the start of the deploy, once S3 confirmed it received exactly that.
+ */
 function upload(name: string, model: UploadedModel, security: SecuritySettings, ctx: BuildContext): ModelInS3Store {
-    const { bucketName, bucketArn, settled } = uploadBucket(name, model, security, ctx);
+    const { bucketName, bucketArn, settled } = ownOrAdoptedBucket(`${name}-models`, model.adoptedBucket, security, ctx);
     const key = pulumi.output(model.key);
     const object = new aws.s3.BucketObjectv2(
         `${name}-model`,
@@ -121,19 +112,17 @@ function upload(name: string, model: UploadedModel, security: SecuritySettings, 
         { parent: ctx.parent, dependsOn: settled },
     );
     const versionId = object.versionId.apply(normaliseVersionId);
-    const sha256 = pulumi
-        .all([sha256File(model.path), object.checksumSha256])
-        .apply(([hex, received]) => confirmedSha256(model.path, hex, received));
+    const sha256 = object.checksumSha256.apply((received) => confirmedSha256(model.path, model.sha256, received));
     return inS3(bucketName, bucketArn, key, versionId, sha256, [object]);
 }
 
 /** An object already in S3, pinned at the version present at deploy time: a later upload rolls out only with the next deploy. */
-function existing(model: ExistingModel, { parent }: BuildContext): ModelInS3Store {
-    const bucket = aws.s3.getBucketOutput({ bucket: model.bucketName }, { parent });
+function existing(model: ExistingModel, ctx: BuildContext): ModelInS3Store {
+    const { bucketName, bucketArn } = adoptedBucket(model.bucketName, ctx);
     const key = pulumi.output(model.key);
-    const object = aws.s3.getObjectOutput({ bucket: bucket.bucket, key }, { parent });
+    const object = aws.s3.getObjectOutput({ bucket: bucketName, key }, { parent: ctx.parent });
     const versionId = object.versionId.apply(normaliseVersionId);
-    return inS3(bucket.bucket, bucket.arn, key, versionId, pulumi.output(model.sha256), []);
+    return inS3(bucketName, bucketArn, key, versionId, pulumi.output(model.sha256), []);
 }
 
 /**

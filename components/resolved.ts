@@ -27,8 +27,10 @@ export interface ImageSettings {
 export interface ModelInImage {
     delivery: "image";
     format: ModelFormat;
-    /** Absolute path of the model file, hashed at deploy. */
+    /** Absolute path of the model file. */
     path: string;
+    /** Its hex sha256, hashed once at deploy (when its signature was read). */
+    sha256: string;
     /** The build context that holds the model, and its file name there. */
     contextDir: string;
     file: string;
@@ -41,6 +43,8 @@ export interface UploadedModel {
     delivery: "upload";
     format: ModelFormat;
     path: string;
+    /** Its hex sha256, hashed once at deploy (when its signature was read). */
+    sha256: string;
     key: pulumi.Input<string>;
     /** An existing bucket to upload into; absent: the component creates a private one. */
     adoptedBucket?: pulumi.Input<string>;
@@ -74,14 +78,24 @@ export interface CapacityProviderSettings {
     scaling?: { maxVcpuCount: number; targetCpuUtilization?: number };
 }
 
-/** Lambda Managed Instances: the capacity it runs on and how environments are sized. */
-export interface ManagedInstancesSettings {
-    /** An existing capacity provider; absent: `provider` says what to create. */
-    capacityProviderArn?: pulumi.Input<string>;
-    provider?: CapacityProviderSettings;
+interface ManagedInstancesCommon {
     maxConcurrencyPerEnvironment?: number;
     memoryGiBPerVcpu?: number;
 }
+
+/** Lambda Managed Instances on an existing capacity provider, and how environments are sized. */
+export interface ExistingCapacity extends ManagedInstancesCommon {
+    kind: "existing";
+    capacityProviderArn: pulumi.Input<string>;
+}
+
+/** Lambda Managed Instances on a capacity provider the component creates, and how environments are sized. */
+export interface CreatedCapacity extends ManagedInstancesCommon {
+    kind: "create";
+    provider: CapacityProviderSettings;
+}
+
+export type ManagedInstancesSettings = ExistingCapacity | CreatedCapacity;
 
 /** The function's size and its environment. */
 export interface ComputeSettings {
@@ -158,7 +172,7 @@ export interface SecuritySettings {
     /** A customer-managed key, when the user brings one. */
     kmsKeyArn?: pulumi.Input<string>;
     permissionsBoundary?: pulumi.Input<string>;
-    rolePath?: string;
+    rolePath: string;
     forceDestroy: boolean;
 }
 

@@ -1,9 +1,9 @@
 // A model's signature: the model.json beside the model file (written by app/convert.py), read at
 // deploy time to build the default smoke test, check an explicit one, and refuse a pickle the image
 // cannot load. See app/signature.py for the writer.
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { sha256File } from "./sha256";
 
 export const SIGNATURE_FILE = "model.json";
 
@@ -33,22 +33,6 @@ export interface Signature {
     versions: { trained_with: { [library: string]: string }; tools: { [library: string]: string } };
 }
 
-/** Hex sha256 of a file, read in chunks (validation runs synchronously, before any resource). */
-export function sha256FileSync(file: string): string {
-    const hash = crypto.createHash("sha256");
-    const fd = fs.openSync(file, "r");
-    try {
-        const chunk = Buffer.alloc(1024 * 1024);
-        let read: number;
-        while ((read = fs.readSync(fd, chunk, 0, chunk.length, null)) > 0) {
-            hash.update(chunk.subarray(0, read));
-        }
-    } finally {
-        fs.closeSync(fd);
-    }
-    return hash.digest("hex");
-}
-
 /** How to write a model's signature, for the messages that need it. */
 export function howToDescribe(modelPath: string): string {
     const file = path.basename(modelPath);
@@ -60,9 +44,10 @@ export function howToDescribe(modelPath: string): string {
 
 /**
  * The signature of the model at `modelPath`: its folder's model.json, which must describe this very
- * file (its name and sha256). A reason when there is none, or it describes something else.
+ * file (its name and sha256), and the file's sha256 (hashed here, once per deploy). A reason when
+ * there is none, or it describes something else.
  */
-export function readSignature(modelPath: string): { signature: Signature } | { problem: string } {
+export function readSignature(modelPath: string): { signature: Signature; sha256: string } | { problem: string } {
     const file = path.join(path.dirname(modelPath), SIGNATURE_FILE);
     let text: string;
     try {
@@ -86,13 +71,13 @@ export function readSignature(modelPath: string): { signature: Signature } | { p
             problem: `has no signature: ${file} describes ${signature.file}, not ${path.basename(modelPath)}; ${howToDescribe(modelPath)}`,
         };
     }
-    const actual = sha256FileSync(modelPath);
+    const actual = sha256File(modelPath);
     if (signature.sha256 !== actual) {
         return {
             problem: `does not match its signature: ${file} was written for a ${signature.file} with sha256 ${signature.sha256}, but ${modelPath} hashes to ${actual}; ${howToDescribe(modelPath)} again`,
         };
     }
-    return { signature };
+    return { signature, sha256: actual };
 }
 
 /** The rows of a document the function accepts (`features` is one row, `instances` a list), or undefined. */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { parseObject } from "./json";
 import { BuildContext, RolloutSettings } from "./resolved";
 
 /**
@@ -13,12 +14,12 @@ export function checkSmokeAnswer(answer: string, sha256: string, version: string
         new Error(
             `smoke test of version ${version} failed: ${why}; the answer was ${answer}; no traffic was moved to it`,
         );
-    let document = parseObject(answer);
+    let document = parseObject<Answer>(answer);
     if (document && typeof document.statusCode === "number") {
         if (document.statusCode !== 200) {
             throw fail(`status ${document.statusCode}`);
         }
-        document = parseObject(String(document.body));
+        document = parseObject<Answer>(String(document.body));
     }
     if (!document) {
         throw fail("not a JSON answer");
@@ -46,21 +47,13 @@ interface Answer {
     parameters?: { model_sha256?: unknown };
 }
 
-function parseObject(text: string): Answer | undefined {
-    try {
-        const value: unknown = JSON.parse(text);
-        return value && typeof value === "object" && !Array.isArray(value) ? (value as Answer) : undefined;
-    } catch {
-        return undefined;
-    }
-}
-
 /**
  * Invokes the version just published (not the alias) with the smoke event,
  * once per version and model, and returns that version once its answer checks
- * out: the alias move or the gradual deployment waits for it.
+ * out: the alias move or the gradual deployment waits for it. Without a smoke
+ * event, the version as published.
  */
-export function smokeTestedVersion(
+export function createSmokeTest(
     name: string,
     rollout: Pick<RolloutSettings, "smokeTestEvent">,
     deps: { fn: aws.lambda.Function; sha256: pulumi.Output<string> },

@@ -1,11 +1,12 @@
 import * as assert from "assert";
 import * as crypto from "crypto";
 import * as fs from "fs";
+import * as os from "os";
 import { spawnSync } from "child_process";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction, InferenceFunctionArgs } from "../components";
-import { sha256FileSync } from "../components/signature";
+import { sha256File } from "../components/sha256";
 import { mocks, one, settle } from "./mocks";
 
 export const FIXTURE_MODEL = path.join(__dirname, "fixtures", "model.joblib");
@@ -29,7 +30,7 @@ export function writeSignature(modelPath: string, fields: object = {}): string {
         ...JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "model.json"), "utf8")),
         file: path.basename(modelPath),
         format: /\.onnx$/.test(modelPath) ? "onnx" : "sklearn",
-        sha256: sha256FileSync(modelPath),
+        sha256: sha256File(modelPath),
         ...fields,
     };
     const file = path.join(path.dirname(modelPath), "model.json");
@@ -144,4 +145,30 @@ export async function warningsOf(run: () => Promise<unknown>): Promise<string[]>
         pulumi.log.warn = warn;
     }
     return warnings;
+}
+
+/** A scratch folder for the model files tests make up; removed when the run ends. */
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-inference-test-models-"));
+process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
+
+/** A model file of its own in a folder of its own, with a signature unless told otherwise. */
+export function madeUpModel(name: string, fields?: object): string {
+    const folder = fs.mkdtempSync(path.join(scratch, "model-"));
+    const file = path.join(folder, name);
+    fs.writeFileSync(file, `a model called ${name}`);
+    if (fields !== undefined) {
+        writeSignature(file, fields);
+    }
+    return file;
+}
+
+/** Deploying `modelPath` with `event` as the smoke event is refused, saying why it does not fit. */
+export async function refusesEvent(modelPath: string, event: object, why: string): Promise<void> {
+    const e = await rejected({ modelPath, smokeTestEvent: JSON.stringify(event) });
+    assert.deepStrictEqual(e.errors, [
+        {
+            propertyPath: "smokeTestEvent",
+            reason: `does not fit the model its signature describes (${why}): every deploy would fail its smoke test; leave it out to send the signature's own sample`,
+        },
+    ]);
 }

@@ -4,11 +4,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "../account";
-import { createPrivateBucket } from "../bucket";
+import { adoptedBucket, BucketRef, createPrivateBucket } from "../bucket";
 import { CONTRACT } from "../contract";
 import { tlsOnlyQueuePolicy } from "../policies";
-import { JOB_DEFAULTS } from "../defaults";
-import { BuildContext, JobsSettings, S3Prefix, SecuritySettings } from "../resolved";
+import { QUEUES } from "../defaults";
+import { AsyncSettings, BuildContext, JobsSettings, S3Prefix, SecuritySettings } from "../resolved";
 import { PolicyNeed } from "../role";
 import { batchDefinition } from "./definition";
 import {
@@ -23,9 +23,7 @@ import {
 const ENV = CONTRACT.environment.jobs;
 
 /** A bucket and prefix, resolved: the bucket's name and ARN. */
-interface Location {
-    bucketName: pulumi.Output<string>;
-    bucketArn: pulumi.Output<string>;
+interface Location extends Pick<BucketRef, "bucketName" | "bucketArn"> {
     prefix: string;
 }
 
@@ -52,14 +50,14 @@ function uri(location: Location): pulumi.Output<string> {
     return pulumi.interpolate`s3://${location.bucketName}/${location.prefix}`;
 }
 
-function queuesOf(name: string, q: NonNullable<JobsSettings["async"]>, security: SecuritySettings, ctx: BuildContext) {
+function createQueues(name: string, q: AsyncSettings, security: SecuritySettings, ctx: BuildContext): Queues {
     // Encrypted at rest: with the customer-managed key when given, else with SQS's own keys.
     const encryption = security.kmsKeyArn
         ? { kmsMasterKeyId: security.kmsKeyArn, kmsDataKeyReusePeriodSeconds: 300 }
         : { sqsManagedSseEnabled: true };
     const deadLetter = new aws.sqs.Queue(
         `${name}-dlq`,
-        { messageRetentionSeconds: JOB_DEFAULTS.deadLetterRetentionSeconds, ...encryption, tags: ctx.tags },
+        { messageRetentionSeconds: QUEUES.deadLetterRetentionSeconds, ...encryption, tags: ctx.tags },
         { parent: ctx.parent },
     );
     const queue = new aws.sqs.Queue(
@@ -68,7 +66,7 @@ function queuesOf(name: string, q: NonNullable<JobsSettings["async"]>, security:
             visibilityTimeoutSeconds: q.visibilityTimeoutSeconds,
             messageRetentionSeconds: q.messageRetentionSeconds,
             // SQS's largest message: an input above it travels in S3 (`input.s3Uri`).
-            maxMessageSize: JOB_DEFAULTS.maxMessageBytes,
+            maxMessageSize: QUEUES.maxMessageBytes,
             redrivePolicy: deadLetter.arn.apply((arn) =>
                 JSON.stringify({ deadLetterTargetArn: arn, maxReceiveCount: q.maxReceiveCount }),
             ),
@@ -101,6 +99,66 @@ function queuesOf(name: string, q: NonNullable<JobsSettings["async"]>, security:
     return { queue, deadLetter };
 }
 
+/** Where each job's results go: the bucket it names, or the component's results bucket, created once. */
+function locator(name: string, jobs: JobsSettings, security: SecuritySettings, ctx: BuildContext) {
+    const needsOwn = [jobs.async?.output, jobs.batch?.output].some((o) => o !== undefined && o.bucket === undefined);
+    const results = needsOwn ? createPrivateBucket(`${name}-results`, security, ctx) : undefined;
+    const locate = (output: S3Prefix): Location => {
+        if (output.bucket !== undefined) {
+            return { ...adoptedBucket(output.bucket, ctx), prefix: output.prefix };
+        }
+        if (results === undefined) {
+            throw new Error("internal error: a job without its own bucket and no results bucket");
+        }
+        return { bucketName: results.bucket.bucket, bucketArn: results.bucket.arn, prefix: output.prefix };
+    };
+    return { results, locate };
+}
+
+/** The bucket and prefix a job writes under, as the role's write statement names them. */
+function writableUnder(location: Location): pulumi.Output<string> {
+    return location.bucketArn.apply((arn) => objectsUnder(arn, location.prefix));
+}
+
+/** The queues, where their results go and what messages may read, and the permission to consume the queue. */
+function addQueued(base: JobsBase, q: AsyncSettings, location: Location, queues: Queues): void {
+    base.asyncOutput = location;
+    base.queues = queues;
+    base.environment[ENV.asyncOutputUri] = uri(location);
+    base.environment[ENV.asyncInputPrefixes] = q.inputPrefixes.map((p) => `s3://${p.bucket}/${p.prefix}`).join(",");
+    base.policies.push({ id: "queue-consume", document: queues.queue.arn.apply(queueConsumePolicy) });
+}
+
+/** Where batch runs write their lines. */
+function addBatch(base: JobsBase, location: Location): void {
+    base.batchOutput = location;
+    base.environment[ENV.batchOutputUri] = uri(location);
+}
+
+/** The role's reach over the jobs' data: write under each output, read under each allowed input prefix. */
+function dataPolicies(base: JobsBase, jobs: JobsSettings, security: SecuritySettings, account: Account): void {
+    const writeUnder = [base.asyncOutput, base.batchOutput].flatMap((l) => (l ? [writableUnder(l)] : []));
+    const readUnder = (jobs.async?.inputPrefixes ?? []).map((p) => `arn:aws:s3:::${p.bucket}/${p.prefix}*`);
+    base.policies.push({
+        id: "jobs-data",
+        document: pulumi.all([pulumi.all(writeUnder), account.partition]).apply(([write, partition]) =>
+            jobsDataPolicy(
+                write,
+                readUnder.map((arn) => arn.replace(/^arn:aws:/, `arn:${partition}:`)),
+            ),
+        ),
+    });
+    if (security.kmsKeyArn) {
+        const services: ("sqs" | "s3")[] = jobs.async ? ["sqs", "s3"] : ["s3"];
+        base.policies.push({
+            id: "jobs-kms",
+            document: pulumi
+                .all([security.kmsKeyArn, account.region])
+                .apply(([key, region]) => jobsKmsPolicy(key, region, services)),
+        });
+    }
+}
+
 /**
  * The results bucket (when a job does not bring its own), the queues, and what the function needs
  * to serve them: its settings and an inline policy for each purpose.
@@ -116,60 +174,16 @@ export function createJobs(
     if (!jobs.async && !jobs.batch) {
         return base;
     }
-    const needsBucket = [jobs.async?.output, jobs.batch?.output].some((o) => o !== undefined && o.bucket === undefined);
-    if (needsBucket) {
-        const { bucket, settled } = createPrivateBucket(`${name}-results`, security, ctx);
-        base.resultsBucket = bucket;
-        base.settled = settled;
-    }
-    const results = base.resultsBucket;
-    const locate = (output: S3Prefix): Location => {
-        if (output.bucket === undefined) {
-            if (results === undefined) {
-                throw new Error("internal error: a job without its own bucket and no results bucket");
-            }
-            return { bucketName: results.bucket, bucketArn: results.arn, prefix: output.prefix };
-        }
-        const existing = aws.s3.getBucketOutput({ bucket: output.bucket }, { parent: ctx.parent });
-        return { bucketName: existing.bucket, bucketArn: existing.arn, prefix: output.prefix };
-    };
-    const writeUnder: pulumi.Output<string>[] = [];
-    const readUnder: string[] = [];
-    const services: ("sqs" | "s3")[] = ["s3"];
+    const { results, locate } = locator(name, jobs, security, ctx);
+    base.resultsBucket = results?.bucket;
+    base.settled = results?.settled ?? [];
     if (jobs.async) {
-        base.asyncOutput = locate(jobs.async.output);
-        base.queues = queuesOf(name, jobs.async, security, ctx);
-        base.environment[ENV.asyncOutputUri] = uri(base.asyncOutput);
-        base.environment[ENV.asyncInputPrefixes] = jobs.async.inputPrefixes
-            .map((p) => `s3://${p.bucket}/${p.prefix}`)
-            .join(",");
-        writeUnder.push(base.asyncOutput.bucketArn.apply((arn) => objectsUnder(arn, jobs.async!.output.prefix)));
-        readUnder.push(...jobs.async.inputPrefixes.map((p) => `arn:aws:s3:::${p.bucket}/${p.prefix}*`));
-        base.policies.push({ id: "queue-consume", document: base.queues.queue.arn.apply(queueConsumePolicy) });
-        services.unshift("sqs");
+        addQueued(base, jobs.async, locate(jobs.async.output), createQueues(name, jobs.async, security, ctx));
     }
     if (jobs.batch) {
-        base.batchOutput = locate(jobs.batch.output);
-        base.environment[ENV.batchOutputUri] = uri(base.batchOutput);
-        writeUnder.push(base.batchOutput.bucketArn.apply((arn) => objectsUnder(arn, jobs.batch!.output.prefix)));
+        addBatch(base, locate(jobs.batch.output));
     }
-    base.policies.push({
-        id: "jobs-data",
-        document: pulumi.all([pulumi.all(writeUnder), account.partition]).apply(([write, partition]) =>
-            jobsDataPolicy(
-                write,
-                readUnder.map((arn) => arn.replace(/^arn:aws:/, `arn:${partition}:`)),
-            ),
-        ),
-    });
-    if (security.kmsKeyArn) {
-        base.policies.push({
-            id: "jobs-kms",
-            document: pulumi
-                .all([security.kmsKeyArn, account.region])
-                .apply(([key, region]) => jobsKmsPolicy(key, region, services)),
-        });
-    }
+    dataPolicies(base, jobs, security, account);
     return base;
 }
 

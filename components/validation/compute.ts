@@ -1,21 +1,16 @@
+// The compute area: memory, timeout, /tmp, concurrency and its autoscaling, the init budget, the
+// function's own environment, where it runs (Lambda's fleet or managed instances) and SnapStart.
+import { InferenceFunctionArgs } from "../args";
 import { DEFAULTS, MANAGED_INSTANCES } from "../defaults";
-import { Check, integerProblem } from "./problems";
+import { ComputeSettings, ProvisionedConcurrency } from "../resolved";
+import { environmentProblems } from "./environment";
+import { managedInstancesOf, managedProblems } from "./managedInstances";
+import { Area, area, integerProblem, Problem } from "./problems";
+import { scalingProblems } from "./scaling";
 
-/** Memory, timeout, /tmp and concurrency, each alone, then reserved against provisioned concurrency. */
-export const checkCompute: Check = (a) => {
-    const managed = a.computeType === "managedInstances";
+/** Each size alone, then reserved against provisioned concurrency. */
+function sizeProblems(a: InferenceFunctionArgs, managed: boolean): Problem[] {
     const memory = managed ? MANAGED_INSTANCES.memorySize : { min: 128, max: 10240 };
-    const own = [
-        ...integerProblem(
-            "memorySize",
-            a.memorySize,
-            memory.min,
-            memory.max,
-            managed ? " (MB, as Lambda Managed Instances take)" : " (MB)",
-        ),
-        ...integerProblem("timeout", a.timeout, 1, 900, " (seconds)"),
-        ...integerProblem("ephemeralStorageSize", a.ephemeralStorageSize, 512, 10240, " (MB)"),
-    ];
     const reserved = integerProblem("reservedConcurrency", a.reservedConcurrency, 0, 1_000_000);
     const provisioned = integerProblem("provisionedConcurrency", a.provisionedConcurrency, 1, 1_000_000);
     // Compared only once each is valid on its own, so one mistake is reported once.
@@ -32,13 +27,80 @@ export const checkCompute: Check = (a) => {
                   },
               ]
             : [];
+    const unit = managed ? " (MB, as Lambda Managed Instances take)" : " (MB)";
+    return [
+        ...integerProblem("memorySize", a.memorySize, memory.min, memory.max, unit),
+        ...integerProblem("timeout", a.timeout, 1, 900, " (seconds)"),
+        ...integerProblem("ephemeralStorageSize", a.ephemeralStorageSize, 512, 10240, " (MB)"),
+        ...reserved,
+        ...provisioned,
+        ...both,
+    ];
+}
+
+/** The init budget alone, then against the timeout (the first invoke retries an init past Lambda's 10 s). */
+function budgetProblems(a: InferenceFunctionArgs, timeout: number): Problem[] {
     const budget = integerProblem("initBudgetSeconds", a.initBudgetSeconds, 1, 900, " (seconds)");
-    const timeout = a.timeout ?? DEFAULTS.timeout;
     if (budget.length === 0 && a.initBudgetSeconds !== undefined && a.initBudgetSeconds > timeout) {
         budget.push({
             propertyPath: "initBudgetSeconds",
             reason: `must not exceed timeout (${timeout} s): past Lambda's 10 s init, init is retried inside the first invoke, which the timeout ends; got ${a.initBudgetSeconds}`,
         });
     }
-    return [...own, ...reserved, ...provisioned, ...both, ...budget];
-};
+    return budget;
+}
+
+/** Lambda's refusals of SnapStart for a container image function. */
+function snapStartProblems(a: InferenceFunctionArgs, ephemeralStorageSize: number): Problem[] {
+    if (a.snapStart !== true) {
+        return [];
+    }
+    const also = [
+        ...(a.provisionedConcurrency !== undefined ? ["with provisioned concurrency"] : []),
+        ...(ephemeralStorageSize > 512 ? ["with an ephemeralStorageSize above 512 MB"] : []),
+    ];
+    return [
+        {
+            propertyPath: "snapStart",
+            reason:
+                "is not available for container images: Lambda offers SnapStart for .zip functions only" +
+                (also.length ? `, and never ${also.join(" or ")}` : ""),
+        },
+    ];
+}
+
+function provisionedOf(a: InferenceFunctionArgs): ProvisionedConcurrency | undefined {
+    const min = a.provisionedConcurrency;
+    const max = a.provisionedConcurrencyMax;
+    if (min === undefined) {
+        return undefined;
+    }
+    const targetUtilization =
+        a.provisionedConcurrencyTargetUtilization ?? DEFAULTS.provisionedConcurrencyTargetUtilization;
+    return { min, scaling: max === undefined ? undefined : { max, targetUtilization } };
+}
+
+/** The function's size, where it runs, its environment and its init budget. */
+export function computeArea(a: InferenceFunctionArgs): Area<ComputeSettings> {
+    const managed = (a.computeType ?? DEFAULTS.computeType) === "managedInstances";
+    const timeout = a.timeout ?? DEFAULTS.timeout;
+    const ephemeralStorageSize = a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize;
+    const problems = [
+        ...sizeProblems(a, managed),
+        ...managedProblems(a, managed),
+        ...environmentProblems(a.environment),
+        ...scalingProblems(a),
+        ...snapStartProblems(a, ephemeralStorageSize),
+        ...budgetProblems(a, timeout),
+    ];
+    return area(problems, () => ({
+        managedInstances: managed ? managedInstancesOf(a) : undefined,
+        memorySize: a.memorySize ?? (managed ? MANAGED_INSTANCES.memorySize.default : DEFAULTS.memorySize),
+        timeout,
+        ephemeralStorageSize,
+        reservedConcurrency: a.reservedConcurrency,
+        provisionedConcurrency: provisionedOf(a),
+        environment: a.environment ?? {},
+        initBudgetSeconds: a.initBudgetSeconds ?? DEFAULTS.initBudgetSeconds,
+    }));
+}

@@ -1,9 +1,9 @@
 import { APP_LIMITS, LAMBDA_RESERVED_ENV, RESERVED_APP_ENV } from "../defaults";
-import { Check, isKnown, Problem } from "./problems";
+import { isKnown, Problem } from "./problems";
 
 /** Names the component or Lambda own are refused; the app's limits must be what the app accepts. */
-export const checkEnvironment: Check = (a) =>
-    Object.entries(a.environment ?? {}).flatMap(([key, value]): Problem[] => {
+export function environmentProblems(environment: { [key: string]: unknown } | undefined): Problem[] {
+    return Object.entries(environment ?? {}).flatMap(([key, value]): Problem[] => {
         const propertyPath = `environment.${key}`;
         if (RESERVED_APP_ENV.includes(key) || key.startsWith("AWS_ENDPOINT_URL")) {
             return [
@@ -23,11 +23,8 @@ export const checkEnvironment: Check = (a) =>
         }
         const limit = APP_LIMITS.find((l) => l.name === key);
         const text = String(value);
-        if (
-            limit &&
-            isKnown(value) &&
-            !(/^[0-9]+$/.test(text) && Number(text) >= limit.min && Number(text) <= limit.max)
-        ) {
+        const fits = /^[0-9]+$/.test(text) && Number(text) >= (limit?.min ?? 0) && Number(text) <= (limit?.max ?? 0);
+        if (limit && isKnown(value) && !fits) {
             return [
                 {
                     propertyPath,
@@ -37,3 +34,4 @@ export const checkEnvironment: Check = (a) =>
         }
         return [];
     });
+}

@@ -1,60 +1,64 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunctionArgs } from "../args";
 import { ResolvedArgs } from "../resolved";
-import { checkCompute } from "./compute";
-import { checkEnvironment } from "./environment";
-import { checkImage } from "./image";
-import { checkJobs } from "./jobs";
-import { checkManagedInstances } from "./managedInstances";
-import { checkModel, gatherFacts, largeModelWarning } from "./model";
-import { checkNetwork } from "./network";
-import { checkObservability, ownDockerfileCaptureWarning } from "./observability";
-import { Check } from "./problems";
-import { resolve } from "./resolve";
-import { checkRetention } from "./retention";
-import { checkRollout } from "./rollout";
-import { checkScaling } from "./scaling";
-import { checkSecurity } from "./security";
-
-/** Every area's checks, in the order their problems are listed. */
-const CHECKS: Check[] = [
-    checkImage,
-    checkCompute,
-    checkManagedInstances,
-    checkRetention,
-    checkNetwork,
-    checkEnvironment,
-    checkModel,
-    checkRollout,
-    checkScaling,
-    checkSecurity,
-    checkObservability,
-    checkJobs,
-];
+import { computeArea } from "./compute";
+import { imageArea } from "./image";
+import { jobsArea } from "./jobs";
+import { gatherFacts, largeModelWarning, modelArea } from "./model";
+import { networkArea } from "./network";
+import { observabilityArea, ownDockerfileCaptureWarning } from "./observability";
+import { Area, checked } from "./problems";
+import { rolloutArea } from "./rollout";
+import { securityArea } from "./security";
 
 /**
- * Checks every argument and returns them with defaults applied, or throws one
- * `InputPropertiesError` listing every problem. Runs before any resource is
- * registered, so bad input never leaves a half-created component behind.
- * Values that are Outputs are not judged: they are unknown until deploy.
+ * Judges every argument, one area at a time, each applying its own defaults once, and returns the
+ * resolved arguments; or throws one `InputPropertiesError` listing every problem of every area. Runs
+ * before any resource is registered, so bad input never leaves a half-created component behind. Values
+ * that are Outputs are not judged: they are unknown until deploy. An area that needs another's resolved
+ * slice (the model's /tmp, the jobs' timeout) judges what it can without it when that area has problems.
  */
 export function validateArgs(name: string, args: InferenceFunctionArgs): ResolvedArgs {
     // Languages other than TypeScript can pass null for an absent value.
     const a = Object.fromEntries(
         Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined),
     ) as InferenceFunctionArgs;
-    const facts = gatherFacts(name, a);
-    const problems = CHECKS.flatMap((check) => check(a, facts));
+    const compute = computeArea(a);
+    const facts = gatherFacts(name, a, compute.resolved?.ephemeralStorageSize);
+    const model = modelArea(a, facts, compute.resolved?.ephemeralStorageSize);
+    const areas = {
+        image: imageArea(a, model.resolved),
+        compute,
+        network: networkArea(a),
+        model,
+        rollout: rolloutArea(a, facts),
+        security: securityArea(a),
+        observability: observabilityArea(a, model.resolved),
+        jobs: jobsArea(a, compute.resolved),
+    };
+    // In this order the problems are listed.
+    const problems = Object.values(areas).flatMap((area: Area<unknown>) => area.problems);
     if (problems.length > 0) {
         throw new pulumi.InputPropertiesError({
             message: `InferenceFunction "${name}" has ${problems.length} invalid argument${problems.length === 1 ? "" : "s"}`,
             errors: problems,
         });
     }
-    for (const warning of [largeModelWarning(name, a), ownDockerfileCaptureWarning(name, a)]) {
+    const resolved: ResolvedArgs = {
+        image: checked("image", areas.image.resolved),
+        compute: checked("compute", areas.compute.resolved),
+        network: checked("network", areas.network.resolved),
+        model: checked("model", areas.model.resolved),
+        rollout: checked("rollout", areas.rollout.resolved),
+        security: checked("security", areas.security.resolved),
+        observability: checked("observability", areas.observability.resolved),
+        jobs: checked("jobs", areas.jobs.resolved),
+        tags: a.tags,
+    };
+    for (const warning of [largeModelWarning(name, resolved.model), ownDockerfileCaptureWarning(name, a)]) {
         if (warning) {
             pulumi.log.warn(warning);
         }
     }
-    return resolve(a, facts);
+    return resolved;
 }

@@ -1,49 +1,24 @@
-import { AsyncInferenceArgs, BatchTransformArgs } from "../args";
+// The jobs area: queued inference (SQS) and batch transform (Step Functions).
+import { AsyncInferenceArgs, BatchTransformArgs, InferenceFunctionArgs } from "../args";
 import { CONTRACT } from "../contract";
-import { BATCH_FORMATS, DEFAULTS } from "../defaults";
-import { Check, integerProblem, oneOfProblem, Problem } from "./problems";
+import { BATCH_FORMATS, DEFAULTS, QUEUES } from "../defaults";
+import { AsyncSettings, BatchSettings, ComputeSettings, JobsSettings } from "../resolved";
+import { parseS3Prefix, prefixProblem } from "./locations";
+import { Area, area, checked, integerProblem, numberProblem, objectProblem, oneOfProblem, Problem } from "./problems";
 
-/** S3's bucket naming rules: 3 to 63 lower-case letters, digits, dots and hyphens. */
-const BUCKET = "[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]";
-/** A bucket name, whole. */
-export const BUCKET_NAME = new RegExp(`^${BUCKET}$`);
-/** `s3://bucket/prefix/`: a bucket by S3's naming rules and a key prefix that is empty or ends with "/". */
-const S3_PREFIX = new RegExp(`^s3://(${BUCKET})/((?:[^*?]*/)?)$`);
-/** A key prefix: empty, or ending with "/", without the wildcards a policy would read as patterns. */
-const KEY_PREFIX = /^(?:[^*?]*\/)?$/;
-
-/** The bucket and prefix of an `s3://bucket/prefix/` location, or undefined when it is not one. */
-export function parseS3Prefix(value: string): { bucket: string; prefix: string } | undefined {
-    const match = S3_PREFIX.exec(value);
-    return match ? { bucket: match[1], prefix: match[2] } : undefined;
-}
-
-export function prefixProblem(propertyPath: string, value: unknown): Problem[] {
-    if (value === undefined || (typeof value === "string" && KEY_PREFIX.test(value) && !value.startsWith("/"))) {
-        return [];
-    }
-    return [
-        {
-            propertyPath,
-            reason: `must be a key prefix ending with "/" (or empty), without * or ?; got ${JSON.stringify(value)}`,
-        },
-    ];
-}
-
-export function objectProblem(propertyPath: string, value: unknown): Problem[] {
-    return typeof value === "object" && value !== null && !Array.isArray(value)
-        ? []
-        : [{ propertyPath, reason: `must be an object; got ${JSON.stringify(value)}` }];
-}
-
-function checkAsync(q: AsyncInferenceArgs, timeout: number): Problem[] {
+function asyncProblems(q: AsyncInferenceArgs, timeout: number): Problem[] {
     const at = (field: string) => `asyncInference.${field}`;
     const problems = [
         ...integerProblem(at("batchSize"), q.batchSize, 1, 10000),
         ...integerProblem(at("maximumBatchingWindowSeconds"), q.maximumBatchingWindowSeconds, 0, 300),
         ...integerProblem(at("maximumConcurrency"), q.maximumConcurrency, 2, 1000),
         ...integerProblem(at("maxReceiveCount"), q.maxReceiveCount, 1, 1000),
-        ...integerProblem(at("visibilityTimeoutSeconds"), q.visibilityTimeoutSeconds, 0, 43200),
+        ...integerProblem(
+            at("visibilityTimeoutSeconds"),
+            q.visibilityTimeoutSeconds,
+            0,
+            QUEUES.maxVisibilityTimeoutSeconds,
+        ),
         ...integerProblem(at("messageRetentionSeconds"), q.messageRetentionSeconds, 60, 1209600),
         ...prefixProblem(at("outputPrefix"), q.outputPrefix),
     ];
@@ -75,7 +50,7 @@ function checkAsync(q: AsyncInferenceArgs, timeout: number): Problem[] {
     return problems;
 }
 
-function checkBatch(b: BatchTransformArgs, maxBatchRows: number): Problem[] {
+function batchProblems(b: BatchTransformArgs, maxBatchRows: number): Problem[] {
     const at = (field: string) => `batchTransform.${field}`;
     const problems = [
         ...oneOfProblem(at("inputFormat"), b.inputFormat, Object.keys(BATCH_FORMATS)),
@@ -84,25 +59,20 @@ function checkBatch(b: BatchTransformArgs, maxBatchRows: number): Problem[] {
         ...integerProblem(at("rowsPerBatch"), b.rowsPerBatch, 1, maxBatchRows, ` (the function's MAX_BATCH_ROWS)`),
         ...integerProblem(at("maxBytesPerBatch"), b.maxBytesPerBatch, 1024, 262144, " bytes"),
         ...integerProblem(at("maxConcurrency"), b.maxConcurrency, 1, 10000),
+        ...numberProblem(at("toleratedFailurePercentage"), b.toleratedFailurePercentage, 0, 100),
     ];
     if (b.inputBucketName === undefined) {
         problems.push({ propertyPath: at("inputBucketName"), reason: "is required: the bucket the data sets are in" });
     }
-    const tolerated = b.toleratedFailurePercentage;
-    if (tolerated !== undefined && !(typeof tolerated === "number" && tolerated >= 0 && tolerated <= 100)) {
-        problems.push({
-            propertyPath: at("toleratedFailurePercentage"),
-            reason: `must be a number from 0 to 100; got ${JSON.stringify(tolerated)}`,
-        });
-    }
     const columns = b.passthroughColumns;
+    const most = CONTRACT.batch.maxPassthroughColumns;
     if (
         columns !== undefined &&
-        !(Array.isArray(columns) && columns.length <= 32 && columns.every((c) => typeof c === "string" && c !== ""))
+        !(Array.isArray(columns) && columns.length <= most && columns.every((c) => typeof c === "string" && c !== ""))
     ) {
         problems.push({
             propertyPath: at("passthroughColumns"),
-            reason: `must be a list of at most 32 column names; got ${JSON.stringify(columns)}`,
+            reason: `must be a list of at most ${most} column names; got ${JSON.stringify(columns)}`,
         });
     } else if (columns !== undefined && new Set(columns).size !== columns.length) {
         problems.push({ propertyPath: at("passthroughColumns"), reason: "names a column more than once" });
@@ -111,24 +81,65 @@ function checkBatch(b: BatchTransformArgs, maxBatchRows: number): Problem[] {
 }
 
 /** The most rows the function takes in one request, as `environment` may set it (the default otherwise). */
-export function maxBatchRowsOf(environment: { [key: string]: unknown } | undefined, fallback: number): number {
-    const raw = environment?.[CONTRACT.environment.limits.maxBatchRows.name];
+export function maxBatchRowsOf(environment: { [key: string]: unknown } | undefined): number {
+    const limit = CONTRACT.environment.limits.maxBatchRows;
+    const raw = environment?.[limit.name];
     const value = typeof raw === "string" ? Number(raw) : NaN;
-    return Number.isInteger(value) && value > 0 ? value : fallback;
+    return Number.isInteger(value) && value > 0 ? value : limit.default;
 }
 
-/** Queued inference and batch transform. */
-export const checkJobs: Check = (a) => {
-    const problems: Problem[] = [];
-    const timeout = typeof a.timeout === "number" ? a.timeout : DEFAULTS.timeout;
-    if (a.asyncInference !== undefined) {
-        const shape = objectProblem("asyncInference", a.asyncInference);
-        problems.push(...(shape.length ? shape : checkAsync(a.asyncInference, timeout)));
+function asyncOf(q: AsyncInferenceArgs, timeout: number): AsyncSettings {
+    const d = DEFAULTS.asyncInference;
+    const batchSize = q.batchSize ?? d.batchSize;
+    return {
+        batchSize,
+        // SQS requires a window of at least a second for batches above 10.
+        batchingWindowSeconds: q.maximumBatchingWindowSeconds ?? (batchSize > 10 ? 1 : d.maximumBatchingWindowSeconds),
+        maximumConcurrency: q.maximumConcurrency,
+        maxReceiveCount: q.maxReceiveCount ?? d.maxReceiveCount,
+        visibilityTimeoutSeconds:
+            q.visibilityTimeoutSeconds ??
+            Math.min(timeout * QUEUES.visibilityTimeoutFactor, QUEUES.maxVisibilityTimeoutSeconds),
+        messageRetentionSeconds: q.messageRetentionSeconds ?? d.messageRetentionSeconds,
+        output: { bucket: q.outputBucketName, prefix: q.outputPrefix ?? d.outputPrefix },
+        inputPrefixes: (q.inputPrefixes ?? []).map((p) => checked("asyncInference.inputPrefixes", parseS3Prefix(p))),
+    };
+}
+
+function batchOf(b: BatchTransformArgs): BatchSettings {
+    const d = DEFAULTS.batchTransform;
+    return {
+        inputBucket: b.inputBucketName,
+        inputPrefix: b.inputPrefix ?? "",
+        format: (b.inputFormat ?? d.inputFormat) as "csv" | "jsonl",
+        output: { bucket: b.outputBucketName, prefix: b.outputPrefix ?? d.outputPrefix },
+        rowsPerBatch: b.rowsPerBatch ?? d.rowsPerBatch,
+        maxBytesPerBatch: b.maxBytesPerBatch ?? d.maxBytesPerBatch,
+        maxConcurrency: b.maxConcurrency ?? d.maxConcurrency,
+        toleratedFailurePercentage: b.toleratedFailurePercentage ?? d.toleratedFailurePercentage,
+        passthroughColumns: b.passthroughColumns ?? [],
+    };
+}
+
+/** Queued inference and batch transform, judged against the function's timeout and request limits. */
+export function jobsArea(a: InferenceFunctionArgs, compute: ComputeSettings | undefined): Area<JobsSettings> {
+    const q = a.asyncInference;
+    const b = a.batchTransform;
+    const qShape = q === undefined ? [] : objectProblem("asyncInference", q);
+    const bShape = b === undefined ? [] : objectProblem("batchTransform", b);
+    const problems = [...qShape, ...bShape];
+    // The timeout and the environment's limits are the compute area's; when they are wrong, it says so.
+    if (compute === undefined) {
+        return { problems };
     }
-    if (a.batchTransform !== undefined) {
-        const shape = objectProblem("batchTransform", a.batchTransform);
-        const rows = maxBatchRowsOf(a.environment, CONTRACT.environment.limits.maxBatchRows.default);
-        problems.push(...(shape.length ? shape : checkBatch(a.batchTransform, rows)));
+    if (q !== undefined && qShape.length === 0) {
+        problems.push(...asyncProblems(q, compute.timeout));
     }
-    return problems;
-};
+    if (b !== undefined && bShape.length === 0) {
+        problems.push(...batchProblems(b, maxBatchRowsOf(compute.environment)));
+    }
+    return area(problems, () => ({
+        async: q && asyncOf(q, compute.timeout),
+        batch: b && batchOf(b),
+    }));
+}

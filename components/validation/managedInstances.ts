@@ -1,7 +1,9 @@
-// Lambda Managed Instances, the Python of the image, and SnapStart: what AWS allows together.
+// Lambda Managed Instances: what they need, what AWS refuses with them, and the capacity provider the
+// component may create for them.
 import { InferenceFunctionArgs } from "../args";
-import { BASE_IMAGE_REPOSITORY, COMPUTE_TYPES, DEFAULTS, MANAGED_INSTANCES, PYTHON_VERSIONS } from "../defaults";
-import { Check, integerProblem, isKnown, oneOfProblem, Problem } from "./problems";
+import { COMPUTE_TYPES, MANAGED_INSTANCES } from "../defaults";
+import { ManagedInstancesSettings } from "../resolved";
+import { integerProblem, oneOfProblem, Problem } from "./problems";
 
 const ON_MANAGED = [
     "capacityProviderArn",
@@ -42,52 +44,10 @@ function capacityProviderProblems(a: InferenceFunctionArgs): Problem[] {
     return problems;
 }
 
-/** Where the function runs, and what each place refuses. */
-export const checkManagedInstances: Check = (a) => {
-    const problems: Problem[] = [
-        ...oneOfProblem("computeType", a.computeType, COMPUTE_TYPES),
-        ...oneOfProblem("pythonVersion", a.pythonVersion, PYTHON_VERSIONS),
-    ];
-    const python = a.pythonVersion ?? DEFAULTS.pythonVersion;
-    const base = a.buildArgs?.BASE_IMAGE;
-    if (isKnown(base) && String(base).startsWith(`${BASE_IMAGE_REPOSITORY}:`)) {
-        const tag = String(base)
-            .slice(BASE_IMAGE_REPOSITORY.length + 1)
-            .split("@")[0];
-        if (tag !== python) {
-            problems.push({
-                propertyPath: "buildArgs.BASE_IMAGE",
-                reason: `is Python ${tag}, but pythonVersion is ${python}: pin the base of the same version`,
-            });
-        }
-    }
-    if (a.snapStart === true) {
-        const also = [
-            ...(a.provisionedConcurrency !== undefined ? ["with provisioned concurrency"] : []),
-            ...((a.ephemeralStorageSize ?? 512) > 512 ? ["with an ephemeralStorageSize above 512 MB"] : []),
-        ];
-        problems.push({
-            propertyPath: "snapStart",
-            reason:
-                "is not available for container images: Lambda offers SnapStart for .zip functions only" +
-                (also.length ? `, and never ${also.join(" or ")}` : ""),
-        });
-    }
-    if ((a.computeType ?? DEFAULTS.computeType) !== "managedInstances") {
-        for (const field of ON_MANAGED) {
-            if (a[field] !== undefined) {
-                problems.push({ propertyPath: field, reason: 'applies only with computeType "managedInstances"' });
-            }
-        }
-        return problems;
-    }
+/** What AWS refuses with managed instances, and what they need. */
+function onManagedProblems(a: InferenceFunctionArgs): Problem[] {
     const why = "Lambda Managed Instances";
-    if (python < MANAGED_INSTANCES.minimumPython) {
-        problems.push({
-            propertyPath: "pythonVersion",
-            reason: `must be ${MANAGED_INSTANCES.minimumPython} or newer with computeType "managedInstances": ${why} run Python 3.13 and later; got ${python}`,
-        });
-    }
+    const problems: Problem[] = [];
     if ((a.capacityProviderArn === undefined) === (a.capacityProvider === undefined)) {
         problems.push({
             propertyPath: "capacityProvider",
@@ -122,4 +82,47 @@ export const checkManagedInstances: Check = (a) => {
         ...capacityProviderProblems(a),
     );
     return problems;
-};
+}
+
+/** Where the function runs, and what each place refuses. */
+export function managedProblems(a: InferenceFunctionArgs, managed: boolean): Problem[] {
+    const problems = oneOfProblem("computeType", a.computeType, COMPUTE_TYPES);
+    if (managed) {
+        return [...problems, ...onManagedProblems(a)];
+    }
+    for (const field of ON_MANAGED) {
+        if (a[field] !== undefined) {
+            problems.push({ propertyPath: field, reason: 'applies only with computeType "managedInstances"' });
+        }
+    }
+    return problems;
+}
+
+/** The capacity the function runs on (the one given, or the one to create) and how its environments are sized. */
+export function managedInstancesOf(a: InferenceFunctionArgs): ManagedInstancesSettings {
+    const p = a.capacityProvider;
+    const common = {
+        maxConcurrencyPerEnvironment: a.maxConcurrencyPerEnvironment,
+        memoryGiBPerVcpu: a.memoryGiBPerVcpu,
+    };
+    if (p === undefined) {
+        if (a.capacityProviderArn === undefined) {
+            throw new Error("internal error: managed instances passed validation without a capacity provider");
+        }
+        return { kind: "existing", capacityProviderArn: a.capacityProviderArn, ...common };
+    }
+    return {
+        kind: "create",
+        provider: {
+            subnetIds: p.subnetIds,
+            securityGroupIds: p.securityGroupIds,
+            allowedInstanceTypes: p.allowedInstanceTypes,
+            excludedInstanceTypes: p.excludedInstanceTypes,
+            scaling:
+                p.maxVcpuCount === undefined
+                    ? undefined
+                    : { maxVcpuCount: p.maxVcpuCount, targetCpuUtilization: p.targetCpuUtilization },
+        },
+        ...common,
+    };
+}

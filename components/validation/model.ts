@@ -1,6 +1,9 @@
+// The model area: where the model is (a file to upload or bake in, or an existing object), its format,
+// its signature, its name in the protocol's paths, and the shape of a given key and sha256.
 import * as fs from "fs";
 import * as path from "path";
 import { InferenceFunctionArgs } from "../args";
+import { CONTRACT, contractOf } from "../contract";
 import {
     BUNDLED_APP_PATH,
     DEFAULTS,
@@ -9,11 +12,12 @@ import {
     MAX_IMAGE_BYTES,
     MODEL_DELIVERIES,
     MODEL_FORMATS,
+    MODEL_PATH_IN_IMAGE,
     ModelFormat,
 } from "../defaults";
-import { CONTRACT, contractOf } from "../contract";
+import { ModelSettings } from "../resolved";
 import { readSignature } from "../signature";
-import { Check, Facts, isKnown, oneOfProblem, patternProblem, Problem } from "./problems";
+import { Area, area, checked, Facts, isKnown, oneOfProblem, patternProblem, Problem } from "./problems";
 
 /** The arguments that only an S3 object uses, refused with the model in the image. */
 const S3_ONLY = ["modelBucketName", "modelKey", "modelSha256"] as const;
@@ -64,8 +68,8 @@ function sizeOf(modelPath: string): number | undefined {
     return stat?.isFile() ? stat.size : undefined;
 }
 
-/** A local model file: it exists, and fits where its delivery puts it. */
-function fileProblems(a: InferenceFunctionArgs, modelPath: string, inImage: boolean): Problem[] {
+/** A local model file: it exists, and fits where its delivery puts it (`tmpMb` undefined: /tmp is not known). */
+function fileProblems(modelPath: string, inImage: boolean, tmpMb: number | undefined): Problem[] {
     const size = sizeOf(modelPath);
     if (size === undefined) {
         return [{ propertyPath: "modelPath", reason: `must be an existing file; ${modelPath} is not one` }];
@@ -78,12 +82,11 @@ function fileProblems(a: InferenceFunctionArgs, modelPath: string, inImage: bool
             },
         ];
     }
-    const tmp = a.ephemeralStorageSize ?? DEFAULTS.ephemeralStorageSize;
-    if (!inImage && Number.isInteger(tmp) && size > tmp * 1024 * 1024) {
+    if (!inImage && tmpMb !== undefined && size > tmpMb * 1024 * 1024) {
         return [
             {
                 propertyPath: "ephemeralStorageSize",
-                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${size} bytes, /tmp is ${tmp} MB`,
+                reason: `must be large enough to hold the model in /tmp: ${modelPath} is ${size} bytes, /tmp is ${tmpMb} MB`,
             },
         ];
     }
@@ -91,9 +94,9 @@ function fileProblems(a: InferenceFunctionArgs, modelPath: string, inImage: bool
 }
 
 /** Where the model is: a file (uploaded or baked in) or an existing object, and what each needs. */
-function sourceProblems(a: InferenceFunctionArgs, inImage: boolean): Problem[] {
+function sourceProblems(a: InferenceFunctionArgs, inImage: boolean, tmpMb: number | undefined): Problem[] {
     if (a.modelPath !== undefined) {
-        return fileProblems(a, path.resolve(a.modelPath), inImage);
+        return fileProblems(path.resolve(a.modelPath), inImage, tmpMb);
     }
     if (inImage) {
         return [{ propertyPath: "modelPath", reason: 'is required with modelDelivery "image"' }];
@@ -133,26 +136,22 @@ function inImageProblems(a: InferenceFunctionArgs): Problem[] {
           ];
 }
 
-/** Reads the signature beside a model file that exists (validation reports a missing file itself). */
-export function gatherFacts(componentName: string, a: InferenceFunctionArgs): Facts {
+/**
+ * Reads the signature beside a model file that exists and fits where it goes (validation reports a file
+ * that does not as such): the file is hashed here, once per deploy.
+ */
+export function gatherFacts(componentName: string, a: InferenceFunctionArgs, tmpMb: number | undefined): Facts {
     if (a.modelPath === undefined) {
         return { componentName };
     }
     const modelPath = path.resolve(a.modelPath);
     const inImage = (a.modelDelivery ?? DEFAULTS.modelDelivery) === "image";
-    // A file that is not there, or too large for where it goes, is reported as such; it is not hashed.
-    return fileProblems(a, modelPath, inImage).length > 0
+    return fileProblems(modelPath, inImage, tmpMb).length > 0
         ? { componentName }
         : { componentName, signature: readSignature(modelPath) };
 }
 
-/** The model's name in the protocol's paths: given, or the component's; either must fit a path segment. */
-export function modelNameOf(a: InferenceFunctionArgs, facts: Facts): string {
-    return a.modelName ?? facts.componentName;
-}
-
-function modelNameProblems(a: InferenceFunctionArgs, facts: Facts): Problem[] {
-    const name = modelNameOf(a, facts);
+function modelNameProblems(a: InferenceFunctionArgs, name: string): Problem[] {
     if (new RegExp(CONTRACT.settings.modelName.pattern).test(name)) {
         return [];
     }
@@ -198,56 +197,86 @@ function signatureProblems(a: InferenceFunctionArgs, facts: Facts, format: Model
     return [];
 }
 
+/** The shape of a key known now: one object, named exactly. */
+function keyProblems(modelKey: unknown): Problem[] {
+    if (!isKnown(modelKey)) {
+        return [];
+    }
+    const key = String(modelKey);
+    if (key === "" || key.startsWith("/")) {
+        return [
+            {
+                propertyPath: "modelKey",
+                reason: `must be a non-empty object key that does not start with "/"; got ${JSON.stringify(modelKey)}`,
+            },
+        ];
+    }
+    return /[*?]/.test(key)
+        ? [
+              {
+                  propertyPath: "modelKey",
+                  reason: `must name one object, without * or ? (the role may read exactly that object, and a wildcard would widen it to every match); got ${JSON.stringify(modelKey)}`,
+              },
+          ]
+        : [];
+}
+
+/** The model's settings, once every check passed: the file's sha256 is the one hashed for its signature. */
+function modelOf(a: InferenceFunctionArgs, facts: Facts, format: ModelFormat, name: string): ModelSettings {
+    const delivery = a.modelDelivery ?? DEFAULTS.modelDelivery;
+    if (a.modelPath === undefined) {
+        return {
+            delivery: "existing",
+            name,
+            format,
+            bucketName: checked("modelBucketName", a.modelBucketName),
+            key: checked("modelKey", a.modelKey),
+            sha256: checked("modelSha256", a.modelSha256),
+        };
+    }
+    const hashed = facts.signature && "sha256" in facts.signature ? facts.signature.sha256 : undefined;
+    const file = { name, format, path: path.resolve(a.modelPath), sha256: checked("modelPath", hashed) };
+    if (delivery === "image") {
+        const contextDir = path.dirname(file.path);
+        const pathInImage = MODEL_PATH_IN_IMAGE[format];
+        return { delivery: "image", ...file, contextDir, file: path.basename(file.path), pathInImage };
+    }
+    const key = a.modelKey ?? `models/${path.basename(file.path)}`;
+    return { delivery: "upload", ...file, key, adoptedBucket: a.modelBucketName };
+}
+
 /** The model's delivery, where it is, its format and signature, and the shape of a given sha256 and key. */
-export const checkModel: Check = (a, facts) => {
+export function modelArea(a: InferenceFunctionArgs, facts: Facts, tmpMb: number | undefined): Area<ModelSettings> {
     const inImage = (a.modelDelivery ?? DEFAULTS.modelDelivery) === "image";
-    const format = inferFormat(a);
-    const key = String(a.modelKey);
-    return [
+    const inferred = inferFormat(a);
+    const format = "format" in inferred && MODEL_FORMATS.includes(inferred.format) ? inferred.format : undefined;
+    const name = a.modelName ?? facts.componentName;
+    const problems = [
         ...oneOfProblem("modelDelivery", a.modelDelivery, MODEL_DELIVERIES),
-        ...sourceProblems(a, inImage),
+        ...sourceProblems(a, inImage, tmpMb),
         ...(inImage ? inImageProblems(a) : []),
         ...oneOfProblem("modelFormat", a.modelFormat, MODEL_FORMATS),
-        ...("problem" in format ? [format.problem] : []),
-        ...signatureProblems(
-            a,
-            facts,
-            "format" in format && MODEL_FORMATS.includes(format.format) ? format.format : undefined,
-        ),
+        ...("problem" in inferred ? [inferred.problem] : []),
+        ...signatureProblems(a, facts, format),
         ...patternProblem(
             "modelSha256",
             a.modelSha256,
             /^[0-9a-f]{64}$/,
             `must be 64 lowercase hex characters; got ${JSON.stringify(a.modelSha256)}`,
         ),
-        ...(isKnown(a.modelKey) && (key === "" || key.startsWith("/"))
-            ? [
-                  {
-                      propertyPath: "modelKey",
-                      reason: `must be a non-empty object key that does not start with "/"; got ${JSON.stringify(a.modelKey)}`,
-                  },
-              ]
-            : []),
-        ...(isKnown(a.modelKey) && /[*?]/.test(key)
-            ? [
-                  {
-                      propertyPath: "modelKey",
-                      reason: `must name one object, without * or ? (the role may read exactly that object, and a wildcard would widen it to every match); got ${JSON.stringify(a.modelKey)}`,
-                  },
-              ]
-            : []),
-        ...modelNameProblems(a, facts),
+        ...keyProblems(a.modelKey),
+        ...modelNameProblems(a, name),
     ];
-};
+    return area(problems, () => modelOf(a, facts, checked("modelFormat", format), name));
+}
 
 /** A warning for a model in the image large enough to slow every cold start; undefined otherwise. */
-export function largeModelWarning(name: string, a: InferenceFunctionArgs): string | undefined {
-    if ((a.modelDelivery ?? DEFAULTS.modelDelivery) !== "image" || a.modelPath === undefined) {
+export function largeModelWarning(name: string, model: ModelSettings): string | undefined {
+    if (model.delivery !== "image") {
         return undefined;
     }
-    const modelPath = path.resolve(a.modelPath);
-    const size = sizeOf(modelPath) ?? 0;
+    const size = sizeOf(model.path) ?? 0;
     return size > LARGE_IMAGE_MODEL_BYTES
-        ? `InferenceFunction "${name}": the model (${modelPath}, ${size} bytes) is over 500 MB; every cold start that pulls the image pays for it, so modelDelivery "s3" is the better home for it`
+        ? `InferenceFunction "${name}": the model (${model.path}, ${size} bytes) is over 500 MB; every cold start that pulls the image pays for it, so modelDelivery "s3" is the better home for it`
         : undefined;
 }

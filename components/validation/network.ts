@@ -1,8 +1,12 @@
+// The network area: the function URL (and its ceiling when public) and the VPC placement.
+import { InferenceFunctionArgs } from "../args";
 import { DEFAULTS, FUNCTION_URL_AUTH_TYPES } from "../defaults";
-import { Check, oneOfProblem, Problem } from "./problems";
+import { NetworkSettings } from "../resolved";
+import { Area, area, oneOfProblem, Problem } from "./problems";
 
-/** The function URL's auth (and its ceiling when public) and the VPC placement. */
-export const checkNetwork: Check = (a) => {
+export function networkArea(a: InferenceFunctionArgs): Area<NetworkSettings> {
+    const enableUrl = a.enableFunctionUrl ?? DEFAULTS.enableFunctionUrl;
+    const authType = a.functionUrlAuthType ?? DEFAULTS.functionUrlAuthType;
     const problems: Problem[] = oneOfProblem("functionUrlAuthType", a.functionUrlAuthType, FUNCTION_URL_AUTH_TYPES);
     const hasSubnets = a.vpcSubnetIds !== undefined;
     if (hasSubnets !== (a.vpcSecurityGroupIds !== undefined)) {
@@ -19,12 +23,17 @@ export const checkNetwork: Check = (a) => {
             problems.push({ propertyPath: prop, reason: "must hold at least one id" });
         }
     }
-    const publicUrl = (a.enableFunctionUrl ?? DEFAULTS.enableFunctionUrl) && a.functionUrlAuthType === "NONE";
-    if (publicUrl && a.reservedConcurrency === undefined) {
+    if (enableUrl && authType === "NONE" && a.reservedConcurrency === undefined) {
         problems.push({
             propertyPath: "reservedConcurrency",
             reason: 'is required with functionUrlAuthType "NONE": a public URL without a ceiling lets anyone spend the account\'s concurrency and money',
         });
     }
-    return problems;
-};
+    return area(problems, () => ({
+        vpc:
+            a.vpcSubnetIds !== undefined && a.vpcSecurityGroupIds !== undefined
+                ? { subnetIds: a.vpcSubnetIds, securityGroupIds: a.vpcSecurityGroupIds }
+                : undefined,
+        functionUrl: enableUrl ? { authType: authType as "AWS_IAM" | "NONE" } : undefined,
+    }));
+}

@@ -1,17 +1,29 @@
+// The observability area: the logs' retention, traces, the dashboard, the metrics' namespace, and data
+// capture (what it keeps, and where, never over the model).
 import { DataCaptureArgs, InferenceFunctionArgs } from "../args";
 import { CONTRACT } from "../contract";
-import { CAPTURE_DEFAULTS } from "../defaults";
-import { BUCKET_NAME, objectProblem, prefixProblem } from "./jobs";
-import { Check, integerProblem, patternProblem, Problem } from "./problems";
+import { DEFAULTS, LOG_RETENTION_DAYS } from "../defaults";
+import { DataCaptureSettings, ModelSettings, ObservabilitySettings } from "../resolved";
+import { BUCKET_NAME, modelCoverageProblem, prefixProblem } from "./locations";
+import {
+    Area,
+    area,
+    booleanProblem,
+    integerProblem,
+    numberProblem,
+    objectProblem,
+    oneOfProblem,
+    patternProblem,
+    Problem,
+} from "./problems";
 
-/** CloudWatch's rule for a namespace: 1 to 255 of these characters, and none of AWS's own. */
-const NAMESPACE = /^[0-9A-Za-z.\-_/#:]{1,255}$/;
+const NAMESPACE = CONTRACT.settings.metricsNamespace;
 
 function namespaceProblems(namespace: unknown): Problem[] {
     if (namespace === undefined) {
         return [];
     }
-    if (typeof namespace !== "string" || !NAMESPACE.test(namespace) || namespace.startsWith(":")) {
+    if (typeof namespace !== "string" || !new RegExp(NAMESPACE.pattern).test(namespace) || namespace.startsWith(":")) {
         return [
             {
                 propertyPath: "metricsNamespace",
@@ -30,62 +42,70 @@ function namespaceProblems(namespace: unknown): Problem[] {
     return [];
 }
 
-function booleanProblem(propertyPath: string, value: unknown): Problem[] {
-    return value === undefined || typeof value === "boolean"
-        ? []
-        : [{ propertyPath, reason: `must be true or false; got ${JSON.stringify(value)}` }];
-}
-
-function captureProblems(c: DataCaptureArgs, a: InferenceFunctionArgs): Problem[] {
+function captureProblems(c: DataCaptureArgs, prefix: string, model: ModelSettings | undefined): Problem[] {
     const at = (field: string) => `dataCapture.${field}`;
+    const { samplingPercentage: sampling, maxBufferSeconds: buffer } = CONTRACT.capture;
     const problems = [
         ...booleanProblem(at("captureInputs"), c.captureInputs),
         ...booleanProblem(at("captureOutputs"), c.captureOutputs),
         ...prefixProblem(at("prefix"), c.prefix),
-        ...integerProblem(
-            at("maxBufferSeconds"),
-            c.maxBufferSeconds,
-            CAPTURE_DEFAULTS.maxBufferSecondsRange.min,
-            CAPTURE_DEFAULTS.maxBufferSecondsRange.max,
-        ),
+        ...integerProblem(at("maxBufferSeconds"), c.maxBufferSeconds, buffer.min, buffer.max),
+        ...numberProblem(at("samplingPercentage"), c.samplingPercentage, sampling.min, sampling.max),
     ];
-    const sampling = c.samplingPercentage;
-    if (sampling !== undefined && !(typeof sampling === "number" && sampling >= 0 && sampling <= 100)) {
-        problems.push({
-            propertyPath: at("samplingPercentage"),
-            reason: `must be a number from 0 to 100; got ${JSON.stringify(sampling)}`,
-        });
-    }
     if (c.captureInputs === false && c.captureOutputs === false) {
         problems.push({
             propertyPath: at("captureOutputs"),
             reason: "captureInputs and captureOutputs are both false: the records would hold nothing to look at",
         });
     }
+    const bucketReason = `must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens); got ${JSON.stringify(c.bucketName)}`;
     problems.push(
-        ...patternProblem(
-            at("bucketName"),
-            c.bucketName,
-            BUCKET_NAME,
-            `must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and hyphens); got ${JSON.stringify(c.bucketName)}`,
-        ),
+        ...patternProblem(at("bucketName"), c.bucketName, BUCKET_NAME, bucketReason),
+        ...modelCoverageProblem(at("prefix"), c.bucketName, prefix, model),
     );
-    const bucket = c.bucketName;
-    // The function may put objects under the prefix: in the model's own bucket, over the model itself.
-    const prefix = typeof c.prefix === "string" ? c.prefix : CAPTURE_DEFAULTS.prefix;
-    if (typeof bucket === "string" && bucket === a.modelBucketName) {
-        const key = a.modelKey;
-        if (typeof key !== "string" || key.startsWith(prefix)) {
-            problems.push({
-                propertyPath: at("prefix"),
-                reason:
-                    `would let the function write over its own model: ${JSON.stringify(prefix)} in the model's ` +
-                    `bucket ${bucket} covers ${typeof key === "string" ? JSON.stringify(key) : "the model's key"}; ` +
-                    "choose a prefix the model is not under (or another bucket)",
-            });
-        }
-    }
     return problems;
+}
+
+function captureArea(a: InferenceFunctionArgs, model: ModelSettings | undefined): Area<DataCaptureSettings> {
+    const c = a.dataCapture;
+    if (c === undefined) {
+        return { problems: [] };
+    }
+    const shape = objectProblem("dataCapture", c);
+    if (shape.length > 0) {
+        return { problems: shape };
+    }
+    const d = DEFAULTS.dataCapture;
+    const prefix = typeof c.prefix === "string" ? c.prefix : d.prefix;
+    return area(captureProblems(c, prefix, model), () => ({
+        samplingPercentage: c.samplingPercentage ?? d.samplingPercentage,
+        inputs: c.captureInputs ?? d.captureInputs,
+        outputs: c.captureOutputs ?? d.captureOutputs,
+        destination: { bucket: c.bucketName, prefix },
+        maxBufferSeconds: c.maxBufferSeconds ?? d.maxBufferSeconds,
+    }));
+}
+
+/** Where the logs and metrics go, how long the logs stay, and what data capture keeps. */
+export function observabilityArea(
+    a: InferenceFunctionArgs,
+    model: ModelSettings | undefined,
+): Area<ObservabilitySettings> {
+    const capture = captureArea(a, model);
+    const problems = [
+        ...oneOfProblem("logRetentionDays", a.logRetentionDays, LOG_RETENTION_DAYS),
+        ...booleanProblem("enableTracing", a.enableTracing),
+        ...booleanProblem("enableDashboard", a.enableDashboard),
+        ...namespaceProblems(a.metricsNamespace),
+        ...capture.problems,
+    ];
+    return area(problems, () => ({
+        logRetentionDays: a.logRetentionDays ?? DEFAULTS.logRetentionDays,
+        metricsNamespace: a.metricsNamespace ?? DEFAULTS.metricsNamespace,
+        enableTracing: a.enableTracing ?? DEFAULTS.enableTracing,
+        enableDashboard: a.enableDashboard ?? DEFAULTS.enableDashboard,
+        dataCapture: capture.resolved,
+    }));
 }
 
 /**
@@ -103,13 +123,3 @@ export function ownDockerfileCaptureWarning(name: string, a: InferenceFunctionAr
         "or the records never leave the function's /tmp"
     );
 }
-
-/** Where the function's metrics go, and what data capture keeps. */
-export const checkObservability: Check = (a) => {
-    const problems = namespaceProblems(a.metricsNamespace);
-    if (a.dataCapture !== undefined) {
-        const shape = objectProblem("dataCapture", a.dataCapture);
-        problems.push(...(shape.length ? shape : captureProblems(a.dataCapture, a)));
-    }
-    return problems;
-};

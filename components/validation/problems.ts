@@ -1,20 +1,39 @@
-// What every area's checks share: the problem type and the small judgements they are made of.
+// What every area of the arguments shares: the problem type, what an area returns, and the small
+// judgements areas are made of.
 import * as pulumi from "@pulumi/pulumi";
-import { InferenceFunctionArgs } from "../args";
 import { Signature } from "../signature";
 
 export type Problem = pulumi.InputPropertyErrorDetails;
 
-/** What validation learns once and several areas use: the model's signature, read from beside its file. */
+/** What validation learns once and several areas use: the model file's signature and sha256. */
 export interface Facts {
     /** The component's name: the default of names derived from it. */
     componentName: string;
     /** The signature of `modelPath` when it has one that matches the file; a reason otherwise. */
-    signature?: { signature: Signature } | { problem: string };
+    signature?: { signature: Signature; sha256: string } | { problem: string };
 }
 
-/** The checks of one area: the arguments (nulls from other languages already dropped) in, every problem out. */
-export type Check = (a: InferenceFunctionArgs, facts: Facts) => Problem[];
+/**
+ * One area of the arguments, judged and resolved in one pass: every problem it finds, and, when it found
+ * none, its slice of the resolved arguments with its defaults applied (once, here).
+ */
+export interface Area<T> {
+    problems: Problem[];
+    resolved?: T;
+}
+
+/** The area's slice once its problems are known: resolved only when there are none. */
+export function area<T>(problems: Problem[], resolve: () => T): Area<T> {
+    return problems.length > 0 ? { problems } : { problems, resolved: resolve() };
+}
+
+/** A value the checks proved present; reaching undefined here is a bug in the checks, not bad input. */
+export function checked<T>(property: string, value: T | undefined): T {
+    if (value === undefined) {
+        throw new Error(`internal error: ${property} passed validation without a value`);
+    }
+    return value;
+}
 
 /** The signature validation found, when there is one. */
 export function signatureOf(facts: Facts): Signature | undefined {
@@ -40,6 +59,14 @@ export function integerProblem(
     return [{ propertyPath, reason: `must be an integer from ${min} to ${max}${unit}; got ${JSON.stringify(value)}` }];
 }
 
+/** A problem when `value` is given and is not a number within [min, max]. */
+export function numberProblem(propertyPath: string, value: unknown, min: number, max: number, what = ""): Problem[] {
+    if (value === undefined || (typeof value === "number" && value >= min && value <= max)) {
+        return [];
+    }
+    return [{ propertyPath, reason: `must be a number from ${min} to ${max}${what}; got ${JSON.stringify(value)}` }];
+}
+
 /** A problem when `value` is given and is not one of `allowed`. */
 export function oneOfProblem(propertyPath: string, value: unknown, allowed: readonly unknown[]): Problem[] {
     if (value === undefined || allowed.includes(value)) {
@@ -52,4 +79,18 @@ export function oneOfProblem(propertyPath: string, value: unknown, allowed: read
 /** A problem when `value` is known now and does not match `pattern`. */
 export function patternProblem(propertyPath: string, value: unknown, pattern: RegExp, reason: string): Problem[] {
     return isKnown(value) && !pattern.test(String(value)) ? [{ propertyPath, reason }] : [];
+}
+
+/** A problem when `value` is given and is not a boolean. */
+export function booleanProblem(propertyPath: string, value: unknown): Problem[] {
+    return value === undefined || typeof value === "boolean"
+        ? []
+        : [{ propertyPath, reason: `must be true or false; got ${JSON.stringify(value)}` }];
+}
+
+/** A problem when `value` is not a plain object (an area given as something else). */
+export function objectProblem(propertyPath: string, value: unknown): Problem[] {
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+        ? []
+        : [{ propertyPath, reason: `must be an object; got ${JSON.stringify(value)}` }];
 }

@@ -1,16 +1,14 @@
-import { Check, integerProblem, Problem } from "./problems";
+import { InferenceFunctionArgs } from "../args";
+import { integerProblem, numberProblem, Problem } from "./problems";
 
 /** Provisioned-concurrency autoscaling: its bounds against the fixed counts, and its utilisation target. */
-export const checkScaling: Check = (a) => {
+export function scalingProblems(a: InferenceFunctionArgs): Problem[] {
     const max = a.provisionedConcurrencyMax;
     const target = a.provisionedConcurrencyTargetUtilization;
-    const problems: Problem[] = integerProblem("provisionedConcurrencyMax", max, 1, 1_000_000);
-    if (target !== undefined && (typeof target !== "number" || !(target >= 0.1 && target <= 0.9))) {
-        problems.push({
-            propertyPath: "provisionedConcurrencyTargetUtilization",
-            reason: `must be a number from 0.1 to 0.9; got ${JSON.stringify(target)}`,
-        });
-    }
+    const problems: Problem[] = [
+        ...integerProblem("provisionedConcurrencyMax", max, 1, 1_000_000),
+        ...numberProblem("provisionedConcurrencyTargetUtilization", target, 0.1, 0.9),
+    ];
     if (target !== undefined && max === undefined) {
         problems.push({
             propertyPath: "provisionedConcurrencyTargetUtilization",
@@ -39,4 +37,4 @@ export const checkScaling: Check = (a) => {
         });
     }
     return problems;
-};
+}

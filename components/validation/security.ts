@@ -1,7 +1,10 @@
-import { Check, patternProblem, Problem } from "./problems";
+// The security area: the role's path and boundary, the customer-managed key, and deletion protection.
+import { InferenceFunctionArgs } from "../args";
+import { DEFAULTS } from "../defaults";
+import { SecuritySettings } from "../resolved";
+import { Area, area, booleanProblem, patternProblem, Problem } from "./problems";
 
-/** The role's path and boundary, and the customer-managed key. */
-export const checkSecurity: Check = (a) => {
+export function securityArea(a: InferenceFunctionArgs): Area<SecuritySettings> {
     const problems: Problem[] = [];
     if (a.rolePath !== undefined && !/^\/([\x21-\x7e]{0,510}\/)?$/.test(a.rolePath)) {
         problems.push({
@@ -9,8 +12,7 @@ export const checkSecurity: Check = (a) => {
             reason: `must start and end with "/" (at most 512 printable characters); got ${JSON.stringify(a.rolePath)}`,
         });
     }
-    return [
-        ...problems,
+    problems.push(
         ...patternProblem(
             "kmsKeyArn",
             a.kmsKeyArn,
@@ -23,5 +25,12 @@ export const checkSecurity: Check = (a) => {
             /^arn:aws[a-z-]*:iam::(\d{12}|aws):policy\/.+$/,
             `must be an IAM policy ARN (arn:aws:iam::<account>:policy/<name>); got ${JSON.stringify(a.permissionsBoundary)}`,
         ),
-    ];
-};
+        ...booleanProblem("forceDestroy", a.forceDestroy),
+    );
+    return area(problems, () => ({
+        kmsKeyArn: a.kmsKeyArn,
+        permissionsBoundary: a.permissionsBoundary,
+        rolePath: a.rolePath ?? DEFAULTS.rolePath,
+        forceDestroy: a.forceDestroy ?? DEFAULTS.forceDestroy,
+    }));
+}
