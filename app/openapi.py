@@ -14,6 +14,7 @@ import sys
 from typing import Any
 
 from inference.contract import ERRORS, MODEL_NAME_PATTERN, SERVER
+from inference.protocols.native.format import ONE_ROW, request_schema
 from inference.protocols.oip.encode import BINARY_CONTENT_TYPE
 from inference.runtimes.spec import DATATYPES
 
@@ -35,25 +36,17 @@ def codes(*statuses: int) -> list[str]:
 
 
 def schemas() -> dict[str, Any]:
-    number_row = {"type": "array", "items": {"type": "number"}, "description": "values in the model's feature order"}
-    named_row = {
-        "type": "object",
-        "additionalProperties": {"type": "number"},
-        "description": "values by feature name (models fitted on named columns)",
-    }
-    row = {"oneOf": [number_row, named_row]}
     parameters = {"type": "object", "description": "key/value parameters"}
+    # The native request's schema is the format's own declaration (protocols/native/format.py), for any model.
+    native = request_schema()
     return {
-        "Row": row,
+        "Row": native["oneOf"][0]["properties"][ONE_ROW],
         "NativeRequest": {
-            "description": "One row (features) or a batch (instances); exactly one of the two.",
+            "description": native["description"],
             "oneOf": [
-                {"type": "object", "required": ["features"], "properties": {"features": ref("Row")}},
-                {
-                    "type": "object",
-                    "required": ["instances"],
-                    "properties": {"instances": {"type": "array", "minItems": 1, "items": ref("Row")}},
-                },
+                {**variant, "properties": {key: ref("Row") if key == ONE_ROW else {**schema, "items": ref("Row")}}}
+                for variant in native["oneOf"]
+                for key, schema in variant["properties"].items()
             ],
         },
         "ModelIdentity": {

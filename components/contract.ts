@@ -67,6 +67,8 @@ export interface Contract {
         modelName: { default: string; pattern: string };
     };
     formats: { [format: string]: FormatContract };
+    /** The keys of the native format (one row, a batch) and of the inference protocol's requests. */
+    requests: { native: { oneRow: string; manyRows: string }; protocol: { inputs: string; outputs: string } };
     handler: string;
     logMessages: {
         initFailed: string;

@@ -3,6 +3,8 @@
 // cannot load. See app/signature.py for the writer.
 import * as fs from "fs";
 import * as path from "path";
+import { CONTRACT } from "./contract";
+import { parseObject } from "./json";
 import { sha256File } from "./sha256";
 
 export const SIGNATURE_FILE = "model.json";
@@ -80,14 +82,6 @@ export function readSignature(modelPath: string): { signature: Signature; sha256
     return { signature, sha256: actual };
 }
 
-/** The rows of a document the function accepts (`features` is one row, `instances` a list), or undefined. */
-function rowsOf(document: { [key: string]: unknown }): unknown[] | undefined {
-    if ("features" in document) {
-        return [document.features];
-    }
-    return Array.isArray(document.instances) ? document.instances : undefined;
-}
-
 /** Why an inference request's inputs do not fit the tensors the model declares (names, rank, fixed dims). */
 function requestMismatch(inputs: unknown, declared: TensorSpec[] | undefined): string | undefined {
     if (!Array.isArray(inputs) || declared === undefined) {
@@ -121,56 +115,117 @@ function requestMismatch(inputs: unknown, declared: TensorSpec[] | undefined): s
     return undefined;
 }
 
-/**
- * Why `document` (a direct-invoke document, or an HTTP event whose body is one) cannot be answered by
- * the model the signature describes: a row of another length, or named with names it does not have; an
- * inference request whose inputs the model does not declare; rows for a model that takes tensors only.
- * Undefined when it fits, or when it is not a document this check can read.
- */
-export function documentMismatch(document: { [key: string]: unknown }, signature: Signature): string | undefined {
-    let doc = document;
-    if (typeof document.body === "string") {
-        try {
-            doc = JSON.parse(
-                document.isBase64Encoded ? Buffer.from(document.body, "base64").toString() : document.body,
-            );
-        } catch {
-            return undefined;
+const { oneRow: ONE_ROW, manyRows: MANY_ROWS } = CONTRACT.requests.native;
+
+/** The JSON type of a value, as the caller wrote it (what the app's messages name). */
+function jsonType(value: unknown): string {
+    if (value === null) {
+        return "null";
+    }
+    return Array.isArray(value) ? "array" : typeof value === "object" ? "object" : typeof value;
+}
+
+/** A few names, quoted, and how many more (as the app lists them). */
+function listed(names: string[], most = 5): string {
+    const shown = names
+        .slice(0, most)
+        .map((n) => JSON.stringify(n))
+        .join(", ");
+    return names.length <= most ? shown : `${shown} and ${names.length - most} more`;
+}
+
+function isObject(value: unknown): value is { [key: string]: unknown } {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Why a row given by name does not fit the model's names (the app's message), or undefined. */
+function namedRowMismatch(row: { [key: string]: unknown }, where: string, signature: Signature): string | undefined {
+    const n = signature.n_features;
+    if (signature.feature_names_generated) {
+        return `${where} names its features, but this model's features have no names (it was trained on an array without column names): send a list of ${n} numbers in training order`;
+    }
+    const names = signature.feature_names ?? [];
+    const missing = names.filter((name) => !(name in row));
+    const unknown = Object.keys(row).filter((key) => !names.includes(key));
+    if (missing.length === 0 && unknown.length === 0) {
+        return undefined;
+    }
+    const parts = [
+        ...(missing.length ? [`lacks ${listed(missing)}`] : []),
+        ...(unknown.length ? [`has unknown features ${listed(unknown)}`] : []),
+    ];
+    return `${where} ${parts.join(" and ")}; the model takes ${listed(names)}`;
+}
+
+/** Why a row's values do not fit the model (the app's message), or undefined. */
+function rowMismatch(row: unknown, where: string, signature: Signature): string | undefined {
+    const n = signature.n_features;
+    const names = isObject(row) ? (signature.feature_names ?? []) : undefined;
+    const values = names && isObject(row) ? names.map((name) => row[name]) : row;
+    if (!Array.isArray(values)) {
+        return `${where} must be a list of ${n} numbers`;
+    }
+    if (values.length !== n) {
+        return `${where} has ${values.length} values; the model takes exactly ${n}`;
+    }
+    const bad = values.findIndex((v) => typeof v !== "number");
+    if (bad >= 0) {
+        const at = names ? `${where}.${names[bad]}` : `${where}[${bad}]`;
+        return `${at} must be a number; got ${jsonType(values[bad])}`;
+    }
+    return undefined;
+}
+
+/** Why native rows do not fit the model, checked as the app checks them: rows given by name first. */
+function rowsMismatch(doc: { [key: string]: unknown }, signature: Signature): string | undefined {
+    if (ONE_ROW in doc === MANY_ROWS in doc) {
+        return `send exactly one of "${ONE_ROW}" (one row) or "${MANY_ROWS}" (a list of rows)`;
+    }
+    const rows = ONE_ROW in doc ? [doc[ONE_ROW]] : doc[MANY_ROWS];
+    if (!Array.isArray(rows) || rows.length === 0) {
+        return `${MANY_ROWS} must be a non-empty list of rows`;
+    }
+    const where = (i: number) => (ONE_ROW in doc ? ONE_ROW : `${MANY_ROWS}[${i}]`);
+    for (const [i, row] of rows.entries()) {
+        const mismatch = isObject(row) ? namedRowMismatch(row, where(i), signature) : undefined;
+        if (mismatch) {
+            return mismatch;
         }
     }
-    if (doc && typeof doc === "object" && "inputs" in doc) {
-        return requestMismatch(doc.inputs, signature.inputs);
+    for (const [i, row] of rows.entries()) {
+        const mismatch = rowMismatch(row, where(i), signature);
+        if (mismatch) {
+            return mismatch;
+        }
     }
-    const rows = doc && typeof doc === "object" ? rowsOf(doc) : undefined;
-    if (!rows) {
+    return undefined;
+}
+
+/**
+ * Why `document` (a direct-invoke document, or an HTTP event whose body is one) cannot be answered by
+ * the model the signature describes, in the very words the function would answer with (the shared
+ * vectors in tests/vectors/native-requests.json hold both to it): rows that do not fit, an inference
+ * request whose inputs the model does not declare, rows for a model that takes tensors only. Undefined
+ * when it fits, or when it is not a document this check can read.
+ */
+export function documentMismatch(document: { [key: string]: unknown }, signature: Signature): string | undefined {
+    let doc: unknown = document;
+    if ("requestContext" in document || "httpMethod" in document || typeof document.body === "string") {
+        // An HTTP event: its body is the document, when it has one (a GET of metadata has none).
+        const body = document.body;
+        doc =
+            typeof body === "string"
+                ? parseObject(document.isBase64Encoded ? Buffer.from(body, "base64").toString() : body)
+                : undefined;
+    }
+    if (!isObject(doc)) {
         return undefined;
+    }
+    if (CONTRACT.requests.protocol.inputs in doc) {
+        return requestMismatch(doc[CONTRACT.requests.protocol.inputs], signature.inputs);
     }
     if (signature.n_features === null) {
         return "the model is not one matrix of features: send an inference request (inputs), as its signature's sample does";
     }
-    const names = signature.feature_names ?? [];
-    for (const [i, row] of rows.entries()) {
-        const where = "features" in doc ? "features" : `instances[${i}]`;
-        if (Array.isArray(row) && row.length !== signature.n_features) {
-            return `${where} has ${row.length} values; the model takes exactly ${signature.n_features}`;
-        }
-        if (row && typeof row === "object" && !Array.isArray(row)) {
-            if (signature.feature_names_generated) {
-                return `${where} names its features, but the model's features have no names: send ${signature.n_features} numbers in order`;
-            }
-            const keys = Object.keys(row);
-            const missing = names.filter((n) => !keys.includes(n));
-            const unknown = keys.filter((k) => !names.includes(k));
-            if (missing.length || unknown.length) {
-                const parts = [
-                    ...(missing.length ? [`lacks ${missing.map((n) => JSON.stringify(n)).join(", ")}`] : []),
-                    ...(unknown.length
-                        ? [`has unknown features ${unknown.map((n) => JSON.stringify(n)).join(", ")}`]
-                        : []),
-                ];
-                return `${where} ${parts.join(" and ")}`;
-            }
-        }
-    }
-    return undefined;
+    return rowsMismatch(doc, signature);
 }

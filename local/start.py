@@ -28,6 +28,7 @@ import metrics_view
 import queue_run
 import serve
 from inference.contract import CAPTURE_ENV, HANDLER, JOBS_ENV, MODEL_ENV, SETTINGS_ENV
+from inference.protocols.native.format import many_rows, one_row, rows_of
 from inference.settings import MODEL_NAME
 from inference.storage.model_store import sha256_of
 from local_lambda import DEMO_MODEL, ROOT, LocalLambda, LocalRunError, port_is_free
@@ -104,7 +105,7 @@ def protocol_request(signature: dict[str, Any]) -> dict[str, Any] | None:
     declared = (signature.get("inputs") or [None])[0]
     if declared is None:
         return None  # a signature written before it declared tensors
-    rows = sample["instances"] if "instances" in sample else [sample["features"]]
+    rows = rows_of(sample)
     names = signature.get("feature_names") or []
     matrix = [[row[n] for n in names] if isinstance(row, dict) else row for row in rows]
     shape = [len(matrix), len(matrix[0])]
@@ -141,18 +142,18 @@ def sample_events(signature: dict[str, Any], model_name: str) -> list[Event]:
             *protocol,
             Event("a tensor of the wrong shape", url("POST", infer_path, broken), 400),
         ]
-    rows = sample["instances"] if "instances" in sample else [sample["features"]]
+    rows = rows_of(sample)
     bad = copy.deepcopy(rows[0])
     if isinstance(bad, dict):
         bad[next(iter(bad))] = "not a number"
     else:
         bad[0] = "not a number"
     return [
-        Event("one row of the sample", {"features": rows[0]}),
-        Event(f"the sample's {len(rows)} rows", {"instances": rows}),
-        Event("one row, function URL", url("POST", "/", {"instances": rows[:1]})),
+        Event("one row of the sample", one_row(rows[0])),
+        Event(f"the sample's {len(rows)} rows", many_rows(rows)),
+        Event("one row, function URL", url("POST", "/", many_rows(rows[:1]))),
         *protocol,
-        Event("a value that is not a number", {"features": bad}, 400),
+        Event("a value that is not a number", one_row(bad), 400),
     ]
 
 
@@ -266,7 +267,7 @@ def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, An
     print(f"[start] the function's URL, locally: {endpoint.url}  (Ctrl-C stops it)", flush=True)
     sample = signature["sample"]
     if "inputs" not in sample:
-        document = {"instances": sample.get("instances", [sample.get("features")])[:1]}
+        document = many_rows(rows_of(sample)[:1])
         body = json.dumps(document)
         # A JSON document of numbers and strings is also a Python literal, so the Python line can embed it.
         code = (

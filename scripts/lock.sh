@@ -6,6 +6,20 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 bash "$root/scripts/setup.sh"
 cd "$root/app/requirements"
+# Each format's pins must be what contract.json says its image serves (the component reads the contract to
+# refuse a pickle from another scikit-learn): lock only a consistent pair.
+"$root/.venv/bin/python" - <<'PY'
+import json, sys
+formats = json.load(open("../inference/contract.json"))["formats"]
+wrong = [
+    f"{fmt}.in does not pin {library}=={version}, which contract.json says the {fmt} image serves"
+    for fmt, spec in formats.items()
+    for library, version in spec["serves"].items()
+    if f"{library}=={version}" not in open(f"{fmt}.in").read().split()
+]
+if wrong:
+    sys.exit("[lock] " + "; ".join(wrong))
+PY
 # --universal: one resolution for every platform and Python from 3.11 (the stand-in base) on, with the sha256
 # of every distribution: the same files install on pythonVersion 3.12 and 3.13, x86_64 and arm64
 # (app/tests/test_locks.py fetches each combination's wheels with --require-hashes).

@@ -209,6 +209,10 @@ FORMATS: dict[str, Format] = {
     )
     for name, f in _CONTRACT["formats"].items()
 }
+NATIVE_ONE_ROW: str = _CONTRACT["requests"]["native"]["oneRow"]
+NATIVE_MANY_ROWS: str = _CONTRACT["requests"]["native"]["manyRows"]
+PROTOCOL_INPUTS: str = _CONTRACT["requests"]["protocol"]["inputs"]
+"""The keys of the native format (one row, a batch) and of the inference protocol's requests."""
 EXTENSIONS: dict[str, str] = {extension: name for name, f in FORMATS.items() for extension in f.extensions}
 HANDLER: str = _CONTRACT["handler"]
 LOG = LogMessages(**_fields(_CONTRACT["logMessages"]))

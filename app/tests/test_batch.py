@@ -75,7 +75,12 @@ def test_a_bad_row_in_the_middle_costs_that_row_alone(app):
     answer = app(event(items), Context())
     lines = results(answer)
     assert answer["errors"] == 2
-    assert lines[1] == {"row": 1, "id": "r1", "error": "not_numeric", "message": "row 1.c2 must be a number; got str"}
+    assert lines[1] == {
+        "row": 1,
+        "id": "r1",
+        "error": "not_numeric",
+        "message": "row 1.c2 must be a number; got string",
+    }
     assert lines[2] == {
         "row": 2,
         "id": "r2",

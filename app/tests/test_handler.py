@@ -68,7 +68,7 @@ class TestHttp:
         assert response["statusCode"] == 400
         assert json.loads(response["body"]) == {
             "error": "not_numeric",
-            "message": "features[3] must be a number; got str",
+            "message": "features[3] must be a number; got string",
         }
 
 

@@ -89,7 +89,7 @@ def test_one_named_row_and_a_mixed_batch(app):
         (
             lambda r: {**r, "proline": "high"},
             "not_numeric",
-            "instances[0].proline must be a number; got str",
+            "instances[0].proline must be a number; got string",
         ),
     ],
 )

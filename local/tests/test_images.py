@@ -156,7 +156,7 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
     assert len(direct.body["probabilities"][0]) == 3
     assert batch.body["predictions"] == ["setosa", "versicolor", "virginica"]
     assert url.body["statusCode"] == 200 and json.loads(url.body["body"])["predictions"] == ["virginica"]
-    assert bad.body == {"status": 400, "error": "not_numeric", "message": "features[1] must be a number; got str"}
+    assert bad.body == {"status": 400, "error": "not_numeric", "message": "features[1] must be a number; got string"}
     assert v2.body["statusCode"] == 200 and v2.body["isBase64Encoded"] is True
     answer = base64.b64decode(v2.body["body"])
     length = int(v2.body["headers"]["Inference-Header-Content-Length"])
@@ -174,7 +174,7 @@ def test_the_container_answers_the_sample_events(tc, base, built, runtime, deliv
         "row": 2,
         "id": "a-3",
         "error": "not_numeric",
-        "message": "row 2.sepal_length must be a number; got str",
+        "message": "row 2.sepal_length must be a number; got string",
     }
     assert queued.body == {"batchItemFailures": [{"itemIdentifier": "059f36b4-87a3-44ab-83d2-661975830a7d"}]}
     records = [json.loads(line) for line in log.splitlines() if line.startswith("{")]

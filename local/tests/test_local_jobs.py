@@ -53,7 +53,7 @@ def test_a_csv_through_the_function_matches_direct_predictions_row_for_row(tmp_p
         "row": 601,
         "id": "k601",
         "error": "not_numeric",
-        "message": "row 601.sepal_length must be a number; got str",
+        "message": "row 601.sepal_length must be a number; got string",
     }
     good = [i for i in range(1200) if i not in (600, 601)]
     direct = app_for("onnx")({"instances": [rows[i] for i in good[:1000]]}, Context())

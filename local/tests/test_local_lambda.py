@@ -76,7 +76,10 @@ def test_function_url_event_and_bad_request(running):
     assert ok.body["statusCode"] == 200 and json.loads(ok.body["body"])["predictions"] == ["virginica"]
     bad = lam.invoke({"requestContext": {"http": {"method": "POST"}}, "body": json.dumps(events("bad-request"))})
     assert bad.body["statusCode"] == 400
-    assert json.loads(bad.body["body"]) == {"error": "not_numeric", "message": "features[1] must be a number; got str"}
+    assert json.loads(bad.body["body"]) == {
+        "error": "not_numeric",
+        "message": "features[1] must be a number; got string",
+    }
     # The runtime survived both: a further invoke still answers.
     assert lam.invoke(events("direct")).body["predictions"] == ["setosa"]
 

@@ -243,7 +243,7 @@ def test_a_13_feature_model_trained_on_a_dataframe_answers_its_named_sample():
     assert result.returncode == 0, result.stderr
     assert "  the sample's 3 rows              status 200" in result.stdout
     assert "13 features: alcohol, malic_acid, ash, alcalinity_of_ash, magnesium, ... (13)" in result.stdout
-    assert '"message": "features.alcohol must be a number; got str"' in result.stdout
+    assert '"message": "features.alcohol must be a number; got string"' in result.stdout
 
 
 class TestServe:
@@ -406,3 +406,22 @@ def test_serve_stops_when_what_started_it_is_killed():
     while ours_running() != before and time.monotonic() < deadline:
         time.sleep(0.5)
     assert ours_running() == before
+
+
+@pytest.mark.parametrize("model", ["app/model/model.onnx", "examples/your-own-model/model/model.onnx"])
+def test_the_sample_events_are_requests_of_the_declared_format(model):
+    """What npm start sends is built from the request format's declaration and fits its schema: the rows it
+    expects answered are valid requests of that model, the one it expects refused is not."""
+    from jsonschema import Draft202012Validator
+
+    import start
+    from inference.protocols.native.format import request_schema
+
+    signature = start.signature_of(os.path.join(ROOT, model))
+    schema = Draft202012Validator(request_schema(signature))
+    native = [e for e in start.sample_events(signature, "m") if "requestContext" not in e.event]
+    assert [(e.label, schema.is_valid(e.event)) for e in native] == [
+        ("one row of the sample", True),
+        (f"the sample's {len(signature['sample']['instances'])} rows", True),
+        ("a value that is not a number", False),
+    ]

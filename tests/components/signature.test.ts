@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { deploy, rejected, madeUpModel, refusesEvent } from "../harness";
 import { ofType, one } from "../mocks";
+import { documentMismatch, Signature } from "../../components/signature";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const WINE = path.join(ROOT, "examples", "your-own-model", "model", "model.onnx");
@@ -37,18 +38,20 @@ describe("the model's signature (model.json beside it)", () => {
 
     it("refuses an explicit event the model cannot answer, before anything is registered", async () => {
         const names = WINE_SIGNATURE.feature_names;
+        // The very words the function would answer with.
+        const TAKES = 'the model takes "alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium" and 8 more';
         for (const [event, why] of [
             [{ features: [5.1, 3.5, 1.4, 0.2] }, "features has 4 values; the model takes exactly 13"],
             [
                 { instances: [{ ...WINE_SIGNATURE.sample.instances[0], vintage: 1999 }] },
-                'instances[0] has unknown features "vintage"',
+                `instances[0] has unknown features "vintage"; ${TAKES}`,
             ],
             [
                 {
                     requestContext: { http: { method: "POST" } },
                     body: JSON.stringify({ features: Object.fromEntries(names.slice(1).map((n: string) => [n, 1])) }),
                 },
-                'features lacks "alcohol"',
+                `features lacks "alcohol"; ${TAKES}`,
             ],
         ] as const) {
             await refusesEvent(WINE, event, why);
@@ -119,5 +122,37 @@ describe("the model's signature (model.json beside it)", () => {
         assert.strictEqual(ofType(INVOCATION).length, 0);
         await deploy({ ...adopted, smokeTestEvent: '{"features": [1, 2]}' });
         assert.strictEqual(one(INVOCATION).inputs.input, '{"features": [1, 2]}');
+    });
+});
+
+describe("documentMismatch: the request format's shared vectors", () => {
+    const vectors = JSON.parse(
+        fs.readFileSync(path.join(__dirname, "..", "vectors", "native-requests.json"), "utf8"),
+    ) as {
+        signatures: { [id: string]: Partial<Signature> };
+        cases: {
+            name: string;
+            signature: string;
+            document: { [key: string]: unknown };
+            expect: unknown;
+            checks: string[];
+        }[];
+    };
+    for (const c of vectors.cases.filter((v) => v.checks.includes("component"))) {
+        it(`${c.name}: answered as the function answers it`, () => {
+            const signature = { ...vectors.signatures[c.signature], inputs: [] } as unknown as Signature;
+            const expected = c.expect === "ok" ? undefined : (c.expect as { message: string }).message;
+            assert.strictEqual(documentMismatch(c.document, signature), expected);
+        });
+    }
+
+    it("reads an HTTP event's body, and leaves alone an event without one", () => {
+        const signature = { ...vectors.signatures.s4, inputs: [] } as unknown as Signature;
+        const body = JSON.stringify({ features: [1, 2] });
+        const event = { requestContext: { http: { method: "POST" } }, body };
+        assert.strictEqual(documentMismatch(event, signature), "features has 2 values; the model takes exactly 4");
+        const encoded = { ...event, body: Buffer.from(body).toString("base64"), isBase64Encoded: true };
+        assert.strictEqual(documentMismatch(encoded, signature), "features has 2 values; the model takes exactly 4");
+        assert.strictEqual(documentMismatch({ requestContext: { http: { method: "GET" } } }, signature), undefined);
     });
 });

@@ -9,6 +9,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..contract import NATIVE_MANY_ROWS, NATIVE_ONE_ROW
 from ..errors import BadRequest, MethodNotAllowed
 from ..types import JSON
 
@@ -32,8 +33,9 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _has_named_rows(document: JSON) -> bool:
     if not isinstance(document, dict):
         return False
-    instances = document.get("instances")
-    return isinstance(document.get("features"), dict) or (
+    # Only the native format's named rows can repeat a key that matters.
+    instances = document.get(NATIVE_MANY_ROWS)
+    return isinstance(document.get(NATIVE_ONE_ROW), dict) or (
         isinstance(instances, list) and dict in set(map(type, instances))
     )
 

@@ -15,6 +15,7 @@ from ...models import ServedModel
 from ...numbers import all_finite
 from ...runtimes import Prediction
 from ...types import JSON
+from .format import MANY_ROWS, ONE_ROW
 from .rows import matrix_of, rows_from_document
 
 
@@ -85,7 +86,7 @@ class Core:
         bad = non_finite_rows(prediction)
         if bad is not None:
             row = int(np.argmax(bad))
-            where = "features" if isinstance(document, dict) and "features" in document else f"instances[{row}]"
+            where = ONE_ROW if isinstance(document, dict) and ONE_ROW in document else f"{MANY_ROWS}[{row}]"
             raise Unprocessable(
                 "non_finite_output",
                 f"the model's answer for {where} is not a finite number: "

@@ -24,6 +24,7 @@ from ...contract import BATCH_ITEM, BATCH_LINE
 from ...errors import RequestError
 from ...types import JSON
 from .core import Core, non_finite_rows
+from .format import ONE_ROW
 
 # An output line: compact JSON, strict (no NaN), one per input row.
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
@@ -59,8 +60,8 @@ def _split(item: JSON, passthrough: tuple[str, ...]) -> tuple[Any, dict[str, JSO
     if not isinstance(item, dict):
         return item, {}
     kept = {c: item.get(c) for c in passthrough}
-    if "features" in item:
-        row: Any = item["features"]
+    if ONE_ROW in item:
+        row: Any = item[ONE_ROW]
     else:
         row = {k: v for k, v in item.items() if k not in kept} if passthrough else item
     if isinstance(row, dict):
@@ -211,7 +212,7 @@ def _cells(model: Any, rows: list[Any], passthrough: tuple[str, ...]) -> tuple[l
     first = rows[0]
     assert isinstance(first, dict)
     columns = model.feature_names or [k for k in first if k not in passthrough]
-    if "features" in first or len(columns) != model.n_features or len(columns) + len(passthrough) != len(first):
+    if ONE_ROW in first or len(columns) != model.n_features or len(columns) + len(passthrough) != len(first):
         return None
     try:
         values = list(map(itemgetter(*columns), rows))

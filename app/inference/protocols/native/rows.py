@@ -15,6 +15,7 @@ from ...limits import Limits
 from ...numbers import FLOAT_MAX, SMALL, within
 from ...types import JSON
 from ..request import repeated_keys
+from .format import MANY_ROWS, ONE_ROW, json_type
 
 
 def _listed(names: list[str], most: int = 5) -> str:
@@ -74,7 +75,7 @@ def _check_row(
         at = f"{where}.{names[j]}" if names else f"{where}[{j}]"
         # bool is an int subclass; true/false are not features.
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise BadRequest("not_numeric", f"{at} must be a number; got {type(value).__name__}")
+            raise BadRequest("not_numeric", f"{at} must be a number; got {json_type(value)}")
         if isinstance(value, float) and not math.isfinite(value):
             raise BadRequest("not_finite", f"{at} must be finite; got {value}")
         if isinstance(value, int) and not _fits_float(value):
@@ -148,21 +149,21 @@ def rows_from_document(
     """The feature matrix in the model's input type: `features` gives one row, `instances` a batch. A
     row is a list in the model's order, or an object keyed by feature name when the model has `names`."""
     if not isinstance(document, dict):
-        raise BadRequest("invalid_request", 'send a JSON object with "features" or "instances"')
-    has_features = "features" in document
-    has_instances = "instances" in document
+        raise BadRequest("invalid_request", f'send a JSON object with "{ONE_ROW}" or "{MANY_ROWS}"')
+    has_features = ONE_ROW in document
+    has_instances = MANY_ROWS in document
     if has_features == has_instances:
         raise BadRequest(
             "invalid_request",
-            'send exactly one of "features" (one row) or "instances" (a list of rows)',
+            f'send exactly one of "{ONE_ROW}" (one row) or "{MANY_ROWS}" (a list of rows)',
         )
     if has_features:
-        return matrix_of([document["features"]], n_features, lambda i: "features", dtype, names)
-    instances = document["instances"]
+        return matrix_of([document[ONE_ROW]], n_features, lambda i: ONE_ROW, dtype, names)
+    instances = document[MANY_ROWS]
     if not isinstance(instances, list) or not instances:
-        raise BadRequest("invalid_shape", "instances must be a non-empty list of rows")
+        raise BadRequest("invalid_shape", f"{MANY_ROWS} must be a non-empty list of rows")
     if len(instances) > limits.max_batch_rows:
         raise BadRequest(
-            "batch_too_large", f"instances has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
+            "batch_too_large", f"{MANY_ROWS} has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
         )
-    return matrix_of(instances, n_features, lambda i: f"instances[{i}]", dtype, names)
+    return matrix_of(instances, n_features, lambda i: f"{MANY_ROWS}[{i}]", dtype, names)

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy.typing as npt
 
-from ...contract import SERVER
+from ...contract import PROTOCOL_INPUTS, SERVER
 from ...errors import BadRequest, MethodNotAllowed, NotFound, RequestError, Unprocessable
 from ...limits import Limits
 from ...models import Models, ServedModel
@@ -80,7 +80,7 @@ class OipProtocol:
         return is_protocol_path(path)
 
     def owns_document(self, document: JSON) -> bool:
-        return isinstance(document, dict) and "inputs" in document
+        return isinstance(document, dict) and PROTOCOL_INPUTS in document
 
     def encode(self, reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
         return encoding.encode(reply)
