@@ -147,3 +147,51 @@ function versionAlarms(
         }),
     ];
 }
+
+/**
+ * The queue's health, when queued inference is on: any message in the dead-letter queue (one that kept
+ * failing, listed by its id in the function's "message failed" lines), and a backlog whose oldest message
+ * has waited longer than it takes to be answered or dead-lettered (its visibility timeout times its
+ * deliveries). Not among the rollout's alarms: a backlog is the queue's, not a version's.
+ */
+export function createQueueAlarms(
+    name: string,
+    settings: AlarmSettings,
+    queues: { queue: aws.sqs.Queue; deadLetter: aws.sqs.Queue },
+    async: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
+    { parent, tags }: BuildContext,
+): aws.cloudwatch.MetricAlarm[] {
+    const notify = { alarmActions: settings.actions, okActions: settings.actions, tags };
+    const sqs = { namespace: "AWS/SQS", period: 300, evaluationPeriods: 1, treatMissingData: "notBreaching" };
+    const oldest = async.visibilityTimeoutSeconds * async.maxReceiveCount;
+    return [
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-dlq-depth`,
+            {
+                ...sqs,
+                ...notify,
+                alarmDescription: `Messages of ${name}'s queue that kept failing wait in its dead-letter queue`,
+                metricName: "ApproximateNumberOfMessagesVisible",
+                dimensions: { QueueName: queues.deadLetter.name },
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                threshold: 1,
+            },
+            { parent },
+        ),
+        new aws.cloudwatch.MetricAlarm(
+            `${name}-queue-age`,
+            {
+                ...sqs,
+                ...notify,
+                alarmDescription: `The oldest message of ${name}'s queue has waited over ${oldest} s (its visibility timeout times its deliveries): the queue is not keeping up`,
+                metricName: "ApproximateAgeOfOldestMessage",
+                dimensions: { QueueName: queues.queue.name },
+                statistic: "Maximum",
+                comparisonOperator: "GreaterThanThreshold",
+                threshold: oldest,
+            },
+            { parent },
+        ),
+    ];
+}

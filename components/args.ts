@@ -38,9 +38,10 @@ export interface AsyncInferenceArgs {
      */
     visibilityTimeoutSeconds?: number;
     /**
-     * Seconds a message may wait in the queue, an integer from 60 to 1209600
-     * (14 days); the dead-letter queue keeps its messages 14 days. Defaults
-     * to 345600 (4 days).
+     * Seconds a message may wait in the queue, an integer from 60 to 950400
+     * (11 days): the dead-letter queue keeps its messages 14 days counted
+     * from when they were first sent, so a message that fails late still
+     * waits there at least 3 days. Defaults to 345600 (4 days).
      */
     messageRetentionSeconds?: number;
     /**

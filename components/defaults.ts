@@ -212,6 +212,11 @@ export const QUEUES = {
     maxMessageBytes: 1048576,
     /** How long the dead-letter queue keeps a message: SQS's longest, time to look at it. */
     deadLetterRetentionSeconds: 1209600,
+    /**
+     * A message's retention runs from when it was first sent, in the dead-letter queue too: the queue keeps
+     * messages at least this much shorter than the dead-letter queue, so a late failure can still be read.
+     */
+    deadLetterMarginSeconds: 259200,
 } as const;
 
 /** The data-set formats a batch transform reads, with Step Functions' name for each. */

@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Account, accountOf } from "./account";
-import { createAlarms, FunctionAlarms } from "./alarms";
+import { createAlarms, createQueueAlarms, FunctionAlarms } from "./alarms";
 import { createAlias } from "./alias";
 import { createCapacityProvider } from "./capacityProvider";
 import { createDataCapture, DataCapture } from "./capture";
@@ -108,7 +108,14 @@ export function buildRelease(
     if (r.compute.provisionedConcurrency) {
         createProvisionedConcurrency(name, r.compute.provisionedConcurrency, { fn, alias }, ctx);
     }
-    const deps = { alias, rolePolicies: f.role.policies, account: f.account, security: r.security };
+    const deps = {
+        alias,
+        role: f.role.role,
+        rolePolicies: f.role.policies,
+        account: f.account,
+        security: r.security,
+        logRetentionDays: r.observability.logRetentionDays,
+    };
     const connected = connectJobs(name, r.jobs, f.jobs, deps, ctx);
     const url = r.network.functionUrl && createFunctionUrl(name, r.network.functionUrl, { fn, alias }, ctx);
     return { version, alias, connected, functionUrl: url ? url.functionUrl : undefined };
@@ -145,6 +152,9 @@ export function buildWatch(
         watch.deployment = createGradualDeployment(name, rollout, r.security, deps, ctx);
     } else if (rollout.alarms) {
         watch.alarms = createAlarms(name, rollout.alarms, r.compute.timeout, watched, ctx);
+    }
+    if (rollout.alarms && f.jobs.queues && r.jobs.async) {
+        createQueueAlarms(name, rollout.alarms, f.jobs.queues, r.jobs.async, ctx);
     }
     // Once live runs the new image, the lifecycle policy must keep it.
     const after = [watch.deployment?.rollout ?? release.alias];

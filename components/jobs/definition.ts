@@ -61,6 +61,9 @@ function scoreState(a: BatchDefinitionArgs, source: "object" | "prefix"): object
             MaxInputBytesPerBatch: a.maxBytesPerBatch,
             BatchInput: {
                 "outputUri.$": `States.Format('${outputUri}', $$.Execution.Name)`,
+                // The run the batch belongs to: the function scores it only while that run of this state
+                // machine is going on.
+                "executionArn.$": "$$.Execution.Id",
                 passthroughColumns: a.passthroughColumns,
             },
         },

@@ -8,11 +8,12 @@ import { adoptedBucket, BucketRef, createPrivateBucket } from "../bucket";
 import { CONTRACT } from "../contract";
 import { tlsOnlyQueuePolicy } from "../policies";
 import { QUEUES } from "../defaults";
-import { AsyncSettings, BuildContext, JobsSettings, S3Prefix, SecuritySettings } from "../resolved";
+import { AsyncSettings, BatchSettings, BuildContext, JobsSettings, S3Prefix, SecuritySettings } from "../resolved";
 import { PolicyNeed } from "../role";
 import { batchDefinition } from "./definition";
 import {
     batchPolicy,
+    batchRunsPolicy,
     jobsDataPolicy,
     jobsKmsPolicy,
     objectsUnder,
@@ -57,7 +58,13 @@ function createQueues(name: string, q: AsyncSettings, security: SecuritySettings
         : { sqsManagedSseEnabled: true };
     const deadLetter = new aws.sqs.Queue(
         `${name}-dlq`,
-        { messageRetentionSeconds: QUEUES.deadLetterRetentionSeconds, ...encryption, tags: ctx.tags },
+        {
+            messageRetentionSeconds: QUEUES.deadLetterRetentionSeconds,
+            // A message that fails is moved whole: the dead-letter queue takes the queue's largest.
+            maxMessageSize: QUEUES.maxMessageBytes,
+            ...encryption,
+            tags: ctx.tags,
+        },
         { parent: ctx.parent },
     );
     const queue = new aws.sqs.Queue(
@@ -193,12 +200,24 @@ export interface JobsConnected {
     stateMachine?: aws.sfn.StateMachine;
 }
 
+/** What the jobs wired to the live alias need: it, the function's role, and where the component deploys. */
+interface ConnectDeps {
+    alias: aws.lambda.Alias;
+    /** The function's role and its policies (the queue's mapping waits for them). */
+    role: aws.iam.Role;
+    rolePolicies: pulumi.Resource[];
+    account: Account;
+    security: SecuritySettings;
+    /** How long the state machine's run logs are kept. */
+    logRetentionDays: number;
+}
+
 /** The event source mapping from the queue and the batch transform's state machine, on the live alias. */
 export function connectJobs(
     name: string,
     jobs: JobsSettings,
     base: JobsBase,
-    deps: { alias: aws.lambda.Alias; rolePolicies: pulumi.Resource[]; account: Account; security: SecuritySettings },
+    deps: ConnectDeps,
     ctx: BuildContext,
 ): JobsConnected {
     const connected: JobsConnected = {};
@@ -226,15 +245,10 @@ export function connectJobs(
     return connected;
 }
 
-function createStateMachine(
-    name: string,
-    b: NonNullable<JobsSettings["batch"]>,
-    output: Location,
-    deps: { alias: aws.lambda.Alias; account: Account; security: SecuritySettings },
-    { parent, tags }: BuildContext,
-): aws.sfn.StateMachine {
+/** The state machine's role: trusted by this account's Step Functions only. */
+function createBatchRole(name: string, deps: ConnectDeps, { parent, tags }: BuildContext): aws.iam.Role {
     const { account, security } = deps;
-    const role = new aws.iam.Role(
+    return new aws.iam.Role(
         `${name}-batch-role`,
         {
             assumeRolePolicy: account.accountId.apply(stepFunctionsTrustPolicy),
@@ -244,9 +258,78 @@ function createStateMachine(
         },
         { parent },
     );
+}
+
+/** The state machine's own log group: its runs' errors, without their data. */
+function createRunLogs(name: string, deps: ConnectDeps, { parent, tags }: BuildContext): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(
+        `${name}-batch-logs`,
+        {
+            // Step Functions delivers to groups under /aws/vendedlogs/ without a resource policy per group.
+            namePrefix: `/aws/vendedlogs/states/${name}-`,
+            retentionInDays: deps.logRetentionDays,
+            kmsKeyId: deps.security.kmsKeyArn,
+            tags,
+        },
+        { parent },
+    );
+}
+
+/**
+ * The role's policies, which name the state machine (its child runs), so they follow it; and the function's
+ * permission to check that a batch belongs to a run of this state machine. A run started before they are
+ * in place would fail, and `pulumi up` completes only once they are.
+ */
+function grantRuns(
+    name: string,
+    b: BatchSettings,
+    output: Location,
+    parts: { role: aws.iam.Role; machine: aws.sfn.StateMachine; inputBucketArn: pulumi.Output<string> },
+    deps: ConnectDeps,
+    { parent }: BuildContext,
+): void {
+    const { account, security } = deps;
+    const executions = pulumi.interpolate`arn:${account.partition}:states:${account.region}:${account.accountId}:execution:${parts.machine.name}:*`;
+    const policy = pulumi
+        .all([parts.inputBucketArn, output.bucketArn, deps.alias.arn, parts.machine.arn, executions])
+        .apply(([inputArn, outputArn, aliasArn, machineArn, executionsArn]) =>
+            batchPolicy({
+                inputBucketArn: inputArn,
+                inputPrefix: b.inputPrefix,
+                outputBucketArn: outputArn,
+                outputPrefix: output.prefix,
+                aliasArn,
+                stateMachineArn: machineArn,
+                executionsArn,
+            }),
+        );
+    new aws.iam.RolePolicy(`${name}-batch-role-run`, { role: parts.role.id, policy }, { parent });
+    if (security.kmsKeyArn) {
+        const kms = pulumi
+            .all([security.kmsKeyArn, account.region])
+            .apply(([key, region]) => jobsKmsPolicy(key, region, ["s3"]));
+        new aws.iam.RolePolicy(`${name}-batch-role-kms`, { role: parts.role.id, policy: kms }, { parent });
+    }
+    new aws.iam.RolePolicy(
+        `${name}-role-batch-runs`,
+        { role: deps.role.id, policy: executions.apply(batchRunsPolicy) },
+        { parent },
+    );
+}
+
+function createStateMachine(
+    name: string,
+    b: BatchSettings,
+    output: Location,
+    deps: ConnectDeps,
+    ctx: BuildContext,
+): aws.sfn.StateMachine {
+    const { parent, tags } = ctx;
+    const role = createBatchRole(name, deps, ctx);
+    const logs = createRunLogs(name, deps, ctx);
     const inputBucket = aws.s3.getBucketOutput({ bucket: b.inputBucket }, { parent });
     const definition = pulumi
-        .all([account.partition, inputBucket.bucket, output.bucketName, deps.alias.arn])
+        .all([deps.account.partition, inputBucket.bucket, output.bucketName, deps.alias.arn])
         .apply(([partition, inputName, outputName, aliasArn]) =>
             batchDefinition({
                 partition,
@@ -264,45 +347,20 @@ function createStateMachine(
         );
     const machine = new aws.sfn.StateMachine(
         `${name}-batch`,
-        { roleArn: role.arn, definition, type: "STANDARD", tags },
+        {
+            roleArn: role.arn,
+            definition,
+            type: "STANDARD",
+            // Errors of each run, never the rows it read (includeExecutionData off).
+            loggingConfiguration: {
+                level: "ERROR",
+                includeExecutionData: false,
+                logDestination: pulumi.interpolate`${logs.arn}:*`,
+            },
+            tags,
+        },
         { parent },
     );
-    // Its own ARN is in the policy (child runs), so the policy follows the state machine; a run started
-    // before the policy is in place would fail, and `pulumi up` completes only once it is.
-    const policy = pulumi
-        .all([
-            inputBucket.arn,
-            output.bucketArn,
-            deps.alias.arn,
-            machine.arn,
-            machine.name,
-            account.region,
-            account.accountId,
-            account.partition,
-        ])
-        .apply(([inputArn, outputArn, aliasArn, machineArn, machineName, region, accountId, partition]) =>
-            batchPolicy({
-                inputBucketArn: inputArn,
-                inputPrefix: b.inputPrefix,
-                outputBucketArn: outputArn,
-                outputPrefix: output.prefix,
-                aliasArn,
-                stateMachineArn: machineArn,
-                executionsArn: `arn:${partition}:states:${region}:${accountId}:execution:${machineName}:*`,
-            }),
-        );
-    new aws.iam.RolePolicy(`${name}-batch-role-run`, { role: role.id, policy }, { parent });
-    if (security.kmsKeyArn) {
-        new aws.iam.RolePolicy(
-            `${name}-batch-role-kms`,
-            {
-                role: role.id,
-                policy: pulumi
-                    .all([security.kmsKeyArn, account.region])
-                    .apply(([key, region]) => jobsKmsPolicy(key, region, ["s3"])),
-            },
-            { parent },
-        );
-    }
+    grantRuns(name, b, output, { role, machine, inputBucketArn: inputBucket.arn }, deps, ctx);
     return machine;
 }

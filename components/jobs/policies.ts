@@ -31,12 +31,14 @@ export function queueConsumePolicy(queueArn: string): string {
 }
 
 /**
- * The function's access to the data of its jobs: write results under the output prefixes and read
- * queued inputs under the allowed prefixes, nothing else (no listing, no deleting).
+ * The function's access to the data of its jobs: write results under the output prefixes (and read them
+ * back there, to recognise its own result when a message or a batch is delivered again, since each is
+ * written only where nothing is yet), and read queued inputs under the allowed prefixes; nothing else
+ * (no listing, no deleting).
  */
 export function jobsDataPolicy(writeUnder: string[], readUnder: string[]): string {
     const statements: object[] = [
-        { Sid: "WriteResults", Effect: "Allow", Action: ["s3:PutObject"], Resource: writeUnder },
+        { Sid: "WriteResults", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: writeUnder },
     ];
     if (readUnder.length > 0) {
         statements.push({ Sid: "ReadQueuedInputs", Effect: "Allow", Action: ["s3:GetObject"], Resource: readUnder });
@@ -64,6 +66,39 @@ export function jobsKmsPolicy(keyArn: string, region: string, services: ("sqs" |
         ],
     });
 }
+
+/**
+ * The function may ask about the runs of its own state machine, and no other: it scores a batch only
+ * for a run that is going on (a batch event from anyone else is refused).
+ */
+export function batchRunsPolicy(executionsArn: string): string {
+    return JSON.stringify({
+        Version: VERSION,
+        Statement: [
+            { Sid: "CheckBatchRuns", Effect: "Allow", Action: ["states:DescribeExecution"], Resource: executionsArn },
+        ],
+    });
+}
+
+/**
+ * What Step Functions needs to deliver a state machine's logs to CloudWatch Logs: the log delivery
+ * actions, which AWS scopes to no narrower resource than "*".
+ */
+export const STATE_MACHINE_LOGGING_STATEMENT = {
+    Sid: "DeliverRunLogs",
+    Effect: "Allow",
+    Action: [
+        "logs:CreateLogDelivery",
+        "logs:GetLogDelivery",
+        "logs:UpdateLogDelivery",
+        "logs:DeleteLogDelivery",
+        "logs:ListLogDeliveries",
+        "logs:PutResourcePolicy",
+        "logs:DescribeResourcePolicies",
+        "logs:DescribeLogGroups",
+    ],
+    Resource: "*",
+};
 
 /** Only this account's Step Functions may assume the batch role. */
 export function stepFunctionsTrustPolicy(account: string): string {
@@ -120,6 +155,7 @@ export function batchPolicy(a: BatchPolicyArns): string {
                 Action: ["states:DescribeExecution", "states:StopExecution"],
                 Resource: a.executionsArn,
             },
+            STATE_MACHINE_LOGGING_STATEMENT,
         ],
     });
 }

@@ -34,7 +34,7 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         rollout: rolloutArea(a, facts),
         security: securityArea(a),
         observability: observabilityArea(a, model.resolved),
-        jobs: jobsArea(a, compute.resolved),
+        jobs: jobsArea(a, compute.resolved, model.resolved),
     };
     // In this order the problems are listed.
     const problems = Object.values(areas).flatMap((area: Area<unknown>) => area.problems);

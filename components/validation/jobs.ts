@@ -2,11 +2,11 @@
 import { AsyncInferenceArgs, BatchTransformArgs, InferenceFunctionArgs } from "../args";
 import { CONTRACT } from "../contract";
 import { BATCH_FORMATS, DEFAULTS, QUEUES } from "../defaults";
-import { AsyncSettings, BatchSettings, ComputeSettings, JobsSettings } from "../resolved";
-import { parseS3Prefix, prefixProblem } from "./locations";
+import { AsyncSettings, BatchSettings, ComputeSettings, JobsSettings, ModelSettings } from "../resolved";
+import { modelCoverageProblem, parseS3Prefix, prefixProblem } from "./locations";
 import { Area, area, checked, integerProblem, numberProblem, objectProblem, oneOfProblem, Problem } from "./problems";
 
-function asyncProblems(q: AsyncInferenceArgs, timeout: number): Problem[] {
+function asyncProblems(q: AsyncInferenceArgs, timeout: number, model: ModelSettings | undefined): Problem[] {
     const at = (field: string) => `asyncInference.${field}`;
     const problems = [
         ...integerProblem(at("batchSize"), q.batchSize, 1, 10000),
@@ -19,8 +19,20 @@ function asyncProblems(q: AsyncInferenceArgs, timeout: number): Problem[] {
             0,
             QUEUES.maxVisibilityTimeoutSeconds,
         ),
-        ...integerProblem(at("messageRetentionSeconds"), q.messageRetentionSeconds, 60, 1209600),
+        ...integerProblem(
+            at("messageRetentionSeconds"),
+            q.messageRetentionSeconds,
+            60,
+            QUEUES.deadLetterRetentionSeconds - QUEUES.deadLetterMarginSeconds,
+            " (at least 3 days below the dead-letter queue's 14, which count from the same first send)",
+        ),
         ...prefixProblem(at("outputPrefix"), q.outputPrefix),
+        ...modelCoverageProblem(
+            at("outputPrefix"),
+            q.outputBucketName,
+            q.outputPrefix ?? DEFAULTS.asyncInference.outputPrefix,
+            model,
+        ),
     ];
     if ((q.batchSize ?? 0) > 10 && q.maximumBatchingWindowSeconds === 0) {
         problems.push({
@@ -50,12 +62,18 @@ function asyncProblems(q: AsyncInferenceArgs, timeout: number): Problem[] {
     return problems;
 }
 
-function batchProblems(b: BatchTransformArgs, maxBatchRows: number): Problem[] {
+function batchProblems(b: BatchTransformArgs, maxBatchRows: number, model: ModelSettings | undefined): Problem[] {
     const at = (field: string) => `batchTransform.${field}`;
     const problems = [
         ...oneOfProblem(at("inputFormat"), b.inputFormat, Object.keys(BATCH_FORMATS)),
         ...prefixProblem(at("inputPrefix"), b.inputPrefix),
         ...prefixProblem(at("outputPrefix"), b.outputPrefix),
+        ...modelCoverageProblem(
+            at("outputPrefix"),
+            b.outputBucketName,
+            b.outputPrefix ?? DEFAULTS.batchTransform.outputPrefix,
+            model,
+        ),
         ...integerProblem(at("rowsPerBatch"), b.rowsPerBatch, 1, maxBatchRows, ` (the function's MAX_BATCH_ROWS)`),
         ...integerProblem(at("maxBytesPerBatch"), b.maxBytesPerBatch, 1024, 262144, " bytes"),
         ...integerProblem(at("maxConcurrency"), b.maxConcurrency, 1, 10000),
@@ -122,7 +140,11 @@ function batchOf(b: BatchTransformArgs): BatchSettings {
 }
 
 /** Queued inference and batch transform, judged against the function's timeout and request limits. */
-export function jobsArea(a: InferenceFunctionArgs, compute: ComputeSettings | undefined): Area<JobsSettings> {
+export function jobsArea(
+    a: InferenceFunctionArgs,
+    compute: ComputeSettings | undefined,
+    model: ModelSettings | undefined,
+): Area<JobsSettings> {
     const q = a.asyncInference;
     const b = a.batchTransform;
     const qShape = q === undefined ? [] : objectProblem("asyncInference", q);
@@ -133,10 +155,10 @@ export function jobsArea(a: InferenceFunctionArgs, compute: ComputeSettings | un
         return { problems };
     }
     if (q !== undefined && qShape.length === 0) {
-        problems.push(...asyncProblems(q, compute.timeout));
+        problems.push(...asyncProblems(q, compute.timeout, model));
     }
     if (b !== undefined && bShape.length === 0) {
-        problems.push(...batchProblems(b, maxBatchRowsOf(compute.environment)));
+        problems.push(...batchProblems(b, maxBatchRowsOf(compute.environment), model));
     }
     return area(problems, () => ({
         async: q && asyncOf(q, compute.timeout),

@@ -285,7 +285,7 @@ describe("offline plan (npm run plan)", () => {
         const jobs = checks(mocks.resources)
             .filter((c) => /queue|batch state machine/.test(c.name))
             .map((c) => [c.name, c.pass]);
-        assert.strictEqual(jobs.length, 6);
+        assert.strictEqual(jobs.length, 10);
         assert.ok(
             jobs.every(([, ok]) => ok),
             JSON.stringify(jobs),
@@ -298,6 +298,7 @@ describe("offline plan (npm run plan)", () => {
         assert.deepStrictEqual(failing(plain).slice(1), [
             "queues encrypted at rest (SQS keys, or the customer-managed key)",
             "failing messages go to a dead-letter queue after maxReceiveCount",
+            "the dead-letter queue keeps a message longer than the queue (both count from its first send)",
         ]);
         const anywhere = tamper("aws:sfn/stateMachine:StateMachine", (i) => i).map((r) =>
             r.name === "demo-batch-role-run"
@@ -308,6 +309,23 @@ describe("offline plan (npm run plan)", () => {
                 : r,
         );
         assert.deepStrictEqual(failing(anywhere).slice(1), ["the batch state machine invokes only the live alias"]);
+        // A dead-letter queue that forgets first, no alarm on it, a state machine that logs rows or nothing, and
+        // a function that may not check its runs: each fails its check.
+        const forgetting = tamper("aws:sqs/queue:Queue", (i) =>
+            i.redrivePolicy ? { ...i, messageRetentionSeconds: 1209600 } : i,
+        ).filter((r) => !["demo-dlq-depth", "demo-queue-age"].includes(r.name));
+        assert.deepStrictEqual(failing(forgetting).slice(1), [
+            "the dead-letter queue keeps a message longer than the queue (both count from its first send)",
+            "the queue's dead letters and backlog are alarmed",
+        ]);
+        const verbose = tamper("aws:sfn/stateMachine:StateMachine", (i) => ({
+            ...i,
+            loggingConfiguration: { ...i.loggingConfiguration, includeExecutionData: true },
+        })).filter((r) => r.name !== "demo-role-batch-runs");
+        assert.deepStrictEqual(failing(verbose).slice(1), [
+            "the batch state machine logs its runs' errors, without the rows they read",
+            "the function scores only batches of the batch state machine's own runs",
+        ]);
         await deploy();
         assert.ok(!checks(mocks.resources).some((c) => /queue|batch/.test(c.name)), "no job checks without jobs");
     });

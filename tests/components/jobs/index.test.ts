@@ -23,6 +23,7 @@ describe("asyncInference", () => {
         assert.strictEqual(queue.maxMessageSize, 1048576);
         assert.strictEqual(queue.sqsManagedSseEnabled, true);
         assert.strictEqual(dlq.messageRetentionSeconds, 1209600);
+        assert.strictEqual(dlq.maxMessageSize, 1048576, "a failed message is moved whole");
         assert.deepStrictEqual(
             JSON.parse(one("aws:sqs/redriveAllowPolicy:RedriveAllowPolicy").inputs.redriveAllowPolicy),
             {
@@ -89,7 +90,7 @@ describe("asyncInference", () => {
             {
                 Sid: "WriteResults",
                 Effect: "Allow",
-                Action: ["s3:PutObject"],
+                Action: ["s3:PutObject", "s3:GetObject"],
                 Resource: ["arn:aws:s3:::demo-results-1a2b3c/out/*"],
             },
             {
@@ -190,6 +191,7 @@ describe("batchTransform", () => {
             MaxInputBytesPerBatch: 204800,
             BatchInput: {
                 "outputUri.$": "States.Format('s3://demo-results-1a2b3c/batch/{}/', $$.Execution.Name)",
+                "executionArn.$": "$$.Execution.Id",
                 passthroughColumns: ["id"],
             },
         });
@@ -260,5 +262,64 @@ describe("batchTransform", () => {
             "arn:aws:s3:::demo-results-1a2b3c/async/*",
             "arn:aws:s3:::demo-results-1a2b3c/batch/*",
         ]);
+    });
+});
+
+describe("the jobs' guard rails", () => {
+    it("alarms on dead letters and on a backlog older than answering or dead-lettering takes", async () => {
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            asyncInference: { maxReceiveCount: 4 },
+            alarmActions: ["arn:aws:sns:us-east-1:123456789012:oncall"],
+        });
+        const depth = one("aws:cloudwatch/metricAlarm:MetricAlarm", "demo-dlq-depth").inputs;
+        assert.deepStrictEqual(
+            [depth.namespace, depth.metricName, depth.dimensions, depth.threshold, depth.comparisonOperator],
+            [
+                "AWS/SQS",
+                "ApproximateNumberOfMessagesVisible",
+                { QueueName: "demo-dlq-1a2b3c" },
+                1,
+                "GreaterThanOrEqualToThreshold",
+            ],
+        );
+        const age = one("aws:cloudwatch/metricAlarm:MetricAlarm", "demo-queue-age").inputs;
+        assert.deepStrictEqual(
+            [age.metricName, age.dimensions, age.threshold],
+            ["ApproximateAgeOfOldestMessage", { QueueName: "demo-queue-1a2b3c" }, 180 * 4],
+        );
+        for (const alarm of [depth, age]) {
+            assert.deepStrictEqual(alarm.alarmActions, ["arn:aws:sns:us-east-1:123456789012:oncall"]);
+        }
+        // Not the rollout's: a backlog is the queue's, not a version's.
+        await deploy({ modelPath: FIXTURE_MODEL, asyncInference: {}, deploymentStrategy: "Canary10Percent5Minutes" });
+        const watched = JSON.stringify(one("aws:codedeploy/deploymentGroup:DeploymentGroup").inputs.alarmConfiguration);
+        assert.ok(!watched.includes("dlq-depth") && !watched.includes("queue-age"), watched);
+        await deploy({ modelPath: FIXTURE_MODEL, asyncInference: {}, enableAlarms: false });
+        assert.strictEqual(ofType("aws:cloudwatch/metricAlarm:MetricAlarm").length, 0);
+    });
+
+    it("the state machine logs its runs' errors, never their rows, and the function may check its runs only", async () => {
+        await deploy({
+            modelPath: FIXTURE_MODEL,
+            batchTransform: { inputBucketName: "data-lake" },
+            logRetentionDays: 7,
+        });
+        const logs = one("aws:cloudwatch/logGroup:LogGroup", "demo-batch-logs").inputs;
+        assert.deepStrictEqual([logs.namePrefix, logs.retentionInDays], ["/aws/vendedlogs/states/demo-", 7]);
+        assert.deepStrictEqual(one(MACHINE).inputs.loggingConfiguration, {
+            level: "ERROR",
+            includeExecutionData: false,
+            logDestination: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/demo-0001:*",
+        });
+        assert.deepStrictEqual(rolePolicyOf("demo-role-batch-runs").Statement, [
+            {
+                Sid: "CheckBatchRuns",
+                Effect: "Allow",
+                Action: ["states:DescribeExecution"],
+                Resource: "arn:aws:states:us-east-1:123456789012:execution:demo-batch-1a2b3c:*",
+            },
+        ]);
+        assert.strictEqual(one(POLICY, "demo-role-batch-runs").inputs.role, "demo-role-1a2b3c-id");
     });
 });

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { STATE_MACHINE_LOGGING_STATEMENT } from "../../../components/jobs/policies";
 import { deploy, FIXTURE_MODEL, rolePolicyOf } from "../../harness";
 import { ofType, one } from "../../mocks";
 
@@ -47,13 +48,15 @@ describe("batchTransform", () => {
                 Action: ["states:DescribeExecution", "states:StopExecution"],
                 Resource: "arn:aws:states:us-east-1:123456789012:execution:demo-batch-1a2b3c:*",
             },
+            // Step Functions delivers its run logs through actions AWS scopes to no narrower resource.
+            STATE_MACHINE_LOGGING_STATEMENT,
         ]);
         // The function may write its lines under the batch prefix and nothing else.
         assert.deepStrictEqual(rolePolicyOf("demo-role-jobs-data").Statement, [
             {
                 Sid: "WriteResults",
                 Effect: "Allow",
-                Action: ["s3:PutObject"],
+                Action: ["s3:PutObject", "s3:GetObject"],
                 Resource: ["arn:aws:s3:::demo-results-1a2b3c/batch/*"],
             },
         ]);

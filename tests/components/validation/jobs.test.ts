@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { FIXTURE_MODEL, reasonsOf, rejected } from "../../harness";
+import { deploy, FIXTURE_MODEL, reasonsOf, rejected } from "../../harness";
 
 describe("asyncInference", () => {
     it("refuses what SQS and Lambda refuse, naming each field, before any resource", async () => {
@@ -51,5 +51,48 @@ describe("batchTransform", () => {
             missing.errors.map((e) => e.propertyPath),
             ["batchTransform.inputBucketName"],
         );
+    });
+});
+
+describe("the jobs' outputs and retention", () => {
+    const adopted = { modelBucketName: "models", modelKey: "prod/model.onnx", modelSha256: "a".repeat(64) };
+
+    it("refuses an output that would let the function write over its own model, as capture's", async () => {
+        const error = await rejected({
+            ...adopted,
+            asyncInference: { outputBucketName: "models", outputPrefix: "" },
+            batchTransform: { inputBucketName: "data", outputBucketName: "models", outputPrefix: "prod/" },
+        });
+        const covers = (prefix: string) =>
+            `would let the function write over its own model: "${prefix}" in the model's bucket models covers "prod/model.onnx"; choose a prefix the model is not under (or another bucket)`;
+        assert.deepStrictEqual(reasonsOf(error), [
+            `asyncInference.outputPrefix: ${covers("")}`,
+            `batchTransform.outputPrefix: ${covers("prod/")}`,
+        ]);
+        // Another prefix of the same bucket is fine; so is an uploaded model's own key in an adopted bucket.
+        await deploy({
+            ...adopted,
+            asyncInference: { outputBucketName: "models" },
+            batchTransform: { inputBucketName: "data", outputBucketName: "models" },
+        });
+        const uploaded = await rejected({
+            modelPath: FIXTURE_MODEL,
+            modelBucketName: "models",
+            asyncInference: { outputBucketName: "models", outputPrefix: "models/" },
+        });
+        assert.deepStrictEqual(reasonsOf(uploaded), [
+            'asyncInference.outputPrefix: would let the function write over its own model: "models/" in the model\'s bucket models covers "models/model.joblib"; choose a prefix the model is not under (or another bucket)',
+        ]);
+    });
+
+    it("keeps messages at least 3 days shorter than the dead-letter queue, which counts from the same send", async () => {
+        const error = await rejected({
+            modelPath: FIXTURE_MODEL,
+            asyncInference: { messageRetentionSeconds: 1209600 },
+        });
+        assert.deepStrictEqual(reasonsOf(error), [
+            "asyncInference.messageRetentionSeconds: must be an integer from 60 to 950400 (at least 3 days below the dead-letter queue's 14, which count from the same first send); got 1209600",
+        ]);
+        await deploy({ modelPath: FIXTURE_MODEL, asyncInference: { messageRetentionSeconds: 950400 } });
     });
 });
