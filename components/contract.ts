@@ -52,13 +52,13 @@ export interface Contract {
         /** What data capture keeps and where it sends it. */
         capture: { uri: string; samplingPercentage: string; content: string; dir: string; maxSeconds: string };
         /** What points the app's S3 client at its API and region. */
-        s3: { endpoint: string; endpointS3: string; region: string; defaultRegion: string };
+        s3: { endpoint: string; endpointS3: string; endpointSfn: string; region: string; defaultRegion: string };
         /** What Lambda sets and the app reads. */
         lambda: { functionName: string; functionVersion: string; memorySize: string; maxConcurrency: string };
         /** What Lambda sets for an extension (data capture's). */
         extensions: { runtimeApi: string };
         /** Limits users may set through `environment`, each with its variable, default and range. */
-        limits: { maxBatchRows: LimitContract; maxBodyBytes: LimitContract };
+        limits: { maxBatchRows: LimitContract; maxBodyBytes: LimitContract; maxQueuedInputBytes: LimitContract };
     };
     settings: {
         initBudgetSeconds: Range;
@@ -84,6 +84,8 @@ export interface Contract {
     errors: { [code: string]: number };
     /** The metrics' dimension names, and every metric with its unit. */
     metrics: { dimensions: { function: string; version: string; model: string }; units: { [name: string]: string } };
+    /** Lambda's own limits on a payload, synchronous (6 MB) and asynchronous (1 MiB, SQS's too). */
+    lambda: { maxSyncPayloadBytes: number; maxAsyncPayloadBytes: number };
     /** The inference protocol's server metadata. */
     server: { name: string; version: string; extensions: string[] };
     /** Data capture's extension (its file name in /opt/extensions), the build argument that adds it, its spool. */
@@ -101,7 +103,7 @@ export interface Contract {
     /** The batch transform's item wrapper, the state machine's BatchInput, an output line. */
     batch: {
         item: { index: string; row: string; error: string };
-        input: { outputUri: string; passthroughColumns: string };
+        input: { outputUri: string; passthroughColumns: string; executionArn: string };
         maxPassthroughColumns: number;
         line: { row: string; prediction: string; probabilities: string; error: string; message: string };
     };

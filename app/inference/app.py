@@ -24,6 +24,7 @@ from .runtimes import Predictor, model_format, runtime
 from .settings import Settings
 from .sources import SOURCES, Services, Source
 from .storage import model_store
+from .storage.runs import StepFunctionsRuns
 from .storage.s3 import S3Client
 from .types import JSON, Env
 
@@ -71,6 +72,7 @@ def assemble(
     capture: "Capture | None" = None,
     jobs: JobLocations | None = None,
     storage: S3Client | None = None,
+    runs: StepFunctionsRuns | None = None,
     cold: bool = True,
 ) -> App:
     """The App around a model already loaded; what is not given is what a local function has."""
@@ -81,6 +83,7 @@ def assemble(
         ),
         storage=storage or S3Client.from_env(os.environ),
         jobs=jobs or JobLocations(),
+        runs=runs or StepFunctionsRuns.from_env(os.environ),
     )
     return App(services, cold=cold)
 

@@ -77,6 +77,7 @@ class S3Env:
 
     endpoint: str
     endpoint_s3: str
+    endpoint_sfn: str
     region: str
     default_region: str
 
@@ -151,10 +152,11 @@ class BatchItem:
 
 @dataclass(frozen=True, slots=True)
 class BatchInputKeys:
-    """ItemBatcher's BatchInput: where the batch's lines go, which columns pass through."""
+    """ItemBatcher's BatchInput: where the batch's lines go, which columns pass through, whose run it is."""
 
     output_uri: str
     passthrough_columns: str
+    execution_arn: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +223,13 @@ ERRORS: dict[str, int] = dict(_CONTRACT["errors"])
 METRIC_DIMENSIONS: dict[str, str] = dict(_CONTRACT["metrics"]["dimensions"])
 """The dimension names of the metrics (function, version, model), as the alarms read them."""
 METRIC_UNITS: dict[str, str] = dict(_CONTRACT["metrics"]["units"])
-"""Every metric the app writes, with its CloudWatch unit."""
+"""Every metric each request's record carries, with its CloudWatch unit."""
+CAPTURE_METRICS: dict[str, str] = dict(_CONTRACT["metrics"]["capture"])
+"""The metric data capture writes when it had to drop records (a record of its own, only then)."""
+MAX_SYNC_PAYLOAD_BYTES: int = _CONTRACT["lambda"]["maxSyncPayloadBytes"]
+"""Lambda's largest synchronous request or response: what a direct invoke sends and every answer returns."""
+MAX_ASYNC_PAYLOAD_BYTES: int = _CONTRACT["lambda"]["maxAsyncPayloadBytes"]
+"""Lambda's largest asynchronous payload, and SQS's largest message."""
 SERVER: dict[str, Any] = dict(_CONTRACT["server"])
 """The inference protocol's server metadata: name, version (the package's) and extensions."""
 

@@ -65,6 +65,12 @@ class MethodNotAllowed(ClientError):
     status = 405
 
 
+class Conflict(ClientError):
+    """A queued message whose output already holds another message's result (409)."""
+
+    status = 409
+
+
 class Unprocessable(ClientError):
     """A well-formed request the model cannot answer with finite numbers (422)."""
 

@@ -22,7 +22,11 @@ def _setting(env: Env, limit: Limit) -> int:
 @dataclass(frozen=True, slots=True)
 class Limits:
     max_batch_rows: int = LIMITS["max_batch_rows"].default
+    """Rows in one request: a native batch, or the open first dimension of a protocol input."""
     max_body_bytes: int = LIMITS["max_body_bytes"].default
+    """Bytes of an HTTP request's body."""
+    max_queued_input_bytes: int = LIMITS["max_queued_input_bytes"].default
+    """Bytes of a queued message's input in S3 (larger than a message can carry, still bounded)."""
 
     @staticmethod
     def from_env(env: Env) -> "Limits":

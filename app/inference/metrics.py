@@ -8,7 +8,7 @@ function with its model's sha256 prefix (which model answered). Features never a
 import json
 import time
 
-from .contract import LOG, METRIC_DIMENSIONS, METRIC_UNITS
+from .contract import CAPTURE_METRICS, LOG, METRIC_DIMENSIONS, METRIC_UNITS
 from .jsontext import quoted
 
 FUNCTION = METRIC_DIMENSIONS["function"]
@@ -28,6 +28,9 @@ class Metrics:
         dimensions = {FUNCTION: function_name, VERSION: version, MODEL: model_sha}
         # {"_aws": {"Timestamp": <now>, "CloudWatchMetrics": [...]}, <dimensions>, <fields and values>}
         self._head = '{"_aws": {"Timestamp": '
+        dropped = {**directive, "Dimensions": [[FUNCTION, VERSION]]}
+        dropped["Metrics"] = [{"Name": name, "Unit": unit} for name, unit in CAPTURE_METRICS.items()]
+        self._dropped = ', "CloudWatchMetrics": ' + json.dumps([dropped]) + "}, " + json.dumps(dimensions)[1:-1] + ", "
         self._fixed = ', "CloudWatchMetrics": ' + json.dumps([directive]) + "}, " + json.dumps(dimensions)[1:-1] + ", "
         self._message = json.dumps(LOG.request)
 
@@ -58,4 +61,14 @@ class Metrics:
             f'"RequestLatency": {request_ms:.3f}, "ModelLatency": {model_ms:.3f}, "Rows": {int(rows)}, '
             f'"Status2xx": {1 if 200 <= status < 300 else 0}, "Status4xx": {1 if 400 <= status < 500 else 0}, '
             f'"Status5xx": {1 if status >= 500 else 0}, "ColdStart": {1 if cold else 0}}}'
+        )
+
+    def dropped_record(self, count: int) -> str:
+        """How many capture records were dropped since the last such line (a full spool): one metric record,
+        not a line per record."""
+        (name,) = CAPTURE_METRICS
+        return (
+            f"{self._head}{int(time.time() * 1000)}{self._dropped}"
+            f'"level": "WARN", "message": {json.dumps(LOG.capture_failed)}, "reason": "spool full", '
+            f'"{name}": {int(count)}}}'
         )

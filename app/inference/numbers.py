@@ -2,6 +2,7 @@
 numpy's (one ufunc call costs about 1 us), above it numpy is."""
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -29,3 +30,20 @@ def all_finite(values: npt.NDArray[Any]) -> bool:
     if values.size <= SMALL:
         return all(map(math.isfinite, values.ravel().tolist()))
     return bool(np.isfinite(values).all())
+
+
+# A number as a CSV cell may write it: ASCII digits, an optional sign, point and exponent; not "1_000",
+# padded, other scripts' digits, "nan" or "inf", all of which float() reads.
+_NUMBER = r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?"
+NUMBER_TEXT = re.compile(_NUMBER)
+_NUMBER_LINES = re.compile(f"(?:{_NUMBER}\n)*")
+
+
+def number_text(cell: str) -> float | None:
+    """The number a text cell writes, or None when it writes none (strictly: see _NUMBER)."""
+    return float(cell) if NUMBER_TEXT.fullmatch(cell) else None
+
+
+def all_number_texts(cells: Iterable[str]) -> bool:
+    """True when every cell writes a number, checked in one pass of a compiled pattern (a column at C speed)."""
+    return _NUMBER_LINES.fullmatch("\n".join(cells) + "\n") is not None

@@ -20,9 +20,13 @@ class Observer:
         self.capture = capture
 
     def observe(self, reply: Reply, invocation: Invocation, *, http: bool) -> None:
-        """One answer: kept for capture when sampled, and its log line written."""
+        """One answer: kept for capture when sampled, and its log line written (and, when capture had to
+        drop records since, a record of how many)."""
         if self.capture is not None:
             self.capture.keep(invocation.request_id, reply.route, reply)
+            dropped = self.capture.take_dropped()
+            if dropped:
+                sys.stdout.write(self.metrics.dropped_record(dropped) + "\n")
         line = self.metrics.record(
             request_id=invocation.request_id,
             cold=invocation.cold,

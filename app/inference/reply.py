@@ -23,3 +23,5 @@ class Reply:
     """The request the model answered (for data capture); None when no model answered it."""
     request_binary: bytes = b""
     """The binary tensor data that followed the request's JSON."""
+    values: int = 0
+    """How many values (numbers, strings) the answer holds: what its size is judged by before it is encoded."""

@@ -1,5 +1,6 @@
 """Small ONNX graphs built with onnx.helper, of the kinds users bring that are not one feature matrix:
-two inputs of different datatypes, an N-D (image-like) input, INT64 token ids, and text."""
+two inputs of different datatypes, an N-D (image-like) input, INT64 token ids, text, and one whose
+answer is far larger than its request."""
 
 import os
 
@@ -79,7 +80,22 @@ def text() -> onnx.ModelProto:
     return _model(graph)
 
 
-GRAPHS = {"two_inputs": two_inputs, "image": image, "tokens": tokens, "text": text}
+WIDE = 20_000
+
+
+def wide() -> onnx.ModelProto:
+    """A small request with a large answer: x FP32 [-1, 1] spread to FP32 [-1, WIDE]."""
+    graph = helper.make_graph(
+        [helper.make_node("Expand", ["x", "width"], ["spread"])],
+        "wide",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 1])],
+        [helper.make_tensor_value_info("spread", TensorProto.FLOAT, ["batch", WIDE])],
+        initializer=[numpy_helper.from_array(np.array([1, WIDE], dtype=np.int64), "width")],
+    )
+    return _model(graph)
+
+
+GRAPHS = {"two_inputs": two_inputs, "image": image, "tokens": tokens, "text": text, "wide": wide}
 
 
 def save(name: str, folder: str) -> str:

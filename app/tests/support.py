@@ -111,3 +111,20 @@ def empty_s3(endpoint, monkeypatch, *buckets):
     for bucket in buckets:
         client.create_bucket(Bucket=bucket)
     return client
+
+
+QUEUE_OUTPUT_BUCKET, QUEUE_INPUT_BUCKET = "results-bucket", "inputs-bucket"
+
+
+def queue_app(endpoint, limits=None):
+    """An App whose queued messages write under s3://results-bucket/async/ and may read under
+    s3://inputs-bucket/requests/, on moto's S3 through the function's own client."""
+    from inference.jobs import JobLocations
+    from inference.storage.s3 import S3Client
+    from inference.storage.s3uri import S3Uri
+
+    jobs = JobLocations(
+        queue_output=S3Uri(QUEUE_OUTPUT_BUCKET, "async/"), queue_inputs=(S3Uri(QUEUE_INPUT_BUCKET, "requests/"),)
+    )
+    return make_app(predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], jobs=jobs, limits=limits,
+                    storage=S3Client("us-east-1", endpoint), cold=False)  # fmt: skip

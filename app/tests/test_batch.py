@@ -14,6 +14,7 @@ from inference.jobs import JobLocations
 from inference.protocols.native import lines as batch
 from inference.runtimes import sklearn as runtime_sklearn
 from inference.sources import item_batch
+from inference.storage.runs import StepFunctionsRuns
 from inference.storage.s3 import S3Client
 from inference.storage.s3uri import S3Uri
 
@@ -44,7 +45,18 @@ def core(app):
 def s3_app(endpoint):
     jobs = JobLocations(batch_output=S3Uri(OUT, "batch/"))
     return make_app(predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], cold=False, jobs=jobs,
-                    storage=S3Client("us-east-1", endpoint))  # fmt: skip
+                    storage=S3Client("us-east-1", endpoint), runs=StepFunctionsRuns("us-east-1", endpoint))  # fmt: skip
+
+
+def start_run(endpoint, name: str, machine: str = "demo-batch") -> str:
+    """A run of a state machine going on in moto's Step Functions: its execution ARN."""
+    import boto3
+
+    sfn = boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1")
+    role = "arn:aws:iam::123456789012:role/demo-batch-role"
+    definition = json.dumps({"StartAt": "Wait", "States": {"Wait": {"Type": "Wait", "Seconds": 600, "End": True}}})
+    arn = sfn.create_state_machine(name=machine, definition=definition, roleArn=role)["stateMachineArn"]
+    return sfn.start_execution(stateMachineArn=arn, name=name)["executionArn"]
 
 
 def results(answer: dict) -> list[dict]:
@@ -103,7 +115,8 @@ def test_non_finite_values_and_answers_are_refused_per_row(app, monkeypatch):
 
     monkeypatch.setattr(core(app).model, "predict", nan_for_the_second)
     lines = results(app(event(items), Context()))
-    assert (lines[0]["error"], lines[0]["message"]) == ("not_finite", "row 0.c0 must be finite; got nan")
+    # "nan" is not a number a cell may write (JSON has none either).
+    assert (lines[0]["error"], lines[0]["message"]) == ("not_numeric", "row 0.c0 must be a number; got string")
     assert lines[1]["row"] == 1 and "prediction" in lines[1]
     assert lines[2]["error"] == "non_finite_output"
     assert lines[2]["message"].startswith("the model's answer for row 2 is not a finite number")
@@ -160,7 +173,8 @@ def s3(endpoint, monkeypatch):
 def test_the_output_goes_to_s3_named_by_its_first_row(s3, endpoint):
     app = s3_app(endpoint)
     items = [{"index": 500 + i, "row": csv_item(i, r)["row"]} for i, r in enumerate(IRIS)]
-    answer = app(event(items, outputUri=f"s3://{OUT}/batch/run-1/"), Context())
+    run = start_run(endpoint, "run-1")
+    answer = app(event(items, outputUri=f"s3://{OUT}/batch/run-1/", executionArn=run), Context())
     key = "batch/run-1/part-000000000500.jsonl"
     assert answer == {"rows": 4, "errors": 0, "output": f"s3://{OUT}/{key}"}
     text = s3.get_object(Bucket=OUT, Key=key)["Body"].read().decode()
@@ -174,8 +188,57 @@ def test_an_output_outside_the_batch_location_or_unwritable_fails_the_batch(s3, 
     with pytest.raises(item_batch.BatchError, match=r"BatchInput.outputUri s3://other-bucket/x/ is not under"):
         app(event([csv_item(0, IRIS[0])], outputUri="s3://other-bucket/x/"), Context())
     s3.delete_bucket(Bucket=OUT)
+    run = start_run(endpoint, "r")
     with pytest.raises(item_batch.BatchError, match=r"S3 refused the batch's output .*: NoSuchBucket"):
-        app(event([csv_item(0, IRIS[0])], outputUri=f"s3://{OUT}/batch/r/"), Context())
+        app(event([csv_item(0, IRIS[0])], outputUri=f"s3://{OUT}/batch/r/", executionArn=run), Context())
+
+
+def test_a_retried_batch_finds_its_own_lines_and_another_batch_cannot_replace_them(s3, endpoint):
+    app = s3_app(endpoint)
+    run = start_run(endpoint, "run-2")
+    key = "batch/run-2/part-000000000000.jsonl"
+    first = app(event([csv_item(0, IRIS[0])], outputUri=f"s3://{OUT}/batch/run-2/", executionArn=run), Context())
+    again = app(event([csv_item(0, IRIS[0])], outputUri=f"s3://{OUT}/batch/run-2/", executionArn=run), Context())
+    assert first == again == {"rows": 1, "errors": 0, "output": f"s3://{OUT}/{key}"}
+    written = s3.get_object(Bucket=OUT, Key=key)["Body"].read()
+    with pytest.raises(item_batch.BatchError, match=rf"the batch's output s3://{OUT}/{key} already holds other lines"):
+        app(event([csv_item(0, IRIS[1])], outputUri=f"s3://{OUT}/batch/run-2/", executionArn=run), Context())
+    assert s3.get_object(Bucket=OUT, Key=key)["Body"].read() == written
+
+
+def forged(endpoint, **batch_input) -> dict:
+    return event([csv_item(0, IRIS[0])], **batch_input)
+
+
+def test_a_batch_from_no_run_of_the_state_machine_is_refused_before_anything_is_written(s3, endpoint):
+    """Anyone allowed to invoke the function could send an item batch: only a run that is going on, writing
+    to its own folder, gets its lines written."""
+    app = s3_app(endpoint)
+    run = start_run(endpoint, "run-3")
+    arn = "arn:aws:states:us-east-1:123456789012:execution:demo-batch:"
+    cases = [
+        ({"outputUri": f"s3://{OUT}/batch/run-3/"}, "BatchInput.executionArn must be the ARN of a run"),
+        ({"outputUri": f"s3://{OUT}/batch/x/", "executionArn": "arn:aws:iam::1:role/x"}, "must be the ARN of a run"),
+        ({"outputUri": f"s3://{OUT}/batch/other/", "executionArn": run},
+         f"BatchInput.outputUri must be s3://{OUT}/batch/run-3/, the run's own folder"),
+        ({"outputUri": f"s3://{OUT}/batch/made-up/", "executionArn": arn + "made-up"},
+         "the run could not be checked: ExecutionDoesNotExist"),
+    ]  # fmt: skip
+    for batch_input, message in cases:
+        with pytest.raises(item_batch.BatchError, match=message):
+            app(forged(endpoint, **batch_input), Context())
+    assert s3.list_objects_v2(Bucket=OUT).get("KeyCount") == 0
+
+
+def test_a_batch_of_a_run_that_has_ended_is_refused(s3, endpoint):
+    import boto3
+
+    app = s3_app(endpoint)
+    run = start_run(endpoint, "run-4")
+    boto3.client("stepfunctions", endpoint_url=endpoint, region_name="us-east-1").stop_execution(executionArn=run)
+    with pytest.raises(item_batch.BatchError, match="the run run-4 is not going on"):
+        app(forged(endpoint, outputUri=f"s3://{OUT}/batch/run-4/", executionArn=run), Context())
+    assert s3.list_objects_v2(Bucket=OUT).get("KeyCount") == 0
 
 
 @pytest.mark.parametrize(
@@ -228,3 +291,23 @@ def test_a_model_that_fails_fails_the_batch_and_logs_no_data(app, monkeypatch, c
     record = json.loads(out.splitlines()[-1])
     assert (record["message"], record["errorType"], record["rows"]) == ("batch failed", "ValueError", 1)
     assert "5.1" not in out
+
+
+@pytest.mark.parametrize("cell", ["1_000", "\u0661\u0660", " 5.1", "5.1 ", "nan", "inf", "0x10", "", "1e"])
+def test_a_csv_cell_must_write_a_number_strictly(app, cell):
+    """float() and numpy read "1_000", padded digits, other scripts' digits, nan and inf as numbers; a cell of
+    the batch must write one in plain ASCII, like JSON, or its row gets its error line."""
+    good = ["5.1", "3.5", "1.4", "0.2"]
+    items = [{"index": 0, "row": dict(zip(["a", "b", "c", "d"], good, strict=True))},
+             {"index": 1, "row": dict(zip(["a", "b", "c", "d"], [cell, *good[1:]], strict=True))}]  # fmt: skip
+    lines = results(app({"Items": items, "BatchInput": {}}, Context()))
+    assert "prediction" in lines[0]
+    assert (lines[1]["error"], lines[1]["message"]) == ("not_numeric", "row 1.a must be a number; got string")
+
+
+def test_plain_numbers_of_every_form_are_read():
+    from inference.numbers import all_number_texts, number_text
+
+    for cell, value in (("1", 1.0), ("-2.5", -2.5), ("+3", 3.0), (".5", 0.5), ("5.", 5.0), ("1e3", 1000.0)):
+        assert number_text(cell) == value
+    assert all_number_texts(["1", "2.5", "-3e2"]) and not all_number_texts(["1", "1_0"])

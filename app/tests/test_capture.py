@@ -198,17 +198,41 @@ def test_an_extension_that_reads_no_signals_never_stops_the_writer(tmp_path):
     listener.close()
 
 
-def test_a_full_spool_drops_records_and_says_so_without_data(tmp_path, capsys, monkeypatch):
+def test_a_full_spool_drops_records_and_counts_them_in_a_metric_without_data(tmp_path, capsys, monkeypatch):
     from inference.capture import writer
 
     monkeypatch.setattr(writer, "MAX_SPOOL_BYTES", 10)
     app = capturing(tmp_path)
-    app({"features": ROW}, Context())
-    app({"features": ROW}, Context())
-    assert app.services.observer.capture.drain()
-    assert app.services.observer.capture.dropped == 1
+    capture = app.services.observer.capture
+    for _ in range(3):
+        app({"features": ROW}, Context())
+        assert capture.drain()
+    assert capture.dropped == 3
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert {"level": "WARN", "message": "capture failed", "reason": "spool full", "dropped": 1} in lines
+    dropped = [line for line in lines if line.get("reason") == "spool full"]
+    # One metric record per request that follows drops (never a line per record), counting them.
+    assert [line["CaptureDropped"] for line in dropped] == [1, 1]
+    assert dropped[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"] == [{"Name": "CaptureDropped", "Unit": "Count"}]
+    assert dropped[0]["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [["FunctionName", "Version"]]
+    assert str(ROW[0]) not in json.dumps(dropped)
+
+
+def test_the_cap_holds_over_every_file_of_the_spool_those_taken_for_upload_too(tmp_path, monkeypatch):
+    """Finding 7: each upload round renamed the writer's file, so its size check restarted and the spool grew
+    to 7.3 times its cap while S3 refused."""
+    from inference.capture import writer
+
+    monkeypatch.setattr(writer, "MAX_SPOOL_BYTES", 4096)
+    app = capturing(tmp_path)
+    capture = app.services.observer.capture
+    today = datetime.now(UTC).strftime("%Y-%m-%d")
+    folder = tmp_path / f"dt={today}"
+    folder.mkdir()
+    (folder / "other-writer.abc.upload").write_bytes(b"x" * 4000)  # a file an upload round left behind
+    app({"features": ROW}, Context())
+    assert capture.drain()
+    assert capture.dropped == 1
+    assert sum(f.stat().st_size for f in folder.iterdir()) == 4000
 
 
 @pytest.mark.parametrize(

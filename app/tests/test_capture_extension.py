@@ -3,6 +3,7 @@
 an invocation is held open until its records are on disk, the spool goes to S3 by date partition, a
 shutdown uploads what is left, and a refused upload loses nothing."""
 
+import itertools
 import json
 import os
 import queue
@@ -223,8 +224,9 @@ def test_a_refused_upload_keeps_the_file_and_the_next_one_delivers_it(endpoint, 
     assert uploader.upload_all() == 1
     logged = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert logged == [
-        {"level": "WARN", "message": "capture failed", "reason": "upload", "error": "NoSuchBucket", "bytes": 9}
-    ]
+        {"level": "WARN", "message": "capture failed", "reason": "upload", "error": "NoSuchBucket", "filesLeft": 1,
+         "files": 1, "retryInSeconds": 1.0}
+    ]  # fmt: skip
     spool_with(tmp_path, "2026-11-30", ['{"n": 2}'])  # the writer starts a new file meanwhile
     s3.create_bucket(Bucket="missing-bucket")
     assert uploader.upload_all() == 0
@@ -301,3 +303,57 @@ def test_it_registers_before_importing_what_only_delivery_needs():
 
 def test_a_chunked_answer_is_read_whole():
     assert capture_extension._unchunked(b"4\r\nWiki\r\n5;x=1\r\npedia\r\n0\r\n\r\n") == b"Wikipedia"
+
+
+class Refusing:
+    """S3 that refuses every upload, counting them."""
+
+    def __init__(self):
+        self.puts = 0
+
+    def write(self, bucket, key, data, content_type, *, deadline=None):
+        from inference.storage.s3 import S3Failure
+
+        self.puts += 1
+        raise S3Failure("ServiceUnavailable", 503, "slow down")
+
+
+def test_while_s3_refuses_uploads_back_off_and_keep_to_their_deadline(tmp_path, capsys):
+    """Finding 7: every invocation retried every leftover file, with no deadline: 4.3 million PUTs for 3,000
+    invocations, and as many log lines."""
+    now = [1000.0]
+    s3 = Refusing()
+    uploader = Uploader(str(tmp_path), S3Uri("capture-bucket", "r/"), s3, "3", max_seconds=1, clock=lambda: now[0])
+    for i in range(5):
+        spool_with(tmp_path, "2026-11-30", [f'{{"n": {i}}}'], writer=f"w{i}")
+    rounds = []
+    for _ in range(3000):  # invocations, a tenth of a second apart
+        now[0] += 0.1
+        before = s3.puts
+        uploader.after_invoke()
+        if s3.puts > before:
+            rounds.append(now[0])
+    # Rounds at growing intervals (1, 2, 4, ... s after the first, up to 300 s), not one per invocation.
+    gaps = [round(b - a, 1) for a, b in itertools.pairwise(rounds)]
+    assert gaps == sorted(gaps) and gaps[-1] <= 300.1 and len(rounds) < 15, gaps
+    assert s3.puts == 5 * len(rounds)
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == len(rounds)
+
+
+def test_an_invocations_uploads_stop_at_their_deadline(tmp_path, monkeypatch):
+    from inference.capture import delivery
+
+    class Slow(Refusing):
+        def write(self, bucket, key, data, content_type, *, deadline=None):
+            self.puts += 1
+            time.sleep(0.05)
+
+    s3 = Slow()
+    monkeypatch.setattr(delivery, "UPLOAD_SECONDS", 0.12)
+    uploader = Uploader(str(tmp_path), S3Uri("capture-bucket", "r/"), s3, "3", max_seconds=1, clock=lambda: 1e9)
+    for i in range(10):
+        spool_with(tmp_path, "2026-11-30", [f'{{"n": {i}}}'], writer=f"w{i}")
+    uploader._waiting_since = 0.0
+    uploader.after_invoke()
+    assert 2 <= s3.puts <= 4, s3.puts

@@ -102,4 +102,8 @@ def test_init_reads_only_what_the_contract_declares():
     assert {SETTINGS_ENV.metrics_namespace, SETTINGS_ENV.init_budget_seconds, *lambda_sets} <= asked
     assert {JOBS_ENV.async_output_uri, JOBS_ENV.async_input_prefixes, JOBS_ENV.batch_output_uri} <= asked
     assert {CAPTURE_ENV.uri, CAPTURE_ENV.dir} <= asked
-    assert {limit.name for limit in LIMITS.values()} == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES"} <= asked
+    assert (
+        {limit.name for limit in LIMITS.values()}
+        == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES", "MAX_QUEUED_INPUT_BYTES"}
+        <= asked
+    )

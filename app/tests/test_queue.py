@@ -4,16 +4,20 @@ answered by the real handler against S3 on loopback (moto's server) through the 
 import json
 
 import pytest
-from support import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
+from support import (
+    QUEUE_INPUT_BUCKET,
+    QUEUE_OUTPUT_BUCKET,
+    Context,
+    empty_s3,
+    queue_app,
+)
 
 from inference.errors import ConfigError, RequestError
 from inference.jobs import JobLocations
 from inference.sources import sqs as queue
-from inference.storage.s3 import S3Client
 from inference.storage.s3uri import S3Uri
 
-OUT = "results-bucket"
-DATA = "inputs-bucket"
+OUT, DATA = QUEUE_OUTPUT_BUCKET, QUEUE_INPUT_BUCKET
 ROW = [5.1, 3.5, 1.4, 0.2]
 
 
@@ -48,9 +52,7 @@ def s3(endpoint, monkeypatch):
 
 @pytest.fixture
 def app(endpoint, s3):
-    jobs = JobLocations(queue_output=S3Uri(OUT, "async/"), queue_inputs=(S3Uri(DATA, "requests/"),))
-    return make_app(predictor_for("onnx"), sha256=DEMO_SHA256["onnx"], jobs=jobs,
-                    storage=S3Client("us-east-1", endpoint), cold=False)  # fmt: skip
+    return queue_app(endpoint)
 
 
 def result(s3, key: str) -> dict:

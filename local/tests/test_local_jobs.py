@@ -109,7 +109,10 @@ def test_queued_messages_with_a_poison_one(tmp_path):
     out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "[start] 2 done, 1 dead-lettered, 3 deliveries" in out
-    assert "dead-lettered  id (not JSON)" in out and "after 3 receives: invalid_message: the message body is not" in out
+    assert (
+        "dead-lettered  id (not JSON)" in out
+        and "after 3 receives: invalid_message: the message body does not hold a JSON document" in out
+    )
     assert "[start] results in s3://local-results/: async/bad-row.json, async/one.json" in out
     assert '"error": "wrong_feature_count"' in out and '"predictions": ["setosa"]' in out
 
@@ -202,3 +205,14 @@ def test_only_failed_messages_come_back_until_the_dead_letter_queue():
     assert seen == [[("a", "1"), ("b", "1"), ("c", "1")], [("b", "2"), ("c", "2")], [("b", "3")]]
     assert [m.id for m in outcome.done] == ["a", "c"] and [m.id for m in outcome.dead_lettered] == ["b"]
     assert queue_run.record(messages[0])["eventSource"] == "aws:sqs"
+
+
+def test_the_summary_names_any_dead_letter_without_failing_on_it():
+    nested = '{"id": "deep", "input": ' + "[" * 5000 + "]" * 5000 + "}"
+    assert queue_run.body_id(queue_run.Message(nested)) == "(nested too deeply to read)"
+    assert queue_run.body_id(queue_run.Message("[" * 100000)) == "(nested too deeply to read)"
+    assert queue_run.body_id(queue_run.Message("{")) == "(not JSON)"
+    assert queue_run.body_id(queue_run.Message('{"id": "' + "x" * 500 + '"}')) == "x" * 64
+    assert queue_run.body_id(queue_run.Message('{"id": "a\\nb\\u001b[31m"}')) == "a\\nb\\x1b[31m"
+    assert queue_run.body_id(queue_run.Message('{"id": 7}')) == "(no id)"
+    assert queue_run.body_id(queue_run.Message("[1]")) == "(not an object)"

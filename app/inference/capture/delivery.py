@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 UPLOADING = ".upload"
 """A spool file taken for upload: the writer never appends to it again; it is deleted once S3 has it."""
 MAX_OBJECT_BYTES = 8 * 1024 * 1024
+UPLOAD_SECONDS = 1.0
+"""How long an invocation's uploads may take (the extension holds the invocation open while it uploads)."""
+MAX_BACKOFF_SECONDS = 300.0
+"""The longest the extension waits before trying S3 again after it refused a round of uploads."""
 SHUTDOWN_MARGIN_SECONDS = 0.2
 JSON_LINES = "application/jsonlines"
 FUNCTION_VERSION, MAX_CONCURRENCY = LAMBDA_ENV.function_version, LAMBDA_ENV.max_concurrency
@@ -101,6 +105,8 @@ class Uploader:
     max_seconds: float
     clock: Callable[[], float] = time.time
     _waiting_since: float | None = None
+    _retry_at: float = 0.0
+    _backoff: float = 0.0
 
     def __post_init__(self) -> None:
         self._lock = spool_lock(self.spool)
@@ -132,7 +138,8 @@ class Uploader:
         return self._files(UPLOADING)
 
     def after_invoke(self) -> None:
-        """Uploads when the spool is large enough for an object, or its oldest records waited long enough."""
+        """Uploads when the spool is large enough for an object, or its oldest records waited long enough, and
+        S3 is not being waited out after a refusal; within UPLOAD_SECONDS, since the invocation is held open."""
         size = self.pending_bytes()
         if size == 0:
             self._waiting_since = None
@@ -140,29 +147,50 @@ class Uploader:
         now = self.clock()
         if self._waiting_since is None:
             self._waiting_since = now
-        if size >= MAX_OBJECT_BYTES or now - self._waiting_since >= self.max_seconds:
-            self.upload_all()
+        due = size >= MAX_OBJECT_BYTES or now - self._waiting_since >= self.max_seconds
+        if due and now >= self._retry_at:
+            self.upload_all(time.perf_counter() + UPLOAD_SECONDS)
 
     def upload_all(self, deadline: float | None = None) -> int:
-        """Puts every spool file; returns how many are left (S3 refused or the deadline came)."""
+        """Puts spool files until `deadline`; returns how many are left (S3 refused, or the deadline came). A
+        round S3 refused makes the next wait, twice as long each time up to MAX_BACKOFF_SECONDS: one line
+        says so, not one per file."""
         with self._busy:
-            left = 0
-            for name in self.take():
-                folder, file = os.path.split(name)
-                writer, _, upload_id = file.removesuffix(UPLOADING).rpartition(".")
-                target = self.destination.join(f"{folder}/{self.version}-{writer}-{upload_id}{SPOOL_SUFFIX}")
-                path = os.path.join(self.spool, name)
-                with open(path, "rb") as f:
-                    data = f.read()
-                try:
-                    self.storage.write(target.bucket, target.key, data, JSON_LINES, deadline=deadline)
-                except S3Failure as e:
-                    left += 1
-                    log("WARN", LOG.capture_failed, reason="upload", error=e.code, bytes=len(data))
-                    continue
-                os.unlink(path)
-            self._waiting_since = None if left == 0 else self._waiting_since
-            return left
+            taken = self.take()
+            refused: list[str] = []
+            for i, name in enumerate(taken):
+                if deadline is not None and time.perf_counter() >= deadline:
+                    return len(taken) - i + len(refused)
+                code = self._put(name, deadline)
+                if code is not None:
+                    refused.append(code)
+            self._settle(refused, len(taken))
+            return len(refused)
+
+    def _put(self, name: str, deadline: float | None) -> str | None:
+        """One spool file as one object, deleted once S3 has it; S3's error code when it was refused."""
+        folder, file = os.path.split(name)
+        writer, _, upload_id = file.removesuffix(UPLOADING).rpartition(".")
+        target = self.destination.join(f"{folder}/{self.version}-{writer}-{upload_id}{SPOOL_SUFFIX}")
+        path = os.path.join(self.spool, name)
+        with open(path, "rb") as f:
+            data = f.read()
+        try:
+            self.storage.write(target.bucket, target.key, data, JSON_LINES, deadline=deadline)
+        except S3Failure as e:
+            return e.code
+        os.unlink(path)
+        return None
+
+    def _settle(self, refused: list[str], files: int) -> None:
+        if not refused:
+            self._waiting_since = None
+            self._backoff = 0.0
+            return
+        self._backoff = min(max(self._backoff * 2, 1.0), MAX_BACKOFF_SECONDS)
+        self._retry_at = self.clock() + self._backoff
+        log("WARN", LOG.capture_failed, reason="upload", error=refused[0], filesLeft=len(refused), files=files,
+            retryInSeconds=self._backoff)  # fmt: skip
 
 
 def _perf_deadline(deadline_ms: object, margin: float) -> float | None:

@@ -31,7 +31,8 @@ HELLO = "hello"
 """What a writer sends when it starts: from then on the extension waits for each invocation's records."""
 SPOOL_SUFFIX = ".jsonl"
 MAX_SPOOL_BYTES = 64 * 1024 * 1024
-"""A spool file that grew this large (S3 unreachable for long) takes no more records: /tmp is finite."""
+"""The most the whole spool holds, every file of it (S3 unreachable for long): /tmp is finite, and the
+model is cached there. Beyond it, records are dropped and counted."""
 CONTENTS = CAPTURE_CONTENTS
 
 
@@ -87,6 +88,15 @@ class CaptureSettings:
             spool=spool or SPOOL_DIR,
             max_seconds=max_seconds,
         )
+
+
+def spool_bytes(spool: str) -> int:
+    """The bytes every file of the spool holds: those still written to, and those taken for upload."""
+    total = 0
+    for folder in os.scandir(spool):
+        if folder.is_dir() and folder.name.startswith(f"{PARTITION}="):
+            total += sum(entry.stat().st_size for entry in os.scandir(folder.path) if entry.is_file())
+    return total
 
 
 def spool_lock(spool: str) -> int:

@@ -29,7 +29,7 @@ from typing import Any
 from ..contract import LOG
 from ..ids import random_id
 from ..logs import log
-from ..protocols.oip.tensors import json_data, read_inputs
+from ..protocols.oip.tensors import Bounds, json_data, read_inputs
 from ..reply import Reply
 from ..types import JSON
 from .spool import (
@@ -39,6 +39,7 @@ from .spool import (
     SOCKET_NAME,
     SPOOL_SUFFIX,
     CaptureSettings,
+    spool_bytes,
     spool_lock,
 )
 
@@ -53,7 +54,9 @@ def _decoded(document: JSON, binary: bytes, key: str) -> JSON:
     """A protocol document with its binary tensors turned into JSON `data`, as a reader of the capture wants."""
     if not binary or not isinstance(document, dict) or not isinstance(document.get(key), list):
         return document
-    tensors = read_inputs({"inputs": document[key]}, binary)
+    # Already read once, within the request's bounds, when the request was answered.
+    unbounded = Bounds(max_elements=len(binary) + len(json.dumps(document[key])), max_rows=2**31)
+    tensors = read_inputs({"inputs": document[key]}, binary, unbounded)
     items: list[JSON] = [
         {"name": t.name, "datatype": t.datatype, "shape": list(t.shape), "data": json_data(t.array)} for t in tensors
     ]
@@ -90,6 +93,7 @@ class Capture:
         self._idle = threading.Condition()
         self.dropped = 0
         """Records not written because the spool was full (S3 unreachable for long)."""
+        self._reported = 0
         self._signal(HELLO)
         threading.Thread(target=self._run, name="capture-writer", daemon=True).start()
 
@@ -149,26 +153,30 @@ class Capture:
                 self._written += 1
                 self._idle.notify_all()
 
+    def take_dropped(self) -> int:
+        """Records dropped since the last call (the observer publishes them as a metric)."""
+        dropped, self._reported = self.dropped - self._reported, self.dropped
+        return dropped
+
     def _write(self, lines: dict[str, list[str]]) -> None:
         if not lines:
             return
         fcntl.flock(self._lock, fcntl.LOCK_EX)
         try:
+            # The whole spool's size, files taken for upload included: its cap holds however often they are.
+            size = spool_bytes(self.settings.spool)
             for day, day_lines in lines.items():
+                text = ("\n".join(day_lines) + "\n").encode()
+                if size + len(text) > MAX_SPOOL_BYTES:
+                    self.dropped += len(day_lines)
+                    continue
+                size += len(text)
                 folder = os.path.join(self.settings.spool, f"{PARTITION}={day}")
                 os.makedirs(folder, exist_ok=True)
                 path = os.path.join(folder, self._stem + SPOOL_SUFFIX)
-                try:
-                    size = os.path.getsize(path)
-                except FileNotFoundError:
-                    size = 0
-                if size >= MAX_SPOOL_BYTES:
-                    self.dropped += len(day_lines)
-                    log("WARN", LOG.capture_failed, reason="spool full", dropped=len(day_lines))
-                    continue
                 fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
                 try:
-                    os.write(fd, ("\n".join(day_lines) + "\n").encode())
+                    os.write(fd, text)
                 finally:
                     os.close(fd)
         finally:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Protocol as Interface
 
 from ..contract import LOG
+from ..errors import BadRequest, RequestError
 from ..limits import Limits
 from ..logs import log
 from ..models import Models
@@ -39,6 +40,10 @@ class Protocol(Interface):
 
     def encode(self, reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
         """(the body, its content type, extra headers) of a reply sent over HTTP."""
+        ...
+
+    def refusal(self, e: RequestError) -> Reply:
+        """The error reply of a request refused after the protocol answered it (its answer too large)."""
         ...
 
     def failure(self, request_id: str) -> Reply:
@@ -88,6 +93,10 @@ class Protocols:
 
 
 def _failed(protocol: Protocol, request_id: str, error: Exception) -> Reply:
-    """Logged by type only: an exception's text may quote the request's data."""
+    """What the protocol did not turn into an answer: a request nested beyond what Python reads is the
+    request's (a 400); anything else is ours, a 500 logged by type only (an exception's text may quote the
+    request's data)."""
+    if isinstance(error, RecursionError):
+        return protocol.refusal(BadRequest("invalid_request", "the request nests too deeply to be read"))
     log("ERROR", LOG.prediction_failed, requestId=request_id, errorType=type(error).__name__)
     return protocol.failure(request_id)

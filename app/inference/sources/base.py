@@ -9,6 +9,7 @@ from ..invocation import Invocation
 from ..jobs import JobLocations
 from ..observer import Observer
 from ..protocols import Protocols
+from ..storage.runs import StepFunctionsRuns
 from ..storage.s3 import S3Client
 from ..types import JSON
 
@@ -22,6 +23,8 @@ class Services:
     storage: S3Client
     """The queued and batch paths' S3 client (it connects on first use, never at init)."""
     jobs: JobLocations
+    runs: StepFunctionsRuns
+    """Asked whether a batch's run is going on (only when the function writes batch output)."""
 
 
 class Source(Protocol):

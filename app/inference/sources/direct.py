@@ -3,6 +3,7 @@ document itself, answered by the protocol that claims it (an inference request w
 native contract), and the answer is the document itself. A direct invoke has no status line, so an
 error's document carries its status. Every event no other source claims is a direct invoke."""
 
+from .. import answers
 from ..invocation import Invocation
 from ..reply import Reply
 from ..types import JSON
@@ -19,7 +20,10 @@ def document_of(reply: Reply) -> dict[str, JSON]:
 
 
 def handle(event: JSON, invocation: Invocation, services: Services) -> JSON:
-    _, reply = services.protocols.answer_document(event, invocation.request_id)
+    protocol, reply = services.protocols.answer_document(event, invocation.request_id)
+    refused = answers.check_document(reply)
+    if refused is not None:
+        reply = protocol.refusal(refused)
     services.observer.observe(reply, invocation, http=False)
     answer: JSON = document_of(reply)
     return answer

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Literal, NotRequired, TypedDict, cast
 
+from .. import answers
 from ..invocation import Invocation
 from ..protocols.request import Request
 from ..types import JSON
@@ -219,7 +220,11 @@ def handle(event: JSON, invocation: Invocation, services: Services) -> JSON:
     assert isinstance(event, dict)
     request, sender = adapt(event)
     protocol, reply = services.protocols.answer_http(request, invocation.request_id)
-    services.observer.observe(reply, invocation, http=True)
     body, content_type, headers = protocol.encode(reply)
+    refused = answers.check_body(reply, body)
+    if refused is not None:
+        reply = protocol.refusal(refused)
+        body, content_type, headers = protocol.encode(reply)
+    services.observer.observe(reply, invocation, http=True)
     answer: JSON = response(sender, reply.status, body, content_type, headers)  # type: ignore[assignment]
     return answer

@@ -6,6 +6,8 @@ as one part of the run's output (`<outputUri>part-<first row>.jsonl`) or, withou
 the invocation: Step Functions retries it and, in the end, reports it.
 """
 
+import hashlib
+import re
 import time
 from dataclasses import dataclass
 from typing import TypedDict
@@ -16,13 +18,16 @@ from ..invocation import Invocation
 from ..logs import log
 from ..protocols.native.lines import score
 from ..reply import Reply
+from ..storage.runs import RunCheckFailed, StepFunctionsRuns
 from ..storage.s3 import S3Failure
 from ..storage.s3uri import S3Uri, parse, require_under
 from ..types import JSON
 from .base import Services
 
 JSON_LINES = "application/jsonlines"
-_OUTPUT, _PASSTHROUGH = BATCH_INPUT.output_uri, BATCH_INPUT.passthrough_columns
+_OUTPUT, _PASSTHROUGH, _RUN = BATCH_INPUT.output_uri, BATCH_INPUT.passthrough_columns, BATCH_INPUT.execution_arn
+# arn:<partition>:states:<region>:<account>:execution:<state machine>:<run name>
+_EXECUTION_ARN = re.compile(r"arn:[a-z-]+:states:[a-z0-9-]+:\d{12}:execution:[A-Za-z0-9_-]{1,80}:([A-Za-z0-9_-]{1,80})")
 
 
 class ItemBatchEvent(TypedDict, total=False):
@@ -42,6 +47,8 @@ class BatchInput:
 
     output: S3Uri | None
     passthrough: tuple[str, ...]
+    run: str | None = None
+    """The Step Functions run (its execution ARN) the batch says it belongs to."""
 
     @staticmethod
     def of(value: JSON, allowed: S3Uri | None) -> "BatchInput":
@@ -67,7 +74,8 @@ class BatchInput:
             except ValueError as e:
                 raise BadRequest("invalid_request", str(e)) from None
             require_under(output, (allowed,) if allowed else (), f"BatchInput.{_OUTPUT}")
-        return BatchInput(output, tuple(str(c) for c in columns))
+        run = value.get(_RUN)
+        return BatchInput(output, tuple(str(c) for c in columns), run if isinstance(run, str) else None)
 
 
 def matches(event: JSON) -> bool:
@@ -83,7 +91,46 @@ def _spec(event: dict[str, JSON], invocation: Invocation, services: Services) ->
     items = event.get("Items")
     if not isinstance(items, list):
         raise BatchError("Items must be a list of rows")
+    if services.jobs.batch_output is not None:
+        _check_run(spec, services.jobs.batch_output, services.runs, invocation)
     return spec, items
+
+
+def _check_run(spec: BatchInput, allowed: S3Uri, runs: StepFunctionsRuns, invocation: Invocation) -> None:
+    """A batch is scored only for a run of the function's state machine that is going on, into that run's
+    own folder: the role may describe that machine's runs and no other's, so a batch that anyone else
+    allowed to invoke the function makes up is refused before the model or S3 sees it."""
+    match = _EXECUTION_ARN.fullmatch(spec.run or "")
+    reason = None
+    if match is None:
+        reason = f"BatchInput.{_RUN} must be the ARN of a run of the function's state machine"
+    elif spec.output != allowed.join(match.group(1) + "/"):
+        reason = f"BatchInput.{_OUTPUT} must be {allowed.join(match.group(1) + '/')}, the run's own folder"
+    else:
+        try:
+            if not runs.is_running(match.group(0)):
+                reason = f"the run {match.group(1)} is not going on"
+        except RunCheckFailed as e:
+            reason = f"the run could not be checked: {e.code}"
+    if reason is not None:
+        log("ERROR", LOG.batch_failed, requestId=invocation.request_id, error="not_a_batch_run", reason=reason[:200])
+        raise BatchError(reason)
+
+
+def _write_part(services: Services, out: S3Uri, data: bytes, invocation: Invocation) -> None:
+    """The batch's lines, never over another's: a retried batch finds its own lines (the same sha256) and
+    succeeds; different lines under its key (a batch that is not this one) fail it."""
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        if services.storage.write_new(out.bucket, out.key, data, JSON_LINES, {"sha256": digest}):
+            return
+        theirs = services.storage.metadata_of(out.bucket, out.key).get("sha256")
+    except S3Failure as e:
+        log("ERROR", LOG.batch_failed, requestId=invocation.request_id, error=e.code)
+        raise BatchError(f"S3 refused the batch's output {out}: {e.code}") from None
+    if theirs != digest:
+        log("ERROR", LOG.batch_failed, requestId=invocation.request_id, error="output_exists")
+        raise BatchError(f"the batch's output {out} already holds other lines")
 
 
 def handle(event: JSON, invocation: Invocation, services: Services) -> JSON:
@@ -100,11 +147,7 @@ def handle(event: JSON, invocation: Invocation, services: Services) -> JSON:
     summary: dict[str, JSON] = {"rows": scored.rows, "errors": scored.errors}
     if spec.output is not None:
         out = spec.output.join(f"part-{scored.first_row:012d}.jsonl")
-        try:
-            services.storage.write(out.bucket, out.key, scored.text.encode(), JSON_LINES)
-        except S3Failure as e:
-            log("ERROR", LOG.batch_failed, requestId=invocation.request_id, rows=scored.rows, error=e.code)
-            raise BatchError(f"S3 refused the batch's output {out}: {e.code}") from None
+        _write_part(services, out, scored.text.encode(), invocation)
         summary["output"] = str(out)
     else:
         # No output location (a local run): the lines themselves, as the output would hold them.

@@ -159,10 +159,41 @@ class S3Client:
                     continue
                 raise _failure(e) from None
 
-    def read(self, bucket: str, key: str, max_bytes: int, *, deadline: float | None = None) -> bytes:
-        """The object's bytes (a queued message's input), or S3Failure; `EntityTooLarge` above `max_bytes`."""
-        from awscrt import http, s3  # noqa: PLC0415
+    def _send(
+        self,
+        method: str,
+        bucket: str,
+        key: str,
+        headers: list[tuple[str, str]],
+        deadline: float | None = None,
+        **request: Any,
+    ) -> Any:
+        """One request of `method` on the object, given up at `deadline`; its finished request, or S3Failure.
+        The request's own keyword arguments (a body, on_headers, on_body) go to the CRT as they are."""
+        from awscrt import http, s3  # noqa: PLC0415 - only the S3 paths pay for the CRT
 
+        host, target = self.address(bucket, key, None, self.region)
+        body = request.pop("body", None)
+        kind = {"GET": s3.S3RequestType.GET_OBJECT, "PUT": s3.S3RequestType.PUT_OBJECT}.get(method)
+        message = http.HttpRequest(method, target, http.HttpHeaders([("host", host), *headers]), body)
+        names = {"HEAD": "HeadObject"}
+        try:
+            started = self._client(self.region).make_request(
+                type=kind if kind is not None else s3.S3RequestType.DEFAULT,
+                operation_name=None if kind is not None else names[method],
+                request=message,
+                **request,
+            )
+            _wait(started, deadline)
+        except S3Failure:
+            raise
+        except Exception as e:  # noqa: BLE001 - every CRT failure becomes one S3Failure
+            raise _failure(e) from None
+        return started
+
+    def read(self, bucket: str, key: str, max_bytes: int, *, deadline: float | None = None) -> bytes:
+        """The object's bytes (a queued message's input), or S3Failure; `EntityTooLarge` above `max_bytes`,
+        found from a ranged GET of one byte more than that: a larger object is never downloaded whole."""
         chunks: list[bytes] = []
         size = 0
 
@@ -172,34 +203,46 @@ class S3Client:
             if size <= max_bytes:
                 chunks.append(bytes(chunk))
 
-        host, target = self.address(bucket, key, None, self.region)
-        request = http.HttpRequest("GET", target, http.HttpHeaders([("host", host)]))
         try:
-            started = self._client(self.region).make_request(
-                type=s3.S3RequestType.GET_OBJECT, request=request, on_body=on_body
-            )
-            _wait(started, deadline)
-        except S3Failure:
-            raise
-        except Exception as e:  # noqa: BLE001 - every CRT failure becomes one S3Failure
-            raise _failure(e) from None
+            self._send("GET", bucket, key, [("range", f"bytes=0-{max_bytes}")], deadline, on_body=on_body)
+        except S3Failure as e:
+            if e.code != "InvalidRange":
+                raise
+            return b""  # an empty object has no byte 0
         if size > max_bytes:
             raise S3Failure("EntityTooLarge", None, f"the object is larger than {max_bytes} bytes")
         return b"".join(chunks)
 
     def write(self, bucket: str, key: str, data: bytes, content_type: str, *, deadline: float | None = None) -> None:
-        """Puts `data` at the key (a result, or a part of a batch's output), or raises S3Failure."""
+        """Puts `data` at the key (a capture file), or raises S3Failure."""
         import io  # noqa: PLC0415
 
-        from awscrt import http, s3  # noqa: PLC0415
+        headers = [("content-length", str(len(data))), ("content-type", content_type)]
+        self._send("PUT", bucket, key, headers, deadline, body=io.BytesIO(data))
 
-        host, target = self.address(bucket, key, None, self.region)
-        headers = http.HttpHeaders([("host", host), ("content-length", str(len(data))), ("content-type", content_type)])
-        request = http.HttpRequest("PUT", target, headers, io.BytesIO(data))
+    def write_new(self, bucket: str, key: str, data: bytes, content_type: str, metadata: dict[str, str]) -> bool:
+        """Puts `data` at the key only if nothing is there yet (If-None-Match: *), with `metadata` to tell
+        later whose it is; False when an object already is there, S3Failure for any other refusal."""
+        import io  # noqa: PLC0415
+
+        headers = [("content-length", str(len(data))), ("content-type", content_type), ("if-none-match", "*")]
+        headers += [(f"x-amz-meta-{name}", value) for name, value in metadata.items()]
         try:
-            started = self._client(self.region).make_request(type=s3.S3RequestType.PUT_OBJECT, request=request)
-            _wait(started, deadline)
-        except S3Failure:
+            self._send("PUT", bucket, key, headers, body=io.BytesIO(data))
+        except S3Failure as e:
+            if e.status == 412 or e.code == "PreconditionFailed":
+                return False
             raise
-        except Exception as e:  # noqa: BLE001 - every CRT failure becomes one S3Failure
-            raise _failure(e) from None
+        return True
+
+    def metadata_of(self, bucket: str, key: str) -> dict[str, str]:
+        """The object's user metadata (`x-amz-meta-*`, by name), from a HEAD; S3Failure when it cannot be read."""
+        found: dict[str, str] = {}
+
+        def on_headers(status_code: int, headers: list[tuple[str, str]], **_: Any) -> None:
+            for name, value in headers:
+                if name.lower().startswith("x-amz-meta-"):
+                    found[name.lower().removeprefix("x-amz-meta-")] = value
+
+        self._send("HEAD", bucket, key, [], on_headers=on_headers)
+        return found

@@ -39,7 +39,15 @@ class NativeProtocol:
             answer = self.core.predict(document)
         except RequestError as e:
             return error_reply(e)
-        return Reply(200, answer.body, rows=answer.rows, model_ms=answer.model_ms, route=ROUTE, request=document)
+        return Reply(
+            200,
+            answer.body,
+            rows=answer.rows,
+            model_ms=answer.model_ms,
+            route=ROUTE,
+            request=document,
+            values=answer.values,
+        )
 
     def answer_http(self, request: Request) -> Reply:
         try:
@@ -50,6 +58,9 @@ class NativeProtocol:
 
     def encode(self, reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
         return json.dumps(reply.body, allow_nan=False), CONTENT_TYPE, reply.headers
+
+    def refusal(self, e: RequestError) -> Reply:
+        return error_reply(e)
 
     def failure(self, request_id: str) -> Reply:
         message = "the model could not answer this request"

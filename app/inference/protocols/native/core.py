@@ -26,6 +26,8 @@ class Answer:
     body: dict[str, JSON]
     model_ms: float
     """How long the model itself took, of the whole request."""
+    values: int
+    """How many values the answer holds (labels or values, and probabilities)."""
 
 
 def non_finite_rows(prediction: Prediction) -> npt.NDArray[np.bool_] | None:
@@ -92,4 +94,7 @@ class Core:
                 f"the model's answer for {where} is not a finite number: "
                 "the input is outside what the model can answer",
             )
-        return Answer(len(matrix), to_json(prediction, self.identity), model_ms)
+        values = prediction.predictions.size + (
+            0 if prediction.probabilities is None else prediction.probabilities.size
+        )
+        return Answer(len(matrix), to_json(prediction, self.identity), model_ms, values)

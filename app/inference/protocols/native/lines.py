@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from ...contract import BATCH_ITEM, BATCH_LINE
 from ...errors import RequestError
+from ...numbers import all_number_texts, number_text
 from ...types import JSON
 from .core import Core, non_finite_rows
 from .format import ONE_ROW
@@ -46,12 +47,10 @@ class Scored:
 
 
 def _number(cell: Any) -> Any:
-    """A CSV cell as a number when it reads as one; anything else is left for validation to refuse."""
+    """A CSV cell as a number when it writes one; anything else is left for validation to refuse."""
     if type(cell) is str:
-        try:
-            return float(cell)
-        except ValueError:
-            return cell
+        number = number_text(cell)
+        return cell if number is None else number
     return cell
 
 
@@ -222,6 +221,15 @@ def _cells(model: Any, rows: list[Any], passthrough: tuple[str, ...]) -> tuple[l
     return ([(v,) for v in values] if len(columns) == 1 else values), kept
 
 
+def _plain_cells(values: list[Any]) -> bool:
+    """All numbers, or all texts that write numbers strictly (numpy reads a text as float() does: "1_000",
+    " 1" and other scripts' digits too)."""
+    kinds = set(map(type, chain.from_iterable(values)))
+    if kinds <= _NUMBERS:
+        return True
+    return kinds <= _STRINGS and all_number_texts(chain.from_iterable(values))
+
+
 def _feature_matrix(core: Core, rows: list[Any], passthrough: tuple[str, ...]) -> tuple[Any, list[list[Any]]] | None:
     """The matrix of rows that are all objects of the same columns (or all lists), every value a number
     (or, from a CSV, a string that reads as one) finite in the model's input type; None on any doubt."""
@@ -235,8 +243,7 @@ def _feature_matrix(core: Core, rows: list[Any], passthrough: tuple[str, ...]) -
     if cells is None:
         return None
     values, kept = cells
-    kinds = set(map(type, chain.from_iterable(values)))
-    if not (kinds <= _STRINGS or kinds <= _NUMBERS):
+    if not _plain_cells(values):
         return None
     try:
         with np.errstate(over="ignore", invalid="ignore"):

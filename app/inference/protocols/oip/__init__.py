@@ -21,9 +21,11 @@ from ...types import JSON
 from ..request import Request, parse_json
 from . import encode as encoding
 from .encode import HEADER_LENGTH
-from .tensors import Tensor, binary_data, feed_for, json_data, read_inputs
+from .tensors import Bounds, Tensor, binary_data, feed_for, json_data, read_inputs
 
 PREFIX = "v2"
+MAX_PAYLOAD_BYTES = 6 * 1024 * 1024
+"""Lambda's largest synchronous payload: a direct invoke's request can be no larger."""
 
 
 def is_protocol_path(path: str) -> bool:
@@ -41,6 +43,36 @@ class _WrongMethod(MethodNotAllowed):
     def __init__(self, allow: str, method: str, path: str):
         super().__init__("method_not_allowed", f"{path} takes {allow}; got {method or 'no method'}")
         self.allow = allow
+
+
+def _request_fields(document: JSON) -> tuple[str | None, bool]:
+    """(the request's id, whether its outputs default to binary) of a well-formed inference request."""
+    if not isinstance(document, dict):
+        raise BadRequest("invalid_request", "an inference request is a JSON object with inputs")
+    request_id = document.get("id")
+    if request_id is not None and not isinstance(request_id, str):
+        raise BadRequest("invalid_request", "id must be a string")
+    parameters = document.get("parameters") or {}
+    if not isinstance(parameters, dict):
+        raise BadRequest("invalid_request", "parameters must be an object")
+    binary_default = parameters.get("binary_data_output", False)
+    if not isinstance(binary_default, bool):
+        raise BadRequest("invalid_binary", "parameters.binary_data_output must be true or false")
+    return request_id, binary_default
+
+
+def _asks_binary(document: JSON) -> bool:
+    """True when a request asks for any output in binary."""
+    if not isinstance(document, dict):
+        return False
+    asked = [document.get("parameters"), *(o.get("parameters") for o in _objects(document.get("outputs")))]
+    return any(
+        isinstance(p, dict) and (p.get("binary_data_output") is True or p.get("binary_data") is True) for p in asked
+    )
+
+
+def _objects(value: JSON) -> list[dict[str, JSON]]:
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _output_wanted(item: JSON, where: str) -> tuple[str, bool | None]:
@@ -69,6 +101,8 @@ class OipProtocol:
         self.version = served.version
         self.sha256 = str(served.short_sha)
         self.limits = limits
+        # Every element takes at least a byte of the body (a direct invoke's, Lambda's 6 MB at most).
+        self.bounds = Bounds(max(limits.max_body_bytes, MAX_PAYLOAD_BYTES), limits.max_batch_rows)
         self.inputs = {spec.name: spec for spec in model.inputs}
         self.outputs = {spec.name: spec for spec in model.outputs}
         self._infer_path = f"/{PREFIX}/models/{self.name}/infer"
@@ -84,6 +118,9 @@ class OipProtocol:
 
     def encode(self, reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
         return encoding.encode(reply)
+
+    def refusal(self, e: RequestError) -> Reply:
+        return error_reply(e, "infer")
 
     def failure(self, request_id: str) -> Reply:
         body: dict[str, JSON] = {
@@ -182,26 +219,24 @@ class OipProtocol:
         return self.infer(parse_json(raw[:length]), raw[length:])
 
     def answer_document(self, document: JSON) -> Reply:
-        """A direct invoke's (or a queued message's) inference request: JSON data only."""
+        """A direct invoke's (or a queued message's) inference request: JSON data only, in and out (its answer
+        is a JSON document, which has no place for binary data)."""
         try:
+            if _asks_binary(document):
+                raise BadRequest(
+                    "invalid_binary",
+                    "binary outputs travel only in an HTTP answer; a direct invoke or a queued message is answered in "
+                    "JSON: leave out binary_data_output and each output's binary_data",
+                )
             return self.infer(document, b"")
         except RequestError as e:
             return error_reply(e, "infer")
 
     def infer(self, document: JSON, binary: bytes) -> Reply:
         """The answer to an inference request, its outputs in JSON or binary as asked."""
-        if not isinstance(document, dict):
-            raise BadRequest("invalid_request", "an inference request is a JSON object with inputs")
-        request_id = document.get("id")
-        if request_id is not None and not isinstance(request_id, str):
-            raise BadRequest("invalid_request", "id must be a string")
-        parameters = document.get("parameters") or {}
-        if not isinstance(parameters, dict):
-            raise BadRequest("invalid_request", "parameters must be an object")
-        binary_default = parameters.get("binary_data_output", False)
-        if not isinstance(binary_default, bool):
-            raise BadRequest("invalid_binary", "parameters.binary_data_output must be true or false")
-        tensors = read_inputs(document, binary)
+        request_id, binary_default = _request_fields(document)
+        assert isinstance(document, dict)
+        tensors = read_inputs(document, binary, self.bounds, self.inputs)
         feeds = self._feeds(tensors)
         wanted = self._outputs_wanted(document.get("outputs"), binary_default)
         started = time.perf_counter()
@@ -209,6 +244,22 @@ class OipProtocol:
             feeds, self._output_names if wanted is self._every_output[False] else [n for n, _ in wanted]
         )
         model_ms = (time.perf_counter() - started) * 1000
+        body, chunks = self._answer_of(request_id, wanted, arrays)
+        return Reply(
+            200,
+            body,
+            b"".join(chunks),
+            rows=tensors[0].shape[0] if tensors[0].shape else 1,
+            model_ms=model_ms,
+            request=document,
+            request_binary=binary,
+            values=sum(array.size for array in arrays),
+        )
+
+    def _answer_of(
+        self, request_id: str | None, wanted: list[tuple[str, bool]], arrays: list[npt.NDArray[Any]]
+    ) -> tuple[dict[str, JSON], list[bytes]]:
+        """The response document, and the binary data of the outputs asked for in binary, in order."""
         outputs: list[JSON] = []
         chunks: list[bytes] = []
         for (name, as_binary), array in zip(wanted, arrays, strict=True):
@@ -223,8 +274,7 @@ class OipProtocol:
             body["id"] = request_id
         body["parameters"] = {"model_sha256": self.sha256}
         body["outputs"] = outputs
-        rows = tensors[0].shape[0] if tensors[0].shape else 1
-        return Reply(200, body, b"".join(chunks), rows=rows, model_ms=model_ms, request=document, request_binary=binary)
+        return body, chunks
 
     def _feeds(self, tensors: list[Tensor]) -> dict[str, npt.NDArray[Any]]:
         inputs = self.inputs

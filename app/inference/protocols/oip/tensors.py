@@ -40,13 +40,34 @@ _INTEGER = {int}
 _TEXT = {str}
 
 
-def _shape(value: JSON, where: str) -> tuple[int, ...]:
+MAX_RANK = 32
+"""The most dimensions a tensor may have (numpy holds 64; no model takes more than a few)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Bounds:
+    """What one request's tensors may hold, checked from their headers before any data is read."""
+
+    max_elements: int
+    """Elements in one input: each takes at least one byte of the body, so the body's limit bounds them."""
+    max_rows: int
+    """Rows of an input whose first dimension the model leaves open (its batch)."""
+
+
+def _shape(value: JSON, where: str, max_elements: int) -> tuple[int, ...]:
+    """A shape of at most MAX_RANK dimensions, none (and their product) beyond what a request can carry."""
     # type() is exact: a bool is not a dimension.
-    if type(value) is list and set(map(type, value)) <= _INTEGER:
-        dims = cast("list[int]", value)
-        if not dims or min(dims) >= 0:
-            return tuple(dims)
-    raise BadRequest("invalid_tensor", f"{where}.shape must be a list of non-negative integers")
+    dims = cast("list[int]", value) if type(value) is list and set(map(type, value)) <= _INTEGER else None
+    if dims is None or (dims and min(dims) < 0):
+        raise BadRequest("invalid_tensor", f"{where}.shape must be a list of non-negative integers")
+    if len(dims) > MAX_RANK:
+        raise BadRequest("invalid_tensor", f"{where}.shape has {len(dims)} dimensions; at most {MAX_RANK} are allowed")
+    # Each dimension alone too: a zero beside a huge one holds nothing, yet cannot be shaped.
+    if max(dims, default=0) > max_elements or prod(dims) > max_elements:
+        raise BadRequest(
+            "invalid_tensor", f"{where}.shape {dims} holds more values than a request can carry ({max_elements})"
+        )
+    return tuple(dims)
 
 
 def _parameters(value: JSON, where: str) -> dict[str, JSON]:
@@ -106,7 +127,13 @@ def _from_json(data: JSON, datatype: str, count: int, where: str) -> npt.NDArray
 
 
 def _bytes_elements(raw: bytes, count: int, where: str) -> npt.NDArray[Any]:
-    """BYTES in binary: each element a 4-byte little-endian length, then that many bytes."""
+    """BYTES in binary: each element a 4-byte little-endian length, then that many bytes. The count is checked
+    against the bytes sent before anything is allocated for it."""
+    if count * 4 > len(raw):
+        raise BadRequest(
+            "invalid_binary",
+            f"{where} declares {count} BYTES elements; its {len(raw)} bytes of data hold at most {len(raw) // 4}",
+        )
     out = np.empty(count, dtype=np.object_)
     offset = 0
     for i in range(count):
@@ -140,8 +167,21 @@ def _from_binary(raw: bytes, datatype: str, count: int, where: str) -> npt.NDArr
     return np.frombuffer(raw, dtype=dtype)
 
 
-def _header(item: JSON, i: int, seen: set[str]) -> tuple[str, str, tuple[int, ...], dict[str, Any]]:
-    """(name, datatype, shape, the item) of one input's JSON header, each well-formed."""
+@dataclass(frozen=True, slots=True)
+class Header:
+    """An input's JSON header, each field well-formed; its data not read yet."""
+
+    name: str
+    datatype: str
+    shape: tuple[int, ...]
+    fields: dict[str, JSON]
+
+    @property
+    def where(self) -> str:
+        return f"input {self.name!r}"
+
+
+def _header(item: JSON, i: int, seen: set[str], bounds: Bounds) -> Header:
     where = f"inputs[{i}]"
     if not isinstance(item, dict):
         raise BadRequest("invalid_tensor", f"{where} must be an object with name, shape, datatype and data")
@@ -155,13 +195,30 @@ def _header(item: JSON, i: int, seen: set[str]) -> tuple[str, str, tuple[int, ..
     datatype = item.get("datatype")
     if not isinstance(datatype, str) or datatype not in DATATYPES:
         raise BadRequest("invalid_tensor", f"{where}.datatype must be one of {', '.join(DATATYPES)}")
-    return name, datatype, _shape(item.get("shape"), where), item
+    return Header(name, datatype, _shape(item.get("shape"), where, bounds.max_elements), item)
 
 
-def _read_input(item: JSON, i: int, seen: set[str], binary: bytes, offset: int) -> tuple[Tensor, int]:
-    """One input, its data in JSON or at `offset` of the binary data; the offset past its binary data."""
-    name, datatype, shape, fields = _header(item, i, seen)
-    where = f"input {name!r}"
+def _declared(header: Header, declared: dict[str, TensorSpec], bounds: Bounds) -> None:
+    """An input the model declares, of a datatype and shape it can take: refused from its header alone,
+    before its data is read."""
+    spec = declared.get(header.name)
+    if spec is None:
+        return  # unknown inputs are named with everything the model takes, once all are read
+    where = header.where
+    if not castable(header.datatype, spec.datatype):
+        raise BadRequest("wrong_datatype", f"{where} is {header.datatype}; the model declares {spec.describe()}")
+    shape = header.shape
+    if len(shape) != len(spec.shape) or not all(map(_fits_dimension, shape, spec.shape)):
+        raise BadRequest("wrong_shape", f"{where} has shape {list(shape)}; the model declares {spec.describe()}")
+    if shape and spec.shape[0] == -1 and shape[0] > bounds.max_rows:
+        raise BadRequest("batch_too_large", f"{where} has {shape[0]} rows; at most {bounds.max_rows} are allowed")
+    if prod(shape) == 0:
+        raise BadRequest("invalid_tensor", f"{where} has shape {list(shape)}, which holds no values")
+
+
+def _read_input(header: Header, binary: bytes, offset: int) -> tuple[Tensor, int]:
+    """One input's data, in JSON or at `offset` of the binary data; the offset past its binary data."""
+    where, datatype, shape, fields = header.where, header.datatype, header.shape, header.fields
     count = prod(shape)
     parameters = fields.get("parameters")
     size = None if parameters is None else binary_size_of(_parameters(parameters, where), where)
@@ -177,20 +234,26 @@ def _read_input(item: JSON, i: int, seen: set[str], binary: bytes, offset: int) 
             raise BadRequest("invalid_binary", f"{where} declares {size} bytes of binary data; {left} follow the JSON")
         array = _from_binary(binary[offset : offset + size], datatype, count, where)
         offset += size
-    return Tensor(name, datatype, shape, array.reshape(shape)), offset
+    return Tensor(header.name, datatype, shape, array.reshape(shape)), offset
 
 
-def read_inputs(document: dict[str, JSON], binary: bytes) -> list[Tensor]:
-    """The inputs of an inference request: each well-formed, its data in JSON or in `binary` (what follows
-    the JSON header), the binary sizes adding up to exactly what follows."""
+def read_inputs(
+    document: dict[str, JSON], binary: bytes, bounds: Bounds, declared: dict[str, TensorSpec] | None = None
+) -> list[Tensor]:
+    """The inputs of an inference request: every header well-formed and within `bounds` (and, given what the
+    model declares, of a datatype and shape it takes) before any data is read; each input's data in JSON or in
+    `binary` (what follows the JSON header), the binary sizes adding up to exactly what follows."""
     inputs = document.get("inputs")
     if not isinstance(inputs, list) or not inputs:
         raise BadRequest("invalid_tensor", "inputs must be a non-empty list of tensors")
+    seen: set[str] = set()
+    headers = [_header(item, i, seen, bounds) for i, item in enumerate(inputs)]
+    for header in headers if declared is not None else ():
+        _declared(header, declared, bounds)  # type: ignore[arg-type]
     tensors: list[Tensor] = []
     offset = 0
-    seen: set[str] = set()
-    for i, item in enumerate(inputs):
-        tensor, offset = _read_input(item, i, seen, binary, offset)
+    for header in headers:
+        tensor, offset = _read_input(header, binary, offset)
         tensors.append(tensor)
     if offset != len(binary):
         raise BadRequest(
