@@ -88,6 +88,24 @@ def play(
     return outcome
 
 
+# A message's id as the summary shows it: long enough to tell messages apart, short enough for a line.
+MAX_ID_CHARS = 64
+
+
+def body_id(message: Message) -> str:
+    """The `id` the message's body gives itself, for the summary; what any body says, it must not fail
+    the listing (a dead letter is often the message that could not be read)."""
+    try:
+        document = json.loads(message.body)
+    except ValueError:
+        return "(not JSON)"
+    except RecursionError:
+        return "(nested too deeply to read)"
+    if not isinstance(document, dict):
+        return "(not an object)"
+    return repr(document.get("id"))[1:-1][:MAX_ID_CHARS] if isinstance(document.get("id"), str) else "(no id)"
+
+
 def reasons(function_log: str) -> dict[str, str]:
     """The last reason the function logged for each failed message id."""
     found: dict[str, str] = {}

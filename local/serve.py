@@ -92,24 +92,80 @@ def reply_of(answer: object, failed: bool) -> Reply:
 Invoke = Callable[[dict[str, Any]], tuple[object, bool]]
 
 
+# A function URL refuses a request body above Lambda's synchronous payload limit.
+MAX_BODY_BYTES = 6 * 1024 * 1024
+# How long a request may take to send its body: a client that promises more than it sends is dropped.
+BODY_SECONDS = 10.0
+LOOPBACK_NAMES = ("127.0.0.1", "localhost")
+
+
+def _json_reply(status: int, message: str) -> Reply:
+    return Reply(status, [("Content-Type", "application/json")], json.dumps({"Message": message}).encode())
+
+
+def host_refusal(host_header: str | None, port: int) -> Reply | None:
+    """A request addressed to any name but this machine's loopback is refused: a web page the user visits
+    could otherwise point a name of its own at 127.0.0.1 and call the model (DNS rebinding)."""
+    allowed = {f"{name}:{port}" for name in LOOPBACK_NAMES} | set(LOOPBACK_NAMES)
+    if (host_header or "").strip().lower() in allowed:
+        return None
+    return _json_reply(403, f"Host must be 127.0.0.1:{port} or localhost:{port}")
+
+
+def body_length(headers: Any) -> int | Reply:
+    """The body's declared length, or the refusal a function URL would give."""
+    if headers.get("Transfer-Encoding"):
+        return _json_reply(411, "send the body with a Content-Length")
+    text = (headers.get("Content-Length") or "0").strip()
+    if not text.isdigit() or not text.isascii():
+        return _json_reply(400, "Content-Length must be a number of bytes")
+    length = int(text)
+    if length > MAX_BODY_BYTES:
+        return _json_reply(413, f"Request must be smaller than {MAX_BODY_BYTES} bytes for the InvokeFunction operation")
+    return length
+
+
 def handler_for(invoke: Invoke, host: str) -> type[http.server.BaseHTTPRequestHandler]:
+    port = int(host.rsplit(":", 1)[1])
+
     class FunctionUrl(http.server.BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        timeout = BODY_SECONDS
 
-        def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            event = event_of(
-                self.command, self.path, dict(self.headers.items()), body, client=self.client_address[0], host=host
-            )
-            answer, failed = invoke(event)
-            reply = reply_of(answer, failed)
+        def _send(self, reply: Reply, *, close: bool = False) -> None:
             self.send_response(reply.status)
             for name, value in reply.headers:
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(reply.body)))
+            if close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
             self.end_headers()
             self.wfile.write(reply.body)
+
+        def _body(self) -> bytes | Reply:
+            length = body_length(self.headers)
+            if isinstance(length, Reply):
+                return length
+            try:
+                body = self.rfile.read(length) if length else b""
+            except TimeoutError:
+                body = b""
+            if len(body) != length:
+                return _json_reply(400, f"the body ended before its Content-Length ({length} bytes)")
+            return body
+
+        def _answer(self) -> None:
+            refused = host_refusal(self.headers.get("Host"), port)
+            body = refused or self._body()
+            if isinstance(body, Reply):
+                self._send(body, close=True)  # what is left of the body must not be read as a request
+                return
+            event = event_of(
+                self.command, self.path, dict(self.headers.items()), body, client=self.client_address[0], host=host
+            )
+            answer, failed = invoke(event)
+            self._send(reply_of(answer, failed))
 
         do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _answer
 

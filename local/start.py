@@ -408,14 +408,6 @@ def run_batch(lam: LocalLambda, args: argparse.Namespace) -> None:
 QUEUE_BUCKET = "local-results"
 
 
-def _body_id(message: queue_run.Message) -> str:
-    try:
-        document = json.loads(message.body)
-    except ValueError:
-        return "(not JSON)"
-    return str(document.get("id")) if isinstance(document, dict) else "(not an object)"
-
-
 def run_queue(lam: LocalLambda, args: argparse.Namespace) -> None:
     """The messages played through the function, each one's fate printed, and the results in S3 shown."""
     messages = queue_run.read_messages(args.queue)
@@ -423,10 +415,10 @@ def run_queue(lam: LocalLambda, args: argparse.Namespace) -> None:
     outcome = queue_run.play(messages, lambda event: lam.invoke(event).body)
     why = queue_run.reasons(lam.log("function.log"))
     for m in outcome.done:
-        print(f"  done           id {_body_id(m):24s} message {m.id}, received {m.receives}x", flush=True)
+        print(f"  done           id {queue_run.body_id(m):24s} message {m.id}, received {m.receives}x", flush=True)
     for m in outcome.dead_lettered:
         reason = why.get(m.id, "the invocation failed")
-        print(f"  dead-lettered  id {_body_id(m):24s} message {m.id}, after {m.receives} receives: {reason}")
+        print(f"  dead-lettered  id {queue_run.body_id(m):24s} message {m.id}, after {m.receives} receives: {reason}")
     print(
         f"[start] {len(outcome.done)} done, {len(outcome.dead_lettered)} dead-lettered, "
         f"{outcome.deliveries} deliveries",

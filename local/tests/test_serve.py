@@ -2,7 +2,12 @@
 the responses it would give."""
 
 import base64
+import http.client
 import json
+import socket
+
+import pytest
+from support import free_port
 
 import serve
 
@@ -56,3 +61,64 @@ def test_answers_become_http_as_lambda_makes_them():
         [("Content-Type", "application/json")],
     )
     assert serve.reply_of({"errorType": "Runtime.ExitError"}, failed=True).status == 502
+
+
+@pytest.fixture
+def endpoint(monkeypatch):
+    """The local function URL in front of a function that echoes the body's length; a body late by half a
+    second is given up."""
+    monkeypatch.setattr(serve, "BODY_SECONDS", 0.5)
+    seen: list[dict] = []
+
+    def invoke(event):
+        seen.append(event)
+        return {"statusCode": 200, "body": str(len(event.get("body", "")))}, False
+
+    port = free_port()
+    running = serve.Endpoint(invoke, port).start()
+    yield port, seen
+    running.stop()
+
+
+def raw(port: int, request: bytes) -> tuple[int, bytes]:
+    """The status and body of the answer to `request` sent as it is, on a fresh connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(request)
+        response = http.client.HTTPResponse(s)
+        response.begin()
+        return response.status, response.read()
+
+
+def test_a_request_to_another_host_name_is_refused_as_dns_rebinding_would_send_it(endpoint):
+    port, seen = endpoint
+    status, body = raw(port, f"GET /v2 HTTP/1.1\r\nHost: evil.example:{port}\r\n\r\n".encode())
+    assert (status, json.loads(body)) == (403, {"Message": f"Host must be 127.0.0.1:{port} or localhost:{port}"})
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", "localhost"):
+        assert raw(port, f"GET /v2 HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())[0] == 200
+    assert len(seen) == 3
+
+
+@pytest.mark.parametrize(
+    ("length", "status", "message"),
+    [
+        ("abc", 400, "Content-Length must be a number of bytes"),
+        ("-1", 400, "Content-Length must be a number of bytes"),
+        ("3", 400, "the body ended before its Content-Length (3 bytes)"),
+        (
+            str(serve.MAX_BODY_BYTES + 1),
+            413,
+            "Request must be smaller than 6291456 bytes for the InvokeFunction operation",
+        ),
+    ],
+)
+def test_a_body_length_that_lies_or_is_too_large_is_refused_without_reading_it(endpoint, length, status, message):
+    port, seen = endpoint
+    request = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: {length}\r\n\r\n{{}}".encode()
+    assert raw(port, request) == (status, json.dumps({"Message": message}).encode())
+    assert seen == []
+
+
+def test_a_chunked_body_is_refused_for_want_of_a_length(endpoint):
+    port, _ = endpoint
+    request = f"POST / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n".encode()
+    assert raw(port, request)[0] == 411
