@@ -485,7 +485,8 @@ export interface InferenceFunctionArgs {
     smokeTestEvent?: pulumi.Input<string>;
     /**
      * Extra environment variables of the function, such as the app's
-     * limits `MAX_BATCH_ROWS` and `MAX_BODY_BYTES` (positive integers). May
+     * limits `MAX_BATCH_ROWS`, `MAX_BODY_BYTES` and `MAX_QUEUED_INPUT_BYTES`
+     * (integers within the ranges the docs give). May
      * not set what the component owns (`MODEL_*`, `AWS_ENDPOINT_URL*`,
      * `AWS_REGION`, `AWS_DEFAULT_REGION`) nor what Lambda reserves. Defaults
      * to none.
