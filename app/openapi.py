@@ -35,10 +35,11 @@ def codes(*statuses: int) -> list[str]:
     return sorted(code for code, status in ERRORS.items() if status in statuses)
 
 
-def schemas() -> dict[str, Any]:
+def schemas(signature: dict[str, Any] | None = None) -> dict[str, Any]:
     parameters = {"type": "object", "description": "key/value parameters"}
-    # The native request's schema is the format's own declaration (protocols/native/format.py), for any model.
-    native = request_schema()
+    # The native request's schema is the format's own declaration (protocols/native/format.py): for any model,
+    # or for the one a signature describes (its features, each typed, null where it may be missing).
+    native = request_schema(signature)
     return {
         "Row": native["oneOf"][0]["properties"][ONE_ROW],
         "NativeRequest": {
@@ -311,7 +312,7 @@ def model_paths(prefix: str, version: bool) -> dict[str, Any]:
     }
 
 
-def document() -> dict[str, Any]:
+def document(signature: dict[str, Any] | None = None) -> dict[str, Any]:
     native_errors = {
         "400": json_body("NativeError", f"bad input ({', '.join(codes(400))})"),
         "405": json_body("NativeError", "a method other than POST"),
@@ -374,7 +375,7 @@ def document() -> dict[str, Any]:
             **model_paths("/v2/models/{model_name}/versions/{model_version}", version=True),
         },
         "components": {
-            "schemas": schemas(),
+            "schemas": schemas(signature),
             "securitySchemes": {
                 "sigv4": {
                     "type": "apiKey",
@@ -388,16 +389,24 @@ def document() -> dict[str, Any]:
     }
 
 
-def render() -> str:
-    return json.dumps(document(), indent=2) + "\n"
+def render(signature: dict[str, Any] | None = None) -> str:
+    return json.dumps(document(signature), indent=2) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="openapi.py", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--out", default=DEFAULT_OUT, help="where to write the document (default docs/openapi.json)")
     parser.add_argument("--check", action="store_true", help="exit 1 when the file differs instead of writing it")
+    parser.add_argument(
+        "--signature",
+        help="a model's model.json: the document of that model, its rows typed by its features (default: any model)",
+    )
     args = parser.parse_args(argv)
-    text = render()
+    signature = None
+    if args.signature:
+        with open(args.signature) as f:
+            signature = json.load(f)
+    text = render(signature)
     if args.check:
         try:
             with open(args.out) as f:

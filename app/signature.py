@@ -1,8 +1,9 @@
 """A model's signature: `model.json` beside the model file, written by convert.py (and by its
 --describe mode for a model the scikit-learn runtime serves), read by the component at deploy time.
 
-It says what the model is (format, task, classes), what it takes (feature count, names and input
-type for a tabular model; for every model, the tensors the inference protocol declares), which file
+It says what the model is (format, task, classes), what it takes (for a tabular model: its features, each
+with its name, type, whether it may be missing and its categories, and the layout that carries them to the
+model; for every model, the tensors the inference protocol declares), which file
 it describes (name and sha256), what it was trained and converted with, and a sample document the
 function accepts: the component's default smoke test sends it to each new version. An ONNX file
 carries the same in its metadata (less its tensors, which its graph declares), so a lone model.onnx
@@ -14,19 +15,17 @@ import os
 import tempfile
 from typing import Any
 
+from inference.runtimes.features import Table
+
 SIGNATURE_FILE = "model.json"
-SIGNATURE_VERSION = 1
+SIGNATURE_VERSION = 2
 # Rows of the sample kept in the signature: enough to exercise a batch, small enough for a smoke test.
 SAMPLE_ROWS = 3
 
 
-def generated_names(n_features: int) -> list[str]:
-    """Names for a model that knows only positions (trained on an array): f0, f1, ..."""
-    return [f"f{i}" for i in range(n_features)]
-
-
 def sample_of(document: Any, rows: int = SAMPLE_ROWS) -> dict[str, Any]:
-    """The first few rows of a sample document, as a document of the same kind."""
+    """The first few rows of a sample document, as a document of the same kind (a text model's rows may be
+    texts)."""
     if isinstance(document, dict) and "features" in document:
         return {"features": document["features"]}
     instances = document["instances"] if isinstance(document, dict) else document
@@ -39,8 +38,7 @@ def build(
     sha256: str,
     model_format: str,
     task: str | None,
-    feature_names: list[str] | None,
-    n_features: int | None,
+    table: Table | None,
     input_type: str | None,
     classes: list[Any] | None,
     probabilities: bool,
@@ -48,27 +46,30 @@ def build(
     trained_with: dict[str, str],
     tools: dict[str, str],
 ) -> dict[str, Any]:
-    """The signature document, in the order a reader wants it. A model that is not one feature matrix
-    has no feature count, names or input type (None)."""
-    if n_features is None:
-        names: list[str] | None = None
-    else:
-        names = feature_names if feature_names is not None else generated_names(n_features)
+    """The signature document, in the order a reader wants it. A model that is not tabular (no table) has no
+    feature count, names, layout, features or input type (None)."""
     return {
         "signature_version": SIGNATURE_VERSION,
         "file": os.path.basename(model_file),
         "format": model_format,
         "sha256": sha256,
         "task": task,
-        "n_features": n_features,
-        "feature_names": names,
-        "feature_names_generated": feature_names is None,
+        "n_features": len(table.features) if table else None,
+        "feature_names": table.names if table else None,
+        "feature_names_generated": not table.named if table else True,
         "input_type": input_type,
+        "layout": table.layout if table else None,
+        "features": [f.document() for f in table.features] if table else None,
         "classes": classes,
         "probabilities": probabilities,
         "sample": sample,
         "versions": {"trained_with": trained_with, "tools": tools},
     }
+
+
+def json_text(value: Any) -> str:
+    """A value as the ONNX file's metadata holds it."""
+    return json.dumps(value)
 
 
 def with_tensors(signature: dict[str, Any], predictor: Any) -> dict[str, Any]:

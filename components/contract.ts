@@ -67,6 +67,8 @@ export interface Contract {
         modelName: { default: string; pattern: string };
     };
     formats: { [format: string]: FormatContract };
+    /** What a signature's features may be (their types) and how rows reach a model (its layouts). */
+    signature: { featureTypes: string[]; layouts: string[] };
     /** The keys of the native format (one row, a batch) and of the inference protocol's requests. */
     requests: { native: { oneRow: string; manyRows: string }; protocol: { inputs: string; outputs: string } };
     handler: string;

@@ -16,6 +16,21 @@ export interface TensorSpec {
     shape: number[];
 }
 
+/** A feature of a tabular model: what a request's value must be (see app/inference/runtimes/features.py). */
+export interface FeatureSpec {
+    name: string;
+    /** number, integer, boolean or string. */
+    type: string;
+    /** True when the model answers a row without this value (null). */
+    missing: boolean;
+    /** The values the model was trained on, where known. */
+    categories?: unknown[];
+    /** True when a value outside `categories` is refused. */
+    categories_only?: boolean;
+    /** The model input that carries it (`columns` and `text` layouts). */
+    input?: string;
+}
+
 export interface Signature {
     file: string;
     format: string;
@@ -26,6 +41,10 @@ export interface Signature {
     n_features: number | null;
     feature_names: string[] | null;
     feature_names_generated: boolean;
+    /** How rows reach the model: `matrix`, `columns` or `text` (absent in signatures written before it). */
+    layout?: string | null;
+    /** Each feature's type, whether it may be missing and its categories (absent before signature version 2). */
+    features?: FeatureSpec[] | null;
     classes: unknown[] | null;
     /** The tensors the protocol declares (absent in signatures written before them). */
     inputs?: TensorSpec[];
@@ -171,12 +190,94 @@ function rowMismatch(row: unknown, where: string, signature: Signature): string 
     const bad = values.findIndex((v) => typeof v !== "number");
     if (bad >= 0) {
         const at = names ? `${where}.${names[bad]}` : `${where}[${bad}]`;
-        return `${at} must be a number; got ${jsonType(values[bad])}`;
+        return values[bad] === null
+            ? `${at} is missing, but the model takes no missing value there: send a number`
+            : `${at} must be a number; got ${jsonType(values[bad])}`;
     }
     return undefined;
 }
 
-/** Why native rows do not fit the model, checked as the app checks them: rows given by name first. */
+/** The features of a tabular signature (one written before typed features: numbers, never missing). */
+function featuresOf(signature: Signature): FeatureSpec[] {
+    return (
+        signature.features ?? (signature.feature_names ?? []).map((name) => ({ name, type: "number", missing: false }))
+    );
+}
+
+/** A matrix of numbers that may not be missing: the app checks its rows by name first, then their values. */
+function isPlain(signature: Signature): boolean {
+    return (
+        (signature.layout ?? "matrix") === "matrix" &&
+        featuresOf(signature).every((f) => f.type === "number" && !f.missing)
+    );
+}
+
+/** Why one value does not fit its feature (the app's protocols/native/typed.py message), or undefined. */
+function valueMismatch(feature: FeatureSpec, value: unknown, at: string): string | undefined {
+    if (value === null || value === undefined) {
+        return feature.missing
+            ? undefined
+            : `${at} is missing, but the model takes no missing value there: send a ${feature.type}`;
+    }
+    switch (feature.type) {
+        case "number":
+            return typeof value === "number" ? undefined : `${at} must be a number; got ${jsonType(value)}`;
+        case "integer":
+            if (typeof value === "number" && Number.isInteger(value)) {
+                return undefined;
+            }
+            return `${at} must be an integer; got ${typeof value === "number" ? String(value) : jsonType(value)}`;
+        case "boolean":
+            return typeof value === "boolean" ? undefined : `${at} must be true or false; got ${jsonType(value)}`;
+        default:
+            if (typeof value !== "string") {
+                return `${at} must be a string; got ${jsonType(value)}`;
+            }
+            if (feature.categories_only && feature.categories && !feature.categories.includes(value)) {
+                return `${at} is ${JSON.stringify(value)}, which the model was not trained on; it knows ${listed(feature.categories.map(String))}`;
+            }
+            return undefined;
+    }
+}
+
+/** Why a row of a typed model does not fit it, checked as the app checks it: its shape, then each value. */
+function typedRowMismatch(row: unknown, where: string, signature: Signature): string | undefined {
+    const features = featuresOf(signature);
+    const n = features.length;
+    let values: unknown[];
+    let places: string[];
+    if (isObject(row)) {
+        const mismatch = namedRowMismatch(row, where, signature);
+        if (mismatch) {
+            return mismatch;
+        }
+        values = features.map((f) => row[f.name]);
+        places = features.map((f) => `${where}.${f.name}`);
+    } else if (typeof row === "string" && signature.layout === "text") {
+        values = [row];
+        places = [where];
+    } else if (!Array.isArray(row)) {
+        const shape =
+            signature.layout === "text"
+                ? "a text"
+                : `a list of ${n} values${signature.feature_names_generated ? "" : " or an object of them by name"}`;
+        return `${where} must be ${shape}`;
+    } else if (row.length !== n) {
+        return `${where} has ${row.length} values; the model takes exactly ${n}`;
+    } else {
+        values = row;
+        places = row.map((_, j) => `${where}[${j}]`);
+    }
+    for (const [j, feature] of features.entries()) {
+        const mismatch = valueMismatch(feature, values[j], places[j]);
+        if (mismatch) {
+            return mismatch;
+        }
+    }
+    return undefined;
+}
+
+/** Why native rows do not fit the model, checked as the app checks them: a plain matrix's rows by name first. */
 function rowsMismatch(doc: { [key: string]: unknown }, signature: Signature): string | undefined {
     if (ONE_ROW in doc === MANY_ROWS in doc) {
         return `send exactly one of "${ONE_ROW}" (one row) or "${MANY_ROWS}" (a list of rows)`;
@@ -186,6 +287,15 @@ function rowsMismatch(doc: { [key: string]: unknown }, signature: Signature): st
         return `${MANY_ROWS} must be a non-empty list of rows`;
     }
     const where = (i: number) => (ONE_ROW in doc ? ONE_ROW : `${MANY_ROWS}[${i}]`);
+    if (!isPlain(signature)) {
+        for (const [i, row] of rows.entries()) {
+            const mismatch = typedRowMismatch(row, where(i), signature);
+            if (mismatch) {
+                return mismatch;
+            }
+        }
+        return undefined;
+    }
     for (const [i, row] of rows.entries()) {
         const mismatch = isObject(row) ? namedRowMismatch(row, where(i), signature) : undefined;
         if (mismatch) {

@@ -26,8 +26,8 @@ for suite in "${suites[@]}"; do
       ;;
     app)
       bash scripts/setup.sh
-      echo "== app tests (pytest), with coverage of the function and convert.py (floor in pyproject.toml)"
-      (cd app && ../.venv/bin/python -m pytest -q -p no:cacheprovider --cov=inference --cov=convert tests)
+      echo "== app tests (pytest), with coverage of the function and convert.py with its parts (floor in pyproject.toml)"
+      (cd app && ../.venv/bin/python -m pytest -q -p no:cacheprovider --cov=inference --cov=convert --cov=conversion --cov=signature tests)
       ;;
     local)
       bash scripts/setup.sh

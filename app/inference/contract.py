@@ -250,5 +250,12 @@ BATCH_INPUT = BatchInputKeys(**_fields(_BATCH["input"]))
 BATCH_LINE = BatchLine(**_fields(_BATCH["line"]))
 MAX_PASSTHROUGH_COLUMNS: int = _BATCH["maxPassthroughColumns"]
 
+_FEATURE_TYPES = _CONTRACT["signature"]["featureTypes"]
+FEATURE_TYPES: tuple[str, str, str, str] = (_FEATURE_TYPES[0], _FEATURE_TYPES[1], _FEATURE_TYPES[2], _FEATURE_TYPES[3])
+"""What a tabular model's feature may be: number, integer, boolean, string (in that order)."""
+_LAYOUTS = _CONTRACT["signature"]["layouts"]
+LAYOUTS: tuple[str, str, str] = (_LAYOUTS[0], _LAYOUTS[1], _LAYOUTS[2])
+"""How rows reach a model: one matrix, one input per column, or one text input (in that order)."""
+
 QUEUE_MESSAGE = QueueMessage(**_fields(_CONTRACT["queue"]["message"]))
 QUEUE_ID_PATTERN: str = _CONTRACT["queue"]["idPattern"]

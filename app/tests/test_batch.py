@@ -293,7 +293,7 @@ def test_a_model_that_fails_fails_the_batch_and_logs_no_data(app, monkeypatch, c
     assert "5.1" not in out
 
 
-@pytest.mark.parametrize("cell", ["1_000", "\u0661\u0660", " 5.1", "5.1 ", "nan", "inf", "0x10", "", "1e"])
+@pytest.mark.parametrize("cell", ["1_000", "\u0661\u0660", " 5.1", "5.1 ", "nan", "inf", "0x10", "1e"])
 def test_a_csv_cell_must_write_a_number_strictly(app, cell):
     """float() and numpy read "1_000", padded digits, other scripts' digits, nan and inf as numbers; a cell of
     the batch must write one in plain ASCII, like JSON, or its row gets its error line."""
@@ -303,6 +303,15 @@ def test_a_csv_cell_must_write_a_number_strictly(app, cell):
     lines = results(app({"Items": items, "BatchInput": {}}, Context()))
     assert "prediction" in lines[0]
     assert (lines[1]["error"], lines[1]["message"]) == ("not_numeric", "row 1.a must be a number; got string")
+
+
+def test_an_empty_cell_is_a_missing_value_which_a_model_of_plain_numbers_refuses(app):
+    items = [{"index": 0, "row": {"a": "", "b": "3.5", "c": "1.4", "d": "0.2"}}]
+    lines = results(app({"Items": items, "BatchInput": {}}, Context()))
+    assert (lines[0]["error"], lines[0]["message"]) == (
+        "missing_value",
+        "row 0.a is missing, but the model takes no missing value there: send a number",
+    )
 
 
 def test_plain_numbers_of_every_form_are_read():

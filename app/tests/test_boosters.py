@@ -148,3 +148,87 @@ def test_a_pickle_holding_xgboost_cannot_be_described_for_the_scikit_learn_runti
         f"convert.py: {tmp_path / 'model.joblib'} holds a xgboost model, which the scikit-learn runtime cannot load: "
         "convert it to ONNX (without --describe)\n"
     )
+
+
+@pytest.fixture(scope="module")
+def cancer_frame():
+    """The breast-cancer DataFrame, whose column names have spaces ("mean concave points")."""
+    frame, target = load_breast_cancer(return_X_y=True, as_frame=True)
+    return frame, target
+
+
+def named_sample(folder, frame, rows=60):
+    records = json.loads(frame.head(rows).to_json(orient="records"))
+    path = folder / "sample.json"
+    path.write_text(json.dumps({"instances": records}))
+    return str(path), records
+
+
+@pytest.mark.parametrize("library", ["xgboost", "lightgbm"])
+def test_a_booster_fitted_on_a_dataframe_keeps_its_column_names(tmp_path, cancer_frame, library):
+    frame, target = cancer_frame
+    make = xgboost.XGBClassifier if library == "xgboost" else lightgbm.LGBMClassifier
+    model = make(n_estimators=20, **({} if library == "xgboost" else {"verbose": -1})).fit(frame, target)
+    joblib.dump(model, tmp_path / "model.joblib")
+    sample, records = named_sample(tmp_path, frame)
+    args = ["--model", str(tmp_path / "model.joblib"), "--sample", sample, "--out", str(tmp_path / "out")]
+    assert convert.main(args) == 0
+    signature = json.loads((tmp_path / "out" / "model.json").read_text())
+    assert signature["feature_names"] == list(frame.columns) and signature["feature_names_generated"] is False
+    assert "mean concave points" in signature["feature_names"]
+    assert all(f["missing"] for f in signature["features"]), "a booster takes missing values as they are"
+    app = make_app(runtime_onnx.load(str(tmp_path / "out" / "model.onnx"), "m"), sha256="b", name="m")
+    reordered = [dict(reversed(list(r.items()))) for r in records]
+    assert app({"instances": reordered}, Context())["predictions"] == model.predict(frame.head(60)).tolist()
+    gaps = frame.head(10).copy()
+    gaps.iloc[:, :5] = np.nan
+    rows = json.loads(gaps.to_json(orient="records"))
+    answer = app({"instances": rows}, Context())
+    assert np.abs(np.array(answer["probabilities"]) - model.predict_proba(gaps)).max() <= 1e-5
+
+
+def test_a_saved_xgboost_booster_with_names_converts(tmp_path, cancer_frame):
+    frame, target = cancer_frame
+    booster = xgboost.train({"objective": "binary:logistic"}, xgboost.DMatrix(frame, label=target), 10)
+    booster.save_model(str(tmp_path / "named.json"))
+    sample, records = named_sample(tmp_path, frame)
+    assert (
+        convert.main(["--model", str(tmp_path / "named.json"), "--sample", sample, "--out", str(tmp_path / "out")]) == 0
+    )
+    signature = json.loads((tmp_path / "out" / "model.json").read_text())
+    assert signature["feature_names"] == list(frame.columns)
+    app = make_app(runtime_onnx.load(str(tmp_path / "out" / "model.onnx"), "m"), sha256="b", name="m")
+    expected = booster.predict(xgboost.DMatrix(frame.head(60)))
+    answer = app({"instances": records}, Context())
+    assert np.abs(np.array(answer["probabilities"])[:, 1] - expected).max() <= 1e-5
+
+
+def test_a_model_that_cannot_take_a_missing_value_refuses_null_by_name(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    x, y = IRIS
+    imputing = make_pipeline(SimpleImputer(), LogisticRegression(max_iter=1000)).fit(x, y)
+    strict = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(x, y)
+    for name, model in (("imputing", imputing), ("strict", strict)):
+        joblib.dump(model, tmp_path / f"{name}.joblib")
+        args = [
+            "--model",
+            str(tmp_path / f"{name}.joblib"),
+            "--sample",
+            sample_file(tmp_path, x),
+            "--out",
+            str(tmp_path / name),
+        ]
+        assert convert.main(args) == 0
+    apps = {
+        n: make_app(runtime_onnx.load(str(tmp_path / n / "model.onnx"), n), sha256="b") for n in ("imputing", "strict")
+    }
+    row = [None, 3.5, 1.4, 0.2]
+    filled = imputing.predict(np.array([[np.nan, 3.5, 1.4, 0.2]])).tolist()
+    assert apps["imputing"]({"features": row}, Context())["predictions"] == filled
+    assert apps["strict"]({"features": row}, Context()) == {
+        "status": 400,
+        "error": "missing_value",
+        "message": "features[0] is missing, but the model takes no missing value there: send a number",
+    }

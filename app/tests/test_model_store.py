@@ -169,7 +169,7 @@ class TestFetch:
             fetch_and_load(env(version, sha(data)), str(tmp_path), downloader)
         assert str(info.value) == (
             f"the object at s3://{BUCKET}/{KEY} (version {version}) is not a fitted scikit-learn estimator "
-            "(it needs predict and n_features_in_)"
+            "(it needs predict and n_features_in_, or a text vectorizer first)"
         )
 
     def test_missing_object(self, s3, downloader, tmp_path):

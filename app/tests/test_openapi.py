@@ -52,7 +52,7 @@ class Context:
 
 @pytest.fixture(scope="module")
 def app():
-    return make_app(predictor_for("onnx"), version_id="v1", sha256="e657b52e0c63", name="iris")
+    return make_app(predictor_for("onnx"), version_id="v1", sha256="6e3839e72f7c", name="iris")
 
 
 ROW = [5.1, 3.5, 1.4, 0.2]

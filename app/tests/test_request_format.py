@@ -14,7 +14,9 @@ from support import ROOT
 from inference.errors import RequestError
 from inference.limits import Limits
 from inference.protocols.native.format import MANY_ROWS, ONE_ROW, json_type, many_rows, one_row, request_schema, rows_of
-from inference.protocols.native.rows import rows_from_document
+from inference.protocols.native.rows import rows_from_document, rows_in
+from inference.protocols.native.typed import columns_of
+from inference.runtimes.features import MATRIX, NUMBER, Feature, Table
 
 with open(os.path.join(ROOT, "tests", "vectors", "native-requests.json")) as f:
     VECTORS = json.load(f)
@@ -22,12 +24,27 @@ CASES = VECTORS["cases"]
 DTYPES = {"float32": np.float32, "float64": np.float64}
 
 
+def table_of(signature):
+    """The table a vector's signature declares (one written before typed features: a plain matrix)."""
+    if "features" in signature:
+        named = not signature["feature_names_generated"]
+        return Table(signature["layout"], tuple(Feature.of(f, "f") for f in signature["features"]), named=named)
+    names = signature["feature_names"]
+    return Table(MATRIX, tuple(Feature(n, NUMBER) for n in names), named=not signature["feature_names_generated"])
+
+
 def answer(case):
-    """What the app's parser answers: "ok", or the error's code and message."""
+    """What the app's validation answers, as Core.prediction validates: "ok", or the error's code and message."""
     signature = VECTORS["signatures"][case["signature"]]
     names = None if signature["feature_names_generated"] else signature["feature_names"]
+    table = table_of(signature)
+    dtype = DTYPES.get(signature["input_type"], np.float64)
     try:
-        rows_from_document(case["document"], signature["n_features"], Limits(), DTYPES[signature["input_type"]], names)
+        if table.plain:
+            rows_from_document(case["document"], signature["n_features"], Limits(), dtype, names)
+        else:
+            rows, where = rows_in(case["document"], Limits())
+            columns_of(rows, where, table, dtype)
     except RequestError as e:
         return {"error": e.code, "message": e.message}
     return "ok"
@@ -57,7 +74,7 @@ def test_the_vectors_cover_every_refusal_of_the_rows():
     refused = {c["expect"]["error"] for c in CASES if c["expect"] != "ok"}
     assert refused == {
         "wrong_feature_count", "features_not_named", "missing_features", "unknown_features", "not_numeric",
-        "invalid_request", "invalid_shape", "out_of_range",
+        "invalid_request", "invalid_shape", "out_of_range", "missing_value", "wrong_type", "unknown_category",
     }  # fmt: skip
 
 

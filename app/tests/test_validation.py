@@ -151,7 +151,11 @@ class TestDocumentRules:
             ({"features": [1, 2, 3]}, "wrong_feature_count", "features has 3 values; the model takes exactly 2"),
             ({"features": [1, "2"]}, "not_numeric", "features[1] must be a number; got string"),
             ({"features": [True, 2]}, "not_numeric", "features[0] must be a number; got boolean"),
-            ({"features": [None, 2]}, "not_numeric", "features[0] must be a number; got null"),
+            (
+                {"features": [None, 2]},
+                "missing_value",
+                "features[0] is missing, but the model takes no missing value there: send a number",
+            ),
             ({"features": [float("nan"), 2]}, "not_finite", "features[0] must be finite; got nan"),
             ({"features": [1, float("inf")]}, "not_finite", "features[1] must be finite; got inf"),
             ({"features": [1, 10**400]}, "not_finite", "features[1] is too large to be a float"),

@@ -6,14 +6,14 @@ from inference.metrics import Metrics
 
 
 def record(status: int = 200, cold: bool = False) -> str:
-    metrics = Metrics("LambdaInference", "inference-local", "$LATEST", "e657b52e0c63")
+    metrics = Metrics("LambdaInference", "inference-local", "$LATEST", "6e3839e72f7c")
     return metrics.record(request_id="r1", cold=cold, http=True, route="native", status=status, rows=3,
                           request_ms=0.81234, model_ms=0.1, error=None)  # fmt: skip
 
 
 def test_a_record_is_one_readable_line():
     assert metrics_view.readable(record(cold=True)) == (
-        "[metrics] LambdaInference FunctionName=inference-local ModelSha256=e657b52e0c63 Version=$LATEST: "
+        "[metrics] LambdaInference FunctionName=inference-local ModelSha256=6e3839e72f7c Version=$LATEST: "
         "RequestLatency 0.812 ms  ModelLatency 0.1 ms  Rows 3  Status2xx 1  Status4xx 0  Status5xx 0  ColdStart 1"
     )
 

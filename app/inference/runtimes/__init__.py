@@ -1,8 +1,8 @@
 """Model runtimes (ONNX Runtime, scikit-learn), one module each behind one contract. A Predictor declares the tensors it
 takes and gives (the inference protocol's metadata) and runs them by name; a
-tabular one (a single [rows, features] numeric input) also answers a validated
-feature matrix with labels (or values) and, for classifiers that have them,
-probabilities, as numpy arrays: the native contract. The handler turns them
+tabular one (runtimes/features.py: a feature matrix, one input per column, or a
+text) also answers validated rows with labels (or values) and, for classifiers
+that have them, probabilities, as numpy arrays: the native contract. The handler turns them
 into JSON.
 
 The runtime is chosen by the model's format (MODEL_FORMAT, else the file's
@@ -23,6 +23,7 @@ import numpy.typing as npt
 from ..contract import EXTENSIONS, FORMATS, MODEL_ENV
 from ..errors import ConfigError, ModelLoadError
 from ..types import Env
+from .features import Table
 from .spec import TensorSpec
 
 
@@ -40,7 +41,9 @@ class Predictor(Protocol):
     inputs: list[TensorSpec]
     outputs: list[TensorSpec]
     tabular: bool
-    """One [rows, features] numeric input: the native contract (`features`, `instances`) applies."""
+    """Rows of features (a matrix, a column per input, or a text): the native contract applies."""
+    table: Table | None
+    """The features, their types and layout, when the model is tabular."""
     n_features: int
     # The features' names in the model's order, when it has real ones (trained on named columns): rows may
     # then be objects keyed by name. None when the model knows only positions.
@@ -48,7 +51,13 @@ class Predictor(Protocol):
     # float32 or float64: validation refuses values this type cannot hold, before the model sees them.
     input_dtype: type[np.floating[Any]]
 
-    def predict(self, x: npt.NDArray[Any]) -> Prediction: ...
+    def predict(self, x: npt.NDArray[Any]) -> Prediction:
+        """The answer to a [rows, features] matrix in `input_dtype` (a `matrix` table's fast path)."""
+        ...
+
+    def predict_columns(self, columns: list[list[Any]]) -> Prediction:
+        """The answer to validated rows given as one list per feature in the table's order (None: missing)."""
+        ...
 
     def run(self, feeds: dict[str, npt.NDArray[Any]], outputs: list[str]) -> list[npt.NDArray[Any]]:
         """The named outputs for inputs checked against `inputs` (names, datatypes, shapes)."""

@@ -21,6 +21,8 @@ import onnxruntime as ort
 
 from ..errors import BadRequest, ModelLoadError
 from . import Prediction
+from .columns import Feeds, lowercased, matrix_of_columns
+from .features import MATRIX, NUMBER, Feature, Table
 from .spec import TensorSpec
 
 ONNX_TYPES: dict[str, type[np.floating[Any]]] = {"tensor(float)": np.float32, "tensor(double)": np.float64}
@@ -67,6 +69,35 @@ def feature_names_of(metadata: dict[str, str], n_features: int) -> list[str] | N
     return names if valid and len(set(names)) == len(names) else None
 
 
+def _answers_rows(outputs: list[TensorSpec]) -> bool:
+    """A label or a value per row first, as a classifier or a regressor answers ([rows] or [rows, 1])."""
+    return bool(outputs) and outputs[0].shape in ((-1,), (-1, 1))
+
+
+def table_of(
+    metadata: dict[str, str], inputs: list[TensorSpec], outputs: list[TensorSpec], describe: str
+) -> Table | None:
+    """The features the signature in the model's metadata declares; for a model without them, what its
+    inputs say (a matrix keeps the feature names convert.py recorded before it wrote features)."""
+    try:
+        signature = json.loads(metadata.get(METADATA_PREFIX + "signature", "{}"))
+    except ValueError:
+        signature = {}
+    if isinstance(signature, dict) and "features" in signature:
+        try:
+            return Table.of(signature, inputs)
+        except ValueError as e:
+            raise ModelLoadError(f"the signature inside the ONNX model at {describe} does not fit it: {e}") from None
+    table = Table.from_inputs(inputs)
+    if table is not None and table.layout != MATRIX and not _answers_rows(outputs):
+        return None  # strings in, but not one answer per row out (embeddings, tokens): a tensor model
+    if table is not None and table.layout == MATRIX:
+        names = feature_names_of(metadata, len(table.features))
+        if names is not None:
+            table = Table(MATRIX, tuple(Feature(name, NUMBER) for name in names))
+    return table
+
+
 class OnnxPredictor:
     platform = PLATFORM
 
@@ -90,13 +121,7 @@ class OnnxPredictor:
         if not self.outputs:
             raise ModelLoadError(f"the ONNX model at {describe} has no tensor output to answer with")
         metadata = session.get_modelmeta().custom_metadata_map
-        first = inputs[0]
-        shape = first.shape
-        self.tabular = len(inputs) == 1 and first.type in ONNX_TYPES and len(shape) == 2 and isinstance(shape[1], int)
-        self.input_name = first.name
-        self.n_features = int(shape[1]) if self.tabular else 0
-        self.feature_names = feature_names_of(metadata, self.n_features) if self.tabular else None
-        self.input_dtype: type[np.floating[Any]] = ONNX_TYPES.get(first.type, np.float64)
+        self._rows(table_of(metadata, self.inputs, self.outputs, describe), inputs)
         task = metadata.get(METADATA_PREFIX + "task") or ("classifier" if len(outputs) == 2 else "regressor")
         self.output_names = [o.name for o in outputs]
         self.classifier = task == "classifier"
@@ -109,12 +134,35 @@ class OnnxPredictor:
         native = getattr(session, "_sess", None)
         self._run: Any = (lambda names, feeds: native.run(names, feeds, None)) if native is not None else session.run
 
+    def _rows(self, table: Table | None, inputs: list[Any]) -> None:
+        """What the native contract needs: the features, and how rows of them become the model's inputs."""
+        self.table = table
+        self.tabular = table is not None
+        self.input_name = inputs[0].name
+        self.n_features = len(table.features) if table else 0
+        self.feature_names = table.names if table and table.named else None
+        numeric = [i.type for i in inputs if i.type in ONNX_TYPES]
+        self.input_dtype: type[np.floating[Any]] = ONNX_TYPES[numeric[0]] if numeric else np.float64
+        self._feed = None if table is None or table.layout == MATRIX else Feeds(table, self.inputs)
+        # Texts the model's vectorizer lowercased: lowercased here on every route, the inference protocol's too.
+        self._lowercased = [f.input for f in table.features if f.lowercase and f.input] if table else []
+
     def predict(self, x: npt.NDArray[Any]) -> Prediction:
         outputs = self._run(self.output_names, {self.input_name: x.astype(self.input_dtype, copy=False)})
+        return self._answer(outputs, len(x))
+
+    def _answer(self, outputs: list[Any], rows: int) -> Prediction:
         if not self.classifier:
-            return Prediction(np.asarray(outputs[0]).reshape(len(x), -1)[:, 0])
-        labels = np.asarray(outputs[0])
+            return Prediction(np.asarray(outputs[0]).reshape(rows, -1)[:, 0])
+        labels = np.asarray(outputs[0]).reshape(rows)
         return Prediction(labels, np.asarray(outputs[1]) if self.has_proba else None)
+
+    def predict_columns(self, columns: list[list[Any]]) -> Prediction:
+        """The answer to rows given column by column, in the table's order, validated (None: missing)."""
+        if self._feed is None:
+            return self.predict(matrix_of_columns(columns, self.input_dtype))
+        outputs = self._run(self.output_names, self._feed.of(columns))
+        return self._answer(outputs, len(columns[0]) if columns else 0)
 
     def run(self, feeds: dict[str, npt.NDArray[Any]], outputs: list[str]) -> list[npt.NDArray[Any]]:
         seen: dict[str, tuple[str, int]] = {}
@@ -127,6 +175,9 @@ class OnnxPredictor:
                     f"inputs {first[0]!r} and {name!r} must agree on the model's dimension {symbol!r}; "
                     f"they give {first[1]} and {size}",
                 )
+        for name in self._lowercased:
+            if name in feeds:
+                feeds = {**feeds, name: lowercased(feeds[name])}
         try:
             return [np.asarray(o) for o in self._run(outputs, feeds)]
         except ort.capi.onnxruntime_pybind11_state.InvalidArgument as e:

@@ -16,7 +16,7 @@ from ..contract import BATCH_INPUT, LOG, MAX_PASSTHROUGH_COLUMNS
 from ..errors import BadRequest, RequestError
 from ..invocation import Invocation
 from ..logs import log
-from ..protocols.native.lines import score
+from ..protocols.native.lines import column_problem, score
 from ..reply import Reply
 from ..storage.runs import RunCheckFailed, StepFunctionsRuns
 from ..storage.s3 import S3Failure
@@ -137,6 +137,10 @@ def handle(event: JSON, invocation: Invocation, services: Services) -> JSON:
     """One line per row, written to S3 or returned, and the batch's summary."""
     assert isinstance(event, dict)
     spec, items = _spec(event, invocation, services)
+    problem = column_problem(services.protocols.native.core, items, spec.passthrough)
+    if problem is not None:
+        log("ERROR", LOG.batch_failed, requestId=invocation.request_id, error="wrong_columns", reason=problem[:200])
+        raise BatchError(problem)
     model_started = time.perf_counter()
     try:
         scored = score(services.protocols.native.core, items, spec.passthrough)

@@ -14,9 +14,11 @@ from ...limits import Limits
 from ...models import ServedModel
 from ...numbers import all_finite
 from ...runtimes import Prediction
+from ...runtimes.features import MATRIX
 from ...types import JSON
-from .format import MANY_ROWS, ONE_ROW
-from .rows import matrix_of, rows_from_document
+from .rows import bulk as plain_matrix
+from .rows import matrix_of, rows_in
+from .typed import columns_of
 
 
 # Not frozen: one is built per request, and a frozen dataclass takes five times as long to build.
@@ -76,25 +78,41 @@ class Core:
         model = self.model
         return matrix_of(rows, model.n_features, where, model.input_dtype, model.feature_names or names)
 
+    def prediction(self, rows: list[Any], where: Callable[[int], str]) -> tuple[Prediction, float]:
+        """The model's answer to validated rows, and how long the model took (ms): a matrix of plain numbers
+        straight to the model; typed rows (strings, booleans, missing values) checked feature by feature."""
+        model = self.model
+        table = model.table
+        assert table is not None
+        matrix = None
+        if table.plain:
+            matrix = self.matrix(rows, where)
+        elif table.layout == MATRIX:
+            matrix = plain_matrix(rows, model.n_features, model.input_dtype)  # None: typed rows, checked below
+        if matrix is not None:
+            started = time.perf_counter()
+            prediction = model.predict(matrix)
+        else:
+            columns = columns_of(rows, where, table, model.input_dtype)
+            started = time.perf_counter()
+            prediction = model.predict_columns(columns)
+        return prediction, (time.perf_counter() - started) * 1000
+
     def predict(self, document: JSON) -> Answer:
         """The answer to one document (`features` or `instances`), or a RequestError."""
         model = self.model
         if not model.tabular:
             raise self.not_tabular()
-        matrix = rows_from_document(document, model.n_features, self.limits, model.input_dtype, model.feature_names)
-        started = time.perf_counter()
-        prediction = model.predict(matrix)
-        model_ms = (time.perf_counter() - started) * 1000
+        rows, where = rows_in(document, self.limits)
+        prediction, model_ms = self.prediction(rows, where)
         bad = non_finite_rows(prediction)
         if bad is not None:
-            row = int(np.argmax(bad))
-            where = ONE_ROW if isinstance(document, dict) and ONE_ROW in document else f"{MANY_ROWS}[{row}]"
             raise Unprocessable(
                 "non_finite_output",
-                f"the model's answer for {where} is not a finite number: "
+                f"the model's answer for {where(int(np.argmax(bad)))} is not a finite number: "
                 "the input is outside what the model can answer",
             )
         values = prediction.predictions.size + (
             0 if prediction.probabilities is None else prediction.probabilities.size
         )
-        return Answer(len(matrix), to_json(prediction, self.identity), model_ms, values)
+        return Answer(len(rows), to_json(prediction, self.identity), model_ms, values)

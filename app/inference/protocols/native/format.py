@@ -1,5 +1,7 @@
 """The native request format, declared once: `{"features": row}` (one row) or `{"instances": [row, ...]}`
-(a batch), a row being a list of values in the model's order or an object keyed by feature name.
+(a batch), a row being a list of values in the model's order, an object keyed by feature name, or (a text
+model's) the text itself. Values are typed by the model's features (number, integer, boolean, string; null
+where a feature may be missing).
 
 Everything that writes or checks a native request derives from this module or is tested against it:
 the app's own parser (rows.py, hand-written for speed, held to it by tests/vectors/native-requests.json),
@@ -44,20 +46,64 @@ def rows_of(document: dict[str, Any]) -> list[Any]:
     return [document[ONE_ROW]] if ONE_ROW in document else list(document[MANY_ROWS])
 
 
+_JSON_TYPES = {"number": "number", "integer": "integer", "boolean": "boolean", "string": "string"}
+
+
+def _value_schema(feature: dict[str, Any]) -> dict[str, Any]:
+    """One feature's values: its type (null too when it may be missing), its categories when nothing else is taken."""
+    kind = _JSON_TYPES[feature["type"]]
+    schema: dict[str, Any] = {"type": [kind, "null"] if feature.get("missing") else kind}
+    if feature.get("categories_only") and feature.get("categories") is not None:
+        schema["enum"] = list(feature["categories"]) + ([None] if feature.get("missing") else [])
+    return schema
+
+
+def _features_of(signature: dict[str, Any]) -> list[dict[str, Any]]:
+    """A signature's features (one written before typed features: numbers, never missing)."""
+    features = signature.get("features")
+    if features is not None:
+        return list(features)
+    return [{"name": n, "type": "number", "missing": False} for n in signature.get("feature_names") or []]
+
+
+def _typed_row_schema(signature: dict[str, Any]) -> dict[str, Any]:
+    features = _features_of(signature)
+    values = [_value_schema(f) for f in features]
+    n = len(features)
+    listed = {"type": "array", "prefixItems": values, "items": False, "minItems": n, "maxItems": n}
+    forms: list[dict[str, Any]] = [listed]
+    if not signature.get("feature_names_generated", True):
+        forms.append(
+            {
+                "type": "object",
+                "properties": {f["name"]: v for f, v in zip(features, values, strict=True)},
+                "required": [f["name"] for f in features],
+                "additionalProperties": False,
+            }
+        )
+    if signature.get("layout") == "text":
+        forms.insert(0, {"type": "string", "description": "the text itself"})
+    return {"oneOf": forms} if len(forms) > 1 else listed
+
+
 def _row_schema(signature: dict[str, Any] | None) -> dict[str, Any]:
-    """A row as a model takes it: any row without a signature; its count, and its names when it has them."""
+    """A row as a model takes it: any row without a signature; its features, typed, when it has one."""
     number = {"type": "number"}
     if signature is None or signature.get("n_features") is None:
+        value = {"type": ["number", "boolean", "string", "null"]}
         return {
             "oneOf": [
-                {"type": "array", "items": number, "description": "values in the model's feature order"},
+                {"type": "array", "items": value, "description": "values in the model's feature order"},
                 {
                     "type": "object",
-                    "additionalProperties": number,
+                    "additionalProperties": value,
                     "description": "values by feature name (models fitted on named columns)",
                 },
+                {"type": "string", "description": "a text (text models)"},
             ]
         }
+    if signature.get("features") is not None:
+        return _typed_row_schema(signature)
     n = int(signature["n_features"])
     listed = {"type": "array", "items": number, "minItems": n, "maxItems": n}
     if signature.get("feature_names_generated", True):

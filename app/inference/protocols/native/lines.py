@@ -23,9 +23,13 @@ import numpy.typing as npt
 from ...contract import BATCH_ITEM, BATCH_LINE
 from ...errors import RequestError
 from ...numbers import all_number_texts, number_text
+from ...runtimes import Prediction
+from ...runtimes.features import BOOLEAN, INTEGER, NUMBER, Feature, Table
 from ...types import JSON
 from .core import Core, non_finite_rows
 from .format import ONE_ROW
+from .rows import listed
+from .typed import columns_of
 
 # An output line: compact JSON, strict (no NaN), one per input row.
 _encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
@@ -54,7 +58,25 @@ def _number(cell: Any) -> Any:
     return cell
 
 
-def _split(item: JSON, passthrough: tuple[str, ...]) -> tuple[Any, dict[str, JSON]]:
+_BOOLEANS = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
+
+
+def cell_value(feature: Feature | None, cell: Any) -> Any:
+    """A CSV cell as its feature's value, as pandas.read_csv reads it: an empty cell is missing, a number
+    or a boolean is read from its text; a string feature keeps its text. Anything else is left as it is
+    for validation to refuse, naming it."""
+    if type(cell) is not str:
+        return cell
+    if cell == "":
+        return None
+    if feature is None or feature.type in (NUMBER, INTEGER):
+        return _number(cell)
+    if feature.type == BOOLEAN:
+        return _BOOLEANS.get(cell, cell)
+    return cell
+
+
+def _split(item: JSON, passthrough: tuple[str, ...], table: Table | None) -> tuple[Any, dict[str, JSON]]:
     """(the row the model sees, the passthrough columns of its line) of one item."""
     if not isinstance(item, dict):
         return item, {}
@@ -63,10 +85,16 @@ def _split(item: JSON, passthrough: tuple[str, ...]) -> tuple[Any, dict[str, JSO
         row: Any = item[ONE_ROW]
     else:
         row = {k: v for k, v in item.items() if k not in kept} if passthrough else item
+    by_name = {f.name: f for f in table.features} if table is not None and table.named else {}
+    if isinstance(row, dict) and table is not None and not table.named and not table.plain:
+        row = list(row.values())  # a model that knows only positions takes the columns in the file's order
     if isinstance(row, dict):
-        return {k: _number(v) for k, v in row.items()}, kept
+        return {k: cell_value(by_name.get(k), v) for k, v in row.items()}, kept
     if isinstance(row, list):
-        return [_number(v) for v in row], kept
+        features: list[Any] = list(table.features) if table is not None else []
+        if len(features) != len(row):
+            features = [None] * len(row)
+        return [cell_value(f, v) for f, v in zip(features, row, strict=True)], kept
     return row, kept
 
 
@@ -91,6 +119,31 @@ def _non_finite(line: dict[str, JSON]) -> None:
     )
 
 
+def column_problem(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> str | None:
+    """What is wrong with the columns every row of the batch has alike (a CSV's header): features it lacks
+    or columns the model does not know. Such a batch is refused whole, before anything is scored; None when
+    the rows' columns differ (JSON Lines), fit, or the model knows no names."""
+    table = core.model.table
+    if table is None or not table.named or not items:
+        return None
+    rows = [_unwrap(item, i)[1] for i, item in enumerate(items)]
+    if set(map(type, rows)) != {dict}:
+        return None
+    columns = {frozenset(row) for row in rows if isinstance(row, dict)}
+    if len(columns) != 1:
+        return None
+    given = set(next(iter(columns))) - set(passthrough)
+    names = table.names
+    missing = [n for n in names if n not in given]
+    unknown = sorted(given - set(names))
+    if ONE_ROW in given or not (missing or unknown):
+        return None
+    parts = ([f"lack {listed(missing)}"] if missing else []) + (
+        [f"have unknown columns {listed(unknown)}"] if unknown else []
+    )
+    return f"the rows' columns {' and '.join(parts)}; the model takes {listed(names)}"
+
+
 def score(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> Scored:
     """One output line per item, in the items' order: the columnar path when every row is a well-formed
     object of the same columns (a CSV's rows) or a list, else row by row."""
@@ -112,7 +165,7 @@ def score_rows(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ())
     slots: list[int] = []  # for each row to score, its line
     for position, item in enumerate(items):
         index, raw, error = _unwrap(item, position)
-        row, kept = _split(raw, passthrough)
+        row, kept = _split(raw, passthrough, model.table)
         line: dict[str, JSON] = {BATCH_LINE.row: index, **kept}
         lines.append(line)
         if error is not None:
@@ -126,23 +179,31 @@ def score_rows(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ())
             slots.append(len(lines) - 1)
     if not rows:
         return lines
-    # A model without feature names takes the columns in the file's order: the first row's names them.
-    names = model.feature_names or next((list(r) for r in rows if isinstance(r, dict)), None)
-    matrix, valid = _validated(core, rows, where, lines, slots, names=names)
-    if len(valid):
-        prediction = model.predict(matrix)
-        bad = non_finite_rows(prediction)
-        predictions = prediction.predictions.tolist()
-        probabilities = prediction.probabilities.tolist() if prediction.probabilities is not None else None
-        for k, slot in enumerate(valid):
-            line = lines[slot]
-            if bad is not None and bad[k]:
-                _non_finite(line)
-                continue
-            line[BATCH_LINE.prediction] = predictions[k]
-            if probabilities is not None:
-                line[BATCH_LINE.probabilities] = probabilities[k]
+    if model.table is not None and not model.table.plain:
+        prediction, valid = _typed(core, rows, where, lines, slots)
+    else:
+        # A model without feature names takes the columns in the file's order: the first row's names them.
+        names = model.feature_names or next((list(r) for r in rows if isinstance(r, dict)), None)
+        matrix, valid = _validated(core, rows, where, lines, slots, names=names)
+        prediction = model.predict(matrix) if valid else None
+    if prediction is not None:
+        _answer(lines, valid, prediction)
     return lines
+
+
+def _answer(lines: list[dict[str, JSON]], valid: list[int], prediction: Prediction) -> None:
+    """Each scored row's prediction (and probabilities) on its line; a non-finite answer is its error."""
+    bad = non_finite_rows(prediction)
+    predictions = prediction.predictions.tolist()
+    probabilities = prediction.probabilities.tolist() if prediction.probabilities is not None else None
+    for k, slot in enumerate(valid):
+        line = lines[slot]
+        if bad is not None and bad[k]:
+            _non_finite(line)
+            continue
+        line[BATCH_LINE.prediction] = predictions[k]
+        if probabilities is not None:
+            line[BATCH_LINE.probabilities] = probabilities[k]
 
 
 def _validated(
@@ -170,6 +231,33 @@ def _validated(
             lines[slot][_ERROR], lines[slot][_MESSAGE] = e.code, e.message
     matrix = np.concatenate(parts) if parts else np.empty((0, model.n_features), dtype=model.input_dtype)
     return matrix, valid
+
+
+def _typed(
+    core: Core, rows: list[Any], where: list[str], lines: list[dict[str, JSON]], slots: list[int]
+) -> tuple[Prediction | None, list[int]]:
+    """The answer to the rows of a typed model that pass, and the lines they answer; the others get their
+    error. The whole batch is checked at once first; only a batch with a bad row is checked row by row."""
+    model = core.model
+    table = model.table
+    assert table is not None
+    try:
+        columns = columns_of(rows, where.__getitem__, table, model.input_dtype)
+        return model.predict_columns(columns), slots
+    except RequestError:
+        pass
+    columns = [[] for _ in table.features]
+    valid = []
+    for row, label, slot in zip(rows, where, slots, strict=True):
+        try:
+            one = columns_of([row], [label].__getitem__, table, model.input_dtype)
+        except RequestError as e:
+            lines[slot][_ERROR], lines[slot][_MESSAGE] = e.code, e.message
+            continue
+        for column, values in zip(columns, one, strict=True):
+            column.extend(values)
+        valid.append(slot)
+    return (model.predict_columns(columns) if valid else None), valid
 
 
 def _unwrapped(items: list[Any]) -> tuple[list[int], list[JSON]] | None:
@@ -257,7 +345,7 @@ def _columnar(core: Core, items: list[Any], passthrough: tuple[str, ...]) -> lis
     """The lines of a batch whose rows all pass, built column by column; None to go row by row."""
     model = core.model
     unwrapped = _unwrapped(items)
-    if unwrapped is None or not model.tabular:
+    if unwrapped is None or model.table is None or not model.table.plain:
         return None
     indexes, rows = unwrapped
     found = _feature_matrix(core, rows, passthrough)

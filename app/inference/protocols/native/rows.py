@@ -18,13 +18,13 @@ from ..request import repeated_keys
 from .format import MANY_ROWS, ONE_ROW, json_type
 
 
-def _listed(names: list[str], most: int = 5) -> str:
+def listed(names: list[str], most: int = 5) -> str:
     """A few names, quoted, and how many more."""
     shown = ", ".join(json.dumps(n) for n in names[:most])
     return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
 
 
-def _by_name(row: dict[str, Any], where: str, names: list[str] | None, n_features: int) -> list[Any]:
+def by_name(row: dict[str, Any], where: str, names: list[str] | None, n_features: int) -> list[Any]:
     """A row given by feature name, as a list in the model's order; a 400 naming what is wrong otherwise."""
     if names is None:
         raise BadRequest(
@@ -34,22 +34,27 @@ def _by_name(row: dict[str, Any], where: str, names: list[str] | None, n_feature
         )
     repeated = repeated_keys(row)
     if repeated:
-        raise BadRequest("duplicate_features", f"{where} names {_listed(repeated)} more than once")
+        raise BadRequest("duplicate_features", f"{where} names {listed(repeated)} more than once")
     missing = [n for n in names if n not in row]
     known = set(names)
     unknown = [k for k in row if k not in known]
     if missing or unknown:
-        parts = ([f"lacks {_listed(missing)}"] if missing else []) + (
-            [f"has unknown features {_listed(unknown)}"] if unknown else []
+        parts = ([f"lacks {listed(missing)}"] if missing else []) + (
+            [f"has unknown features {listed(unknown)}"] if unknown else []
         )
         raise BadRequest(
             "missing_features" if missing else "unknown_features",
-            f"{where} {' and '.join(parts)}; the model takes {_listed(names)}",
+            f"{where} {' and '.join(parts)}; the model takes {listed(names)}",
         )
     return [row[n] for n in names]
 
 
-def _fits_float(value: int) -> bool:
+def missing_value(at: str, kind: str) -> BadRequest:
+    """The refusal of a missing value (null, or an empty CSV cell) where the model cannot take one."""
+    return BadRequest("missing_value", f"{at} is missing, but the model takes no missing value there: send a {kind}")
+
+
+def fits_float(value: int) -> bool:
     try:
         float(value)
         return True
@@ -57,7 +62,7 @@ def _fits_float(value: int) -> bool:
         return False
 
 
-def _fits(value: int | float, dtype: type[np.floating[Any]]) -> bool:
+def fits(value: int | float, dtype: type[np.floating[Any]]) -> bool:
     """True when the model's input type holds the value (float32 overflows above about 3.4e38)."""
     with np.errstate(over="ignore"):
         return bool(np.isfinite(dtype(value)))
@@ -73,15 +78,23 @@ def _check_row(
         raise BadRequest("wrong_feature_count", f"{where} has {len(row)} values; the model takes exactly {n_features}")
     for j, value in enumerate(row):
         at = f"{where}.{names[j]}" if names else f"{where}[{j}]"
-        # bool is an int subclass; true/false are not features.
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise BadRequest("not_numeric", f"{at} must be a number; got {json_type(value)}")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise BadRequest("not_finite", f"{at} must be finite; got {value}")
-        if isinstance(value, int) and not _fits_float(value):
-            raise BadRequest("not_finite", f"{at} is too large to be a float")
-        if not _fits(value, dtype):
-            raise BadRequest("out_of_range", f"{at} is beyond the range of the model's {dtype.__name__} input")
+        if value is None:
+            raise missing_value(at, "number")
+        number(value, at, dtype)
+
+
+def number(value: Any, at: str, dtype: type[np.floating[Any]]) -> float | int:
+    """A number the model's input type holds, named `at` when it is not one."""
+    # bool is an int subclass; true/false are not numbers.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadRequest("not_numeric", f"{at} must be a number; got {json_type(value)}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadRequest("not_finite", f"{at} must be finite; got {value}")
+    if isinstance(value, int) and not fits_float(value):
+        raise BadRequest("not_finite", f"{at} is too large to be a float")
+    if not fits(value, dtype):
+        raise BadRequest("out_of_range", f"{at} is beyond the range of the model's {dtype.__name__} input")
+    return value
 
 
 _NUMBER_TYPES = frozenset((int, float))
@@ -96,7 +109,7 @@ def _all_plain_numbers(rows: list[Any], n_features: int) -> bool:
     return set(map(type, chain.from_iterable(rows))) <= _NUMBER_TYPES
 
 
-def _bulk(rows: list[Any], n_features: int, dtype: type[np.floating[Any]]) -> npt.NDArray[Any] | None:
+def bulk(rows: list[Any], n_features: int, dtype: type[np.floating[Any]]) -> npt.NDArray[Any] | None:
     """The matrix when every row is n plain numbers, all finite in the model's input type; None on any doubt."""
     if not _all_plain_numbers(rows, n_features):
         return None
@@ -122,21 +135,53 @@ def matrix_of(
 ) -> npt.NDArray[Any]:
     """Bulk path first; rows given by feature name are put in the model's order; on any doubt, the
     row-by-row check finds the first offending value and names it."""
-    x = _bulk(rows, n_features, dtype)
+    x = bulk(rows, n_features, dtype)
     if x is not None:
         return x
     named = [isinstance(row, dict) for row in rows]
     if any(named):
         rows = [
-            _by_name(row, where(i), names, n_features) if by else row
+            by_name(row, where(i), names, n_features) if by else row
             for i, (row, by) in enumerate(zip(rows, named, strict=True))
         ]
-        x = _bulk(rows, n_features, dtype)
+        x = bulk(rows, n_features, dtype)
         if x is not None:
             return x
     for i, row in enumerate(rows):
         _check_row(row, where(i), n_features, dtype, names if named[i] else None)
     raise AssertionError("unreachable: _check_row rejects what the bulk path refused")  # pragma: no cover
+
+
+def rows_in(document: JSON, limits: Limits) -> tuple[list[Any], Callable[[int], str]]:
+    """The rows of a document (`features`: one row; `instances`: a batch within the row limit), and how a
+    message names the i-th."""
+    if not isinstance(document, dict):
+        raise BadRequest("invalid_request", f'send a JSON object with "{ONE_ROW}" or "{MANY_ROWS}"')
+    has_features = ONE_ROW in document
+    has_instances = MANY_ROWS in document
+    if has_features == has_instances:
+        raise BadRequest(
+            "invalid_request",
+            f'send exactly one of "{ONE_ROW}" (one row) or "{MANY_ROWS}" (a list of rows)',
+        )
+    if has_features:
+        return [document[ONE_ROW]], _one_row
+    instances = document[MANY_ROWS]
+    if not isinstance(instances, list) or not instances:
+        raise BadRequest("invalid_shape", f"{MANY_ROWS} must be a non-empty list of rows")
+    if len(instances) > limits.max_batch_rows:
+        raise BadRequest(
+            "batch_too_large", f"{MANY_ROWS} has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
+        )
+    return instances, _many_rows
+
+
+def _one_row(i: int) -> str:
+    return ONE_ROW
+
+
+def _many_rows(i: int) -> str:
+    return f"{MANY_ROWS}[{i}]"
 
 
 def rows_from_document(
@@ -148,22 +193,5 @@ def rows_from_document(
 ) -> npt.NDArray[Any]:
     """The feature matrix in the model's input type: `features` gives one row, `instances` a batch. A
     row is a list in the model's order, or an object keyed by feature name when the model has `names`."""
-    if not isinstance(document, dict):
-        raise BadRequest("invalid_request", f'send a JSON object with "{ONE_ROW}" or "{MANY_ROWS}"')
-    has_features = ONE_ROW in document
-    has_instances = MANY_ROWS in document
-    if has_features == has_instances:
-        raise BadRequest(
-            "invalid_request",
-            f'send exactly one of "{ONE_ROW}" (one row) or "{MANY_ROWS}" (a list of rows)',
-        )
-    if has_features:
-        return matrix_of([document[ONE_ROW]], n_features, lambda i: ONE_ROW, dtype, names)
-    instances = document[MANY_ROWS]
-    if not isinstance(instances, list) or not instances:
-        raise BadRequest("invalid_shape", f"{MANY_ROWS} must be a non-empty list of rows")
-    if len(instances) > limits.max_batch_rows:
-        raise BadRequest(
-            "batch_too_large", f"{MANY_ROWS} has {len(instances)} rows; at most {limits.max_batch_rows} are allowed"
-        )
-    return matrix_of(instances, n_features, lambda i: f"{MANY_ROWS}[{i}]", dtype, names)
+    rows, where = rows_in(document, limits)
+    return matrix_of(rows, n_features, where, dtype, names)

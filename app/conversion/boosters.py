@@ -98,7 +98,8 @@ class Booster:
         if self.library == "xgboost":
             import xgboost  # noqa: PLC0415
 
-            return np.asarray(self.booster.predict(xgboost.DMatrix(x)), dtype=np.float64)
+            matrix = xgboost.DMatrix(np.asarray(x), feature_names=self.feature_names)
+            return np.asarray(self.booster.predict(matrix), dtype=np.float64)
         return np.asarray(self.booster.predict(x), dtype=np.float64)
 
     def predict_proba(self, x: npt.NDArray[Any]) -> npt.NDArray[np.float64]:
@@ -179,7 +180,10 @@ def convert(model: Booster, dtype: type[np.floating[Any]]) -> Any:
     tensor = FloatTensorType if dtype == np.float32 else DoubleTensorType
     initial = [("X", tensor([None, model.n_features_in_]))]
     if model.library == "xgboost":
-        onx = convert_xgboost(model.booster, initial_types=initial, target_opset=BOOSTER_OPSET)
+        # Its converter takes f0, f1, ... only: a copy without the names (the signature keeps them).
+        booster = model.booster.copy()
+        booster.feature_names = None
+        onx = convert_xgboost(booster, initial_types=initial, target_opset=BOOSTER_OPSET)
     else:
         onx = convert_lightgbm(model.booster, initial_types=initial, target_opset=BOOSTER_OPSET, zipmap=False)
     # LightGBM's converter declares the label as [1]; it has a row per input row.
