@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from itertools import count, islice, repeat
+from itertools import chain, count, islice, repeat
 from typing import Any, TextIO
 
 from inference.contract import BATCH_INPUT, BATCH_ITEM
@@ -66,13 +66,36 @@ def _error(index: int, code: str, message: str) -> Item:
     return {INDEX: index, ERROR: {"code": code, "message": message}}
 
 
-def csv_chunks(lines: _Counting, path: str, rows: int) -> Iterator[list[Item]]:
+def _listed(names: list[str], most: int = 5) -> str:
+    shown = ", ".join(json.dumps(n) for n in names[:most])
+    return shown if len(names) <= most else f"{shown} and {len(names) - most} more"
+
+
+def header_problem(header: list[str], columns: list[str], passthrough: tuple[str, ...]) -> str | None:
+    """What the header lacks of the model's columns, and what it has that is neither theirs nor passed through."""
+    missing = [c for c in columns if c not in header]
+    unknown = [h for h in header if h not in columns and h not in passthrough]
+    if not (missing or unknown):
+        return None
+    parts = ([f"lacks {_listed(missing)}"] if missing else []) + (
+        [f"has unknown columns {_listed(unknown)} (pass ids and keys with --passthrough)"] if unknown else []
+    )
+    return f"the header {' and '.join(parts)}; the model takes {_listed(columns)}"
+
+
+def csv_chunks(
+    lines: _Counting, path: str, rows: int, columns: list[str] | None = None, passthrough: tuple[str, ...] = ()
+) -> Iterator[list[Item]]:
     """The CSV's rows in chunks of `rows` items, each `{"index", "row": {column: cell}}` as the state machine
-    wraps them. A chunk whose lines all have the header's width is built at C speed."""
+    wraps them. A chunk whose lines all have the header's width is built at C speed. With the model's
+    `columns`, a header that lacks one or has another is refused before any row is read."""
     reader = csv.reader(iter(lines))
     header = next(reader, None)
     if not header or len(set(header)) != len(header) or not all(header):
         raise BatchInputError(f"{path}: the first line must be a header naming each column once")
+    problem = header_problem(header, columns, passthrough) if columns is not None else None
+    if problem:
+        raise BatchInputError(f"{path}: {problem}")
     width = len(header)
     index = 0
     while True:
@@ -173,6 +196,18 @@ class Summary:
     rows: int
     errors: int
     seconds: float
+    first_error: str | None = None
+    """The first error line's code and message, when a row failed."""
+
+
+def first_error(text: str) -> str | None:
+    """The code and message of the first error line among a batch's lines."""
+    for line in text.splitlines():
+        if '"error"' in line:
+            found = json.loads(line)
+            if "error" in found:
+                return f"row {found.get('row')}: {found['error']}: {found.get('message')}"
+    return None
 
 
 def run(
@@ -183,24 +218,35 @@ def run(
     rows_per_batch: int = DEFAULT_ROWS_PER_BATCH,
     max_bytes: int | None = DEFAULT_MAX_BYTES,
     progress: Progress | None = None,
+    columns: list[str] | None = None,
+    passthrough: tuple[str, ...] = (),
 ) -> Summary:
     """Scores `source` into `out` (JSON Lines), batch by batch. Ctrl-C stops after the lines already
-    written, which are whole; the exception goes on to the caller."""
+    written, which are whole; the exception goes on to the caller. With the model's `columns` (its feature
+    names), a CSV header that does not fit them stops the run before anything is scored."""
     fmt = format_of(source)
     started = time.perf_counter()
     progress = progress or Progress(os.path.getsize(source))
-    with open(source, newline="", encoding="utf-8") as f, open(out, "wb") as sink:
+    first: str | None = None
+    with open(source, newline="", encoding="utf-8") as f:
         lines = _Counting(f)
-        chunks = csv_chunks(lines, source, rows_per_batch) if fmt == "csv" else jsonl_chunks(lines, rows_per_batch)
-        for batch, encoded in batches(chunks, max_bytes):
-            text, errors = scorer(batch, encoded)
-            answered = text.count("\n")
-            if answered != len(batch):
-                raise RuntimeError(f"the function answered {answered} lines for a batch of {len(batch)} rows")
-            sink.write(text.encode())
-            progress.update(answered, errors, lines.read_bytes)
+        if fmt == "csv":
+            chunks = csv_chunks(lines, source, rows_per_batch, columns, passthrough)
+        else:
+            chunks = jsonl_chunks(lines, rows_per_batch)
+        pending = iter(batches(chunks, max_bytes))
+        head = next(pending, None)  # the header is checked before the output is opened
+        with open(out, "wb") as sink:
+            for batch, encoded in chain([head] if head else [], pending):
+                text, errors = scorer(batch, encoded)
+                answered = text.count("\n")
+                if answered != len(batch):
+                    raise RuntimeError(f"the function answered {answered} lines for a batch of {len(batch)} rows")
+                sink.write(text.encode())
+                first = first or (first_error(text) if errors else None)
+                progress.update(answered, errors, lines.read_bytes)
         progress.update(0, 0, lines.read_bytes, final=True)
-    return Summary(progress.rows, progress.errors, time.perf_counter() - started)
+    return Summary(progress.rows, progress.errors, time.perf_counter() - started, first)
 
 
 def in_process(app: Any, passthrough: tuple[str, ...] = ()) -> Scorer:

@@ -27,7 +27,7 @@ import batch_run
 import metrics_view
 import queue_run
 import serve
-from inference.contract import CAPTURE_ENV, HANDLER, JOBS_ENV, MODEL_ENV, SETTINGS_ENV
+from inference.contract import CAPTURE_ENV, FORMATS, HANDLER, JOBS_ENV, MODEL_ENV, SETTINGS_ENV
 from inference.protocols.native.format import many_rows, one_row, rows_of
 from inference.settings import MODEL_NAME
 from inference.storage.model_store import sha256_of
@@ -107,14 +107,76 @@ def protocol_request(signature: dict[str, Any]) -> dict[str, Any] | None:
         return None  # a signature written before it declared tensors
     rows = rows_of(sample)
     names = signature.get("feature_names") or []
-    matrix = [[row[n] for n in names] if isinstance(row, dict) else row for row in rows]
-    shape = [len(matrix), len(matrix[0])]
-    return {"inputs": [{"name": declared["name"], "shape": shape, "datatype": declared["datatype"], "data": matrix}]}
+    matrix = [
+        [row[n] for n in names] if isinstance(row, dict) else row if isinstance(row, list) else [row] for row in rows
+    ]
+    if signature.get("layout") in (None, "matrix"):
+        shape = [len(matrix), len(matrix[0])]
+        return {
+            "inputs": [{"name": declared["name"], "shape": shape, "datatype": declared["datatype"], "data": matrix}]
+        }
+    # One input per column (a text model's one text): each feature's values, in the input its signature names;
+    # booleans as the numbers a float input takes. JSON holds no NaN: rows with a missing value are left out.
+    matrix = [row for row in matrix if None not in row]
+    if not matrix:
+        return None
+    inputs = {spec["name"]: spec for spec in signature["inputs"]}
+    request = []
+    for j, feature in enumerate(signature["features"]):
+        spec = inputs[feature.get("input") or feature["name"]]
+        column = [row[j] if spec["datatype"] in ("BYTES", "BOOL") else float(row[j]) for row in matrix]
+        shape = [len(column), 1] if len(spec["shape"]) == 2 else [len(column)]
+        data = [[v] for v in column] if len(shape) == 2 else column
+        request.append({"name": spec["name"], "shape": shape, "datatype": spec["datatype"], "data": data})
+    return {"inputs": request}
+
+
+def wrong_value(signature: dict[str, Any], row: Any) -> Any:
+    """The row with one value of the wrong type: a text where a number goes, or a number where a text does."""
+    bad = copy.deepcopy(row)
+    features = signature.get("features") or [
+        {"name": n, "type": "number"} for n in signature.get("feature_names") or []
+    ]
+    numeric = [j for j, f in enumerate(features) if f["type"] == "number"] + [
+        j for j, f in enumerate(features) if f["type"] == "integer"
+    ]
+    j = numeric[0] if numeric else 0
+    value = "not a number" if numeric else 12345
+    if isinstance(bad, dict):
+        bad[features[j]["name"] if features else next(iter(bad))] = value
+    elif isinstance(bad, list):
+        bad[j] = value
+    else:
+        bad = value  # a text model's row is its text
+    return bad
+
+
+def checked_signature(model: str) -> dict[str, Any]:
+    """The model's signature, with a warning printed first when the plan would refuse the pickle's version."""
+    signature = signature_of(model)
+    warning = version_warning(signature)
+    if warning:
+        print(f"[start] {warning}", file=sys.stderr, flush=True)
+    return signature
+
+
+def version_warning(signature: dict[str, Any]) -> str | None:
+    """What the offline plan refuses of a pickle from another scikit-learn than the image serves, said before
+    the local run (the local function may load it, and answer differently from the deployed one)."""
+    trained = signature.get("versions", {}).get("trained_with", {}).get("scikit-learn")
+    served = FORMATS["sklearn"].serves.get("scikit-learn")
+    if signature.get("format") != "sklearn" or trained is None or trained == served:
+        return None
+    return (
+        f"warning: the model was trained with scikit-learn {trained}, but the image serves scikit-learn {served}: a "
+        f"pickle from another version may not load, or may answer differently; retrain with scikit-learn {served}, "
+        "or convert the model to ONNX (app/convert.py); `npm run plan` refuses to deploy it"
+    )
 
 
 def sample_events(signature: dict[str, Any], model_name: str) -> list[Event]:
     """What the function is sent by default. For a model that takes rows: the signature's sample as one
-    row, as a batch, over its function URL, and one row with a value that is not a number (which it must
+    row, as a batch, over its function URL, and one row with a value of the wrong type (which it must
     refuse with a 400). For every model: the sample through the inference protocol, and its model
     metadata."""
     infer_path = f"/v2/models/{model_name}/infer"
@@ -143,17 +205,13 @@ def sample_events(signature: dict[str, Any], model_name: str) -> list[Event]:
             Event("a tensor of the wrong shape", url("POST", infer_path, broken), 400),
         ]
     rows = rows_of(sample)
-    bad = copy.deepcopy(rows[0])
-    if isinstance(bad, dict):
-        bad[next(iter(bad))] = "not a number"
-    else:
-        bad[0] = "not a number"
+    bad = wrong_value(signature, rows[0])
     return [
         Event("one row of the sample", one_row(rows[0])),
         Event(f"the sample's {len(rows)} rows", many_rows(rows)),
         Event("one row, function URL", url("POST", "/", many_rows(rows[:1]))),
         *protocol,
-        Event("a value that is not a number", one_row(bad), 400),
+        Event("a value of the wrong type", one_row(bad), 400),
     ]
 
 
@@ -382,7 +440,7 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
-def run_batch(lam: LocalLambda, args: argparse.Namespace) -> None:
+def run_batch(lam: LocalLambda, args: argparse.Namespace, signature: dict[str, Any]) -> None:
     """The data set through the function, batch by batch, into --out."""
 
     def invoke(event: bytes) -> Any:
@@ -390,8 +448,12 @@ def run_batch(lam: LocalLambda, args: argparse.Namespace) -> None:
 
     scorer = batch_run.through_emulator(invoke, tuple(args.passthrough))
     print(f"[start] scoring {args.batch} in batches of {args.rows_per_batch} rows into {args.out}", flush=True)
+    named = None if signature.get("feature_names_generated", True) else list(signature["feature_names"])
     try:
-        summary = batch_run.run(args.batch, args.out, scorer, rows_per_batch=args.rows_per_batch)
+        summary = batch_run.run(
+            args.batch, args.out, scorer, rows_per_batch=args.rows_per_batch, columns=named,
+            passthrough=tuple(args.passthrough),
+        )  # fmt: skip
     except batch_run.BatchInputError as e:
         raise LocalRunError(str(e)) from None
     except RuntimeError as e:
@@ -403,6 +465,8 @@ def run_batch(lam: LocalLambda, args: argparse.Namespace) -> None:
         f"with an error line; output: {args.out}",
         flush=True,
     )
+    if summary.rows and summary.errors == summary.rows:
+        raise LocalRunError(f"every row of {args.batch} failed; the first: {summary.first_error}")
 
 
 QUEUE_BUCKET = "local-results"
@@ -512,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     check_jobs(args)
     model = os.path.abspath(args.model)
-    signature = signature_of(model)
+    signature = checked_signature(model)
     if not MODEL_NAME.fullmatch(args.model_name):
         raise LocalRunError(f"--model-name {args.model_name!r} is not a model name: letters, digits, '.', '_' and '-'")
     events = [load_event(p) for p in args.event] if args.event else sample_events(signature, args.model_name)
@@ -537,7 +601,7 @@ def main(argv: list[str] | None = None) -> int:
         if serve_port is not None:
             serve_until_interrupted(lam, serve_port, signature, args.model_name)
         elif args.batch:
-            run_batch(lam, args)
+            run_batch(lam, args, signature)
         elif args.queue:
             run_queue(lam, args)
         else:

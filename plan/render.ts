@@ -65,6 +65,18 @@ function show(value: unknown): string {
 const tensors = (specs: TensorSpec[] | undefined) =>
     (specs ?? []).map((t) => `${t.name} ${t.datatype} [${t.shape.join(", ")}]`).join(", ") || "(not recorded)";
 
+/** Each feature's type, and whether it may be missing (null), as the function checks a request's rows. */
+function renderFeatures(s: PlannedModel["signature"]): string[] {
+    const features = s.features ?? [];
+    const layout = s.layout === "text" ? "a text" : s.layout === "columns" ? "one input per column" : "one matrix";
+    const shown = features.slice(0, 8).map((f) => {
+        const categories = f.categories_only && f.categories ? ` of ${f.categories.length} values` : "";
+        return `${s.feature_names_generated ? "" : `${f.name} `}${f.type}${categories}${f.missing ? " or null" : ""}`;
+    });
+    const more = features.length > 8 ? `, ... (${features.length})` : "";
+    return [`  ${features.length} feature${features.length === 1 ? "" : "s"} (${layout}): ${shown.join(", ")}${more}`];
+}
+
 /** What the model's signature says, in a few lines. */
 export function renderModel({ path: modelPath, signature: s }: PlannedModel): string[] {
     const trained = Object.entries(s.versions?.trained_with ?? {})
@@ -88,7 +100,9 @@ export function renderModel({ path: modelPath, signature: s }: PlannedModel): st
     return [
         head,
         `  format ${s.format}, sha256 ${s.sha256.slice(0, 12)}, ${s.task}${s.classes ? ` of ${s.classes.length} classes` : ""}`,
-        `  ${s.n_features} features: ${names}`,
+        ...(s.features?.some((f) => f.type !== "number" || f.missing) || s.layout === "text"
+            ? renderFeatures(s)
+            : [`  ${s.n_features} features: ${names}`]),
         `  smoke test: the signature's sample (${rows} row${rows === 1 ? "" : "s"}); trained with ${trained || "(not recorded)"}`,
     ];
 }

@@ -216,3 +216,80 @@ def test_the_summary_names_any_dead_letter_without_failing_on_it():
     assert queue_run.body_id(queue_run.Message('{"id": "a\\nb\\u001b[31m"}')) == "a\\nb\\x1b[31m"
     assert queue_run.body_id(queue_run.Message('{"id": 7}')) == "(no id)"
     assert queue_run.body_id(queue_run.Message("[1]")) == "(not an object)"
+
+
+@pytest.fixture(scope="module")
+def churn(tmp_path_factory):
+    """A DataFrame pipeline converted to ONNX, its DataFrame, and the folder it is in."""
+    import joblib
+    from tabular_models import churn_model, records
+
+    import convert
+
+    model, frame = churn_model()
+    folder = tmp_path_factory.mktemp("churn")
+    joblib.dump(model, folder / "churn.joblib")
+    (folder / "sample.json").write_text(json.dumps({"instances": records(frame, 200)}))
+    args = ["--model", str(folder / "churn.joblib"), "--sample", str(folder / "sample.json"), "--out", str(folder)]
+    assert convert.main(args) == 0
+    return model, frame, folder
+
+
+def write_frame_csv(path, frame, columns) -> None:
+    """The DataFrame as pandas writes a CSV: an empty cell for a missing value, True and False for booleans."""
+    frame[columns].to_csv(path, index_label="id")
+
+
+@needs_rie
+def test_a_dataframe_model_scores_its_csv_by_the_header_with_empty_cells(tmp_path, churn):
+    model, frame, folder = churn
+    columns = list(reversed(frame.columns))  # any order: the header names them
+    write_frame_csv(tmp_path / "in.csv", frame.head(500), columns)
+    out = tmp_path / "out.jsonl"
+    result = npm_start("--model", str(folder / "model.onnx"), "--batch", str(tmp_path / "in.csv"), "--out", str(out),
+                       "--passthrough", "id")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    lines = read_lines(out)
+    assert [line["prediction"] for line in lines] == model.predict(frame.head(500)).tolist()
+    assert frame.head(500)["monthly spend"].isna().any(), "the file has empty cells"
+
+
+@needs_rie
+def test_a_header_that_does_not_fit_stops_before_scoring_and_writes_nothing(tmp_path, churn):
+    _, frame, folder = churn
+    write_frame_csv(tmp_path / "in.csv", frame.head(20).rename(columns={"seats": "seat count"}),
+                    ["plan", "region", "tenure", "monthly spend", "seat count", "autopay"])  # fmt: skip
+    out = tmp_path / "out.jsonl"
+    result = npm_start("--model", str(folder / "model.onnx"), "--batch", str(tmp_path / "in.csv"), "--out", str(out))
+    assert result.returncode == 1 and not out.exists()
+    assert result.stderr.strip().splitlines()[-1] == (
+        f'npm start: {tmp_path / "in.csv"}: the header lacks "seats" and has unknown columns "id", "seat count" '
+        '(pass ids and keys with --passthrough); the model takes "plan", "region", "tenure", "monthly spend", '
+        '"seats" and 1 more'
+    )
+
+
+@needs_rie
+def test_a_run_in_which_every_row_fails_exits_non_zero(tmp_path, churn):
+    _, frame, folder = churn
+    broken = frame.head(30).copy()
+    broken["autopay"] = "maybe"
+    write_frame_csv(tmp_path / "in.csv", broken, list(frame.columns))
+    result = npm_start("--model", str(folder / "model.onnx"), "--batch", str(tmp_path / "in.csv"),
+                       "--out", str(tmp_path / "out.jsonl"), "--passthrough", "id")  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines()[-1] == (
+        f"npm start: every row of {tmp_path / 'in.csv'} failed; the first: row 0: wrong_type: row 0.autopay must "
+        "be true or false; got string"
+    )
+    assert len(read_lines(tmp_path / "out.jsonl")) == 30
+
+
+@needs_rie
+def test_npm_start_sends_a_dataframe_model_its_typed_sample_on_every_route(churn):
+    _, _, folder = churn
+    result = npm_start("--model", str(folder / "model.onnx"), "--no-plan")
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "  the sample, POST /v2 infer" in result.stdout
+    assert "  a value of the wrong type        status 400" in result.stdout
+    assert '"error": "not_numeric"' in result.stdout

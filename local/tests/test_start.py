@@ -47,7 +47,7 @@ def test_end_to_end():
     assert "  one row of the sample            status 200" in out and "predictions=['setosa']" in out
     assert "  the sample's 3 rows              status 200" in out
     assert "  one row, function URL            status 200" in out
-    assert "  a value that is not a number     status 400" in out and '"error": "not_numeric"' in out
+    assert "  a value of the wrong type        status 400" in out and '"error": "not_numeric"' in out
     assert (
         "(cold start: init + invoke)" in out
         and "[start] cold init (imports, S3 fetch, sha256 check, model load):" in out
@@ -423,5 +423,5 @@ def test_the_sample_events_are_requests_of_the_declared_format(model):
     assert [(e.label, schema.is_valid(e.event)) for e in native] == [
         ("one row of the sample", True),
         (f"the sample's {len(signature['sample']['instances'])} rows", True),
-        ("a value that is not a number", False),
+        ("a value of the wrong type", False),
     ]
