@@ -11,14 +11,15 @@ its error line like a row the model refuses: every input row has exactly one out
 """
 
 import csv
+import io
 import json
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, count, islice, repeat
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from inference.contract import BATCH_INPUT, BATCH_ITEM
 
@@ -50,16 +51,19 @@ def format_of(path: str) -> str:
 
 
 class _Counting:
-    """A text file that counts the bytes read, for the progress line's ETA."""
+    """A text file whose lines are read at C speed, and how far into its bytes the reading is (the underlying
+    file's position: its read-ahead buffer ahead of the lines, near enough for the progress line's ETA)."""
 
-    def __init__(self, f: TextIO):
+    def __init__(self, f: TextIO, raw: BinaryIO):
         self.f = f
-        self.read_bytes = 0
+        self.raw = raw
 
     def __iter__(self) -> Iterator[str]:
-        for line in self.f:
-            self.read_bytes += len(line)
-            yield line
+        return iter(self.f)
+
+    @property
+    def read_bytes(self) -> int:
+        return self.raw.tell()
 
 
 def _error(index: int, code: str, message: str) -> Item:
@@ -84,7 +88,7 @@ def header_problem(header: list[str], columns: list[str], passthrough: tuple[str
 
 
 def csv_chunks(
-    lines: _Counting, path: str, rows: int, columns: list[str] | None = None, passthrough: tuple[str, ...] = ()
+    lines: Iterable[str], path: str, rows: int, columns: list[str] | None = None, passthrough: tuple[str, ...] = ()
 ) -> Iterator[list[Item]]:
     """The CSV's rows in chunks of `rows` items, each `{"index", "row": {column: cell}}` as the state machine
     wraps them. A chunk whose lines all have the header's width is built at C speed. With the model's
@@ -117,7 +121,7 @@ def csv_chunks(
         yield items
 
 
-def jsonl_chunks(lines: _Counting, rows: int) -> Iterator[list[Item]]:
+def jsonl_chunks(lines: Iterable[str], rows: int) -> Iterator[list[Item]]:
     """The JSON Lines file's rows in chunks of `rows` items; a line that is not JSON gets its error."""
     index = 0
     while True:
@@ -228,8 +232,8 @@ def run(
     started = time.perf_counter()
     progress = progress or Progress(os.path.getsize(source))
     first: str | None = None
-    with open(source, newline="", encoding="utf-8") as f:
-        lines = _Counting(f)
+    with open(source, "rb") as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as f:
+        lines = _Counting(f, raw)
         if fmt == "csv":
             chunks = csv_chunks(lines, source, rows_per_batch, columns, passthrough)
         else:

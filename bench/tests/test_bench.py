@@ -26,6 +26,7 @@ def results():
                 "records": 3200,
             },
             "seed_handler_p50_us": 200.0,
+            "mixed": {"predict_p50_us": 2000.0, "handler_p50_us": 100.0},
         },
         "P3": {"seed_bytes": 100, "ours_bytes": {"onnx": 40, "sklearn": 90}},
         "P5": {
@@ -36,6 +37,7 @@ def results():
             "memory_rows": 1_000_000,
             "memory_rows_s": 3.0,
             "peak_mb": {"100000": 64.0, "1000000": 64.0},
+            "mixed": {"rows": 100_000, "ours_s": 0.4, "pandas_s": 1.0},
         },
     }
 
@@ -56,7 +58,15 @@ def test_every_named_ratio_is_there_and_is_ours_over_the_baseline():
         "P5.batch.onnx.memory_1m_vs_100k",
         "P2.onnx.single.capture",
         "P2.onnx.single.capture.vs_off",
+        "P2.mixed.single",
+        "P5.batch.mixed.vs_pandas",
     }
+
+
+def test_the_mixed_keys_compare_a_dataframe_pipeline_with_scikit_learn_and_pandas():
+    ratios = bench.ratios_of(results())
+    assert (ratios["P2.mixed.single"], ratios["P5.batch.mixed.vs_pandas"]) == (0.05, 0.4)
+    assert (bench.GOALS["P2.mixed.single"], bench.GOALS["P5.batch.mixed.vs_pandas"]) == (0.3, 0.5)
 
 
 def test_the_capture_keys_compare_the_answer_with_capture_on():

@@ -311,3 +311,38 @@ def test_pinning_an_unreachable_image_says_so_in_one_line_and_changes_nothing(ca
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith("pin-base-image: 127.0.0.1:9/lambda/python:3.12: cannot reach 127.0.0.1:9 (")
     assert dockerfile.read_text() == "ARG BASE_IMAGE=127.0.0.1:9/lambda/python:3.12\nFROM ${BASE_IMAGE}\n"
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """Models as data scientists train them: a text pipeline converted to ONNX (which must find its locale and
+    tokenize Unicode on the image's base), and a ColumnTransformer pipeline pickled for the scikit-learn runtime
+    (which must build a DataFrame there); with rows and the original models' answers."""
+    import joblib
+    from tabular_models import REVIEWS, churn_model, records, reviews_model
+
+    import convert
+
+    folder = tmp_path_factory.mktemp("trained")
+    reviews = reviews_model()
+    joblib.dump(reviews, folder / "text.joblib")
+    (folder / "texts.json").write_text(json.dumps({"instances": REVIEWS}))
+    args = ["--model", str(folder / "text.joblib"), "--sample", str(folder / "texts.json")]
+    assert convert.main([*args, "--out", str(folder / "text")]) == 0
+    churn, frame = churn_model()
+    joblib.dump(churn, folder / "churn.joblib")
+    texts = ["ÉCLAIR très bon", "GREAT fun", "boring, BAD"]
+    rows = [{**r, "autopay": int(r["autopay"])} for r in records(frame, 20)]  # the pickle takes the flag as a number
+    return {
+        "onnx": (str(folder / "text" / "model.onnx"), texts, reviews.predict(texts).tolist()),
+        "sklearn": (str(folder / "churn.joblib"), rows, churn.predict(frame.head(20)).tolist()),
+    }
+
+
+@pytest.mark.parametrize("runtime", images.RUNTIMES)
+def test_models_as_data_scientists_train_them_answer_in_the_image(tc, built, trained, runtime):
+    model, rows, expected = trained[runtime]
+    with local_lambda.LocalLambda() as lam:
+        lam.start_container(tc.docker, built[runtime].ref, images.model_environment(lam, runtime, "s3", model=model))
+        answer = lam.invoke({"instances": rows})
+    assert answer.body["predictions"] == expected, answer.body

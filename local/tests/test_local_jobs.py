@@ -147,7 +147,7 @@ def test_a_csv_without_a_header_is_refused(tmp_path):
 def test_batches_follow_rows_and_bytes(tmp_path):
     (tmp_path / "r.jsonl").write_text("".join(json.dumps([i] * 10) + "\n" for i in range(7)))
     with open(tmp_path / "r.jsonl") as f:
-        chunks = list(batch_run.jsonl_chunks(batch_run._Counting(f), 3))
+        chunks = list(batch_run.jsonl_chunks(f, 3))
     assert [len(c) for c in chunks] == [3, 3, 1]
     assert [len(b) for b, _ in batch_run.batches(iter(chunks), None)] == [3, 3, 1]
     size = len(json.dumps(chunks[0][0], separators=(",", ":"))) + 1

@@ -62,6 +62,36 @@ describe("the model's signature (model.json beside it)", () => {
         ]);
     });
 
+    it("a model fitted on a DataFrame of several types: its typed sample is the smoke test, a wrong type is refused", async () => {
+        const row = { plan: "pro", tenure: 14, "monthly spend": null, autopay: true };
+        const churn = madeUpModel("model.onnx", {
+            n_features: 4,
+            feature_names: ["plan", "tenure", "monthly spend", "autopay"],
+            feature_names_generated: false,
+            layout: "columns",
+            features: [
+                { name: "plan", type: "string", missing: true, categories: ["basic", "pro"], categories_only: false },
+                { name: "tenure", type: "integer", missing: true },
+                { name: "monthly spend", type: "number", missing: true, input: "monthly_spend" },
+                { name: "autopay", type: "boolean", missing: false },
+            ],
+            sample: { instances: [row] },
+        });
+        await deploy({ modelPath: churn });
+        assert.deepStrictEqual(JSON.parse(one(INVOCATION).inputs.input), { instances: [row] });
+        for (const [event, why] of [
+            [
+                { features: { ...row, autopay: null } },
+                "features.autopay is missing, but the model takes no missing value there: send a boolean",
+            ],
+            [{ features: { ...row, tenure: 2.5 } }, "features.tenure must be an integer; got 2.5"],
+            [{ instances: [row, { ...row, plan: 3 }] }, "instances[1].plan must be a string; got number"],
+            [{ features: ["pro", 14, null] }, "features has 3 values; the model takes exactly 4"],
+        ] as const) {
+            await refusesEvent(churn, event, why);
+        }
+    });
+
     it("refuses a pickle trained with another scikit-learn than the image serves, naming both", async () => {
         const pickle = madeUpModel("model.joblib", {
             versions: { trained_with: { "scikit-learn": "1.6.1" }, tools: {} },

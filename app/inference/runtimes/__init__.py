@@ -55,8 +55,9 @@ class Predictor(Protocol):
         """The answer to a [rows, features] matrix in `input_dtype` (a `matrix` table's fast path)."""
         ...
 
-    def predict_columns(self, columns: list[list[Any]]) -> Prediction:
-        """The answer to validated rows given as one list per feature in the table's order (None: missing)."""
+    def predict_columns(self, columns: list[Any]) -> Prediction:
+        """The answer to validated rows given column by column in the table's order: a list per feature (None:
+        missing), or an array the batch read (NaN, or None among strings, where missing)."""
         ...
 
     def run(self, feeds: dict[str, npt.NDArray[Any]], outputs: list[str]) -> list[npt.NDArray[Any]]:

@@ -14,20 +14,24 @@ from .spec import DATATYPES, TensorSpec
 NAN = math.nan
 
 
-def _numbers(column: list[Any]) -> list[Any]:
-    """Missing values as NaN: what a model that takes them (an imputer, a booster) expects."""
+def _numbers(column: Any) -> Any:
+    """Missing values as NaN: what a model that takes them (an imputer, a booster) expects. A column the batch
+    already read into an array has its NaN."""
+    if isinstance(column, np.ndarray):
+        return column
     return [NAN if v is None else v for v in column] if None in column else column
 
 
-def matrix_of_columns(columns: list[list[Any]], dtype: type[np.floating[Any]]) -> npt.NDArray[Any]:
+def matrix_of_columns(columns: list[Any], dtype: type[np.floating[Any]]) -> npt.NDArray[Any]:
     """The [rows, features] matrix (booleans as 0 and 1)."""
     return np.array([_numbers(c) for c in columns], dtype=dtype).T.copy()
 
 
-def texts(column: list[Any], feature: Feature) -> npt.NDArray[Any]:
+def texts(column: Any, feature: Feature) -> npt.NDArray[Any]:
     """A column of strings as a [rows, 1] string input; missing is the empty string, lowercased with Python's
     own str.lower when the model's vectorizer lowercased (ONNX Runtime lowercases ASCII only)."""
-    values = ["" if v is None else v for v in column] if None in column else column
+    missing = any(v is None for v in column) if isinstance(column, np.ndarray) else None in column
+    values = ["" if v is None else v for v in column] if missing else column
     if feature.lowercase:
         values = [v.lower() for v in values]
     return np.array(values, dtype=object).reshape(-1, 1)
@@ -54,7 +58,7 @@ class Feeds:
         by_name = {spec.name: spec for spec in inputs}
         self.parts = [(f, by_name[f.input or f.name]) for f in table.features]
 
-    def of(self, columns: list[list[Any]]) -> dict[str, npt.NDArray[Any]]:
+    def of(self, columns: list[Any]) -> dict[str, npt.NDArray[Any]]:
         feeds: dict[str, npt.NDArray[Any]] = {}
         for (feature, spec), column in zip(self.parts, columns, strict=True):
             shape = (-1, 1) if len(spec.shape) == 2 else (-1,)

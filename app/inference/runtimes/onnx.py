@@ -157,7 +157,7 @@ class OnnxPredictor:
         labels = np.asarray(outputs[0]).reshape(rows)
         return Prediction(labels, np.asarray(outputs[1]) if self.has_proba else None)
 
-    def predict_columns(self, columns: list[list[Any]]) -> Prediction:
+    def predict_columns(self, columns: list[Any]) -> Prediction:
         """The answer to rows given column by column, in the table's order, validated (None: missing)."""
         if self._feed is None:
             return self.predict(matrix_of_columns(columns, self.input_dtype))

@@ -1,5 +1,6 @@
 """The scikit-learn runtime: a joblib pickle, loaded only after its sha256 was verified."""
 
+import math
 import warnings
 from typing import Any
 
@@ -95,7 +96,7 @@ class SklearnPredictor:
         labels = np.asarray(self.model.predict(x))
         return Prediction(labels, np.asarray(self.model.predict_proba(x)) if self.has_proba else None)
 
-    def predict_columns(self, columns: list[list[Any]]) -> Prediction:
+    def predict_columns(self, columns: list[Any]) -> Prediction:
         layout = self.table.layout
         if layout == MATRIX:
             return self.predict(matrix_of_columns(columns, np.float64))
@@ -131,14 +132,16 @@ def _column(array: npt.NDArray[Any]) -> list[Any]:
     return [v.decode() if isinstance(v, bytes) else v for v in values]
 
 
-def frame_of(table: Table, columns: list[list[Any]]) -> Any:
+def frame_of(table: Table, columns: list[Any]) -> Any:
     """A DataFrame of the columns, each of its feature's type, as the pipeline was fitted on (pandas is in the
     scikit-learn image for these models only, and imported on their first request)."""
     import pandas as pd  # noqa: PLC0415
 
     data: dict[str, Any] = {}
-    for feature, column in zip(table.features, columns, strict=True):
-        missing = None in column
+    for feature, given in zip(table.features, columns, strict=True):
+        # A column the batch read into an array holds NaN (numbers) or None (strings) where a value is missing.
+        column = given.tolist() if isinstance(given, np.ndarray) else given
+        missing = any(v is None or (isinstance(v, float) and math.isnan(v)) for v in column)
         if feature.type == STRING:
             # Missing as NaN, as pandas reads an empty cell and as the encoders learnt it.
             data[feature.name] = np.array([np.nan if v is None else v for v in column], dtype=object)

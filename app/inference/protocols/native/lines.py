@@ -26,6 +26,7 @@ from ...numbers import all_number_texts, number_text
 from ...runtimes import Prediction
 from ...runtimes.features import BOOLEAN, INTEGER, NUMBER, Feature, Table
 from ...types import JSON
+from . import cells
 from .core import Core, non_finite_rows
 from .format import ONE_ROW
 from .rows import listed
@@ -58,9 +59,6 @@ def _number(cell: Any) -> Any:
     return cell
 
 
-_BOOLEANS = {"true": True, "false": False, "True": True, "False": False, "TRUE": True, "FALSE": False}
-
-
 def cell_value(feature: Feature | None, cell: Any) -> Any:
     """A CSV cell as its feature's value, as pandas.read_csv reads it: an empty cell is missing, a number
     or a boolean is read from its text; a string feature keeps its text. Anything else is left as it is
@@ -72,7 +70,7 @@ def cell_value(feature: Feature | None, cell: Any) -> Any:
     if feature is None or feature.type in (NUMBER, INTEGER):
         return _number(cell)
     if feature.type == BOOLEAN:
-        return _BOOLEANS.get(cell, cell)
+        return cells.BOOLEAN_TEXTS.get(cell, cell)
     return cell
 
 
@@ -122,21 +120,22 @@ def _non_finite(line: dict[str, JSON]) -> None:
 def column_problem(core: Core, items: list[JSON], passthrough: tuple[str, ...] = ()) -> str | None:
     """What is wrong with the columns every row of the batch has alike (a CSV's header): features it lacks
     or columns the model does not know. Such a batch is refused whole, before anything is scored; None when
-    the rows' columns differ (JSON Lines), fit, or the model knows no names."""
+    the rows' columns fit, differ from row to row (JSON Lines: each row's own error), or the model knows no
+    names. The first row decides whether to look further, so a batch that fits costs one row's check."""
     table = core.model.table
     if table is None or not table.named or not items:
         return None
-    rows = [_unwrap(item, i)[1] for i, item in enumerate(items)]
-    if set(map(type, rows)) != {dict}:
+    first = _unwrap(items[0], 0)[1]
+    if not isinstance(first, dict) or ONE_ROW in first:
         return None
-    columns = {frozenset(row) for row in rows if isinstance(row, dict)}
-    if len(columns) != 1:
-        return None
-    given = set(next(iter(columns))) - set(passthrough)
+    given = set(first) - set(passthrough)
     names = table.names
     missing = [n for n in names if n not in given]
     unknown = sorted(given - set(names))
-    if ONE_ROW in given or not (missing or unknown):
+    if not (missing or unknown):
+        return None
+    rows = [_unwrap(item, i)[1] for i, item in enumerate(items)]
+    if any(not isinstance(row, dict) or row.keys() != first.keys() for row in rows):
         return None
     parts = ([f"lack {listed(missing)}"] if missing else []) + (
         [f"have unknown columns {listed(unknown)}"] if unknown else []
@@ -345,14 +344,43 @@ def _columnar(core: Core, items: list[Any], passthrough: tuple[str, ...]) -> lis
     """The lines of a batch whose rows all pass, built column by column; None to go row by row."""
     model = core.model
     unwrapped = _unwrapped(items)
-    if unwrapped is None or model.table is None or not model.table.plain:
+    if unwrapped is None or model.table is None:
         return None
     indexes, rows = unwrapped
+    if not model.table.plain:
+        return _typed_columnar(core, indexes, rows, passthrough)
     found = _feature_matrix(core, rows, passthrough)
     if found is None:
         return None
     matrix, kept = found
-    prediction = model.predict(matrix)
+    return _lines(indexes, kept, passthrough, model.predict(matrix))
+
+
+def _typed_columnar(core: Core, indexes: list[int], rows: list[Any], passthrough: tuple[str, ...]) -> list[str] | None:
+    """A typed model's batch of rows that are objects of the same columns (a CSV's): each feature's column
+    read at C speed (protocols/native/cells.py), the model asked once."""
+    model = core.model
+    table = model.table
+    assert table is not None
+    if not table.named or set(map(type, rows)) != {dict} or len(set(map(len, rows))) != 1:
+        return None
+    if len(rows[0]) != len(table.features) + len(passthrough):
+        return None
+    try:
+        values = [list(map(itemgetter(f.name), rows)) for f in table.features]
+        kept = [list(map(itemgetter(c), rows)) for c in passthrough]
+    except KeyError:
+        return None
+    columns = [cells.column(f, v, model.input_dtype) for f, v in zip(table.features, values, strict=True)]
+    if any(c is None for c in columns):
+        return None
+    return _lines(indexes, kept, passthrough, model.predict_columns(columns))
+
+
+def _lines(
+    indexes: list[int], kept: list[list[Any]], passthrough: tuple[str, ...], prediction: Prediction
+) -> list[str] | None:
+    """Each row's line, its columns encoded at C speed; None when a value needs the row path's care."""
     bad = non_finite_rows(prediction)
     if bad is not None and bad.any():
         return None  # the row path names each row the model cannot answer
