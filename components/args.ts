@@ -387,10 +387,17 @@ export interface InferenceFunctionArgs {
      */
     pythonVersion?: string;
     /**
-     * Lambda SnapStart. Lambda offers it for .zip functions only (Java, Python
-     * 3.12+ and .NET 8+), not for container images, so `true` is refused: the
-     * ONNX image's init is already within a tenth of a second of a bare
-     * container's. Defaults to false.
+     * Lambda SnapStart: each published version's init runs once, when it
+     * is published, and every new environment is restored from a snapshot
+     * of it, the model already fetched, verified and loaded. The app drops
+     * its S3 clients before the snapshot and, after each restore, makes
+     * them anew and reseeds its random sources. Not with
+     * `provisionedConcurrency`, an `ephemeralStorageSize` above 512,
+     * `computeType` `managedInstances`, or a `pythonVersion` other than
+     * 3.12 or 3.13. A Dockerfile of your own must build on an AWS base
+     * image for Python 3.12+ or carry the label
+     * `com.amazonaws.lambda.feature.snapstart="Allow"` (a warning says so).
+     * Defaults to false.
      */
     snapStart?: boolean;
     /**

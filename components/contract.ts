@@ -54,7 +54,13 @@ export interface Contract {
         /** What points the app's S3 client at its API and region. */
         s3: { endpoint: string; endpointS3: string; endpointSfn: string; region: string; defaultRegion: string };
         /** What Lambda sets and the app reads. */
-        lambda: { functionName: string; functionVersion: string; memorySize: string; maxConcurrency: string };
+        lambda: {
+            functionName: string;
+            functionVersion: string;
+            memorySize: string;
+            maxConcurrency: string;
+            initializationType: string;
+        };
         /** What Lambda sets for an extension (data capture's). */
         extensions: { runtimeApi: string };
         /** Limits users may set through `environment`, each with its variable, default and range. */
@@ -85,7 +91,10 @@ export interface Contract {
     /** Every error code the app answers with, and its HTTP status. */
     errors: { [code: string]: number };
     /** The metrics' dimension names, and every metric with its unit. */
-    metrics: { dimensions: { function: string; version: string; model: string }; units: { [name: string]: string } };
+    metrics: {
+        dimensions: { function: string; version: string; model: string; initType: string };
+        units: { [name: string]: string };
+    };
     /** Lambda's own limits on a payload, synchronous (6 MB) and asynchronous (1 MiB, SQS's too). */
     lambda: { maxSyncPayloadBytes: number; maxAsyncPayloadBytes: number };
     /** The inference protocol's server metadata. */

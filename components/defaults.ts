@@ -189,6 +189,16 @@ export const BUNDLED_APP_PATH = path.resolve(__dirname, "..", "app");
 
 /** The Pythons the bundled Dockerfile builds on, and the base image of each. */
 export const PYTHON_VERSIONS = ["3.12", "3.13"] as const;
+
+/** What Lambda SnapStart takes for a container image function (checked 2026-12). */
+export const SNAP_START = {
+    /** The Pythons whose AWS base images Lambda snapshots as they are. */
+    pythonVersions: ["3.12", "3.13"] as readonly string[],
+    /** The most `/tmp` a SnapStart function may have, in MB (it is in the snapshot). */
+    maxEphemeralStorageSize: 512,
+    /** The label an image on another base must carry for Lambda to snapshot it. */
+    label: 'com.amazonaws.lambda.feature.snapstart="Allow"',
+};
 export const BASE_IMAGE_REPOSITORY = "public.ecr.aws/lambda/python";
 export const COMPUTE_TYPES = ["lambda", "managedInstances"] as const;
 

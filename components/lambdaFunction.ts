@@ -67,6 +67,8 @@ export function createFunction(
                       }
                     : undefined,
             kmsKeyArn: r.security.kmsKeyArn,
+            // The snapshot is taken after init: the model already fetched, verified and loaded in each restore.
+            snapStart: compute.snapStart ? { applyOn: "PublishedVersions" } : undefined,
             // Every change publishes a version: the `live` alias serves it, and older ones remain to roll back to.
             publish: true,
             tags,

@@ -109,6 +109,8 @@ export interface ComputeSettings {
     environment: { [key: string]: pulumi.Input<string> };
     /** Seconds init may spend fetching, verifying and loading the model. */
     initBudgetSeconds: number;
+    /** Each published version's environments are restored from a snapshot taken after init. */
+    snapStart: boolean;
 }
 
 /** Where the function sits and how it is reached. */

@@ -33,6 +33,7 @@ const SHOWN: { [type: string]: string[] } = {
         "memorySize",
         "timeout",
         "ephemeralStorage",
+        "snapStart",
         "loggingConfig",
         "environment",
     ],
@@ -118,6 +119,7 @@ export function renderMetrics(resources: Recorded[]): string[] {
         `  ${Object.entries(units)
             .map(([name, unit]) => `${name} (${unit})`)
             .join(", ")}`,
+        `  and ColdStart per ${dimensions.function}, ${dimensions.version} and ${dimensions.initType} (a fresh init, a SnapStart restore, ...)`,
     ];
 }
 

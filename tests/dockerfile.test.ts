@@ -4,7 +4,7 @@ import * as path from "path";
 import { DockerfileParser, Instruction } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
 import { CONTRACT } from "../components/contract";
-import { MODEL_FORMATS } from "../components/defaults";
+import { MODEL_FORMATS, SNAP_START } from "../components/defaults";
 
 const APP = path.resolve(__dirname, "..", "app");
 const content = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
@@ -181,6 +181,13 @@ describe("app/Dockerfile", () => {
         for (const name of ["OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1"]) {
             assert.ok(env.includes(name), name);
         }
+    });
+
+    it("labels the base every target shares so that Lambda may snapshot it on any base (SnapStart)", () => {
+        const labels = stage("base")
+            .filter((i) => i.getKeyword() === "LABEL")
+            .map(args);
+        assert.deepStrictEqual(labels, [SNAP_START.label]);
     });
 
     it("has a .dockerignore that lets in only what the Dockerfile copies", () => {

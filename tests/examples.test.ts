@@ -59,6 +59,7 @@ const MODEL: { [example: string]: string | undefined } = {
     "function-url": DEMO,
     "managed-instances": DEMO,
     provisioned: DEMO,
+    snapstart: DEMO,
     vpc: DEMO,
     "your-own-model": path.join(EXAMPLES, "your-own-model", "model", "model.onnx"),
 };
@@ -105,6 +106,14 @@ describe("examples (each index.ts under mocks)", () => {
         );
         assert.strictEqual(one("docker-build:index:Image").inputs.buildArgs.DATA_CAPTURE, "on");
         assert.strictEqual(ofType("aws:cloudwatch/dashboard:Dashboard").length, 1);
+    });
+
+    it("snapstart: each published version snapshotted after init, /tmp within what SnapStart takes", async () => {
+        await runExample("snapstart");
+        const fn = one("aws:lambda/function:Function").inputs;
+        assert.deepStrictEqual(fn.snapStart, { applyOn: "PublishedVersions" });
+        assert.deepStrictEqual(fn.ephemeralStorage, { size: 512 });
+        assert.strictEqual(ofType("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 0);
     });
 
     it("covers every TypeScript example", () => {

@@ -7,16 +7,16 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from . import INIT_STARTED
+from . import INIT_STARTED, snapstart
 from .capture.spool import CaptureSettings
 from .compute import Compute
-from .contract import LOG, METRICS_NAMESPACE_DEFAULT, MODEL_NAME_DEFAULT
+from .contract import LAMBDA_ENV, LOG, METRICS_NAMESPACE_DEFAULT, MODEL_NAME_DEFAULT
 from .ids import random_id
 from .invocation import Invocation
 from .jobs import JobLocations
 from .limits import Limits
 from .logs import log
-from .metrics import Metrics
+from .metrics import INIT_ON_DEMAND, Metrics
 from .models import Models, ServedModel
 from .observer import Observer
 from .protocols import Protocols
@@ -42,6 +42,10 @@ class App:
         self.services = services
         self.sources = sources
         self._cold = [True] if cold else []
+
+    def restored(self) -> None:
+        """After a SnapStart restore: the next invocation is this environment's cold start."""
+        self._cold = [True]
 
     @property
     def served(self) -> ServedModel:
@@ -149,7 +153,8 @@ def build(env: Env) -> App:
     metrics = Metrics(
         settings.metrics_namespace, settings.function_name, settings.function_version, served.short_sha or "none"
     )
-    return assemble(
+    metrics.init_type = env.get(LAMBDA_ENV.initialization_type) or INIT_ON_DEMAND
+    app = assemble(
         served,
         limits,
         metrics=metrics,
@@ -157,3 +162,5 @@ def build(env: Env) -> App:
         jobs=jobs,
         storage=S3Client.from_env(env),
     )
+    snapstart.register(app)
+    return app

@@ -90,6 +90,7 @@ class LambdaEnv:
     function_version: str
     memory_size: str
     max_concurrency: str
+    initialization_type: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 CloudWatch Logs turns it into metrics with no SDK call and no request to AWS from the function.
 
 Dimensions stay few: the function with its version (what a rollout's alarms judge) and the
-function with its model's sha256 prefix (which model answered). Features never appear here.
+function with its model's sha256 prefix (which model answered); cold starts also by how the environment
+began (InitType: a fresh init, provisioned concurrency, a SnapStart restore). Features never appear here.
 """
 
 import json
@@ -11,9 +12,16 @@ import time
 from .contract import CAPTURE_METRICS, LOG, METRIC_DIMENSIONS, METRIC_UNITS
 from .jsontext import quoted
 
+INIT_ON_DEMAND = "on-demand"
+"""Lambda's name for an environment initialised for a request (AWS_LAMBDA_INITIALIZATION_TYPE)."""
+INIT_RESTORE = "restore"
+"""An environment restored from a SnapStart snapshot."""
+
 FUNCTION = METRIC_DIMENSIONS["function"]
 VERSION = METRIC_DIMENSIONS["version"]
 MODEL = METRIC_DIMENSIONS["model"]
+INIT_TYPE = METRIC_DIMENSIONS["initType"]
+COLD_START = "ColdStart"
 
 
 class Metrics:
@@ -25,14 +33,33 @@ class Metrics:
             "Dimensions": [[FUNCTION, VERSION], [FUNCTION, MODEL]],
             "Metrics": [{"Name": name, "Unit": unit} for name, unit in METRIC_UNITS.items()],
         }
-        dimensions = {FUNCTION: function_name, VERSION: version, MODEL: model_sha}
+        # Cold starts also per how the environment began (a fresh init, a SnapStart restore, ...): a directive of
+        # their own, so the other metrics keep their two dimension sets.
+        starts = {**directive, "Dimensions": [[FUNCTION, VERSION, INIT_TYPE]]}
+        starts["Metrics"] = [{"Name": COLD_START, "Unit": METRIC_UNITS[COLD_START]}]
+        self._dimensions = {FUNCTION: function_name, VERSION: version, MODEL: model_sha}
         # {"_aws": {"Timestamp": <now>, "CloudWatchMetrics": [...]}, <dimensions>, <fields and values>}
         self._head = '{"_aws": {"Timestamp": '
         dropped = {**directive, "Dimensions": [[FUNCTION, VERSION]]}
         dropped["Metrics"] = [{"Name": name, "Unit": unit} for name, unit in CAPTURE_METRICS.items()]
-        self._dropped = ', "CloudWatchMetrics": ' + json.dumps([dropped]) + "}, " + json.dumps(dimensions)[1:-1] + ", "
-        self._fixed = ', "CloudWatchMetrics": ' + json.dumps([directive]) + "}, " + json.dumps(dimensions)[1:-1] + ", "
+        self._dropped = ', "CloudWatchMetrics": ' + json.dumps([dropped]) + "}, " + self._fields() + ", "
+        self._directives = ', "CloudWatchMetrics": ' + json.dumps([directive, starts]) + "}, "
+        self.init_type = INIT_ON_DEMAND
         self._message = json.dumps(LOG.request)
+
+    def _fields(self) -> str:
+        return json.dumps(self._dimensions)[1:-1]
+
+    @property
+    def init_type(self) -> str:
+        """How this environment began: Lambda's AWS_LAMBDA_INITIALIZATION_TYPE, or `restore` once a SnapStart
+        snapshot was restored into it."""
+        return self._init_type
+
+    @init_type.setter
+    def init_type(self, value: str) -> None:
+        self._init_type = value
+        self._fixed = self._directives + self._fields() + f", {json.dumps(INIT_TYPE)}: {quoted(value)}, "
 
     def record(
         self,

@@ -357,3 +357,36 @@ def test_an_invocations_uploads_stop_at_their_deadline(tmp_path, monkeypatch):
     uploader._waiting_since = 0.0
     uploader.after_invoke()
     assert 2 <= s3.puts <= 4, s3.puts
+
+
+def test_after_a_snapstart_restore_the_extension_makes_its_s3_client_anew_and_loses_no_record(
+    endpoint, s3, lam, tmp_path, monkeypatch
+):
+    delivery = capture_delivery
+    made: list[bool] = []
+    original = delivery.S3Client.from_env
+    # The extension's clients (made from its environment, which names the capture destination).
+    monkeypatch.setattr(
+        delivery.S3Client, "from_env", staticmethod(lambda env: made.append("CAPTURE_URI" in env) or original(env))
+    )
+    env = environment(endpoint, tmp_path)
+    thread, status = start(env, lam)
+    capture = Capture(CaptureSettings.from_env(env), {"name": "model", "sha256": "abc"})
+    app = make_app(predictor_for("onnx"), capture=capture)
+    before = capture._stem
+    capture.restored()  # what the after-restore hook does, before the restored environment's first invocation
+
+    class Ctx:
+        aws_request_id = "restored-1"
+
+    lam.invoke("restored-1")
+    assert lam.wait_for_next(1)
+    app({"features": ROW}, Ctx())
+    assert lam.wait_for_next(2)
+    assert made.count(True) == 2, "one client at start, one after the restore"
+    lam.shutdown()
+    thread.join(5)
+    assert status == [0]
+    [(key, records)] = objects(s3).items()
+    assert capture._stem != before and f"-{capture._stem}-" in key
+    assert [r["requestId"] for r in records] == ["restored-1"]

@@ -125,12 +125,18 @@ def test_every_status_class_cold_and_warm_follows_the_specification(app, capsys)
                 {"Name": "Status5xx", "Unit": "Count"},
                 {"Name": "ColdStart", "Unit": "Count"},
             ],
-        }
+        },
+        {
+            "Namespace": "LambdaInference",
+            "Dimensions": [["FunctionName", "Version", "InitType"]],
+            "Metrics": [{"Name": "ColdStart", "Unit": "Count"}],
+        },
     ]
-    assert (first["FunctionName"], first["Version"], first["ModelSha256"]) == (
+    assert (first["FunctionName"], first["Version"], first["ModelSha256"], first["InitType"]) == (
         "demo-fn-1a2b3c",
         "7",
         DEMO_SHA256["onnx"][:12],
+        "on-demand",
     )
     assert 0 < first["ModelLatency"] <= first["RequestLatency"]
     # The request's own log fields stay on the same line: one write per request.

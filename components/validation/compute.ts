@@ -1,7 +1,7 @@
 // The compute area: memory, timeout, /tmp, concurrency and its autoscaling, the init budget, the
 // function's own environment, where it runs (Lambda's fleet or managed instances) and SnapStart.
 import { InferenceFunctionArgs } from "../args";
-import { DEFAULTS, MANAGED_INSTANCES } from "../defaults";
+import { DEFAULTS, MANAGED_INSTANCES, PYTHON_VERSIONS, SNAP_START } from "../defaults";
 import { ComputeSettings, ProvisionedConcurrency } from "../resolved";
 import { environmentProblems } from "./environment";
 import { managedInstancesOf, managedProblems } from "./managedInstances";
@@ -50,23 +50,45 @@ function budgetProblems(a: InferenceFunctionArgs, timeout: number): Problem[] {
     return budget;
 }
 
-/** Lambda's refusals of SnapStart for a container image function. */
-function snapStartProblems(a: InferenceFunctionArgs, ephemeralStorageSize: number): Problem[] {
-    if (a.snapStart !== true) {
+/** What Lambda refuses of SnapStart: each conflicting argument named, with why. */
+function snapStartProblems(a: InferenceFunctionArgs, ephemeralStorageSize: number, managed: boolean): Problem[] {
+    if (a.snapStart === undefined) {
         return [];
     }
-    const also = [
-        ...(a.provisionedConcurrency !== undefined ? ["with provisioned concurrency"] : []),
-        ...(ephemeralStorageSize > 512 ? ["with an ephemeralStorageSize above 512 MB"] : []),
-    ];
-    return [
-        {
-            propertyPath: "snapStart",
-            reason:
-                "is not available for container images: Lambda offers SnapStart for .zip functions only" +
-                (also.length ? `, and never ${also.join(" or ")}` : ""),
-        },
-    ];
+    if (typeof a.snapStart !== "boolean") {
+        return [{ propertyPath: "snapStart", reason: `must be true or false; got ${JSON.stringify(a.snapStart)}` }];
+    }
+    if (!a.snapStart) {
+        return [];
+    }
+    const problems: Problem[] = [];
+    if (a.provisionedConcurrency !== undefined) {
+        problems.push({
+            propertyPath: "provisionedConcurrency",
+            reason: "must not be set with snapStart: Lambda takes either on a function, not both (SnapStart restores an environment per cold start; provisioned concurrency keeps them initialised)",
+        });
+    }
+    if (ephemeralStorageSize > SNAP_START.maxEphemeralStorageSize) {
+        problems.push({
+            propertyPath: "ephemeralStorageSize",
+            reason: `must be at most ${SNAP_START.maxEphemeralStorageSize} with snapStart (the snapshot holds /tmp); got ${ephemeralStorageSize}`,
+        });
+    }
+    if (managed) {
+        problems.push({
+            propertyPath: "computeType",
+            reason: 'must be "lambda" with snapStart: managed instances keep their environments running and take no snapshot',
+        });
+    }
+    const python = a.pythonVersion ?? DEFAULTS.pythonVersion;
+    // A Python the image cannot build is refused once, by the image's area.
+    if ((PYTHON_VERSIONS as readonly string[]).includes(python) && !SNAP_START.pythonVersions.includes(python)) {
+        problems.push({
+            propertyPath: "pythonVersion",
+            reason: `must be ${SNAP_START.pythonVersions.join(" or ")} with snapStart (the Pythons Lambda snapshots); got ${JSON.stringify(python)}`,
+        });
+    }
+    return problems;
 }
 
 function provisionedOf(a: InferenceFunctionArgs): ProvisionedConcurrency | undefined {
@@ -90,7 +112,7 @@ export function computeArea(a: InferenceFunctionArgs): Area<ComputeSettings> {
         ...managedProblems(a, managed),
         ...environmentProblems(a.environment),
         ...scalingProblems(a),
-        ...snapStartProblems(a, ephemeralStorageSize),
+        ...snapStartProblems(a, ephemeralStorageSize, managed),
         ...budgetProblems(a, timeout),
     ];
     return area(problems, () => ({
@@ -102,5 +124,6 @@ export function computeArea(a: InferenceFunctionArgs): Area<ComputeSettings> {
         provisionedConcurrency: provisionedOf(a),
         environment: a.environment ?? {},
         initBudgetSeconds: a.initBudgetSeconds ?? DEFAULTS.initBudgetSeconds,
+        snapStart: a.snapStart ?? DEFAULTS.snapStart,
     }));
 }

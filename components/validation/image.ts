@@ -11,6 +11,7 @@ import {
     MANAGED_INSTANCES,
     PLATFORMS,
     PYTHON_VERSIONS,
+    SNAP_START,
 } from "../defaults";
 import { ImageSettings, ModelSettings } from "../resolved";
 import { Area, area, integerProblem, isKnown, oneOfProblem, Problem } from "./problems";
@@ -96,4 +97,16 @@ export function imageArea(a: InferenceFunctionArgs, model: ModelSettings | undef
         pythonVersion,
         keepImages: a.keepImages ?? DEFAULTS.keepImages,
     }));
+}
+
+/** A Dockerfile of your own cannot be checked for what SnapStart needs of its base: say so at deploy time. */
+export function ownDockerfileSnapStartWarning(name: string, a: InferenceFunctionArgs): string | undefined {
+    if (a.snapStart !== true || (a.dockerfile === undefined && a.appPath === undefined)) {
+        return undefined;
+    }
+    return (
+        `InferenceFunction "${name}": snapStart needs an image Lambda may snapshot: one on an AWS base image for ` +
+        `Python 3.12 or later, or one labelled ${SNAP_START.label} (as the bundled app/Dockerfile is); ` +
+        "otherwise publishing each version fails"
+    );
 }

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunctionArgs } from "../args";
 import { ResolvedArgs } from "../resolved";
 import { computeArea } from "./compute";
-import { imageArea } from "./image";
+import { imageArea, ownDockerfileSnapStartWarning } from "./image";
 import { jobsArea } from "./jobs";
 import { gatherFacts, largeModelWarning, modelArea } from "./model";
 import { networkArea } from "./network";
@@ -55,7 +55,12 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         jobs: checked("jobs", areas.jobs.resolved),
         tags: a.tags,
     };
-    for (const warning of [largeModelWarning(name, resolved.model), ownDockerfileCaptureWarning(name, a)]) {
+    const warnings = [
+        largeModelWarning(name, resolved.model),
+        ownDockerfileCaptureWarning(name, a),
+        ownDockerfileSnapStartWarning(name, a),
+    ];
+    for (const warning of warnings) {
         if (warning) {
             pulumi.log.warn(warning);
         }

@@ -73,6 +73,13 @@ def test_the_pushed_manifest_is_a_single_image_lambda_accepts(tc, built):
         )
 
 
+def test_every_image_carries_the_label_that_lets_lambda_snapshot_it(tc, built):
+    """SnapStart snapshots an image on another base than AWS's (this suite's stand-in) only with the label."""
+    for runtime, image in built.items():
+        labels = tc.image_config(image.ref)["config"]["Labels"]  # type: ignore[index]
+        assert labels["com.amazonaws.lambda.feature.snapstart"] == "Allow", runtime
+
+
 ARM64 = "linux/arm64"
 
 

@@ -88,6 +88,7 @@ describe("offline plan (npm run plan)", () => {
             "Metrics the function writes in its log lines (Embedded Metric Format, namespace Team/Models; no request to AWS):",
             "  per FunctionName and Version, and per FunctionName and ModelSha256:",
             "  RequestLatency (Milliseconds), ModelLatency (Milliseconds), Rows (Count), Status2xx (Count), Status4xx (Count), Status5xx (Count), ColdStart (Count)",
+            "  and ColdStart per FunctionName, Version and InitType (a fresh init, a SnapStart restore, ...)",
         ]);
     });
 

@@ -29,7 +29,7 @@ from ..logs import log
 from ..storage.s3 import S3Client, S3Failure
 from ..storage.s3uri import S3Uri
 from ..types import Env
-from .spool import HELLO, PARTITION, SPOOL_SUFFIX, CaptureSettings, spool_lock
+from .spool import HELLO, PARTITION, RESTORED, SPOOL_SUFFIX, CaptureSettings, spool_lock
 
 if TYPE_CHECKING:
     from .extension import ExtensionsApi
@@ -56,6 +56,8 @@ class Signals:
     def __init__(self, listener: socket.socket):
         self.socket = listener
         self.writer_alive = False
+        self.restored = False
+        """The writer said its environment was restored from a SnapStart snapshot (not yet acted on)."""
         self._written: dict[str, None] = {}
 
     def _receive(self, timeout: float | None) -> bool:
@@ -66,6 +68,8 @@ class Signals:
             return False
         if message == HELLO:
             self.writer_alive = True
+        elif message == RESTORED:
+            self.writer_alive = self.restored = True
         else:
             self._written[message] = None
             while len(self._written) > self.KEPT_SIGNALS:
@@ -233,6 +237,11 @@ def serve(env: Env, api: "ExtensionsApi", listener: socket.socket) -> int:
         deadline = event.get("deadlineMs")
         until = deadline / 1000 if isinstance(deadline, int | float) else time.time() + 900
         signals.wait_for(str(event.get("requestId")), until)
+        if signals.restored:
+            # A SnapStart restore: the snapshot's connections are gone and its credentials expire; the writer
+            # says so before the first invocation's records, so before this upload.
+            signals.restored = False
+            uploader.storage = S3Client.from_env(env)
         uploader.after_invoke()
 
 

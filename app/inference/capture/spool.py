@@ -28,6 +28,8 @@ SOCKET_NAME = CAPTURE_SOCKET
 LOCK_NAME = ".lock"
 """Held by the writer while it appends and by the extension while it takes files away."""
 HELLO = "hello"
+RESTORED = "restored"
+"""What the writer sends after a SnapStart restore: the extension makes its S3 client anew."""
 """What a writer sends when it starts: from then on the extension waits for each invocation's records."""
 SPOOL_SUFFIX = ".jsonl"
 MAX_SPOOL_BYTES = 64 * 1024 * 1024

@@ -36,6 +36,7 @@ from .spool import (
     HELLO,
     MAX_SPOOL_BYTES,
     PARTITION,
+    RESTORED,
     SOCKET_NAME,
     SPOOL_SUFFIX,
     CaptureSettings,
@@ -108,6 +109,13 @@ class Capture:
         kept, self._kept = self._kept, []
         self._ended += 1
         self._queue.put((request_id, kept))
+
+    def restored(self) -> None:
+        """After a SnapStart restore: a sampler seeded anew (every copy of the snapshot would draw the same
+        sequence), spool files of a name of their own, and the extension told to make its S3 client anew."""
+        self._draw = random.Random(os.urandom(32)).random  # noqa: S311 - sampling, not secrecy
+        self._stem = f"{os.getpid()}-{random_id()[:8]}"
+        self._signal(RESTORED)
 
     def drain(self, timeout: float = 10.0) -> bool:
         """Waits until every ended invocation's records are written (tests, local runs, the bench)."""

@@ -43,6 +43,10 @@ class StepFunctionsRuns:
         region = env.get(S3_ENV.region) or env.get(S3_ENV.default_region) or "us-east-1"
         return StepFunctionsRuns(region, env.get(S3_ENV.endpoint_sfn) or env.get(S3_ENV.endpoint) or None)
 
+    def close(self) -> None:
+        """Drops the credentials provider: the next check makes it anew (after a SnapStart restore)."""
+        self._provider = None
+
     def status(self, execution_arn: str) -> str:
         """The run's status (RUNNING, SUCCEEDED, ...), or RunCheckFailed."""
         host, secure = self._host()

@@ -98,6 +98,12 @@ class S3Client:
         region = env.get(S3_ENV.region) or env.get(S3_ENV.default_region) or "us-east-1"
         return S3Client(region, env.get(S3_ENV.endpoint_s3) or env.get(S3_ENV.endpoint) or None)
 
+    def close(self) -> None:
+        """Drops the CRT clients, their connections and cached credentials: the next request makes them anew
+        (after a SnapStart restore, with the restored environment's credentials)."""
+        self._clients.clear()
+        self._bootstrap = None
+
     def _client(self, region: str) -> Any:
         from awscrt import auth, io, s3  # noqa: PLC0415 - only the S3 path pays for the CRT
 

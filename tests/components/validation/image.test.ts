@@ -22,7 +22,7 @@ describe("pythonVersion and snapStart", () => {
         });
         assert.deepStrictEqual(reasonsOf(error), [
             'pythonVersion: must be one of "3.12", "3.13"; got "3.11"',
-            "snapStart: is not available for container images: Lambda offers SnapStart for .zip functions only, and never with an ephemeralStorageSize above 512 MB",
+            "ephemeralStorageSize: must be at most 512 with snapStart (the snapshot holds /tmp); got 1024",
         ]);
         const mismatch = await rejected({
             modelPath: FIXTURE_MODEL,

@@ -27,7 +27,8 @@ describe("computeType managedInstances (Lambda Managed Instances)", () => {
             "vpcSecurityGroupIds: does not apply to Lambda Managed Instances: the capacity provider's subnets and security groups place them",
             "maxConcurrencyPerEnvironment: must be an integer from 1 to 1600; got 2000",
             "memoryGiBPerVcpu: must be one of 2, 4, 8; got 3",
-            "snapStart: is not available for container images: Lambda offers SnapStart for .zip functions only, and never with provisioned concurrency",
+            "provisionedConcurrency: must not be set with snapStart: Lambda takes either on a function, not both (SnapStart restores an environment per cold start; provisioned concurrency keeps them initialised)",
+            'computeType: must be "lambda" with snapStart: managed instances keep their environments running and take no snapshot',
         ]);
     });
 
