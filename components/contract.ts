@@ -5,6 +5,7 @@
 // items and the queue's messages.
 import * as fs from "fs";
 import * as path from "path";
+import { packagePath } from "./packageRoot";
 
 export interface FormatContract {
     /** File extensions that tell this format when `modelFormat` is not given. */
@@ -123,7 +124,7 @@ export interface Contract {
 }
 
 /** Both the sources (components/) and the compiled package (bin/) sit one level below the package root. */
-export const CONTRACT_PATH = path.resolve(__dirname, "..", "app", "inference", "contract.json");
+export const CONTRACT_PATH = packagePath("app", "inference", "contract.json");
 
 export const CONTRACT: Contract = JSON.parse(fs.readFileSync(CONTRACT_PATH, "utf8"));
 

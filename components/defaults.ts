@@ -1,5 +1,5 @@
-import * as path from "path";
 import { CONTRACT } from "./contract";
+import { packagePath } from "./packageRoot";
 
 const MODEL_ENV = CONTRACT.environment.model;
 
@@ -185,7 +185,7 @@ export const LIVE_ALIAS = "live";
  * (`components/`) and the compiled output (`bin/`) sit one level below the
  * package root, so the same relative step works for both.
  */
-export const BUNDLED_APP_PATH = path.resolve(__dirname, "..", "app");
+export const BUNDLED_APP_PATH = packagePath("app");
 
 /** The Pythons the bundled Dockerfile builds on, and the base image of each. */
 export const PYTHON_VERSIONS = ["3.12", "3.13"] as const;

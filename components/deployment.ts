@@ -1,4 +1,3 @@
-import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,13 +7,14 @@ import { FunctionAlarms } from "./alarms";
 import { codeDeployPolicy, codeDeployTrustPolicy } from "./policies";
 import { ROLLOUT_ENV } from "./rollout/env";
 import { BuildContext, GradualRollout, SecuritySettings } from "./resolved";
+import { packagePath } from "./packageRoot";
 
 /**
  * The compiled rollout (components/rollout/main.ts). Both the sources
  * (components/) and the compiled package (bin/) sit one level below the
  * package root, and `npm install` (prepare) compiles bin/.
  */
-export const ROLLOUT_SCRIPT = path.resolve(__dirname, "..", "bin", "rollout", "main.js");
+export const ROLLOUT_SCRIPT = packagePath("bin", "components", "rollout", "main.js");
 
 /** The rollout waits for CodeDeploy's whole shift, and this much longer. */
 export const ROLLOUT_MARGIN_MINUTES = 30;

@@ -1,15 +1,15 @@
 // The root Pulumi program: deploys the bundled app with its demo model.
 // `pulumi up` here; `npm run plan` runs it offline under mocks.
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunction } from "../components";
+import { packagePath } from "../components/packageRoot";
 
 const config = new pulumi.Config();
 
 const inference = new InferenceFunction("inference", {
     // By default the iris pipeline converted to ONNX (app/convert.py): served by ONNX Runtime, nothing
     // unpickled. Each new version answers the sample in the model's signature (model.json) before traffic.
-    modelPath: config.get("modelPath") || path.join(__dirname, "..", "app", "model", "model.onnx"),
+    modelPath: config.get("modelPath") || packagePath("app", "model", "model.onnx"),
     architecture: config.get("architecture") ?? "x86_64",
     modelDelivery: config.get("modelDelivery") ?? "s3",
     enableFunctionUrl: config.getBoolean("enableFunctionUrl") ?? true,

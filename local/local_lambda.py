@@ -30,8 +30,11 @@ from processes import free_port, stop_session
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 APP = os.path.join(ROOT, "app")
-VENV_BIN = os.path.join(ROOT, ".venv", "bin")
-RIE = os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
+# This repository's venv and emulator (scripts/setup.sh), or, under `npx lambda-inference`, the ones its
+# command made in the user's cache (cli/python.ts), named by these variables.
+PYTHON_ENV, RIE_ENV = "LAMBDA_INFERENCE_PYTHON", "LAMBDA_INFERENCE_RIE"
+VENV_BIN = os.path.dirname(os.environ[PYTHON_ENV]) if os.environ.get(PYTHON_ENV) else os.path.join(ROOT, ".venv", "bin")
+RIE = os.environ.get(RIE_ENV) or os.path.join(ROOT, ".tools", "bin", "aws-lambda-rie")
 DEMO_MODEL = os.path.join(APP, "model", "model.onnx")  # what the component deploys by default
 DEMO_PICKLE = os.path.join(APP, "model", "sklearn", "model.joblib")
 DEMO_MODELS = {"onnx": DEMO_MODEL, "sklearn": DEMO_PICKLE}  # the demo model for each runtime
@@ -118,7 +121,9 @@ class LocalLambda:
         if not port_is_free(self.s3_port):
             raise LocalRunError(f"port {self.s3_port} is busy; choose another with --s3-port or stop what uses it")
         env = {**os.environ, **FAKE_CREDENTIALS}
-        argv = [os.path.join(VENV_BIN, "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)]
+        # The module, not the venv's moto_server script: a script's first line names the folder the venv was
+        # made in, which the package's command renames once the venv is whole.
+        argv = [os.path.join(VENV_BIN, "python"), "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.s3_port)]
         proc = self._spawn("moto_server", argv, env, self.workdir, "moto.log")
         wait_for_port(self.s3_port, proc, "moto_server", 30)
         return self.endpoint

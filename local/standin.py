@@ -67,16 +67,16 @@ RIE_MODULE = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambd
 
 
 def rie_version() -> str:
-    """The emulator's version, as scripts/setup.sh builds it for the host."""
-    with open(os.path.join(ROOT, "scripts", "setup.sh")) as f:
-        return next(line.split('"')[1] for line in f if line.startswith("rie_version="))
+    """The emulator's version, as scripts/setup.sh and the package's command build it for the host."""
+    with open(os.path.join(ROOT, "local", "rie.version")) as f:
+        return f.read().strip()
 
 
 def rie_binary(platform_name: str | None = None) -> str:
     """The emulator for the image's platform: the host's (scripts/setup.sh), or one cross-compiled."""
     if platform_name is not None and platform_name != host_platform():
         return go_install("aws-lambda-rie", RIE_MODULE, rie_version(), platform_name)
-    path = os.path.join(TOOLS_BIN, "aws-lambda-rie")
+    path = os.environ.get("LAMBDA_INFERENCE_RIE") or os.path.join(TOOLS_BIN, "aws-lambda-rie")
     if not os.path.exists(path):
         raise ToolchainError(f"{path} is missing; run scripts/setup.sh")
     return path

@@ -38,6 +38,8 @@ DEFAULT_SERVE_PORT = 8080
 ORPHAN_POLL_SECONDS = 0.5
 # The demo component's name (demo/index.ts), which is its model's name in the protocol's paths.
 DEFAULT_MODEL_NAME = "inference"
+# What the messages call this tool: `npm start` here, `lambda-inference <command>` when the package's command runs it.
+PROG = os.environ.get("LAMBDA_INFERENCE_PROG", "npm start")
 
 
 @dataclass
@@ -361,7 +363,7 @@ def serve_until_interrupted(lam: LocalLambda, port: int, signature: dict[str, An
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="npm start --", description=(__doc__ or "").splitlines()[0])
+    parser = argparse.ArgumentParser(prog=f"{PROG} --", description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--model",
         default=DEMO_MODEL,
@@ -610,7 +612,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.capture:
         print(captured(os.path.abspath(args.capture)), flush=True)
     for line in unexpected:
-        print(f"npm start: exit 1: {line}", file=sys.stderr, flush=True)
+        print(f"{PROG}: exit 1: {line}", file=sys.stderr, flush=True)
     if not (args.no_plan or args.serve or args.batch or args.queue):
         print("\n== offline plan of the same model (npm run plan)", flush=True)
         plan = [os.path.join(ROOT, "node_modules", ".bin", "ts-node"), "--transpile-only", "scripts/plan.ts"]
@@ -624,8 +626,8 @@ if __name__ == "__main__":
     try:
         sys.exit(main())
     except (LocalRunError, batch_run.BatchInputError) as e:
-        print(f"npm start: {e}", file=sys.stderr)
+        print(f"{PROG}: {e}", file=sys.stderr)
         sys.exit(1)
     except KeyboardInterrupt:
-        print("npm start: interrupted; every process it started was stopped", file=sys.stderr)
+        print(f"{PROG}: interrupted; every process it started was stopped", file=sys.stderr)
         sys.exit(130)

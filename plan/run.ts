@@ -4,11 +4,12 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { recordLinks } from "../mocking/links";
 import { RecordingMocks, settle } from "../mocking/recordingMocks";
+import { packageRoot } from "../components/packageRoot";
 import { readSignature } from "../components/signature";
 import { checks } from "./checks";
 import { Plan } from "./types";
 
-const ROOT = path.resolve(__dirname, "..");
+const ROOT = packageRoot();
 const COMPUTED = (what: string) => `(known after deploy: ${what})`;
 
 /** The model the root program deploys unless told otherwise. */
@@ -25,7 +26,8 @@ export async function plan(delivery = "s3", modelPath = DEMO_MODEL): Promise<Pla
     pulumi.runtime.setConfig("lambda-inference-demo:modelDelivery", delivery);
     pulumi.runtime.setConfig("lambda-inference-demo:modelPath", path.resolve(modelPath));
     recordLinks((link) => mocks.links.push(link));
-    require(path.join(ROOT, "demo"));
+    // The root program: demo/index.ts under ts-node, its compiled bin/demo/index.js in the package.
+    require(path.join(__dirname, "..", "demo"));
     await settle();
     const read = readSignature(path.resolve(modelPath));
     if (!("signature" in read)) {

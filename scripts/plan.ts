@@ -1,96 +1,11 @@
 // `npm run plan [-- OPTIONS]`: the offline plan of the root program (demo/index.ts) under Pulumi mocks,
 // its secure-defaults checklist, or its resource graph. Nothing is deployed; no credentials are needed.
-// The plan itself lives in plan/.
-import { mermaid } from "../plan/mermaid";
-import { render } from "../plan/render";
-import { plan } from "../plan/run";
+// The command is plan/cli.ts, which `npx lambda-inference plan` runs too.
+import { main } from "../plan/cli";
 
 export { checks } from "../plan/checks";
-
-/** Every option, with its help line; anything else is refused. */
-export const PLAN_OPTIONS: { [option: string]: { value?: string; help: string } } = {
-    "--model": { value: "PATH", help: "the model to plan for, with its model.json beside it; default the ONNX demo" },
-    "--delivery": { value: "s3|image", help: "where the function finds the model (modelDelivery); default s3" },
-    "--json": { help: "print the plan as JSON for tooling" },
-    "--mermaid": { help: "print the resource graph as a Mermaid flowchart" },
-    "--help": { help: "print this help and exit" },
-};
-
-export interface PlanOptions {
-    delivery: string;
-    model?: string;
-    format: "text" | "json" | "mermaid";
-    help: boolean;
-}
-
-/** The options, or an error naming the one that is wrong. */
-export function parseOptions(argv: string[]): PlanOptions {
-    const options: PlanOptions = { delivery: "s3", format: "text", help: false };
-    for (let i = 0; i < argv.length; i++) {
-        const arg = argv[i];
-        if (arg === "--delivery") {
-            const value = argv[++i];
-            if (value !== "s3" && value !== "image") {
-                throw new Error(`--delivery takes s3 or image; got ${value === undefined ? "nothing" : value}`);
-            }
-            options.delivery = value;
-        } else if (arg === "--model") {
-            const value = argv[++i];
-            if (value === undefined || value.startsWith("--")) {
-                throw new Error("--model takes the path of a model file");
-            }
-            options.model = value;
-        } else if (arg === "--json" || arg === "--mermaid") {
-            options.format = arg === "--json" ? "json" : "mermaid";
-        } else if (arg === "--help" || arg === "-h") {
-            options.help = true;
-        } else {
-            throw new Error(`unknown option ${arg}; npm run plan -- --help lists them`);
-        }
-    }
-    return options;
-}
-
-function usage(): string {
-    const lines = Object.entries(PLAN_OPTIONS).map(
-        ([option, { value, help }]) => `  ${`${option}${value ? ` ${value}` : ""}`.padEnd(22)}${help}`,
-    );
-    return [
-        "usage: npm run plan -- [options]",
-        "",
-        "The offline plan of demo/index.ts: nothing is deployed.",
-        "",
-        ...lines,
-    ].join("\n");
-}
+export { parseOptions, PLAN_OPTIONS, PlanOptions, usage } from "../plan/cli";
 
 if (require.main === module) {
-    let options: PlanOptions;
-    try {
-        options = parseOptions(process.argv.slice(2));
-    } catch (e) {
-        console.error(`npm run plan: ${e instanceof Error ? e.message : e}`);
-        process.exit(2);
-    }
-    if (options.help) {
-        console.log(usage());
-        process.exit(0);
-    }
-    plan(options.delivery, options.model)
-        .then((p) => {
-            if (options.format === "mermaid") {
-                console.log(mermaid(p));
-            } else if (options.format === "json") {
-                process.stdout.write(JSON.stringify({ deployed: false, ...p }, null, 2) + "\n");
-            } else {
-                console.log(render(p));
-            }
-            process.exit(p.checks.every((c) => c.pass || c.advisory) ? 0 : 1);
-        })
-        .catch((e) => {
-            // An InputPropertiesError carries each argument's problem apart from its summary.
-            const details = (e?.errors ?? []).map((p: any) => `\n  ${p.propertyPath}: ${p.reason}`).join("");
-            console.error(`plan failed: ${e instanceof Error ? e.message : e}${details}`);
-            process.exit(1);
-        });
+    main(process.argv.slice(2)).then((status) => process.exit(status));
 }

@@ -7,15 +7,16 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 venv="$root/.venv"
 tools="$root/.tools/bin"
-# The emulator's newest pseudo-version served by the Go module proxy.
-rie_version="v0.0.0-20261030222936-bef5c4ba774d"
+# The emulator's version (the newest pseudo-version the Go module proxy serves), shared with the package's
+# command (cli/python.ts), which builds the same one in its user's cache.
+rie_version="$(cat "$root/local/rie.version")"
 
 say() { printf '[setup] %s\n' "$*" >&2; }
 
 # shellcheck source=scripts/venv.sh
 source "$root/scripts/venv.sh"
 ensure_venv "$venv" "python (app requirements + test tools)" "$root/app/requirements-dev.txt" \
-  "$root/app/constraints-dev.txt" "$root"/app/requirements/*.in
+  "$root/app/constraints-dev.txt" "$root/local/requirements.txt" "$root"/app/requirements/*.in
 
 # The function's package (app/inference) and the local tools (local/) import by their own names in every
 # script, test and type check that runs with this venv: a path file, not sys.path edits in each of them.

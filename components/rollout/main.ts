@@ -1,4 +1,4 @@
-// Entry point of the component's commands (compiled to bin/rollout/main.js), run as
+// Entry point of the component's commands (compiled to bin/components/rollout/main.js), run as
 // `node main.js rollout` or `node main.js tag-live-image` with their request in the environment.
 // Exit 0 on success; 1 with one line on stderr otherwise, which fails `pulumi up`.
 import { AwsLiveImageClients, AwsRolloutClients } from "./awsClients";

@@ -20,7 +20,7 @@ def ours_running():
     return [
         line
         for line in out.splitlines()
-        if ROOT in line and ("aws-lambda-rie" in line or "moto_server" in line or "awslambdaric" in line)
+        if ROOT in line and ("aws-lambda-rie" in line or "moto.server" in line or "awslambdaric" in line)
     ]
 
 

@@ -77,7 +77,10 @@ describe("gradual rollout with CodeDeploy", () => {
         // node with an argument list: an install path with $(...) or spaces is never parsed by a shell.
         assert.deepStrictEqual(rollout.inputs.interpreter, ["node", ROLLOUT_SCRIPT]);
         assert.strictEqual(rollout.inputs.create, "rollout");
-        assert.strictEqual(ROLLOUT_SCRIPT, path.resolve(__dirname, "..", "..", "bin", "rollout", "main.js"));
+        assert.strictEqual(
+            ROLLOUT_SCRIPT,
+            path.resolve(__dirname, "..", "..", "bin", "components", "rollout", "main.js"),
+        );
         assert.deepStrictEqual(rollout.inputs.environment, {
             ROLLOUT_FUNCTION_ARN: `arn:aws:lambda:us-east-1:123456789012:function:${FN_NAME}`,
             ROLLOUT_ALIAS: "live",

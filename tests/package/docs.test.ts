@@ -3,6 +3,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PLAN_OPTIONS } from "../../scripts/plan";
+import { COMMANDS } from "../../cli/commands";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PYTHON = path.join(ROOT, ".venv", "bin", "python");
@@ -108,12 +109,17 @@ describe("docs (every link and command in them works)", () => {
         assert.deepStrictEqual(unknown, []);
     });
 
-    it("gives npm start, npm run plan, convert.py and the bench only options they take", () => {
+    it("gives npm start, npm run plan, convert.py, the bench and each command of npx lambda-inference only options they take", () => {
         const tools: [RegExp, Set<string>][] = [
             [/npm start --/g, optionsInHelp([PYTHON, "local/start.py"])],
             [/npm run plan --/g, new Set(Object.keys(PLAN_OPTIONS))],
             [/app\/convert\.py/g, optionsInHelp([PYTHON, "app/convert.py"])],
             [/npm run bench --/g, optionsInHelp([PYTHON, "bench/bench.py"])],
+            // The package's command: each command's own options, and --help.
+            ...Object.entries(COMMANDS).map(([name, { options }]): [RegExp, Set<string>] => [
+                new RegExp(`npx lambda-inference ${name}`, "g"),
+                new Set([...Object.keys(options), "--help"]),
+            ]),
         ];
         const unknown = tools.flatMap(([prefix, known]) =>
             optionsAfter(prefix)

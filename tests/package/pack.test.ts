@@ -40,10 +40,20 @@ describe("npm package (npm pack, install, type-check a use)", function () {
 
     it("ships compiled JS with types, the bundled app and demo model, and the plugin manifest, and no tests", () => {
         for (const f of [
-            "bin/index.js",
-            "bin/rollout/main.js",
-            "bin/index.d.ts",
-            "bin/args.d.ts",
+            "bin/components/index.js",
+            "bin/components/rollout/main.js",
+            "bin/components/index.d.ts",
+            "bin/components/args.d.ts",
+            // The command (package.json "bin") and what it runs: the plan, the converter and the local runner.
+            "bin/cli/main.js",
+            "bin/plan/cli.js",
+            "bin/demo/index.js",
+            "app/conversion/samples.py",
+            "local/start.py",
+            "local/local_lambda.py",
+            "local/requirements.txt",
+            "local/rie.version",
+            "app/constraints-dev.txt",
             "app/Dockerfile",
             "app/.dockerignore",
             "app/requirements/onnx.txt",
@@ -65,9 +75,20 @@ describe("npm package (npm pack, install, type-check a use)", function () {
             assert.ok(files.includes(f), `${f} is in the package`);
         }
         assert.deepStrictEqual(
-            files.filter((f) => /(^|\/)tests?\//.test(f)),
+            files.filter((f) => /(^|\/)(tests?|__pycache__|bench|fixtures)\//.test(f) || f.endsWith(".pyc")),
             [],
         );
+    });
+
+    it("stays within its size budget (docs/local.md): the app, the command and its tools, no more", () => {
+        const [info] = JSON.parse(
+            execFileSync("npm", ["pack", "--dry-run", "--json"], { cwd: ROOT, encoding: "utf8" }).replace(
+                /^[^[]*/s,
+                "",
+            ),
+        );
+        assert.ok(info.size <= 600_000, `packed ${info.size} bytes: over the 600 kB budget`);
+        assert.ok(info.unpackedSize <= 2_500_000, `unpacked ${info.unpackedSize} bytes: over the 2.5 MB budget`);
     });
 
     it("type-checks a TypeScript program that uses the component, and rejects a wrong arg type", () => {
@@ -98,7 +119,7 @@ describe("npm package (npm pack, install, type-check a use)", function () {
     it("loads from node_modules and finds its bundled app there, not in the working directory", () => {
         const out = execFileSync(
             process.execPath,
-            ["-e", 'const d = require("lambda-inference/bin/defaults"); console.log(d.BUNDLED_APP_PATH);'],
+            ["-e", 'const d = require("lambda-inference/bin/components/defaults"); console.log(d.BUNDLED_APP_PATH);'],
             {
                 cwd: os.tmpdir(),
                 env: { ...process.env, NODE_PATH: path.join(scratch, "node_modules") },
@@ -111,7 +132,7 @@ describe("npm package (npm pack, install, type-check a use)", function () {
             process.execPath,
             [
                 "-e",
-                'const c = require("lambda-inference/bin/contract"); console.log(c.CONTRACT_PATH, c.CONTRACT.handler);',
+                'const c = require("lambda-inference/bin/components/contract"); console.log(c.CONTRACT_PATH, c.CONTRACT.handler);',
             ],
             {
                 cwd: os.tmpdir(),
