@@ -317,6 +317,15 @@ def run(argv: list[str] | None = None) -> dict[str, Any]:
 
 def summary(report: dict[str, Any]) -> list[str]:
     """What convert.py prints on success."""
+    if "parity" not in report and report.get("text"):
+        text = report["text"]
+        what = (
+            f"labels {', '.join(map(str, text['labels']))}" if "labels" in text else f"{text['dimension']} dimensions"
+        )
+        return [
+            f"wrote model.json for {report['file']} (sha256 {report['sha256'][:12]}, {text['task']}, {what}, "
+            f"at most {text['maxLength']} tokens; with {', '.join(report['files'])})"
+        ]
     if "parity" not in report:
         names = "generated names" if report["feature_names_generated"] else "named features"
         trained = report["versions"]["trained_with"].get("scikit-learn")

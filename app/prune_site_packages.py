@@ -6,7 +6,7 @@ Kept on purpose: compiled .pyc files (they spare the read-only /var/task a
 compile at every cold start), vendored shared libraries (*.libs folders) and
 dist-info metadata (importlib.metadata reads it).
 
-    python prune_site_packages.py [--runtime onnx|sklearn] SITE_PACKAGES
+    python prune_site_packages.py [--runtime onnx|sklearn|text] SITE_PACKAGES
 
 The Dockerfile runs this on the image's packages and the bench on the same
 wheels, so the payload it reports is the image's.
@@ -34,6 +34,13 @@ RUNTIME_DEAD_PATHS = {
         "onnxruntime/capi/libonnxruntime.so*",
     ),
     "sklearn": (),
+    # The text stage: onnxruntime-extensions without onnx loads its operator library only; its converters and
+    # pre/post-processing builders (which need onnx and torch) never run in the function.
+    "text": (
+        "onnxruntime_extensions/tools",
+        "onnxruntime_extensions/pnp",
+        "onnxruntime_extensions/onnxprocess",
+    ),
 }
 
 

@@ -74,7 +74,8 @@ def json_text(value: Any) -> str:
 
 def with_tensors(signature: dict[str, Any], predictor: Any) -> dict[str, Any]:
     """The signature with what serves the model and the tensors it declares (the protocol's model
-    metadata), after `probabilities`: what the component checks a protocol smoke event against."""
+    metadata), after `probabilities`: what the component checks a protocol smoke event against. A text model's
+    tensors are its texts in and its answers out (the tokenizer and the graph behind them)."""
     out: dict[str, Any] = {}
     for key, value in signature.items():
         if key not in ("platform", "inputs", "outputs"):

@@ -27,4 +27,6 @@ PY
   --quiet --custom-compile-command "npm run lock" -o onnx.txt
 "$root/.venv/bin/uv" pip compile sklearn.in --generate-hashes --universal --python-version 3.11 \
   --quiet --custom-compile-command "npm run lock" -o sklearn.txt
-echo "[lock] app/requirements/onnx.txt and sklearn.txt regenerated from their .in files"
+"$root/.venv/bin/uv" pip compile text.in --no-deps --generate-hashes --universal --python-version 3.11 \
+  --quiet --custom-compile-command "npm run lock" -o text.txt
+echo "[lock] app/requirements/onnx.txt, sklearn.txt and text.txt regenerated from their .in files"

@@ -20,6 +20,7 @@ from conversion.boosters import library_of
 from conversion.loading import booster_library, load_estimator
 from conversion.parity import Answers
 from conversion.samples import Sample
+from conversion.text_models import describe_text
 from inference.errors import ModelLoadError, RequestError
 from inference.limits import Limits
 from inference.models import Models, ServedModel
@@ -28,7 +29,8 @@ from inference.runtimes import Predictor
 from inference.runtimes import onnx as runtime_onnx
 from inference.runtimes import sklearn as runtime_sklearn
 from inference.runtimes.features import COLUMNS, MATRIX, Table
-from inference.runtimes.onnx import METADATA_PREFIX
+from inference.runtimes.onnx import EXTENSIONS_DOMAIN, METADATA_PREFIX
+from inference.runtimes.text import TextPredictor
 from inference.storage.model_store import sha256_of
 
 BOOSTER_INSTEAD = "the image serves XGBoost and LightGBM models only as ONNX"
@@ -123,12 +125,21 @@ def _own_or_generated(inside: dict[str, Any], table: Table) -> Sample:
     return samples.generated(None, table)
 
 
+# What a graph with onnxruntime-extensions' operators requires of the image (the signature's `requires`).
+EXTENSIONS_LIBRARY = "onnxruntime-extensions"
+
+
 def describe_onnx(args: argparse.Namespace) -> dict[str, Any]:
     """The signature of any ONNX file, written beside it (or in --out)."""
     try:
         predictor = runtime_onnx.load(args.model, args.model)
     except ModelLoadError as e:
         raise ConversionError(str(e)) from None
+    if isinstance(predictor, TextPredictor):
+        described = signature.with_tensors(describe_text(args, predictor), predictor)
+        described["files"] = {**described["files"], **external_data(args.model)}
+        signature.write(described, args.out or os.path.dirname(os.path.abspath(args.model)))
+        return described
     inside = _inside(predictor)
     if predictor.table is not None:
         described = _tabular_onnx(args, predictor, inside)
@@ -147,8 +158,40 @@ def describe_onnx(args: argparse.Namespace) -> dict[str, Any]:
             tools=inside.get("versions", {}).get("tools", {"onnxruntime": ort.__version__}),
         )
     described = signature.with_tensors(described, predictor)
+    weights = external_data(args.model)
+    if weights:
+        described["files"] = weights
+    if _uses_extensions(args.model):
+        # Served by the image's text stage, which alone holds onnxruntime-extensions (the component reads this).
+        described["requires"] = [EXTENSIONS_LIBRARY]
     signature.write(described, args.out or os.path.dirname(os.path.abspath(args.model)))
     return described
+
+
+def external_data(path: str) -> dict[str, str]:
+    """The files a graph keeps its weights in (ONNX external data), each with its sha256: delivered and verified
+    beside the model like a tokenizer, and memory-mapped by ONNX Runtime rather than copied."""
+    import onnx  # noqa: PLC0415 - a conversion tool's library, not the function's
+    from onnx.external_data_helper import ExternalDataInfo, uses_external_data  # noqa: PLC0415
+
+    model = onnx.load(path, load_external_data=False)
+    names = sorted({ExternalDataInfo(t).location for t in model.graph.initializer if uses_external_data(t)})
+    folder = os.path.dirname(os.path.abspath(path))
+    for name in names:
+        if os.path.basename(name) != name or not os.path.isfile(os.path.join(folder, name)):
+            raise ConversionError(
+                f"{path} keeps weights in {name!r}, which must be a file beside it (re-save it with "
+                "onnx.save(..., save_as_external_data=True, location=NAME) for a plain file name)"
+            )
+    return {name: sha256_of(os.path.join(folder, name)) for name in names}
+
+
+def _uses_extensions(path: str) -> bool:
+    """Whether the graph imports onnxruntime-extensions' operators (a tokenizer or string ops inside it)."""
+    import onnx  # noqa: PLC0415 - a conversion tool's library, not the function's
+
+    model = onnx.load(path, load_external_data=False)
+    return any(opset.domain == EXTENSIONS_DOMAIN for opset in model.opset_import)
 
 
 def describe_pickle(args: argparse.Namespace) -> dict[str, Any]:

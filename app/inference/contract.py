@@ -40,6 +40,15 @@ class ModelEnv:
     format: str
     path: str
     cache_dir: str
+    files: str
+
+
+@dataclass(frozen=True, slots=True)
+class TextEnv:
+    """Names of the variables a text model's embeddings follow: the pooling, and whether to normalise."""
+
+    pooling: str
+    normalize: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +196,7 @@ SETTINGS_ENV = SettingsEnv(**_fields(_ENV["settings"]))
 JOBS_ENV = JobsEnv(**_fields(_ENV["jobs"]))
 CAPTURE_ENV = CaptureEnv(**_fields(_ENV["capture"]))
 S3_ENV = S3Env(**_fields(_ENV["s3"]))
+TEXT_ENV = TextEnv(**_fields(_ENV["text"]))
 LAMBDA_ENV = LambdaEnv(**_fields(_ENV["lambda"]))
 EXTENSIONS_ENV = ExtensionsEnv(**_fields(_ENV["extensions"]))
 LIMITS: dict[str, Limit] = {_snake(key): Limit(**spec) for key, spec in _ENV["limits"].items()}
@@ -257,6 +267,11 @@ FEATURE_TYPES: tuple[str, str, str, str] = (_FEATURE_TYPES[0], _FEATURE_TYPES[1]
 _LAYOUTS = _CONTRACT["signature"]["layouts"]
 LAYOUTS: tuple[str, str, str] = (_LAYOUTS[0], _LAYOUTS[1], _LAYOUTS[2])
 """How rows reach a model: one matrix, one input per column, or one text input (in that order)."""
+
+TEXT_TASKS: tuple[str, ...] = tuple(_CONTRACT["signature"]["textTasks"])
+"""What a transformer text model does: text-classification (labels) or feature-extraction (embeddings)."""
+POOLINGS: tuple[str, ...] = tuple(_CONTRACT["signature"]["pooling"])
+"""How a feature-extraction model's token vectors become one embedding per text (the first, the default)."""
 
 QUEUE_MESSAGE = QueueMessage(**_fields(_CONTRACT["queue"]["message"]))
 QUEUE_ID_PATTERN: str = _CONTRACT["queue"]["idPattern"]

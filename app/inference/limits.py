@@ -27,6 +27,8 @@ class Limits:
     """Bytes of an HTTP request's body."""
     max_queued_input_bytes: int = LIMITS["max_queued_input_bytes"].default
     """Bytes of a queued message's input in S3 (larger than a message can carry, still bounded)."""
+    max_text_chars: int = LIMITS["max_text_chars"].default
+    """Characters of one text sent to a text model."""
 
     @staticmethod
     def from_env(env: Env) -> "Limits":

@@ -21,6 +21,7 @@ from inference.contract import (
     MODEL_ENV,
     S3_ENV,
     SETTINGS_ENV,
+    TEXT_ENV,
 )
 from inference.limits import Limits
 from inference.storage import model_store
@@ -32,7 +33,7 @@ ENV_PREFIXES = ("MODEL_", "AWS_", "MAX_", "CAPTURE_")
 def contract_names():
     with open(os.path.join(PACKAGE, "contract.json")) as f:
         environment = json.load(f)["environment"]
-    named = ("model", "settings", "jobs", "capture", "s3", "lambda", "extensions")
+    named = ("model", "settings", "jobs", "capture", "s3", "text", "lambda", "extensions")
     return {name for section in named for name in environment[section].values()} | {
         limit["name"] for limit in environment["limits"].values()
     }
@@ -82,7 +83,7 @@ class RecordingEnv(dict):
 
 def test_the_names_in_the_code_are_the_contracts():
     assert literal_names() <= contract_names()
-    sections = (MODEL_ENV, SETTINGS_ENV, JOBS_ENV, CAPTURE_ENV, S3_ENV, LAMBDA_ENV, EXTENSIONS_ENV)
+    sections = (MODEL_ENV, SETTINGS_ENV, JOBS_ENV, CAPTURE_ENV, S3_ENV, TEXT_ENV, LAMBDA_ENV, EXTENSIONS_ENV)
     declared = {getattr(section, f) for section in sections for f in section.__slots__}
     assert declared | {limit.name for limit in LIMITS.values()} == contract_names()
 
@@ -104,6 +105,6 @@ def test_init_reads_only_what_the_contract_declares():
     assert {CAPTURE_ENV.uri, CAPTURE_ENV.dir} <= asked
     assert (
         {limit.name for limit in LIMITS.values()}
-        == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES", "MAX_QUEUED_INPUT_BYTES"}
+        == {"MAX_BATCH_ROWS", "MAX_BODY_BYTES", "MAX_QUEUED_INPUT_BYTES", "MAX_TEXT_CHARS"}
         <= asked
     )

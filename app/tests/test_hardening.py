@@ -100,10 +100,11 @@ def test_partial_downloads_of_an_interrupted_init_are_removed_before_downloading
     (tmp_path / "other.txt").write_text("kept")
     data = b"model bytes"
 
-    def download(self, bucket, key, version_id, path, *, deadline=None):
+    def download(self, bucket, key, version_id, path, *, deadline=None, digest=None):
         assert model_store.cache_files(tmp_path) == sorted(["other.txt", os.path.basename(path)]), "cleared first"
         with open(path, "wb") as f:
             f.write(data)
+        digest.update(data)
 
     monkeypatch.setattr(S3Client, "download", download)
     import hashlib

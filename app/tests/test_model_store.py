@@ -3,6 +3,7 @@
 
 import hashlib
 import io
+import json
 import os
 
 import joblib
@@ -14,7 +15,7 @@ from support import empty_s3, free_port
 from inference.runtimes import sklearn as runtime_sklearn
 from inference.storage import model_store
 from inference.storage import s3 as s3_download
-from inference.storage.model_store import ModelLoadError, ModelSource
+from inference.storage.model_store import ModelLoadError, ModelSource, fetch
 from inference.storage.s3 import S3Client, S3Failure
 
 BUCKET = "models-bucket"
@@ -54,9 +55,9 @@ def downloads(monkeypatch):
     seen = []
     real = S3Client.download
 
-    def recording(self, bucket, key, version_id, path, *, deadline=None):
+    def recording(self, bucket, key, version_id, path, *, deadline=None, digest=None):
         seen.append((bucket, key, version_id))
-        return real(self, bucket, key, version_id, path, deadline=deadline)
+        return real(self, bucket, key, version_id, path, deadline=deadline, digest=digest)
 
     monkeypatch.setattr(S3Client, "download", recording)
     return seen
@@ -326,3 +327,47 @@ class TestLocalPath:
         with pytest.raises(ModelLoadError) as info:
             fetch_and_load({"MODEL_PATH": str(tmp_path / "none")}, str(tmp_path))
         assert str(info.value) == f"model not found: local file {tmp_path / 'none'}"
+
+
+def test_a_models_files_come_with_it_from_beside_its_key_each_verified(s3, downloader, tmp_path):
+    """A text model's tokenizer.json and config.json, uploaded beside its key: cached with it in a folder of its
+    own, where the runtime looks for them, each at its pinned version and sha256."""
+    from transformer_models import save
+
+    save(str(tmp_path / "export"), "text-classification")
+    names = ("model.onnx", "tokenizer.json", "config.json")
+    read = {name: (tmp_path / "export" / name).read_bytes() for name in names}
+    versions = {name: upload(s3, data, f"models/text/{name}") for name, data in read.items()}
+    files = {n: {"sha256": sha(read[n]), "versionId": versions[n]} for n in ("tokenizer.json", "config.json")}
+    environment = {"MODEL_BUCKET": BUCKET, "MODEL_KEY": "models/text/model.onnx",
+                   "MODEL_SHA256": sha(read["model.onnx"]), "MODEL_VERSION_ID": versions["model.onnx"],
+                   "MODEL_FILES": json.dumps(files)}  # fmt: skip
+    source = ModelSource.from_env(environment)
+    path = fetch(source, str(tmp_path / "cache"), downloader)
+    assert path == str(tmp_path / "cache" / f"model-{sha(read['model.onnx'])}" / "model.onnx")
+    assert sorted(os.listdir(os.path.dirname(path))) == ["config.json", "model.onnx", "tokenizer.json"]
+    upload(s3, b"{}", "models/text/tokenizer.json")  # a later upload does not change the pinned version
+    assert fetch(source, str(tmp_path / "again"), downloader).endswith("model.onnx")
+    wrong = {**files, "tokenizer.json": {**files["tokenizer.json"], "sha256": "0" * 64}}
+    with pytest.raises(ModelLoadError, match=r"checksum mismatch for s3://models-bucket/models/text/tokenizer.json"):
+        fetch(ModelSource.from_env({**environment, "MODEL_FILES": json.dumps(wrong)}), str(tmp_path / "x"), downloader)
+
+
+def test_a_hashed_download_writes_and_hashes_each_part_in_order_and_refuses_a_gap(tmp_path):
+    from inference.storage.s3 import _Sink
+
+    digest = hashlib.sha256()
+    with _Sink(str(tmp_path / "m"), digest) as sink:
+        sink.write(b"abc", offset=0)
+        sink.write(b"def", offset=3)
+        with pytest.raises(OSError, match=r"^the object's bytes arrived out of order \(at 9, expected 6\)$"):
+            sink.write(b"xyz", offset=9)
+    assert (tmp_path / "m").read_bytes() == b"abcdef"
+    assert digest.hexdigest() == sha(b"abcdef")
+
+
+def test_a_hashed_download_that_cannot_be_written_fails_when_it_ends(tmp_path):
+    from inference.storage.s3 import _Sink
+
+    with pytest.raises(FileNotFoundError), _Sink(str(tmp_path / "gone" / "m"), hashlib.sha256()) as sink:
+        sink.write(b"abc", offset=0)  # the download goes on; the writer's error is raised at its end

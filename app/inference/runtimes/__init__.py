@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from ..contract import EXTENSIONS, FORMATS, MODEL_ENV
 from ..errors import ConfigError, ModelLoadError
-from ..types import Env
+from ..types import JSON, Env
 from .features import Table
 from .spec import TensorSpec
 
@@ -33,6 +33,8 @@ class Prediction:
 
     predictions: npt.NDArray[Any]
     probabilities: npt.NDArray[np.floating[Any]] | None = None
+    details: dict[str, JSON] | None = None
+    """What else the answer says of the request as a whole (a text model: its maximum length, what it truncated)."""
 
 
 class Predictor(Protocol):

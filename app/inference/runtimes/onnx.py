@@ -13,6 +13,7 @@ value that type cannot hold, such as 1e308 for a float32 model).
 """
 
 import json
+import os
 from typing import Any
 
 import numpy as np
@@ -20,7 +21,7 @@ import numpy.typing as npt
 import onnxruntime as ort
 
 from ..errors import BadRequest, ModelLoadError
-from . import Prediction
+from . import Prediction, text
 from .columns import Feeds, lowercased, matrix_of_columns
 from .features import MATRIX, NUMBER, Feature, Table
 from .spec import TensorSpec
@@ -44,6 +45,10 @@ ONNX_DATATYPES = {
 }
 """Each ONNX tensor type the protocol has a datatype for."""
 PLATFORM = "onnxruntime_onnx"
+# The operators' domain of onnxruntime-extensions (tokenizers and string operators inside a graph).
+EXTENSIONS_DOMAIN = "ai.onnx.contrib"
+# The image target that holds the text stage's libraries (tokenizers, onnxruntime-extensions).
+TEXT_TARGET = "onnx-text"
 # Written by app/convert.py into the model's metadata; read when present, inferred from the graph when not.
 METADATA_PREFIX = "lambda_inference."
 
@@ -190,16 +195,39 @@ def _first_line(error: Exception) -> str:
     return text.splitlines()[0][:300] if text else type(error).__name__
 
 
-def load(path: str, describe: str, threads: int = 1) -> OnnxPredictor:
+def _session(path: str, options: ort.SessionOptions, describe: str, extended: bool = False) -> ort.InferenceSession:
+    """The session; a graph that uses onnxruntime-extensions' operators (a tokenizer inside it) gets that library,
+    which only such a model loads."""
+    try:
+        return ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
+    except Exception as e:  # noqa: BLE001 - onnxruntime raises its own exception types for every bad file
+        if EXTENSIONS_DOMAIN not in str(e) or extended:
+            message = f"could not load the ONNX model from {describe}: {type(e).__name__}: {_first_line(e)}"
+            raise ModelLoadError(message) from None
+    try:
+        import onnxruntime_extensions  # noqa: PLC0415
+    except ImportError:
+        raise ModelLoadError(
+            f"the ONNX model at {describe} uses onnxruntime-extensions' operators ({EXTENSIONS_DOMAIN}), which this "
+            f"image lacks: build app/Dockerfile's `{TEXT_TARGET}` target (the component picks it for a text model)"
+        ) from None
+    options.register_custom_ops_library(onnxruntime_extensions.get_library_path())
+    return _session(path, options, describe, extended=True)
+
+
+def load(path: str, describe: str, threads: int = 1) -> "OnnxPredictor | text.TextPredictor":
     """The session, with `threads` intra-op threads: the vCPUs this process can count on (compute.py), one on
-    a small function, more on a large one or a managed instance shared by fewer processes than vCPUs."""
+    a small function, more on a large one or a managed instance shared by fewer processes than vCPUs. A graph that
+    takes token ids is a text model, answered with the tokenizer beside it."""
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    try:
-        session = ort.InferenceSession(path, sess_options=options, providers=["CPUExecutionProvider"])
-    except Exception as e:  # noqa: BLE001 - onnxruntime raises its own exception types for every bad file
-        message = f"could not load the ONNX model from {describe}: {type(e).__name__}: {_first_line(e)}"
-        raise ModelLoadError(message) from None
+    session = _session(path, options, describe)
+    if text.is_text_model(session.get_inputs()):
+        from ..limits import Limits  # noqa: PLC0415
+
+        folder = os.path.dirname(os.path.abspath(path))
+        settings = text.TextSettings.from_env(os.environ)
+        return text.TextPredictor(session, folder, describe, settings, Limits.from_env(os.environ).max_text_chars)
     return OnnxPredictor(session, describe)

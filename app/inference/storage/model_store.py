@@ -16,6 +16,7 @@ the same verified file after one GET.
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import re
 import time
@@ -38,12 +39,48 @@ SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
 @dataclass(frozen=True)
+class ModelFile:
+    """A file the model needs beside it (a text model's tokenizer.json, config.json), verified like the model."""
+
+    name: str
+    sha256: str
+    version_id: str | None = None
+
+
+# A file's name, as MODEL_FILES may give it: a plain name, never a path.
+FILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
+
+
+def files_from_env(env: Env) -> tuple[ModelFile, ...]:
+    """MODEL_FILES: {"tokenizer.json": {"sha256": ..., "versionId": ...}, ...}; ConfigError naming what is wrong."""
+    raw = env.get(MODEL_ENV.files) or ""
+    if not raw:
+        return ()
+    try:
+        listed = json.loads(raw)
+    except ValueError:
+        listed = None
+    if not isinstance(listed, dict):
+        raise ConfigError(f"{MODEL_ENV.files} must be a JSON object of file names; got {raw[:100]!r}")
+    files = []
+    for name, spec in listed.items():
+        sha = spec.get("sha256") if isinstance(spec, dict) else None
+        if not FILE_NAME.fullmatch(name) or not isinstance(sha, str) or not SHA256_HEX.fullmatch(sha):
+            raise ConfigError(f"{MODEL_ENV.files}: {name!r} must be a file name with a sha256 of 64 hex characters")
+        version = spec.get("versionId")
+        files.append(ModelFile(name, sha, version if isinstance(version, str) and version else None))
+    return tuple(files)
+
+
+@dataclass(frozen=True)
 class ModelSource:
     bucket: str | None
     key: str | None
     version_id: str | None
     sha256: str | None
     local_path: str | None = None
+    files: tuple[ModelFile, ...] = ()
+    """Files the model needs beside it: in S3 beside its key, in the image beside its path."""
 
     @staticmethod
     def from_env(env: Env) -> "ModelSource":
@@ -52,14 +89,23 @@ class ModelSource:
         sha = (env.get(names.sha256) or "").strip().lower() or None
         if sha is not None and not SHA256_HEX.fullmatch(sha):
             raise ConfigError(f"{names.sha256} must be 64 hex characters (a sha256); got {env[names.sha256]!r}")
+        files = files_from_env(env)
         if local:
-            return ModelSource(None, None, None, sha, local_path=local)
+            return ModelSource(None, None, None, sha, local_path=local, files=files)
         missing = [n for n in (names.bucket, names.key, names.sha256) if not env.get(n)]
         if missing:
             raise ModelLoadError(
                 f"model location is not configured: set {', '.join(missing)} (or {names.path} for a local file)"
             )
-        return ModelSource(env[names.bucket], env[names.key], env.get(names.version_id) or None, sha)
+        return ModelSource(env[names.bucket], env[names.key], env.get(names.version_id) or None, sha, files=files)
+
+    def beside(self, file: ModelFile) -> "ModelSource":
+        """Where one of the model's files is: beside its key, or beside its path."""
+        if self.local_path:
+            return ModelSource(None, None, None, file.sha256, os.path.join(os.path.dirname(self.local_path), file.name))
+        assert self.key is not None
+        folder = self.key.rsplit("/", 1)[0] + "/" if "/" in self.key else ""
+        return ModelSource(self.bucket, folder + file.name, file.version_id, file.sha256)
 
     def describe(self) -> str:
         if self.local_path:
@@ -138,8 +184,9 @@ def _download(source: ModelSource, destination: str, downloader: S3Client, deadl
     partial = os.path.join(os.path.dirname(destination), PARTIAL_PREFIX + os.urandom(8).hex())
     os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     try:
-        downloader.download(source.bucket, source.key, source.version_id, partial, deadline=deadline)
-        verify(source, partial)
+        digest = hashlib.sha256()
+        downloader.download(source.bucket, source.key, source.version_id, partial, deadline=deadline, digest=digest)
+        mismatched(source, digest.hexdigest())
     except (S3Failure, OSError, ModelLoadError) as e:
         if os.path.exists(partial):
             os.unlink(partial)
@@ -183,23 +230,37 @@ def fetch(
     one process of the environment at a time. The download (and the wait for another process's) gives up
     at `deadline` (a time.perf_counter() value), leaving no partial file behind."""
     if source.local_path:
-        if not os.path.isfile(source.local_path):
-            raise ModelLoadError(f"model not found: {source.describe()}")
-        if source.sha256:
-            verify(source, source.local_path)
+        for local in (source, *map(source.beside, source.files)):
+            if not os.path.isfile(local.local_path or ""):
+                raise ModelLoadError(f"model not found: {local.describe()}")
+            if local.sha256:
+                verify(local, local.local_path or "")
         return source.local_path
     os.makedirs(cache_dir, exist_ok=True)
-    cached = os.path.join(cache_dir, f"model-{source.sha256}.bin")
-    if _verified_copy(source, cached):
-        return cached
+    parts = _cached_parts(source, cache_dir)
+    if all(_verified_copy(part, path) for part, path in parts):
+        return parts[0][1]
     lock = os.path.join(cache_dir, f"model-{source.sha256}{LOCK_SUFFIX}")
     with download_lock(lock, deadline, source.describe()):
-        # Another process may have fetched it while this one waited.
-        if _verified_copy(source, cached):
-            return cached
-        remove_partial_downloads(cache_dir)
-        _download(source, cached, downloader or S3Client.from_env(os.environ), deadline)
-    return cached
+        for part, path in parts:
+            # Another process may have fetched it while this one waited.
+            if not _verified_copy(part, path):
+                remove_partial_downloads(os.path.dirname(path))
+                _download(part, path, downloader or S3Client.from_env(os.environ), deadline)
+    return parts[0][1]
+
+
+def _cached_parts(source: ModelSource, cache_dir: str) -> list[tuple[ModelSource, str]]:
+    """The model and each of its files with their cached paths: a model with files is cached in a folder of its
+    own, under its key's name, with its files beside it as the runtime looks for them."""
+    if not source.files:
+        return [(source, os.path.join(cache_dir, f"model-{source.sha256}.bin"))]
+    folder = os.path.join(cache_dir, f"model-{source.sha256}")
+    os.makedirs(folder, exist_ok=True)
+    name = os.path.basename(source.key or "") or "model"
+    return [(source, os.path.join(folder, name))] + [
+        (source.beside(f), os.path.join(folder, f.name)) for f in source.files
+    ]
 
 
 # Formats whose files are code when loaded (pickles); an ONNX file is data.
@@ -217,7 +278,11 @@ def refuse_unverified_pickle(source: ModelSource, fmt: str) -> None:
 
 
 def verify(source: ModelSource, path: str) -> None:
-    actual = sha256_of(path)
+    mismatched(source, sha256_of(path))
+
+
+def mismatched(source: ModelSource, actual: str) -> None:
+    """ModelLoadError unless `actual` is the sha256 the source must have."""
     if actual != source.sha256:
         raise ModelLoadError(
             f"checksum mismatch for {source.describe()}: expected sha256 {source.sha256}, got {actual}; "

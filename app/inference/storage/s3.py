@@ -51,6 +51,56 @@ def _wait(request: Any, deadline: float | None) -> None:
         raise S3Failure(DEADLINE_EXCEEDED, None, "S3 did not deliver the object in time") from None
 
 
+class _Sink:
+    """Where a hashed download's bytes go: the file, and the digest, written by a thread of its own so that the
+    CRT's event loop goes on receiving the next parts meanwhile (both release the GIL for large buffers). The
+    CRT delivers a GET's body in order; an out-of-order part would break the hash, so it fails the download."""
+
+    # Parts queued for the writer at most: a slow disk holds the download back rather than filling memory.
+    QUEUED = 8
+
+    def __init__(self, path: str, digest: Any):
+        import queue  # noqa: PLC0415 - only a hashed download pays for it
+        import threading  # noqa: PLC0415
+
+        self.digest = digest
+        self.path = path
+        self.written = 0
+        self.failure: OSError | None = None
+        self.queue: Any = queue.Queue(self.QUEUED)
+        self.thread = threading.Thread(target=self._drain, name="model-writer", daemon=True)
+        if digest is not None:
+            self.thread.start()
+
+    def __enter__(self) -> "_Sink":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.digest is None:
+            return
+        self.queue.put(None)
+        self.thread.join()
+        if self.failure is not None and exc[0] is None:
+            raise self.failure
+
+    def write(self, chunk: bytes, offset: int, **_: Any) -> None:
+        if offset != self.written:
+            raise OSError(f"the object's bytes arrived out of order (at {offset}, expected {self.written})")
+        self.written += len(chunk)
+        self.queue.put(chunk)
+
+    def _drain(self) -> None:
+        try:
+            with open(self.path, "wb") as f:
+                while (chunk := self.queue.get()) is not None:
+                    f.write(chunk)
+                    self.digest.update(chunk)
+        except OSError as e:
+            self.failure = e
+            while self.queue.get() is not None:  # let the download finish; the error is raised at the end
+                pass
+
+
 class S3Failure(Exception):
     """A request S3 answered with an error, or one that never got an answer."""
 
@@ -138,10 +188,19 @@ class S3Client:
         return f"{bucket}.s3.{region}{suffix}", f"{object_path}{query}"
 
     def download(
-        self, bucket: str, key: str, version_id: str | None, path: str, *, deadline: float | None = None
+        self,
+        bucket: str,
+        key: str,
+        version_id: str | None,
+        path: str,
+        *,
+        deadline: float | None = None,
+        digest: Any = None,
     ) -> None:
         """Writes the object to `path` (ranged parallel GETs for large objects), or raises S3Failure. At
-        `deadline` (a time.perf_counter() value) the request is cancelled and DEADLINE_EXCEEDED raised."""
+        `deadline` (a time.perf_counter() value) the request is cancelled and DEADLINE_EXCEEDED raised. With a
+        `digest` (a hashlib object), each part is hashed as it is written, while the next parts download: the
+        file is verified when the last byte lands, not read again."""
         from awscrt import http, s3  # noqa: PLC0415
 
         region = self.region
@@ -149,10 +208,13 @@ class S3Client:
             host, target = self.address(bucket, key, version_id, region)
             request = http.HttpRequest("GET", target, http.HttpHeaders([("host", host)]))
             try:
-                started = self._client(region).make_request(
-                    type=s3.S3RequestType.GET_OBJECT, request=request, recv_filepath=path
-                )
-                _wait(started, deadline)
+                with _Sink(path, digest) as sink:
+                    started = self._client(region).make_request(
+                        type=s3.S3RequestType.GET_OBJECT,
+                        request=request,
+                        **({"on_body": sink.write} if digest is not None else {"recv_filepath": path}),
+                    )
+                    _wait(started, deadline)
                 return
             except S3Failure:
                 raise

@@ -48,6 +48,8 @@ def to_json(prediction: Prediction, identity: dict[str, JSON]) -> dict[str, JSON
     result: dict[str, JSON] = {"predictions": prediction.predictions.tolist()}
     if prediction.probabilities is not None:
         result["probabilities"] = prediction.probabilities.tolist()
+    if prediction.details:
+        result.update(prediction.details)
     result["model"] = identity
     return result
 
@@ -93,7 +95,7 @@ class Core:
             started = time.perf_counter()
             prediction = model.predict(matrix)
         else:
-            columns = columns_of(rows, where, table, model.input_dtype)
+            columns = columns_of(rows, where, table, model.input_dtype, self.limits.max_text_chars)
             started = time.perf_counter()
             prediction = model.predict_columns(columns)
         return prediction, (time.perf_counter() - started) * 1000

@@ -241,7 +241,7 @@ def _typed(
     table = model.table
     assert table is not None
     try:
-        columns = columns_of(rows, where.__getitem__, table, model.input_dtype)
+        columns = columns_of(rows, where.__getitem__, table, model.input_dtype, core.limits.max_text_chars)
         return model.predict_columns(columns), slots
     except RequestError:
         pass
@@ -249,7 +249,7 @@ def _typed(
     valid = []
     for row, label, slot in zip(rows, where, slots, strict=True):
         try:
-            one = columns_of([row], [label].__getitem__, table, model.input_dtype)
+            one = columns_of([row], [label].__getitem__, table, model.input_dtype, core.limits.max_text_chars)
         except RequestError as e:
             lines[slot][_ERROR], lines[slot][_MESSAGE] = e.code, e.message
             continue
@@ -271,6 +271,14 @@ def _unwrapped(items: list[Any]) -> tuple[list[int], list[JSON]] | None:
     return (indexes, rows) if set(map(type, indexes)) == {int} else None
 
 
+def _vectors(values: list[list[Any]]) -> list[str] | None:
+    """Each row's vector as JSON text; None (the row path) when one holds NaN or infinity."""
+    try:
+        return list(map(_encode, values))
+    except ValueError:
+        return None
+
+
 def _json_column(values: list[Any]) -> list[str] | None:
     """Each value as JSON text: strings and numbers at C speed, anything else (or NaN) left to the row path."""
     kinds = set(map(type, values))
@@ -281,13 +289,21 @@ def _json_column(values: list[Any]) -> list[str] | None:
             return _encode(values)[1:-1].split(",") if values else []
         except ValueError:  # NaN or infinity: not JSON
             return None
-    if len(kinds) == 1 and len(set(values)) <= 64:  # a few labels (of any JSON type), encoded once each
-        try:
-            memo = {v: _encode(v) for v in set(values)}
-        except (TypeError, ValueError):
+    if kinds == {list}:  # a vector per row (an embedding): each encoded as it is
+        return _vectors(values)
+    return _labels(values) if len(kinds) == 1 else None
+
+
+def _labels(values: list[Any]) -> list[str] | None:
+    """A few distinct labels (of any JSON type), each encoded once; None for many, or for unhashable ones."""
+    try:
+        distinct = set(values)
+        if len(distinct) > 64:
             return None
-        return list(map(memo.__getitem__, values))
-    return None
+        memo = {v: _encode(v) for v in distinct}
+    except (TypeError, ValueError):
+        return None
+    return list(map(memo.__getitem__, values))
 
 
 def _cells(model: Any, rows: list[Any], passthrough: tuple[str, ...]) -> tuple[list[Any], list[list[Any]]] | None:

@@ -81,14 +81,32 @@ def row_values(row: JSON, where: str, table: Table) -> tuple[list[Any], list[str
     return row, [f"{where}[{j}]" for j in range(len(row))]
 
 
+def _text(value: Any, at: str, max_chars: int) -> None:
+    """A text model's text: not empty, and within MAX_TEXT_CHARS."""
+    if value == "":
+        raise BadRequest("empty_text", f"{at} is an empty text: send the text to answer")
+    if isinstance(value, str) and len(value) > max_chars:
+        raise BadRequest(
+            "text_too_long", f"{at} has {len(value)} characters; at most MAX_TEXT_CHARS ({max_chars}) are allowed"
+        )
+
+
 def columns_of(
-    rows: list[JSON], where: Callable[[int], str], table: Table, dtype: type[np.floating[Any]]
+    rows: list[JSON],
+    where: Callable[[int], str],
+    table: Table,
+    dtype: type[np.floating[Any]],
+    max_chars: int | None = None,
 ) -> list[list[Any]]:
-    """Every row checked, its values gathered one list per feature (None: missing)."""
+    """Every row checked, its values gathered one list per feature (None: missing); a text model's texts also
+    against `max_chars`."""
     columns: list[list[Any]] = [[] for _ in table.features]
     features = table.features
+    text = max_chars is not None and table.text is not None
     for i, row in enumerate(rows):
         values, places = row_values(row, where(i), table)
         for column, feature, value, at in zip(columns, features, values, places, strict=True):
             column.append(value_of(feature, value, at, dtype))
+            if text:
+                _text(value, at, max_chars)  # type: ignore[arg-type]
     return columns
