@@ -45,6 +45,7 @@ export interface Contract {
             format: string;
             path: string;
             cacheDir: string;
+            files: string;
         };
         /** Settings the component gives the function from its own arguments. */
         settings: { metricsNamespace: string; initBudgetSeconds: string; modelName: string };
@@ -54,6 +55,7 @@ export interface Contract {
         capture: { uri: string; samplingPercentage: string; content: string; dir: string; maxSeconds: string };
         /** What points the app's S3 client at its API and region. */
         s3: { endpoint: string; endpointS3: string; endpointSfn: string; region: string; defaultRegion: string };
+        text: { pooling: string; normalize: string };
         /** What Lambda sets and the app reads. */
         lambda: {
             functionName: string;
@@ -75,7 +77,7 @@ export interface Contract {
     };
     formats: { [format: string]: FormatContract };
     /** What a signature's features may be (their types) and how rows reach a model (its layouts). */
-    signature: { featureTypes: string[]; layouts: string[] };
+    signature: { featureTypes: string[]; layouts: string[]; textTasks: string[]; pooling: string[] };
     /** The keys of the native format (one row, a batch) and of the inference protocol's requests. */
     requests: { native: { oneRow: string; manyRows: string }; protocol: { inputs: string; outputs: string } };
     handler: string;

@@ -23,6 +23,7 @@ export const RESERVED_APP_ENV = [
     ...MODEL_ENV_NAMES,
     MODEL_ENV.path,
     MODEL_ENV.cacheDir,
+    MODEL_ENV.files,
     ...Object.values(CONTRACT.environment.settings),
     ...Object.values(CONTRACT.environment.jobs),
     ...Object.values(CONTRACT.environment.capture),
@@ -189,6 +190,9 @@ export const BUNDLED_APP_PATH = packagePath("app");
 
 /** The Pythons the bundled Dockerfile builds on, and the base image of each. */
 export const PYTHON_VERSIONS = ["3.12", "3.13"] as const;
+
+/** The Dockerfile target of a transformer text model: the ONNX runtime and the text stage (tokenizers). */
+export const TEXT_TARGET = "onnx-text";
 
 /** What Lambda SnapStart takes for a container image function (checked 2026-12). */
 export const SNAP_START = {

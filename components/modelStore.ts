@@ -2,7 +2,16 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT } from "./contract";
 import { adoptedBucket, ownOrAdoptedBucket } from "./bucket";
-import { BuildContext, ExistingModel, ModelInImage, ModelSettings, SecuritySettings, UploadedModel } from "./resolved";
+import * as path from "path";
+import {
+    BuildContext,
+    ExistingModel,
+    ModelCommon,
+    ModelInImage,
+    ModelSettings,
+    SecuritySettings,
+    UploadedModel,
+} from "./resolved";
 
 const ENV = CONTRACT.environment.model;
 
@@ -24,6 +33,8 @@ export interface ModelInS3Store {
     bucketArn: pulumi.Output<string>;
     /** The bucket and key as the policy needs them. */
     objectArn: pulumi.Output<string>;
+    /** The model's object and those of the files beside it (a text model's tokenizer.json, config.json). */
+    objectArns: pulumi.Output<string[]>;
     /** S3 version id of the exact object to load ("" for an unversioned adopted bucket). */
     versionId: pulumi.Output<string>;
     sha256: pulumi.Output<string>;
@@ -42,6 +53,7 @@ function inS3(
     versionId: pulumi.Output<string>,
     sha256: pulumi.Output<string>,
     dependencies: pulumi.Resource[],
+    files: UploadedFile[] = [],
 ): ModelInS3Store {
     return {
         kind: "s3",
@@ -51,21 +63,66 @@ function inS3(
             [ENV.key]: key,
             [ENV.versionId]: versionId,
             [ENV.sha256]: sha256,
+            ...(files.length ? { [ENV.files]: filesVariable(files) } : {}),
         },
         bucketName,
         key,
         bucketArn,
         objectArn: pulumi.interpolate`${bucketArn}/${key}`,
+        objectArns: pulumi
+            .all([bucketArn, key, ...files.map((f) => f.key)])
+            .apply(([arn, ...keys]) => keys.map((k) => `${arn}/${k}`)),
         versionId,
         sha256,
         dependencies,
     };
 }
 
+/** A file beside the model, uploaded with it: its name, key, version and confirmed sha256. */
+interface UploadedFile {
+    name: string;
+    key: pulumi.Output<string>;
+    versionId: pulumi.Input<string>;
+    sha256: pulumi.Input<string>;
+}
+
+/** MODEL_FILES: each file's sha256 (and its S3 version), which the function verifies at init. */
+function filesVariable(files: UploadedFile[]): pulumi.Output<string> {
+    return pulumi
+        .all(files.map((f) => pulumi.all([f.name, f.sha256, f.versionId])))
+        .apply((rows) =>
+            JSON.stringify(
+                Object.fromEntries(
+                    rows.map(([n, sha256, versionId]) => [n, versionId ? { sha256, versionId } : { sha256 }]),
+                ),
+            ),
+        );
+}
+
+/** Where a file beside the model goes: beside the model's key. */
+export function fileKey(modelKey: string, file: string): string {
+    const slash = modelKey.lastIndexOf("/");
+    return `${slash >= 0 ? modelKey.slice(0, slash + 1) : ""}${file}`;
+}
+
 /** The model baked into the image (modelDelivery "image"): a local path, no bucket, nothing for the role to read. */
-function inImage(model: ModelInImage): ModelInImageStore {
+function inImage(model: ModelInImage & ModelCommon): ModelInImageStore {
     const sha256 = pulumi.output(model.sha256);
-    return { kind: "image", environment: { [ENV.path]: model.pathInImage, [ENV.sha256]: sha256 }, sha256 };
+    const files = Object.entries(model.files).map(([name, hex]) => ({
+        name,
+        key: pulumi.output(name),
+        versionId: "",
+        sha256: hex,
+    }));
+    return {
+        kind: "image",
+        environment: {
+            [ENV.path]: model.pathInImage,
+            [ENV.sha256]: sha256,
+            ...(files.length ? { [ENV.files]: filesVariable(files) } : {}),
+        },
+        sha256,
+    };
 }
 
 /** S3 reports the version of an object in an unversioned bucket as "null"; the handler then fetches the latest. */
@@ -95,25 +152,45 @@ export function confirmedSha256(modelPath: string, hex: string, checksumSha256: 
  * Uploads the model file (to the component's own private bucket, or one the user adopts); the sha256 the
  * function is told is the one hashed at the start of the deploy, once S3 confirmed it received exactly that.
  */
-function upload(name: string, model: UploadedModel, security: SecuritySettings, ctx: BuildContext): ModelInS3Store {
+function upload(
+    name: string,
+    model: UploadedModel & ModelCommon,
+    security: SecuritySettings,
+    ctx: BuildContext,
+): ModelInS3Store {
     const { bucketName, bucketArn, settled } = ownOrAdoptedBucket(`${name}-models`, model.adoptedBucket, security, ctx);
     const key = pulumi.output(model.key);
-    const object = new aws.s3.BucketObjectv2(
-        `${name}-model`,
-        {
-            bucket: bucketName,
-            key,
-            source: new pulumi.asset.FileAsset(model.path),
-            contentType: "application/octet-stream",
-            // S3 recomputes the checksum on receipt and rejects a corrupted upload.
-            checksumAlgorithm: "SHA256",
-            tags: ctx.tags,
-        },
-        { parent: ctx.parent, dependsOn: settled },
-    );
-    const versionId = object.versionId.apply(normaliseVersionId);
-    const sha256 = object.checksumSha256.apply((received) => confirmedSha256(model.path, model.sha256, received));
-    return inS3(bucketName, bucketArn, key, versionId, sha256, [object]);
+    const put = (id: string, objectKey: pulumi.Output<string>, file: string, hex: string) => {
+        const object = new aws.s3.BucketObjectv2(
+            id,
+            {
+                bucket: bucketName,
+                key: objectKey,
+                source: new pulumi.asset.FileAsset(file),
+                contentType: "application/octet-stream",
+                // S3 recomputes the checksum on receipt and rejects a corrupted upload.
+                checksumAlgorithm: "SHA256",
+                tags: ctx.tags,
+            },
+            { parent: ctx.parent, dependsOn: settled },
+        );
+        const versionId = object.versionId.apply(normaliseVersionId);
+        return { object, versionId, sha256: object.checksumSha256.apply((got) => confirmedSha256(file, hex, got)) };
+    };
+    const model0 = put(`${name}-model`, key, model.path, model.sha256);
+    // Each file beside the model goes beside its key, uploaded and confirmed as it is.
+    const files = Object.entries(model.files).map(([file, hex]) => {
+        const fileKeyOf = key.apply((k) => fileKey(k, file));
+        const uploaded = put(
+            `${name}-model-${file.replace(/[^A-Za-z0-9-]/g, "-")}`,
+            fileKeyOf,
+            path.join(path.dirname(model.path), file),
+            hex,
+        );
+        return { name: file, key: fileKeyOf, ...uploaded };
+    });
+    const objects = [model0.object, ...files.map((f) => f.object)];
+    return inS3(bucketName, bucketArn, key, model0.versionId, model0.sha256, objects, files);
 }
 
 /** An object already in S3, pinned at the version present at deploy time: a later upload rolls out only with the next deploy. */

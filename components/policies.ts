@@ -16,7 +16,7 @@ export const ASSUME_ROLE_POLICY = JSON.stringify({
 });
 
 /** A one-statement Allow policy document. */
-function allow(sid: string, actions: string[], resource: string): string {
+function allow(sid: string, actions: string[], resource: string | string[]): string {
     return JSON.stringify({
         Version: VERSION,
         Statement: [{ Sid: sid, Effect: "Allow", Action: actions, Resource: resource }],
@@ -27,8 +27,10 @@ export function logsPolicy(logGroupArn: string): string {
     return allow("WriteOwnLogGroup", ["logs:CreateLogStream", "logs:PutLogEvents"], `${logGroupArn}:*`);
 }
 
-export function modelReadPolicy(modelObjectArn: string): string {
-    return allow("ReadModelObject", ["s3:GetObject", "s3:GetObjectVersion"], modelObjectArn);
+/** The model's object, and the files beside it (a text model's tokenizer): nothing else in the bucket. */
+export function modelReadPolicy(objectArns: string | string[]): string {
+    const resource = Array.isArray(objectArns) && objectArns.length === 1 ? objectArns[0] : objectArns;
+    return allow("ReadModelObject", ["s3:GetObject", "s3:GetObjectVersion"], resource);
 }
 
 /** Lambda manages the function's network interfaces; EC2 allows these actions only on "*". */
@@ -101,7 +103,7 @@ export function codeDeployPolicy(functionArn: string): string {
 export function kmsDecryptPolicy(
     keyArn: string,
     region: string,
-    modelObject?: { bucketArn: string; objectArn: string },
+    modelObjects?: { bucketArn: string; objectArns: string[] },
 ): string {
     const statements: object[] = [
         {
@@ -112,7 +114,7 @@ export function kmsDecryptPolicy(
             Condition: { StringEquals: { "kms:ViaService": `lambda.${region}.amazonaws.com` } },
         },
     ];
-    if (modelObject) {
+    if (modelObjects) {
         statements.unshift({
             Sid: "DecryptModelObjectThroughS3",
             Effect: "Allow",
@@ -121,7 +123,7 @@ export function kmsDecryptPolicy(
             Condition: {
                 StringEquals: {
                     "kms:ViaService": `s3.${region}.amazonaws.com`,
-                    "kms:EncryptionContext:aws:s3:arn": [modelObject.bucketArn, modelObject.objectArn],
+                    "kms:EncryptionContext:aws:s3:arn": [modelObjects.bucketArn, ...modelObjects.objectArns],
                 },
             },
         });

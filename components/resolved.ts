@@ -59,8 +59,21 @@ export interface ExistingModel {
     sha256: pulumi.Input<string>;
 }
 
-/** The model wherever it is, and its name in the inference protocol's paths. */
-export type ModelSettings = (ModelInImage | UploadedModel | ExistingModel) & { name: string };
+/** What every model has beside where it is. */
+export interface ModelCommon {
+    /** Its name in the inference protocol's paths. */
+    name: string;
+    /**
+     * Files it needs beside it, read from its signature and hashed at deploy (a text model's tokenizer.json and
+     * config.json): each name's hex sha256. None for a model known only by its key (`modelKey`).
+     */
+    files: { [name: string]: string };
+    /** A transformer text model: served by the image's text stage (its tokenizer library). */
+    text: boolean;
+}
+
+/** The model wherever it is, and what every model has. */
+export type ModelSettings = (ModelInImage | UploadedModel | ExistingModel) & ModelCommon;
 
 /** Provisioned concurrency on the live alias, optionally autoscaled. */
 export interface ProvisionedConcurrency {

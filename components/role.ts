@@ -77,7 +77,7 @@ export function createRole(
     // A model in the image needs no S3 permission at all.
     if (model.kind === "s3") {
         const id = modelReadId(needs.model);
-        const document = model.objectArn.apply(modelReadPolicy);
+        const document = model.objectArns.apply(modelReadPolicy);
         policies.push(
             id !== undefined
                 ? policy(`model-read-${id}`, document)
@@ -91,10 +91,10 @@ export function createRole(
                 security.kmsKeyArn,
                 deps.account.region,
                 model.kind === "s3" ? model.bucketArn : "",
-                model.kind === "s3" ? model.objectArn : "",
+                model.kind === "s3" ? model.objectArns : [],
             ])
-            .apply(([key, region, bucketArn, objectArn]) =>
-                kmsDecryptPolicy(key, region, bucketArn ? { bucketArn, objectArn } : undefined),
+            .apply(([key, region, bucketArn, objectArns]) =>
+                kmsDecryptPolicy(key, region, bucketArn ? { bucketArn, objectArns } : undefined),
             );
         policies.push(policy("kms-decrypt", decrypt));
     }

@@ -51,6 +51,12 @@ export interface Signature {
     outputs?: TensorSpec[];
     /** A document the model answers: the default smoke test. */
     sample: { [key: string]: unknown } | null;
+    /** Files the model needs beside it (a text model's tokenizer.json, config.json), each with its sha256. */
+    files?: { [name: string]: string };
+    /** A transformer text model: its task, maximum length, and labels or embedding dimension. */
+    text?: { task: string; maxLength: number; labels?: string[]; dimension?: number };
+    /** Libraries the image must hold for it: `onnxruntime-extensions` for a graph that tokenizes itself. */
+    requires?: string[];
     versions: { trained_with: { [library: string]: string }; tools: { [library: string]: string } };
 }
 
@@ -98,7 +104,26 @@ export function readSignature(modelPath: string): { signature: Signature; sha256
             problem: `does not match its signature: ${file} was written for a ${signature.file} with sha256 ${signature.sha256}, but ${modelPath} hashes to ${actual}; ${howToDescribe(modelPath)} again`,
         };
     }
+    const wrong = filesProblem(modelPath, signature.files ?? {});
+    if (wrong) {
+        return { problem: wrong };
+    }
     return { signature, sha256: actual };
+}
+
+/** Why a file the signature lists beside the model is not there, or not the one it hashed. */
+function filesProblem(modelPath: string, files: { [name: string]: string }): string | undefined {
+    for (const [name, sha256] of Object.entries(files)) {
+        const file = path.join(path.dirname(modelPath), name);
+        if (path.basename(name) !== name || !fs.existsSync(file)) {
+            return `needs ${name} beside it, as its signature says, and ${file} is not there`;
+        }
+        const actual = sha256File(file);
+        if (actual !== sha256) {
+            return `does not match its signature: ${name} beside it hashes to ${actual}, but the signature was written for ${sha256}; ${howToDescribe(modelPath)} again`;
+        }
+    }
+    return undefined;
 }
 
 /** Why an inference request's inputs do not fit the tensors the model declares (names, rank, fixed dims). */

@@ -101,10 +101,24 @@ export function renderModel({ path: modelPath, signature: s }: PlannedModel): st
     return [
         head,
         `  format ${s.format}, sha256 ${s.sha256.slice(0, 12)}, ${s.task}${s.classes ? ` of ${s.classes.length} classes` : ""}`,
+        ...(s.text ? renderText(s) : []),
         ...(s.features?.some((f) => f.type !== "number" || f.missing) || s.layout === "text"
             ? renderFeatures(s)
             : [`  ${s.n_features} features: ${names}`]),
         `  smoke test: the signature's sample (${rows} row${rows === 1 ? "" : "s"}); trained with ${trained || "(not recorded)"}`,
+    ];
+}
+
+/** A transformer text model: its task, what it answers, its tokenizer's limit, and the files beside it. */
+function renderText(s: PlannedModel["signature"]): string[] {
+    const text = s.text!;
+    const answers = text.labels
+        ? `labels ${text.labels.join(", ")}`
+        : `embeddings${text.dimension ? ` of ${text.dimension} dimensions` : ""}`;
+    const files = Object.keys(s.files ?? {});
+    return [
+        `  text model (${text.task}): ${answers}; texts truncated to ${text.maxLength} tokens`,
+        ...(files.length ? [`  beside it, uploaded and verified with it: ${files.join(", ")}`] : []),
     ];
 }
 

@@ -4,7 +4,7 @@ import * as path from "path";
 import { DockerfileParser, Instruction } from "dockerfile-ast";
 import { validate } from "dockerfile-utils";
 import { CONTRACT } from "../components/contract";
-import { MODEL_FORMATS, SNAP_START } from "../components/defaults";
+import { MODEL_FORMATS, SNAP_START, TEXT_TARGET } from "../components/defaults";
 
 const APP = path.resolve(__dirname, "..", "app");
 const content = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
@@ -50,12 +50,15 @@ describe("app/Dockerfile", () => {
             [
                 "${BASE_IMAGE} AS base",
                 "base AS onnx-deps",
+                "onnx-deps AS text-deps",
                 "base AS sklearn-deps",
                 "base AS extensions",
                 "base AS sklearn",
                 "base AS onnx",
                 "sklearn AS sklearn-bundled",
                 "onnx AS onnx-bundled",
+                "base AS onnx-text",
+                "onnx-text AS onnx-text-bundled",
                 "onnx AS default",
             ],
         );
@@ -172,6 +175,38 @@ describe("app/Dockerfile", () => {
             ]);
         });
     }
+
+    it(`${TEXT_TARGET}: the ONNX runtime's packages plus the text stage's locked, unresolved, pruned`, () => {
+        const run = stage("text-deps").find((i) => i.getKeyword() === "RUN");
+        assert.ok(run);
+        // --no-deps: tokenizers' huggingface_hub downloads from the Hub, which the function never does.
+        assert.match(
+            args(run),
+            /^pip install --no-cache-dir --require-hashes --only-binary=:all: --no-deps --target "\$\{LAMBDA_TASK_ROOT\}" -r text\.txt/,
+        );
+        assert.match(args(run), /python prune_site_packages\.py --runtime text "\$\{LAMBDA_TASK_ROOT\}"$/);
+        const lock = fs.readFileSync(path.join(APP, "requirements", "text.txt"), "utf8");
+        const locked = lock.split("\n").filter((l) => /^[A-Za-z0-9_.-]+==/.test(l));
+        assert.deepStrictEqual(locked, ["onnxruntime-extensions==0.15.2 \\", "tokenizers==0.23.3 \\"]);
+        assert.deepStrictEqual(stage(TEXT_TARGET).map(raw), [
+            `FROM base AS ${TEXT_TARGET}`,
+            "COPY --from=text-deps ${LAMBDA_TASK_ROOT} ${LAMBDA_TASK_ROOT}",
+            "COPY inference/ ${LAMBDA_TASK_ROOT}/inference/",
+            'RUN python -m compileall -q "${LAMBDA_TASK_ROOT}/inference"',
+            ...CAPTURE_STEPS,
+            `ENV ${env.format}=onnx`,
+            `CMD ["${CONTRACT.handler}"]`,
+        ]);
+        // The tokenizer.json and config.json go beside the graph, where the app looks for MODEL_FILES.
+        assert.deepStrictEqual(stage(`${TEXT_TARGET}-bundled`).map(raw), [
+            `FROM ${TEXT_TARGET} AS ${TEXT_TARGET}-bundled`,
+            "ARG MODEL_FILE=model.onnx",
+            "COPY --from=model ${MODEL_FILE} ${LAMBDA_TASK_ROOT}/model/model.onnx",
+            "COPY --from=model *.json ${LAMBDA_TASK_ROOT}/model/",
+            `ENV ${env.path}=\${LAMBDA_TASK_ROOT}/model/model.onnx`,
+        ]);
+        assert.strictEqual(CONTRACT.formats.onnx.pathInImage, "/var/task/model/model.onnx");
+    });
 
     it("pins one BLAS/OpenMP thread in the base every target shares", () => {
         const env = stage("base")

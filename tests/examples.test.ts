@@ -60,6 +60,7 @@ const MODEL: { [example: string]: string | undefined } = {
     "managed-instances": DEMO,
     provisioned: DEMO,
     snapstart: DEMO,
+    "text-classifier": path.join(EXAMPLES, "text-classifier", "model", "model.onnx"),
     vpc: DEMO,
     "your-own-model": path.join(EXAMPLES, "your-own-model", "model", "model.onnx"),
 };

@@ -1,5 +1,12 @@
+import { CONTRACT } from "../contract";
 import { APP_LIMITS, LAMBDA_RESERVED_ENV, RESERVED_APP_ENV } from "../defaults";
 import { isKnown, Problem } from "./problems";
+
+/** A text model's settings, with the values the app accepts (contract.json). */
+const TEXT_CHOICES: { [name: string]: string[] } = {
+    [CONTRACT.environment.text.pooling]: CONTRACT.signature.pooling,
+    [CONTRACT.environment.text.normalize]: ["true", "false"],
+};
 
 /** Names the component or Lambda own are refused; the app's limits must be what the app accepts. */
 export function environmentProblems(environment: { [key: string]: unknown } | undefined): Problem[] {
@@ -19,6 +26,15 @@ export function environmentProblems(environment: { [key: string]: unknown } | un
         if (!/^[a-zA-Z][a-zA-Z0-9_]*$/.test(key)) {
             return [
                 { propertyPath, reason: "must be a name of letters, digits and underscores that starts with a letter" },
+            ];
+        }
+        const choices = TEXT_CHOICES[key];
+        if (choices && isKnown(value) && !choices.includes(String(value))) {
+            return [
+                {
+                    propertyPath,
+                    reason: `must be one of ${choices.join(", ")} (the app refuses anything else at init); got ${JSON.stringify(value)}`,
+                },
             ];
         }
         const limit = APP_LIMITS.find((l) => l.name === key);

@@ -12,6 +12,7 @@ import {
     PLATFORMS,
     PYTHON_VERSIONS,
     SNAP_START,
+    TEXT_TARGET,
 } from "../defaults";
 import { ImageSettings, ModelSettings } from "../resolved";
 import { Area, area, integerProblem, isKnown, oneOfProblem, Problem } from "./problems";
@@ -91,7 +92,8 @@ export function imageArea(a: InferenceFunctionArgs, model: ModelSettings | undef
             // Data capture's extension is in the image only when capture is on.
             ...(a.dataCapture ? { [CONTRACT.capture.buildArg]: "on" } : {}),
         }),
-        target: a.buildTarget ?? (inImage ? `${model.format}-bundled` : model.format),
+        // A text model needs the text stage (its tokenizer library) on top of the ONNX runtime.
+        target: a.buildTarget ?? `${model.text ? TEXT_TARGET : model.format}${inImage ? "-bundled" : ""}`,
         architecture,
         platform: PLATFORMS[architecture],
         pythonVersion,

@@ -197,6 +197,44 @@ function signatureProblems(a: InferenceFunctionArgs, facts: Facts, format: Model
     return [];
 }
 
+/** The files the signature lists beside the model (a tokenizer, external weights): where each can go, and room. */
+function besideProblems(
+    a: InferenceFunctionArgs,
+    facts: Facts,
+    inImage: boolean,
+    tmpMb: number | undefined,
+): Problem[] {
+    if (a.modelPath === undefined || facts.signature === undefined || !("signature" in facts.signature)) {
+        return [];
+    }
+    const { signature } = facts.signature;
+    const names = Object.keys(signature.files ?? {});
+    if (names.length === 0) {
+        return [];
+    }
+    if (inImage && signature.text === undefined) {
+        // The bundled image's model layer holds the model and a text model's *.json, not arbitrary weight files.
+        return [
+            {
+                propertyPath: "modelDelivery",
+                reason: `must be "s3" for a model whose weights are in files beside it (${names.join(", ")}): they are uploaded and verified with it; or save the model with its weights inside`,
+            },
+        ];
+    }
+    const folder = path.dirname(path.resolve(a.modelPath));
+    const total = [path.resolve(a.modelPath), ...names.map((n) => path.join(folder, n))]
+        .map((f) => sizeOf(f) ?? 0)
+        .reduce((x, y) => x + y, 0);
+    return !inImage && tmpMb !== undefined && total > tmpMb * 1024 * 1024
+        ? [
+              {
+                  propertyPath: "ephemeralStorageSize",
+                  reason: `must be large enough to hold the model and the files beside it in /tmp: ${total} bytes, /tmp is ${tmpMb} MB`,
+              },
+          ]
+        : [];
+}
+
 /** The shape of a key known now: one object, named exactly. */
 function keyProblems(modelKey: unknown): Problem[] {
     if (!isKnown(modelKey)) {
@@ -228,14 +266,24 @@ function modelOf(a: InferenceFunctionArgs, facts: Facts, format: ModelFormat, na
         return {
             delivery: "existing",
             name,
+            files: {},
+            text: false,
             format,
             bucketName: checked("modelBucketName", a.modelBucketName),
             key: checked("modelKey", a.modelKey),
             sha256: checked("modelSha256", a.modelSha256),
         };
     }
-    const hashed = facts.signature && "sha256" in facts.signature ? facts.signature.sha256 : undefined;
-    const file = { name, format, path: path.resolve(a.modelPath), sha256: checked("modelPath", hashed) };
+    const read = facts.signature && "signature" in facts.signature ? facts.signature : undefined;
+    const file = {
+        name,
+        format,
+        path: path.resolve(a.modelPath),
+        sha256: checked("modelPath", read?.sha256),
+        files: read?.signature.files ?? {},
+        // The text stage holds the tokenizer library and onnxruntime-extensions (a graph that tokenizes itself).
+        text: read?.signature.text !== undefined || (read?.signature.requires ?? []).includes("onnxruntime-extensions"),
+    };
     if (delivery === "image") {
         const contextDir = path.dirname(file.path);
         const pathInImage = MODEL_PATH_IN_IMAGE[format];
@@ -258,6 +306,7 @@ export function modelArea(a: InferenceFunctionArgs, facts: Facts, tmpMb: number 
         ...oneOfProblem("modelFormat", a.modelFormat, MODEL_FORMATS),
         ...("problem" in inferred ? [inferred.problem] : []),
         ...signatureProblems(a, facts, format),
+        ...besideProblems(a, facts, inImage, tmpMb),
         ...patternProblem(
             "modelSha256",
             a.modelSha256,

@@ -6,8 +6,12 @@ import { Check, find, json, pass, Planned } from "../types";
 export function s3ModelChecks({ resources, repo, env, policies }: Planned): Check[] {
     const pab = find(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")?.inputs ?? {};
     const bucketPolicy = json(find(resources, "aws:s3/bucketPolicy:BucketPolicy")?.inputs.policy);
-    const object = find(resources, "aws:s3/bucketObjectv2:BucketObjectv2")?.inputs;
     const modelRead = json(policies.find((p) => p.name.includes("-model-read"))?.inputs.policy)?.Statement?.[0];
+    const objects = resources.filter((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2").map((r) => r.inputs);
+    const object = objects[0];
+    // The model's object, and each file beside it (a text model's tokenizer): exact keys, no wildcard.
+    const readable = [modelRead?.Resource].flat();
+    const keys = [object?.key ?? env.MODEL_KEY, ...objects.slice(1).map((o) => o.key)];
     return [
         pass(
             "model bucket blocks all public access",
@@ -41,15 +45,16 @@ export function s3ModelChecks({ resources, repo, env, policies }: Planned): Chec
         ),
         pass(
             "model upload checksummed by S3 and compared with the file's sha256",
-            object?.checksumAlgorithm === "SHA256",
+            objects.length > 0 && objects.every((o) => o.checksumAlgorithm === "SHA256"),
         ),
         pass(
-            "role reads only the model object",
+            objects.length > 1
+                ? "role reads only the model's objects (the model, the files beside it)"
+                : "role reads only the model object",
             modelRead !== undefined &&
-                typeof modelRead.Resource === "string" &&
-                !modelRead.Resource.endsWith("*") &&
-                modelRead.Resource.endsWith(`/${object?.key ?? env.MODEL_KEY}`),
-            String(modelRead?.Resource),
+                readable.length === keys.length &&
+                readable.every((r, i) => typeof r === "string" && !r.includes("*") && r.endsWith(`/${keys[i]}`)),
+            readable.join(", "),
         ),
         pass(
             "function gets the model's location and identity",

@@ -2,9 +2,20 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { deploy, FIXTURE_MODEL, FIXTURE_SHA256, FUNCTION_SETTINGS, runFailedDeploy, modelReadName } from "../harness";
+import {
+    deploy,
+    FIXTURE_MODEL,
+    FIXTURE_SHA256,
+    FUNCTION_SETTINGS,
+    madeUpModel,
+    rejected,
+    writeSignature,
+    runFailedDeploy,
+    modelReadName,
+} from "../harness";
 import { mocks, ofType, one, valueOf, dependenciesOf, EXISTING_OBJECT_VERSION } from "../mocks";
 import { confirmedSha256, normaliseVersionId } from "../../components/modelStore";
+import { sha256File } from "../../components/sha256";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const DEMO_ONNX = path.join(ROOT, "app", "model", "model.onnx");
@@ -187,5 +198,143 @@ describe("model helpers", () => {
             normaliseVersionId("3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY"),
             "3HL4kqtJlcpXroDTDmJ+rmSpXd3dIbrHY",
         );
+    });
+});
+
+describe("a text model: the tokenizer and config beside the model", () => {
+    const TEXT = path.join(ROOT, "examples", "text-classifier", "model");
+    const signature = JSON.parse(fs.readFileSync(path.join(TEXT, "model.json"), "utf8"));
+    const files = ["tokenizer.json", "config.json"];
+
+    it("uploads each file its signature lists beside the model's key, each checksummed and confirmed", async () => {
+        await deploy({ modelPath: path.join(TEXT, "model.onnx") });
+        const objects = ofType("aws:s3/bucketObjectv2:BucketObjectv2");
+        assert.deepStrictEqual(
+            objects.map((o) => [o.name, o.inputs.key, o.inputs.checksumAlgorithm]),
+            [
+                ["demo-model", "models/model.onnx", "SHA256"],
+                ["demo-model-tokenizer-json", "models/tokenizer.json", "SHA256"],
+                ["demo-model-config-json", "models/config.json", "SHA256"],
+            ],
+        );
+        assert.deepStrictEqual(
+            await Promise.all(objects.map((o) => o.inputs.source.path)),
+            ["model.onnx", ...files].map((f) => path.join(TEXT, f)),
+        );
+        // Each waits for the locked-down bucket, as the model does.
+        assert.ok(
+            dependenciesOf("aws:s3/bucketObjectv2:BucketObjectv2", "demo-model-tokenizer-json").includes(
+                "aws:s3/bucketPolicy:BucketPolicy::demo-models-policy",
+            ),
+        );
+    });
+
+    it("tells the function each file's sha256 and version, and lets the role read exactly those objects", async () => {
+        await deploy({ modelPath: path.join(TEXT, "model.onnx") });
+        const env = one("aws:lambda/function:Function").inputs.environment.variables;
+        assert.deepStrictEqual(JSON.parse(env.MODEL_FILES), {
+            "tokenizer.json": {
+                sha256: signature.files["tokenizer.json"],
+                versionId: "version-of-models/tokenizer.json",
+            },
+            "config.json": { sha256: signature.files["config.json"], versionId: "version-of-models/config.json" },
+        });
+        assert.strictEqual(env.MODEL_SHA256, signature.sha256);
+        const read = ofType("aws:iam/rolePolicy:RolePolicy").find((p) => p.name.includes("-model-read"));
+        assert.deepStrictEqual(JSON.parse(read!.inputs.policy).Statement[0].Resource, [
+            `arn:aws:s3:::${BUCKET}/models/model.onnx`,
+            `arn:aws:s3:::${BUCKET}/models/tokenizer.json`,
+            `arn:aws:s3:::${BUCKET}/models/config.json`,
+        ]);
+        // The image gets the text stage (the tokenizer library) on top of the ONNX runtime.
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx-text");
+        // The smoke test sends the signature's sample texts.
+        assert.deepStrictEqual(JSON.parse(one("aws:lambda/invocation:Invocation").inputs.input), signature.sample);
+    });
+
+    it("in the image: the files travel in the model's folder, verified against MODEL_FILES", async () => {
+        await deploy({ modelPath: path.join(TEXT, "model.onnx"), modelDelivery: "image" });
+        const env = one("aws:lambda/function:Function").inputs.environment.variables;
+        assert.deepStrictEqual(JSON.parse(env.MODEL_FILES), {
+            "tokenizer.json": { sha256: signature.files["tokenizer.json"] },
+            "config.json": { sha256: signature.files["config.json"] },
+        });
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx-text-bundled");
+        assert.strictEqual(ofType("aws:s3/bucketObjectv2:BucketObjectv2").length, 0);
+    });
+
+    it("a graph that tokenizes itself (onnxruntime-extensions' operators) gets the text stage too", async () => {
+        await deploy({ modelPath: madeUpModel("lengths.onnx", { requires: ["onnxruntime-extensions"] }) });
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx-text");
+        await deploy({ modelPath: madeUpModel("plain.onnx", {}) });
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx");
+    });
+
+    it("refuses, before any resource, a file missing or changed since the signature was written", async () => {
+        const copy = fs.mkdtempSync(path.join(os.tmpdir(), "lambda-inference-text-"));
+        process.on("exit", () => fs.rmSync(copy, { recursive: true, force: true }));
+        for (const f of ["model.onnx", "model.json", ...files]) {
+            fs.copyFileSync(path.join(TEXT, f), path.join(copy, f));
+        }
+        fs.appendFileSync(path.join(copy, "config.json"), " ");
+        const changed = await rejected({ modelPath: path.join(copy, "model.onnx") });
+        assert.match(
+            changed.errors[0].reason,
+            /^does not match its signature: config\.json beside it hashes to [0-9a-f]{64}, but the signature was written for b7f8fae7[0-9a-f]{56}; /,
+        );
+        fs.rmSync(path.join(copy, "tokenizer.json"));
+        const missing = await rejected({ modelPath: path.join(copy, "model.onnx") });
+        assert.deepStrictEqual(missing.errors, [
+            {
+                propertyPath: "modelPath",
+                reason: `needs tokenizer.json beside it, as its signature says, and ${path.join(copy, "tokenizer.json")} is not there`,
+            },
+        ]);
+    });
+});
+
+describe("a model whose weights are in a file beside it (ONNX external data)", () => {
+    /** A made-up model with `size` bytes of weights in `<name>.data`, listed in its signature. */
+    function withWeights(size: number): string {
+        const model = madeUpModel("big.onnx");
+        const data = `${model}.data`;
+        fs.writeFileSync(data, "");
+        fs.truncateSync(data, size); // sparse: no disk is used
+        writeSignature(model, { files: { "big.onnx.data": sha256File(data) } });
+        return model;
+    }
+
+    it("uploads the weights beside the model and lets the role read exactly both objects", async () => {
+        await deploy({ modelPath: withWeights(1024) });
+        assert.deepStrictEqual(
+            ofType("aws:s3/bucketObjectv2:BucketObjectv2").map((o) => [o.name, o.inputs.key]),
+            [
+                ["demo-model", "models/big.onnx"],
+                ["demo-model-big-onnx-data", "models/big.onnx.data"],
+            ],
+        );
+        assert.deepStrictEqual(Object.keys(JSON.parse(one(FN).inputs.environment.variables.MODEL_FILES)), [
+            "big.onnx.data",
+        ]);
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx");
+    });
+
+    it("refuses the image delivery, and a /tmp too small for the model and its weights together", async () => {
+        const model = withWeights(600 * 1024 * 1024);
+        const inImage = await rejected({ modelPath: model, modelDelivery: "image" });
+        assert.deepStrictEqual(inImage.errors, [
+            {
+                propertyPath: "modelDelivery",
+                reason: 'must be "s3" for a model whose weights are in files beside it (big.onnx.data): they are uploaded and verified with it; or save the model with its weights inside',
+            },
+        ]);
+        const small = await rejected({ modelPath: model });
+        assert.deepStrictEqual(small.errors, [
+            {
+                propertyPath: "ephemeralStorageSize",
+                reason: `must be large enough to hold the model and the files beside it in /tmp: ${600 * 1024 * 1024 + fs.statSync(model).size} bytes, /tmp is 512 MB`,
+            },
+        ]);
+        await deploy({ modelPath: model, ephemeralStorageSize: 1024 });
     });
 });

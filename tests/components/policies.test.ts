@@ -65,6 +65,11 @@ describe("policy documents", () => {
         assert.deepStrictEqual(JSON.parse(modelReadPolicy(arn)).Statement, [
             { Sid: "ReadModelObject", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: arn },
         ]);
+        // One object given as a list is the same single-resource statement.
+        assert.strictEqual(modelReadPolicy([arn]), modelReadPolicy(arn));
+        // A text model: the model and the files beside it, each by its exact ARN.
+        const files = [arn, "arn:aws:s3:::bucket/models/tokenizer.json", "arn:aws:s3:::bucket/models/config.json"];
+        assert.deepStrictEqual(JSON.parse(modelReadPolicy(files)).Statement[0].Resource, files);
     });
 
     it("VPC and tracing: only the actions AWS allows on no narrower resource than *", () => {
@@ -119,12 +124,20 @@ describe("policy documents", () => {
 
     it("KMS: decrypt only through S3 for the model object, and through Lambda for the environment", () => {
         const key = "arn:aws:kms:eu-west-1:111122223333:key/k";
-        const object = { bucketArn: "arn:aws:s3:::b", objectArn: "arn:aws:s3:::b/m.onnx" };
-        const [s3, lambda] = JSON.parse(kmsDecryptPolicy(key, "eu-west-1", object)).Statement;
+        const objects = {
+            bucketArn: "arn:aws:s3:::b",
+            objectArns: ["arn:aws:s3:::b/m.onnx", "arn:aws:s3:::b/tokenizer.json"],
+        };
+        const [s3, lambda] = JSON.parse(kmsDecryptPolicy(key, "eu-west-1", objects)).Statement;
+        // The bucket (S3 Bucket Keys' context) or exactly the model's objects.
         assert.deepStrictEqual(s3.Condition, {
             StringEquals: {
                 "kms:ViaService": "s3.eu-west-1.amazonaws.com",
-                "kms:EncryptionContext:aws:s3:arn": ["arn:aws:s3:::b", "arn:aws:s3:::b/m.onnx"],
+                "kms:EncryptionContext:aws:s3:arn": [
+                    "arn:aws:s3:::b",
+                    "arn:aws:s3:::b/m.onnx",
+                    "arn:aws:s3:::b/tokenizer.json",
+                ],
             },
         });
         assert.deepStrictEqual(lambda.Condition, {

@@ -67,6 +67,32 @@ describe("hardening", () => {
             });
             assert.strictEqual(one(FN).inputs.environment.variables.MAX_BATCH_ROWS, "250");
         });
+
+        it("checks a text model's pooling and normalisation against the values the app takes", async () => {
+            const e = await rejected({
+                modelPath: FIXTURE_MODEL,
+                environment: { EMBEDDING_POOLING: "max", EMBEDDING_NORMALIZE: "no", MAX_TEXT_CHARS: "0" },
+            });
+            assert.deepStrictEqual(e.errors, [
+                {
+                    propertyPath: "environment.EMBEDDING_POOLING",
+                    reason: 'must be one of mean, cls, none (the app refuses anything else at init); got "max"',
+                },
+                {
+                    propertyPath: "environment.EMBEDDING_NORMALIZE",
+                    reason: 'must be one of true, false (the app refuses anything else at init); got "no"',
+                },
+                {
+                    propertyPath: "environment.MAX_TEXT_CHARS",
+                    reason: 'must be an integer from 1 to 1000000 (the app refuses anything else at init); got "0"',
+                },
+            ]);
+            await deploy({
+                modelPath: FIXTURE_MODEL,
+                environment: { EMBEDDING_POOLING: "cls", EMBEDDING_NORMALIZE: "false" },
+            });
+            assert.strictEqual(one(FN).inputs.environment.variables.EMBEDDING_POOLING, "cls");
+        });
     });
 });
 

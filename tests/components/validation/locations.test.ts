@@ -10,6 +10,8 @@ const EXISTING: ModelSettings = {
     bucketName: "models",
     key: "prod/model.onnx",
     sha256: "a".repeat(64),
+    files: {},
+    text: false,
 };
 
 describe("S3 locations in the arguments", () => {
@@ -55,6 +57,8 @@ describe("S3 locations in the arguments", () => {
             path: "/m",
             sha256: "",
             key: "m",
+            files: {},
+            text: false,
         };
         assert.deepStrictEqual(covers("models", "", uploaded), []);
     });
