@@ -13,6 +13,10 @@ P1c  container cold start, `docker run` to the first answer, per runtime (model 
      article's one-stage image on the same base (only with a Docker toolchain; --no-containers skips it)
 P3c  image bytes above the base, per runtime vs the article's image
 P4   wall time of the component test suite and of one offline plan
+P2.text / P1.text / P3.text  a transformer text classifier: one text vs tokenizers+ONNX Runtime, cold init with
+     the model in the image, the text stage's bytes (bench/text.py)
+P1.large / P6.large  a 300 MB ONNX model from S3 vs boto3+hash+ONNX Runtime, and its init's peak memory
+     (bench/large.py)
 P5   the batch transform's in-process path (read 100,000 CSV rows, validate, predict, write the lines) vs
      bare ONNX Runtime on the same matrix; its peak memory at 1,000,000 rows vs at 100,000 (flat: ~1)
 
@@ -28,8 +32,10 @@ from typing import Any
 
 import chart
 import jobs
+import large
 import measure
 import mixed
+import text
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, ".bench")
@@ -47,6 +53,10 @@ GOALS = {
     "P5.batch.onnx": 3.0,
     "P2.mixed.single": 0.3,
     "P5.batch.mixed.vs_pandas": 0.5,
+    "P2.text.single": 1.3,
+    "P1.text.image": 0.25,
+    "P1.large.s3": 0.6,
+    "P6.large": 1.3,
 }
 
 
@@ -72,6 +82,12 @@ def ratios_of(results: dict[str, Any]) -> dict[str, float]:
     )
     for runtime, size in results["P3"]["ours_bytes"].items():
         ratios[f"P3.{runtime}"] = size / results["P3"]["seed_bytes"]
+    text = results["P2"]["text"]
+    ratios["P2.text.single"] = text["handler_p50_us"] / text["direct_p50_us"]
+    ratios["P1.text.image"] = results["P1"]["text_image"]["median_s"] / results["P1"]["seed"]["median_s"]
+    large_model = results["large"]
+    ratios["P1.large.s3"] = large_model["ours_s"] / large_model["plain_s"]
+    ratios["P6.large"] = large_model["ours_peak_bytes"] / large_model["model_bytes"]
     containers = results.get("containers")
     if containers:
         for runtime, row in containers["ours"].items():
@@ -169,6 +185,18 @@ def table(results: dict[str, Any], ratios: dict[str, float]) -> list[str]:
             "",
         )
     )
+    text, seed_ms = p2["text"], p1["seed"]["median_s"] * 1000
+    rows.append(("P2.text.single one 20-word text vs tokenizers+ORT+softmax", f"{text['handler_p50_us']:.1f} us",
+                 f"{text['direct_p50_us']:.1f} us", ratios["P2.text.single"], "P2.text.single"))  # fmt: skip
+    rows.append(("P1.text.image text classifier in the image", f"{p1['text_image']['median_s'] * 1000:.0f} ms",
+                 f"{seed_ms:.0f} ms", ratios["P1.text.image"], "P1.text.image"))  # fmt: skip
+    large_model = results["large"]
+    rows.append((f"P1.large.s3 {large_model['model_bytes'] / 1e6:.0f} MB ONNX from S3 vs boto3+hash+ORT",
+                 f"{large_model['ours_s'] * 1000:.0f} ms", f"{large_model['plain_s'] * 1000:.0f} ms",
+                 ratios["P1.large.s3"], "P1.large.s3"))  # fmt: skip
+    rows.append(("P6.large peak memory of that init vs the model's size",
+                 f"{large_model['ours_peak_bytes'] / 1e6:.0f} MB", f"{large_model['model_bytes'] / 1e6:.0f} MB",
+                 ratios["P6.large"], "P6.large"))  # fmt: skip
     for runtime, size in p3["ours_bytes"].items():
         rows.append(
             (
@@ -289,11 +317,18 @@ def main(argv: list[str] | None = None) -> None:
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     }
     print("P1 cold init ...", file=sys.stderr, flush=True)
-    results["P1"] = measure.p1_cold_init(args.runs)
+    results["P1"] = {**measure.p1_cold_init(args.runs), "text_image": text.p1_text_image(args.runs)}
     print("P2 warm latency ...", file=sys.stderr, flush=True)
-    results["P2"] = {**measure.p2_warm(args.iterations), "mixed": mixed.p2_mixed(args.iterations)}
+    results["P2"] = {
+        **measure.p2_warm(args.iterations),
+        "mixed": mixed.p2_mixed(args.iterations),
+        "text": text.p2_text(args.iterations),
+    }
     print("P3 dependency payload ...", file=sys.stderr, flush=True)
     results["P3"] = measure.p3_payload()
+    results["P3"]["ours_bytes"]["text"] = text.p3_text()
+    print("P1.large a 300 MB model from S3 ...", file=sys.stderr, flush=True)
+    results["large"] = large.p1_large()
     if args.no_containers:
         results["containers_skipped"] = "--no-containers"
     else:

@@ -5,7 +5,7 @@ import os
 from typing import Any
 
 WIDTH, BAR, GAP, LEFT = 760, 22, 8, 250
-COLOURS = {"seed": "#9e9e9e", "onnx": "#2e7d32", "sklearn": "#1565c0"}
+COLOURS = {"seed": "#9e9e9e", "onnx": "#2e7d32", "sklearn": "#1565c0", "text": "#6a1b9a"}
 
 
 def _panel(title: str, unit: str, rows: list[tuple[str, float, str]], y: int) -> tuple[list[str], int]:

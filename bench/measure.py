@@ -253,7 +253,10 @@ def p2_protocol(model: Any, bare: Any, iterations: int) -> dict[str, Any]:
     class Context:
         aws_request_id = "bench"
 
-    app = assemble(served_model(model, name="iris"))
+    from inference.limits import Limits
+
+    # 10,000 rows in one request: MAX_BATCH_ROWS raised as a caller of such batches would set it.
+    app = assemble(served_model(model, name="iris"), Limits(max_batch_rows=10_000))
     results: dict[str, Any] = {}
     for case, (event, rows) in protocol_events(10_000).items():
         matrix = np.asarray(rows, dtype=np.float64)

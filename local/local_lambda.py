@@ -48,6 +48,20 @@ class LocalRunError(RuntimeError):
     """One line telling the user what to fix."""
 
 
+def files_beside(model_path: str) -> dict[str, str]:
+    """The files the model's signature lists beside it (a text model's tokenizer.json, config.json), each with the
+    sha256 the signature recorded, which the function verifies at init; none without a signature of this file."""
+    try:
+        with open(os.path.join(os.path.dirname(model_path), "model.json")) as f:
+            signature = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(signature, dict) or signature.get("file") != os.path.basename(model_path):
+        return {}
+    files = signature.get("files")
+    return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
+
+
 def port_is_free(port: int) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         try:
@@ -154,14 +168,30 @@ class LocalLambda:
         s3 = self.s3_client()
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-        with open(model_path, "rb") as f:
-            version = s3.put_object(Bucket=bucket, Key=key, Body=f, ChecksumAlgorithm="SHA256")["VersionId"]
+
+        def put(path: str, object_key: str) -> str:
+            with open(path, "rb") as f:
+                return str(
+                    s3.put_object(Bucket=bucket, Key=object_key, Body=f, ChecksumAlgorithm="SHA256")["VersionId"]
+                )
+
+        version = put(model_path, key)
+        # Each file beside the model (a text model's tokenizer) goes beside its key, as the component puts it.
+        folder = key.rpartition("/")[0]
+        files = {
+            name: {
+                "sha256": sha256,
+                "versionId": put(os.path.join(os.path.dirname(model_path), name), f"{folder}/{name}".lstrip("/")),
+            }
+            for name, sha256 in files_beside(model_path).items()
+        }
         return {
             MODEL_ENV.bucket: bucket,
             MODEL_ENV.key: key,
             MODEL_ENV.version_id: version,
             MODEL_ENV.sha256: sha256_of(model_path),
             MODEL_ENV.format: self.format_of(model_path),
+            **({MODEL_ENV.files: json.dumps(files)} if files else {}),
         }
 
     def local_model(self, model_path: str) -> dict[str, str]:
@@ -170,10 +200,12 @@ class LocalLambda:
             raise LocalRunError(
                 f"model file {model_path} does not exist; pass --model PATH to an .onnx or .joblib file"
             )
+        files = {name: {"sha256": sha256} for name, sha256 in files_beside(model_path).items()}
         return {
             MODEL_ENV.path: model_path,
             MODEL_ENV.sha256: sha256_of(model_path),
             MODEL_ENV.format: self.format_of(model_path),
+            **({MODEL_ENV.files: json.dumps(files)} if files else {}),
         }
 
     @staticmethod

@@ -11,7 +11,11 @@ import bench
 def results():
     row = {"predict_p50_us": 80.0, "handler_p50_us": 20.0}
     return {
-        "P1": {"seed": {"median_s": 1.0}, "ours": {k: {"median_s": 0.1} for k in ("onnx.s3", "onnx.image")}},
+        "P1": {
+            "seed": {"median_s": 1.0},
+            "ours": {k: {"median_s": 0.1} for k in ("onnx.s3", "onnx.image")},
+            "text_image": {"median_s": 0.2},
+        },
         "P2": {
             "handlers": {"onnx": {"single": row, "batch100": row}, "sklearn": {"single": row}},
             "protocol": {
@@ -27,8 +31,17 @@ def results():
             },
             "seed_handler_p50_us": 200.0,
             "mixed": {"predict_p50_us": 2000.0, "handler_p50_us": 100.0},
+            "text": {"words": 20, "direct_p50_us": 400.0, "handler_p50_us": 440.0},
         },
-        "P3": {"seed_bytes": 100, "ours_bytes": {"onnx": 40, "sklearn": 90}},
+        "P3": {"seed_bytes": 100, "ours_bytes": {"onnx": 40, "sklearn": 90, "text": 20}},
+        "large": {
+            "model_bytes": 300,
+            "runs": 3,
+            "ours_s": 0.5,
+            "plain_s": 1.0,
+            "ours_peak_bytes": 150,
+            "plain_peak_bytes": 160,
+        },
         "P5": {
             "rows": 100_000,
             "ours_s": 0.3,
@@ -60,7 +73,34 @@ def test_every_named_ratio_is_there_and_is_ours_over_the_baseline():
         "P2.onnx.single.capture.vs_off",
         "P2.mixed.single",
         "P5.batch.mixed.vs_pandas",
+        "P2.text.single",
+        "P1.text.image",
+        "P3.text",
+        "P1.large.s3",
+        "P6.large",
     }
+
+
+def test_the_text_and_large_model_keys():
+    ratios = bench.ratios_of(results())
+    assert [ratios[k] for k in ("P2.text.single", "P1.text.image", "P3.text", "P1.large.s3", "P6.large")] == [
+        1.1,
+        0.2,
+        0.2,
+        0.5,
+        0.5,
+    ]
+    assert [bench.GOALS[k] for k in ("P2.text.single", "P1.text.image", "P1.large.s3", "P6.large")] == [
+        1.3,
+        0.25,
+        0.6,
+        1.3,
+    ]
+    # The table names each with its goal.
+    full = {**results(), "machine": "test", "P4": {"component_suite_s": 1.0, "offline_plan_s": 1.0}}
+    full["P1"]["runs"] = 1
+    table = "\n".join(bench.table(full, ratios))
+    assert "P1.large.s3 0 MB ONNX from S3 vs boto3+hash+ORT" in table and "<= 1.3  met" in table
 
 
 def test_the_mixed_keys_compare_a_dataframe_pipeline_with_scikit_learn_and_pandas():

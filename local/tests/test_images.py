@@ -285,7 +285,8 @@ def test_a_format_the_image_lacks_fails_init_naming_the_target(tc, built):
 def test_the_local_runs_put_the_model_where_the_dockerfile_does():
     with open(os.path.join(APP, "Dockerfile")) as f:
         paths = re.findall(r"^ENV MODEL_PATH=\$\{LAMBDA_TASK_ROOT\}(/model/model\.\w+)$", f.read(), re.MULTILINE)
-    assert sorted("/var/task" + p for p in paths) == sorted(images.PATH_IN_IMAGE.values())
+    # The text stage's bundled target puts its graph where the ONNX one does.
+    assert sorted({"/var/task" + p for p in paths}) == sorted(images.PATH_IN_IMAGE.values())
 
 
 def test_the_base_image_is_pinned_by_the_digest_its_registry_serves(tc, base, tmp_path):
@@ -353,3 +354,68 @@ def test_models_as_data_scientists_train_them_answer_in_the_image(tc, built, tra
         lam.start_container(tc.docker, built[runtime].ref, images.model_environment(lam, runtime, "s3", model=model))
         answer = lam.invoke({"instances": rows})
     assert answer.body["predictions"] == expected, answer.body
+
+
+TEXT_MODEL = os.path.join(ROOT, "examples", "text-classifier", "model", "model.onnx")
+TEXTS = ["a great film, truly", "awful, slow and far too long", "Éclair TRÈS bon"]
+
+
+@pytest.fixture(scope="module")
+def text_image(tc, base):
+    """The `onnx-text` target: the ONNX runtime plus the text stage (tokenizers, onnxruntime-extensions)."""
+    built = images.build_app(tc, base, "onnx-text")
+    SIZES["onnx-text"] = tc.image_bytes(built.ref) - tc.image_bytes(base.local)
+    print(f"\nonnx-text: {SIZES['onnx-text'] / 1e6:.1f} MB above the base")
+    return built
+
+
+def in_process(texts):
+    from support import Context, make_app
+
+    from inference.runtimes import onnx as runtime_onnx
+
+    return make_app(runtime_onnx.load(TEXT_MODEL, "text"), sha256="t", cold=False)({"instances": texts}, Context())
+
+
+def test_a_text_model_answers_in_the_text_image_from_s3_with_its_files_beside_it(tc, text_image):
+    expected = in_process(TEXTS)
+    with local_lambda.LocalLambda() as lam:
+        model_env = images.model_environment(lam, "onnx", "s3", model=TEXT_MODEL)
+        assert set(json.loads(model_env["MODEL_FILES"])) == {"tokenizer.json", "config.json"}
+        lam.start_container(tc.docker, text_image.ref, model_env)
+        answer = lam.invoke({"instances": TEXTS})
+    assert answer.body["predictions"] == expected["predictions"], answer.body
+    assert (answer.body["maxLength"], answer.body["truncated"]) == (64, [False, False, False])
+    # The text stage is a few MB on top of the ONNX image, not PyTorch's gigabytes.
+    if "onnx" in SIZES:
+        assert SIZES["onnx-text"] - SIZES["onnx"] < 40e6, SIZES
+
+
+def test_a_text_model_in_the_image_is_verified_with_the_files_beside_it(tc, base):
+    bundled = images.build_bundled(tc, base, "onnx-text", TEXT_MODEL)
+    files = tc.files(bundled.ref)
+    assert {"/var/task/model/model.onnx", "/var/task/model/tokenizer.json", "/var/task/model/config.json"} <= set(files)
+    with local_lambda.LocalLambda() as lam:
+        lam.start_container(tc.docker, bundled.ref, images.model_environment(lam, "onnx", "image", model=TEXT_MODEL))
+        answer = lam.invoke({"features": TEXTS[0]})
+    assert answer.body["predictions"] == in_process(TEXTS[:1])["predictions"], answer.body
+
+
+def test_a_graph_that_tokenizes_itself_runs_in_the_text_image_and_names_it_elsewhere(tc, built, text_image, tmp_path):
+    from transformer_models import string_lengths
+
+    string_lengths(str(tmp_path / "lengths.onnx"))
+    answers = {}
+    for name, image in (("text", text_image.ref), ("onnx", built["onnx"].ref)):
+        with local_lambda.LocalLambda() as lam:
+            model_env = images.model_environment(lam, "onnx", "s3", model=str(tmp_path / "lengths.onnx"))
+            lam.start_container(tc.docker, image, model_env)
+            answers[name] = lam.invoke({"instances": ["abc", "Éclair"]})
+            log = lam.log("function.log")
+    # onnxruntime-extensions loads its operator library alone: the image has no onnx package.
+    assert answers["text"].body["predictions"] == [3.0, 6.0], answers["text"].body
+    failures = [json.loads(line) for line in log.splitlines() if line.startswith("{") and '"init failed"' in line]
+    assert failures and failures[0]["error"].endswith(
+        "uses onnxruntime-extensions' operators (ai.onnx.contrib), which this image lacks: build app/Dockerfile's "
+        "`onnx-text` target (the component picks it for a text model)"
+    )
