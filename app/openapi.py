@@ -373,6 +373,7 @@ def document(signature: dict[str, Any] | None = None) -> dict[str, Any]:
             },
             **model_paths("/v2/models/{model_name}", version=False),
             **model_paths("/v2/models/{model_name}/versions/{model_version}", version=True),
+            **many_models_paths(native_errors),
         },
         "components": {
             "schemas": schemas(signature),
@@ -385,6 +386,40 @@ def document(signature: dict[str, Any] | None = None) -> dict[str, Any]:
                     "type is AWS_IAM (the default); see docs/http-api.md",
                 }
             },
+        },
+    }
+
+
+def many_models_paths(native_errors: dict[str, Any]) -> dict[str, Any]:
+    """The routes of a function with many models (the component's `models`)."""
+    unavailable = json_body("NativeError", "the model could not be loaded (model_unavailable); tried again later")
+    return {
+        "/models/{model_name}": {
+            "post": {
+                "operationId": "predictWithModel",
+                "summary": "Predictions of the named model, in a function with many models (the native contract)",
+                "parameters": path_parameters(version=False)[:1],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("NativeRequest")}}},
+                "responses": {
+                    "200": json_body("NativeAnswer", "a prediction per row"),
+                    **native_errors,
+                    "404": json_body("NativeError", "a model this function does not serve (the message lists them)"),
+                    "503": unavailable,
+                },
+            }
+        },
+        "/v2/repository/index": {
+            "post": {
+                "operationId": "repositoryIndex",
+                "summary": "Every model of a function with many models, and its state (the repository extension)",
+                "responses": {
+                    "200": {
+                        "description": "each model's name, version, state (READY, UNLOADED, UNAVAILABLE), reason",
+                        "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+                    },
+                    **protocol_errors(405),
+                },
+            }
         },
     }
 

@@ -7,10 +7,11 @@ import os
 import time
 from typing import TYPE_CHECKING
 
-from . import INIT_STARTED, snapstart
+from . import INIT_STARTED, repository, snapstart
 from .capture.spool import CaptureSettings
 from .compute import Compute
 from .contract import LAMBDA_ENV, LOG, METRICS_NAMESPACE_DEFAULT, MODEL_NAME_DEFAULT
+from .errors import ModelLoadError, RequestError
 from .ids import random_id
 from .invocation import Invocation
 from .jobs import JobLocations
@@ -30,9 +31,12 @@ from .types import JSON, Env
 
 if TYPE_CHECKING:
     from .capture.writer import Capture
+    from .protocols.many import ManyModels
 
 # Of the init budget, the share kept for loading the model after the download.
 LOAD_SHARE = 0.1
+# The component's memorySize default: what a local run without AWS_LAMBDA_FUNCTION_MEMORY_SIZE budgets for.
+DEFAULT_MEMORY_MB = 1024
 
 
 class App:
@@ -49,8 +53,10 @@ class App:
 
     @property
     def served(self) -> ServedModel:
-        """The model a request that names none is answered by."""
-        return self.services.protocols.models.default
+        """The model a request that names none is answered by (a function with one model)."""
+        protocols = self.services.protocols
+        assert isinstance(protocols, Protocols), "a function with many models has no default model"
+        return protocols.models.default
 
     @property
     def model(self) -> Predictor:
@@ -142,6 +148,44 @@ def _capture(capture: CaptureSettings | None, settings: Settings, served: Served
     return Capture(capture, model)
 
 
+def _entry_loader(env: Env, settings: Settings) -> "repository.Loader":
+    """How a function with many models loads one on first use: fetched (once for every process of the
+    environment), verified, loaded by its format's runtime."""
+    compute = Compute.from_env(env)
+    cache = model_store.cache_dir_of(env)
+    storage = S3Client.from_env(env)
+
+    def load(entry: "repository.Entry") -> ServedModel:
+        model_store.refuse_unverified_pickle(entry.source, entry.format)
+        path = model_store.fetch(entry.source, cache, storage)
+        predictor = runtime(entry.format).load(path, entry.source.describe(), threads=compute.threads)
+        return ServedModel(entry.name, predictor, entry.source.sha256, entry.source.version_id)
+
+    return load
+
+
+def _many(env: Env, settings: Settings, manifest: model_store.ModelSource, limits: Limits) -> "ManyModels":
+    """The repository of a function with many models: its manifest fetched and verified, the models it names
+    in PRELOAD_MODELS loaded now, the others on first use."""
+    from .protocols.many import ManyModels  # noqa: PLC0415 - only a function with many models pays for it
+
+    deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
+    path = model_store.fetch(manifest, model_store.cache_dir_of(env), S3Client.from_env(env), deadline)
+    with open(path) as f:
+        entries = repository.read_manifest(f.read())
+    # Without Lambda's memory size (a local run), the component's default memory.
+    budget = repository.cache_bytes(env, Compute.from_env(env).memory_mb or DEFAULT_MEMORY_MB)
+    models = repository.Repository(entries, _entry_loader(env, settings), budget)
+    for name in repository.preloaded(env, entries):
+        try:
+            models.get(name)
+        except RequestError as e:
+            raise ModelLoadError(f"preloading {e.message}") from None
+    log("INFO", LOG.model_loaded, models=len(entries), preloaded=len(models.loaded), budgetBytes=budget,
+        initMs=round((time.perf_counter() - INIT_STARTED) * 1000, 3))  # fmt: skip
+    return ManyModels(models, limits)
+
+
 def build(env: Env) -> App:
     """Everything Lambda's init phase does: settings, runtime, model, within the init budget."""
     # Settings first: a mistake there is reported before minutes of model download.
@@ -149,6 +193,9 @@ def build(env: Env) -> App:
     settings = Settings.from_env(env)
     capture = CaptureSettings.from_env(env)
     jobs = JobLocations.from_env(env)
+    manifest = repository.manifest_source(env)
+    if manifest is not None:
+        return _build_many(env, settings, manifest, limits=limits, capture=capture, jobs=jobs)
     served = _load(env, settings)
     metrics = Metrics(
         settings.metrics_namespace, settings.function_name, settings.function_version, served.short_sha or "none"
@@ -164,3 +211,43 @@ def build(env: Env) -> App:
     )
     snapstart.register(app)
     return app
+
+
+def _build_many(
+    env: Env,
+    settings: Settings,
+    manifest: model_store.ModelSource,
+    *,
+    limits: Limits,
+    capture: CaptureSettings | None,
+    jobs: JobLocations,
+) -> App:
+    """The App of a function with many models: one router before each model's protocols."""
+    router = _many(env, settings, manifest, limits)
+    metrics = Metrics(settings.metrics_namespace, settings.function_name, settings.function_version, "", many=True)
+    metrics.init_type = env.get(LAMBDA_ENV.initialization_type) or INIT_ON_DEMAND
+    identity = ServedModel(settings.model_name, None, manifest.sha256)  # type: ignore[arg-type]
+    app = assemble_many(router, metrics=metrics, capture=_capture(capture, settings, identity), jobs=jobs,
+                        storage=S3Client.from_env(env))  # fmt: skip
+    snapstart.register(app)
+    return app
+
+
+def assemble_many(
+    router: "ManyModels",
+    *,
+    metrics: Metrics | None = None,
+    capture: "Capture | None" = None,
+    jobs: JobLocations | None = None,
+    storage: S3Client | None = None,
+    cold: bool = True,
+) -> App:
+    """The App of a function with many models around their router; what is not given is a local function's."""
+    services = Services(
+        protocols=router,
+        observer=Observer(metrics or Metrics(METRICS_NAMESPACE_DEFAULT, "local", "$LATEST", "", many=True), capture),
+        storage=storage or S3Client.from_env(os.environ),
+        jobs=jobs or JobLocations(),
+        runs=StepFunctionsRuns.from_env(os.environ),
+    )
+    return App(services, cold=cold)

@@ -41,6 +41,15 @@ class ModelEnv:
     path: str
     cache_dir: str
     files: str
+    manifest: str
+
+
+@dataclass(frozen=True, slots=True)
+class RepositoryEnv:
+    """Names of the variables of a function with many models: its models' memory budget, those loaded at init."""
+
+    cache_bytes: str
+    preload: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +152,8 @@ class Format:
 class LogMessages:
     init_failed: str
     model_loaded: str
+    model_load_failed: str
+    model_evicted: str
     request: str
     prediction_failed: str
     message_failed: str
@@ -167,6 +178,7 @@ class BatchInputKeys:
     output_uri: str
     passthrough_columns: str
     execution_arn: str
+    model: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +209,7 @@ JOBS_ENV = JobsEnv(**_fields(_ENV["jobs"]))
 CAPTURE_ENV = CaptureEnv(**_fields(_ENV["capture"]))
 S3_ENV = S3Env(**_fields(_ENV["s3"]))
 TEXT_ENV = TextEnv(**_fields(_ENV["text"]))
+REPOSITORY_ENV = RepositoryEnv(**_fields(_ENV["repository"]))
 LAMBDA_ENV = LambdaEnv(**_fields(_ENV["lambda"]))
 EXTENSIONS_ENV = ExtensionsEnv(**_fields(_ENV["extensions"]))
 LIMITS: dict[str, Limit] = {_snake(key): Limit(**spec) for key, spec in _ENV["limits"].items()}
@@ -238,6 +251,10 @@ METRIC_UNITS: dict[str, str] = dict(_CONTRACT["metrics"]["units"])
 CAPTURE_METRICS: dict[str, str] = dict(_CONTRACT["metrics"]["capture"])
 """The metric data capture writes when it had to drop records (a record of its own, only then)."""
 MAX_SYNC_PAYLOAD_BYTES: int = _CONTRACT["lambda"]["maxSyncPayloadBytes"]
+MAX_MODELS: int = _CONTRACT["repository"]["maxModels"]
+"""The most models one function serves (the component's `models`)."""
+CACHE_SHARE_OF_MEMORY: float = _CONTRACT["repository"]["cacheShareOfMemory"]
+"""The share of the function's memory its loaded models may take, unless MODEL_CACHE_BYTES says otherwise."""
 """Lambda's largest synchronous request or response: what a direct invoke sends and every answer returns."""
 MAX_ASYNC_PAYLOAD_BYTES: int = _CONTRACT["lambda"]["maxAsyncPayloadBytes"]
 """Lambda's largest asynchronous payload, and SQS's largest message."""

@@ -93,3 +93,9 @@ class BadGateway(ServerError):
     """S3 refused to give a message's input or take its result (502)."""
 
     status = 502
+
+
+class Unavailable(ServerError):
+    """A model of a function with many that could not be loaded (503): that model only; tried again later."""
+
+    status = 503

@@ -20,6 +20,7 @@ INIT_RESTORE = "restore"
 FUNCTION = METRIC_DIMENSIONS["function"]
 VERSION = METRIC_DIMENSIONS["version"]
 MODEL = METRIC_DIMENSIONS["model"]
+MODEL_NAME = METRIC_DIMENSIONS["modelName"]
 INIT_TYPE = METRIC_DIMENSIONS["initType"]
 COLD_START = "ColdStart"
 
@@ -27,17 +28,19 @@ COLD_START = "ColdStart"
 class Metrics:
     """Writes one EMF record per request; the fixed part of the record is serialised once, at init."""
 
-    def __init__(self, namespace: str, function_name: str, version: str, model_sha: str):
+    def __init__(self, namespace: str, function_name: str, version: str, model_sha: str, *, many: bool = False):
+        # A function with many models counts each by its name (each line names the model that answered).
+        self._many = many
         directive = {
             "Namespace": namespace,
-            "Dimensions": [[FUNCTION, VERSION], [FUNCTION, MODEL]],
+            "Dimensions": [[FUNCTION, VERSION], [FUNCTION, MODEL_NAME if many else MODEL]],
             "Metrics": [{"Name": name, "Unit": unit} for name, unit in METRIC_UNITS.items()],
         }
         # Cold starts also per how the environment began (a fresh init, a SnapStart restore, ...): a directive of
         # their own, so the other metrics keep their two dimension sets.
         starts = {**directive, "Dimensions": [[FUNCTION, VERSION, INIT_TYPE]]}
         starts["Metrics"] = [{"Name": COLD_START, "Unit": METRIC_UNITS[COLD_START]}]
-        self._dimensions = {FUNCTION: function_name, VERSION: version, MODEL: model_sha}
+        self._dimensions = {FUNCTION: function_name, VERSION: version, **({} if many else {MODEL: model_sha})}
         # {"_aws": {"Timestamp": <now>, "CloudWatchMetrics": [...]}, <dimensions>, <fields and values>}
         self._head = '{"_aws": {"Timestamp": '
         dropped = {**directive, "Dimensions": [[FUNCTION, VERSION]]}
@@ -73,12 +76,15 @@ class Metrics:
         request_ms: float,
         model_ms: float,
         error: str | None,
+        model: str | None = None,
     ) -> str:
         """The request's log line: its fields, and the metric values EMF publishes (latencies in ms to the
         microsecond). Formatted by hand (every value is a number, a boolean or a JSON-quoted string) since
         it is written on every request."""
         level = "INFO" if status < 500 else "ERROR"
         error_field = f', "error": {quoted(error)}' if error is not None else ""
+        if self._many:
+            error_field += f', "{MODEL_NAME}": {quoted(model or "none")}'
         return (
             f"{self._head}{int(time.time() * 1000)}{self._fixed}"
             f'"level": "{level}", "message": {self._message}, "requestId": {quoted(request_id)}, '

@@ -37,6 +37,7 @@ class Observer:
             request_ms=(time.perf_counter() - invocation.started) * 1000,
             model_ms=reply.model_ms,
             error=reply.error,
+            model=reply.model,
         )
         sys.stdout.write(line + "\n")
         sys.stdout.flush()

@@ -25,3 +25,5 @@ class Reply:
     """The binary tensor data that followed the request's JSON."""
     values: int = 0
     """How many values (numbers, strings) the answer holds: what its size is judged by before it is encoded."""
+    model: str | None = None
+    """The model that answered, named by a function with many models (its metrics and capture say it)."""

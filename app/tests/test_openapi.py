@@ -34,7 +34,7 @@ def test_it_is_a_valid_openapi_3_1_document():
     validate(DOCUMENT)
     assert DOCUMENT["openapi"] == "3.1.0"
     operations = [op for path in DOCUMENT["paths"].values() for key, op in path.items() if key in ("get", "post")]
-    assert len({op["operationId"] for op in operations}) == len(operations) == 10
+    assert len({op["operationId"] for op in operations}) == len(operations) == 12
 
 
 def operation(path, method):

@@ -132,7 +132,8 @@ class Capture:
             "requestId": request_id,
             "time": when,
             "route": route,
-            "model": self._model,
+            # A function with many models: the model the reply names (its sha256 is in the answer's `model`).
+            "model": self._model if reply.model is None else {**self._model, "name": reply.model},
         }
         if self.settings.inputs:
             record["input"] = _decoded(reply.request, reply.request_binary, "inputs")

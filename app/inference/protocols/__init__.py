@@ -65,6 +65,12 @@ class Protocols:
         # The batch transform's rows are the native contract's rows.
         self.native = next(p for p in self.ordered if isinstance(p, native.NativeProtocol))
 
+    def native_for(self, name: str | None) -> native.NativeProtocol:
+        """The native contract of the model a batch names: this function's own (a name, if given, must be it)."""
+        if name and name != self.models.default.name:
+            self.models.get(name)  # a 404 that lists what is served
+        return self.native
+
     def for_path(self, path: str) -> Protocol:
         for protocol in self.ordered:
             if protocol.owns_path(path):

@@ -9,6 +9,7 @@ from ..invocation import Invocation
 from ..jobs import JobLocations
 from ..observer import Observer
 from ..protocols import Protocols
+from ..protocols.many import ManyModels
 from ..storage.runs import StepFunctionsRuns
 from ..storage.s3 import S3Client
 from ..types import JSON
@@ -18,7 +19,8 @@ from ..types import JSON
 class Services:
     """Built once at init, never changed: what the sources call on."""
 
-    protocols: Protocols
+    protocols: Protocols | ManyModels
+    """One model's protocols, or, in a function with many models, the router to each model's."""
     observer: Observer
     storage: S3Client
     """The queued and batch paths' S3 client (it connects on first use, never at init)."""

@@ -49,6 +49,8 @@ class BatchInput:
     passthrough: tuple[str, ...]
     run: str | None = None
     """The Step Functions run (its execution ARN) the batch says it belongs to."""
+    model: str | None = None
+    """The model that scores it, in a function with many models."""
 
     @staticmethod
     def of(value: JSON, allowed: S3Uri | None) -> "BatchInput":
@@ -74,8 +76,10 @@ class BatchInput:
             except ValueError as e:
                 raise BadRequest("invalid_request", str(e)) from None
             require_under(output, (allowed,) if allowed else (), f"BatchInput.{_OUTPUT}")
-        run = value.get(_RUN)
-        return BatchInput(output, tuple(str(c) for c in columns), run if isinstance(run, str) else None)
+        run, model = value.get(_RUN), value.get(BATCH_INPUT.model)
+        if model is not None and not isinstance(model, str):
+            raise BadRequest("invalid_request", f"BatchInput.{BATCH_INPUT.model} must be a model's name")
+        return BatchInput(output, tuple(str(c) for c in columns), run if isinstance(run, str) else None, model)
 
 
 def matches(event: JSON) -> bool:
@@ -137,13 +141,18 @@ def handle(event: JSON, invocation: Invocation, services: Services) -> JSON:
     """One line per row, written to S3 or returned, and the batch's summary."""
     assert isinstance(event, dict)
     spec, items = _spec(event, invocation, services)
-    problem = column_problem(services.protocols.native.core, items, spec.passthrough)
+    try:
+        core = services.protocols.native_for(spec.model).core
+    except RequestError as e:
+        log("ERROR", LOG.batch_failed, requestId=invocation.request_id, error=e.code, reason=e.message[:200])
+        raise BatchError(e.message) from None
+    problem = column_problem(core, items, spec.passthrough)
     if problem is not None:
         log("ERROR", LOG.batch_failed, requestId=invocation.request_id, error="wrong_columns", reason=problem[:200])
         raise BatchError(problem)
     model_started = time.perf_counter()
     try:
-        scored = score(services.protocols.native.core, items, spec.passthrough)
+        scored = score(core, items, spec.passthrough)
     except Exception as e:  # noqa: BLE001 - logged by type only: an exception's text may quote the data
         log("ERROR", LOG.batch_failed, requestId=invocation.request_id, rows=len(items), errorType=type(e).__name__)
         raise BatchError("the model could not score this batch") from None

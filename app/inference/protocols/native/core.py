@@ -63,6 +63,10 @@ class Core:
         self.limits = limits
         self.identity = served.identity
         self.name = served.name
+        # Decided once: whether rows are a matrix of plain numbers (the fast path), and how they are laid out.
+        table = getattr(self.model, "table", None) if self.model.tabular else None
+        self._plain = table is not None and table.plain
+        self._matrix = table is not None and table.layout == MATRIX
 
     def not_tabular(self) -> BadRequest:
         """The refusal of rows by a model that takes tensors, naming them and where to send them."""
@@ -84,18 +88,17 @@ class Core:
         """The model's answer to validated rows, and how long the model took (ms): a matrix of plain numbers
         straight to the model; typed rows (strings, booleans, missing values) checked feature by feature."""
         model = self.model
-        table = model.table
-        assert table is not None
         matrix = None
-        if table.plain:
-            matrix = self.matrix(rows, where)
-        elif table.layout == MATRIX:
+        if self._plain:
+            matrix = matrix_of(rows, model.n_features, where, model.input_dtype, model.feature_names)
+        elif self._matrix:
             matrix = plain_matrix(rows, model.n_features, model.input_dtype)  # None: typed rows, checked below
         if matrix is not None:
             started = time.perf_counter()
             prediction = model.predict(matrix)
         else:
-            columns = columns_of(rows, where, table, model.input_dtype, self.limits.max_text_chars)
+            assert model.table is not None
+            columns = columns_of(rows, where, model.table, model.input_dtype, self.limits.max_text_chars)
             started = time.perf_counter()
             prediction = model.predict_columns(columns)
         return prediction, (time.perf_counter() - started) * 1000

@@ -66,10 +66,20 @@ def _answer_text(body: dict[str, Any]) -> str:
     return f"{start}{request_id}{middle}{','.join(outputs)}]}}"
 
 
+REPOSITORY_INDEX = "repository_index"
+"""The route of POST /v2/repository/index (a function with many models)."""
+
+
 def encode(reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
     """The body of a protocol reply and its content type: JSON text alone, or the JSON header followed by
     the binary outputs (the header's length then goes in Inference-Header-Content-Length)."""
-    text = _answer_text(reply.body) if reply.status == 200 and reply.route == "infer" else ENCODER.encode(reply.body)
+    if reply.status == 200 and reply.route == "infer":
+        text = _answer_text(reply.body)
+    elif reply.route == REPOSITORY_INDEX:
+        # The repository extension answers a JSON array of the models (the reply holds it under "models").
+        text = ENCODER.encode(reply.body["models"])
+    else:
+        text = ENCODER.encode(reply.body)
     if not reply.binary:
         return text, JSON_CONTENT_TYPE, reply.headers
     header = text.encode()
