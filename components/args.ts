@@ -208,6 +208,37 @@ export interface BatchTransformArgs {
  * resource exists, or how the image is built, is a plain value so that the
  * resource graph is known at preview time in every Pulumi language.
  */
+/** One model of a function with many (`models`): a local file, or an object already in S3. */
+export interface ModelEntryArgs {
+    /**
+     * The model's name: its segment of the inference protocol's paths
+     * (`/v2/models/{name}/infer`) and of the native `POST /models/{name}`,
+     * and the `model` field that names it in a document. Letters, digits,
+     * `.`, `_` and `-`, starting with a letter or digit, at most 128
+     * characters. Required.
+     */
+    name: string;
+    /**
+     * Local model file with its signature (`model.json`) beside it, uploaded
+     * under a key of its own (`models/<name>/<file name>`). Defaults to none
+     * (then `modelKey` and `modelSha256` name an existing object).
+     */
+    modelPath?: string;
+    /**
+     * An existing object's bucket. Defaults to the function's model bucket.
+     */
+    modelBucketName?: pulumi.Input<string>;
+    /**
+     * An existing object's key, without `*` or `?`. Defaults to none.
+     */
+    modelKey?: pulumi.Input<string>;
+    /**
+     * An existing object's hex sha256, required with `modelKey`. Defaults to
+     * none.
+     */
+    modelSha256?: pulumi.Input<string>;
+}
+
 export interface InferenceFunctionArgs {
     /**
      * Directory holding the Dockerfile and the Python app to build into the
@@ -300,6 +331,28 @@ export interface InferenceFunctionArgs {
      * or digit, at most 128 characters. Defaults to the component's name.
      */
     modelName?: string;
+    /**
+     * Many models behind one function, instead of the single model's
+     * arguments (`modelPath`, `modelKey`, `modelSha256`, `modelName`,
+     * `modelDelivery`, `smokeTestEvent`): each served under its name, loaded
+     * on its first request, verified by its sha256 and kept in memory under
+     * `modelCacheBytes`; their list travels to the function as a manifest
+     * object in the model bucket, verified like a model. Every model must
+     * have the same format (the image serves one runtime). At most 100.
+     * Defaults to none (one model).
+     */
+    models?: ModelEntryArgs[];
+    /**
+     * With `models`: the bytes of models kept in memory, the least recently
+     * used evicted first (a model's bytes are its files' sizes). A positive
+     * integer. Defaults to half of `memorySize`.
+     */
+    modelCacheBytes?: number;
+    /**
+     * With `models`: the names of the models loaded at init, before the
+     * first request, rather than on their first request. Defaults to none.
+     */
+    preloadModels?: string[];
     /**
      * Memory of the function in MB, an integer from 128 to 10240 (from 2048
      * to 32768 with `computeType` `managedInstances`). CPU is allotted in

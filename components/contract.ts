@@ -46,7 +46,11 @@ export interface Contract {
             path: string;
             cacheDir: string;
             files: string;
+            /** Where a function with many models finds their manifest (its bucket, key, version and sha256). */
+            manifest: string;
         };
+        /** A function with many models: their memory budget, and those loaded at init. */
+        repository: { cacheBytes: string; preload: string };
         /** Settings the component gives the function from its own arguments. */
         settings: { metricsNamespace: string; initBudgetSeconds: string; modelName: string };
         /** Where queued and batch results go, and what queued messages may read. */
@@ -95,11 +99,13 @@ export interface Contract {
     errors: { [code: string]: number };
     /** The metrics' dimension names, and every metric with its unit. */
     metrics: {
-        dimensions: { function: string; version: string; model: string; initType: string };
+        dimensions: { function: string; version: string; model: string; modelName: string; initType: string };
         units: { [name: string]: string };
     };
     /** Lambda's own limits on a payload, synchronous (6 MB) and asynchronous (1 MiB, SQS's too). */
     lambda: { maxSyncPayloadBytes: number; maxAsyncPayloadBytes: number };
+    /** Many models behind one function: the most it takes, and the memory share their budget defaults to. */
+    repository: { maxModels: number; cacheShareOfMemory: number };
     /** The inference protocol's server metadata. */
     server: { name: string; version: string; extensions: string[] };
     /** Data capture's extension (its file name in /opt/extensions), the build argument that adds it, its spool. */
@@ -117,7 +123,7 @@ export interface Contract {
     /** The batch transform's item wrapper, the state machine's BatchInput, an output line. */
     batch: {
         item: { index: string; row: string; error: string };
-        input: { outputUri: string; passthroughColumns: string; executionArn: string };
+        input: { outputUri: string; passthroughColumns: string; executionArn: string; model: string };
         maxPassthroughColumns: number;
         line: { row: string; prediction: string; probabilities: string; error: string; message: string };
     };

@@ -9,14 +9,17 @@ import { BuildContext } from "./resolved";
 
 /**
  * A CloudWatch SEARCH of one of the app's metrics (Embedded Metric Format, in `namespace`) for this function,
- * one line per value of `dimension`: per version, or per model sha256.
+ * one line per value of `dimension`: per version, per model sha256, or per model name (many models).
  */
+/** The dimensions a dashboard line is drawn per (the metrics' own, contract.json). */
+type Dimension = "Version" | "ModelSha256" | "ModelName";
+
 export function searchOf(
     namespace: string,
     functionName: string,
     metric: string,
     stat: string,
-    dimension: "Version" | "ModelSha256" = "Version",
+    dimension: Dimension = "Version",
 ): string {
     const ns = JSON.stringify(namespace);
     return `SEARCH('{${ns},FunctionName,${dimension}} MetricName="${metric}" FunctionName="${functionName}"', '${stat}', 60)`;
@@ -24,7 +27,7 @@ export function searchOf(
 
 /** The app's own metrics, per version: what the model spends, what it scores, how it answers. */
 function modelWidgets(namespace: string, functionName: string, region: string): object[] {
-    const search = (metric: string, stat: string, dimension?: "Version" | "ModelSha256") =>
+    const search = (metric: string, stat: string, dimension?: Dimension) =>
         searchOf(namespace, functionName, metric, stat, dimension);
     const widget = (title: string, y: number, x: number, expressions: [string, string][]) => ({
         type: "metric",
@@ -46,9 +49,12 @@ function modelWidgets(namespace: string, functionName: string, region: string): 
     ]);
     return [
         widget("Model latency against request latency, ms, per version", 12, 0, latency),
-        widget("Rows scored per minute, per version and per model (sha256)", 12, 12, [
+        widget("Rows scored per minute, per version and per model", 12, 12, [
             [search("Rows", "Sum"), "rows"],
             [search("Rows", "Sum", "ModelSha256"), "rows by model"],
+            // A function with many models counts each by its name.
+            [search("Rows", "Sum", "ModelName"), "rows by model name"],
+            [search("ModelLatency", "p90", "ModelName"), "model p90 by model name"],
         ]),
         widget("Answers by status class, per version", 18, 0, [
             [search("Status2xx", "Sum"), "2xx"],

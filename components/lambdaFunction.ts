@@ -4,13 +4,13 @@ import { CONTRACT } from "./contract";
 import { DataCapture } from "./capture";
 import { JobsBase } from "./jobs";
 import { ModelStore } from "./modelStore";
-import { BuildContext, ResolvedArgs } from "./resolved";
+import { BuildContext, RepositorySettings, ResolvedArgs } from "./resolved";
 import { FunctionRole } from "./role";
 
 /** The container-image function, configured with the model it must load. */
 export function createFunction(
     name: string,
-    r: Pick<ResolvedArgs, "image" | "model" | "compute" | "network" | "observability" | "security">,
+    r: Pick<ResolvedArgs, "image" | "model" | "repository" | "compute" | "network" | "observability" | "security">,
     deps: {
         imageUri: pulumi.Input<string>;
         pullPolicy: aws.ecr.RepositoryPolicy;
@@ -48,6 +48,7 @@ export function createFunction(
                     ...deps.capture?.environment,
                     [CONTRACT.environment.model.format]: r.model.format,
                     [CONTRACT.environment.settings.modelName]: r.model.name,
+                    ...(r.repository ? repositoryEnvironment(r.repository) : {}),
                     [CONTRACT.environment.settings.metricsNamespace]: r.observability.metricsNamespace,
                     [CONTRACT.environment.settings.initBudgetSeconds]: String(compute.initBudgetSeconds),
                 },
@@ -86,4 +87,13 @@ export function createFunction(
             ],
         },
     );
+}
+
+/** MODEL_CACHE_BYTES and PRELOAD_MODELS of a function with many models, when given. */
+function repositoryEnvironment(repository: RepositorySettings): { [name: string]: string } {
+    const names = CONTRACT.environment.repository;
+    return {
+        ...(repository.cacheBytes !== undefined ? { [names.cacheBytes]: String(repository.cacheBytes) } : {}),
+        ...(repository.preload.length ? { [names.preload]: repository.preload.join(",") } : {}),
+    };
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { CONTRACT } from "./contract";
-import { adoptedBucket, ownOrAdoptedBucket } from "./bucket";
+import { adoptedBucket, BucketRef, ownOrAdoptedBucket } from "./bucket";
 import * as path from "path";
 import {
     BuildContext,
@@ -46,7 +46,7 @@ export interface ModelInS3Store {
 export type ModelStore = ModelInImageStore | ModelInS3Store;
 
 /** An object in S3: the location the function reads at init. */
-function inS3(
+export function inS3(
     bucketName: pulumi.Output<string>,
     bucketArn: pulumi.Output<string>,
     key: pulumi.Output<string>,
@@ -158,7 +158,21 @@ function upload(
     security: SecuritySettings,
     ctx: BuildContext,
 ): ModelInS3Store {
-    const { bucketName, bucketArn, settled } = ownOrAdoptedBucket(`${name}-models`, model.adoptedBucket, security, ctx);
+    return uploadInto(
+        `${name}-model`,
+        model,
+        ownOrAdoptedBucket(`${name}-models`, model.adoptedBucket, security, ctx),
+        ctx,
+    );
+}
+
+/** The model and the files beside it, uploaded into a bucket already made (or adopted); `id` names the objects. */
+export function uploadInto(
+    id: string,
+    model: UploadedModel & ModelCommon,
+    { bucketName, bucketArn, settled }: BucketRef,
+    ctx: BuildContext,
+): ModelInS3Store {
     const key = pulumi.output(model.key);
     const put = (id: string, objectKey: pulumi.Output<string>, file: string, hex: string) => {
         const object = new aws.s3.BucketObjectv2(
@@ -177,12 +191,12 @@ function upload(
         const versionId = object.versionId.apply(normaliseVersionId);
         return { object, versionId, sha256: object.checksumSha256.apply((got) => confirmedSha256(file, hex, got)) };
     };
-    const model0 = put(`${name}-model`, key, model.path, model.sha256);
+    const model0 = put(id, key, model.path, model.sha256);
     // Each file beside the model goes beside its key, uploaded and confirmed as it is.
     const files = Object.entries(model.files).map(([file, hex]) => {
         const fileKeyOf = key.apply((k) => fileKey(k, file));
         const uploaded = put(
-            `${name}-model-${file.replace(/[^A-Za-z0-9-]/g, "-")}`,
+            `${id}-${file.replace(/[^A-Za-z0-9-]/g, "-")}`,
             fileKeyOf,
             path.join(path.dirname(model.path), file),
             hex,
@@ -194,7 +208,7 @@ function upload(
 }
 
 /** An object already in S3, pinned at the version present at deploy time: a later upload rolls out only with the next deploy. */
-function existing(model: ExistingModel, ctx: BuildContext): ModelInS3Store {
+export function existing(model: ExistingModel, ctx: BuildContext): ModelInS3Store {
     const { bucketName, bucketArn } = adoptedBucket(model.bucketName, ctx);
     const key = pulumi.output(model.key);
     const object = aws.s3.getObjectOutput({ bucket: bucketName, key }, { parent: ctx.parent });

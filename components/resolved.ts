@@ -227,6 +227,8 @@ export interface BatchSettings {
     maxConcurrency: number;
     toleratedFailurePercentage: number;
     passthroughColumns: string[];
+    /** A function with many models: each run names its model (the run's input `model`). */
+    namesModel: boolean;
 }
 
 /** Work that does not wait on a caller: queued requests and batch transforms. */
@@ -235,9 +237,25 @@ export interface JobsSettings {
     batch?: BatchSettings;
 }
 
+/** Many models behind one function (`models`). */
+export interface RepositorySettings {
+    /** Every model, each under its name; `model` is the first, whose format the image serves. */
+    models: ModelSettings[];
+    /** MODEL_CACHE_BYTES: the bytes of models kept in memory (undefined: the app's share of memorySize). */
+    cacheBytes?: number;
+    /** PRELOAD_MODELS: the models loaded at init. */
+    preload: string[];
+    /** The smoke event of each model that has a sample: its signature's sample naming the model. */
+    smokeTests: { model: string; event: string; sha256: pulumi.Input<string> }[];
+    /** The bucket adopted for the models' uploads and their manifest, if any. */
+    adoptedBucket?: pulumi.Input<string>;
+}
+
 export interface ResolvedArgs {
     image: ImageSettings;
     model: ModelSettings;
+    /** With `models`: every model, their budget and their smoke tests. */
+    repository?: RepositorySettings;
     compute: ComputeSettings;
     network: NetworkSettings;
     rollout: RolloutSettings;

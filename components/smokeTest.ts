@@ -76,3 +76,27 @@ export function createSmokeTest(
         .all([invocation.result, deps.sha256, deps.fn.version])
         .apply(([answer, sha256, version]) => checkSmokeAnswer(answer, sha256, version));
 }
+
+/**
+ * A function with many models: each model that has a sample is invoked with it (naming the model) on the
+ * version just published, and the version is returned once every answer checks out, each against its own
+ * model's sha256.
+ */
+export function createSmokeTests(
+    name: string,
+    tests: { model: string; event: string; sha256: pulumi.Input<string> }[],
+    fn: aws.lambda.Function,
+    { parent }: BuildContext,
+): pulumi.Output<string> {
+    const checked = tests.map(({ model, event, sha256 }) => {
+        const invocation = new aws.lambda.Invocation(
+            `${name}-smoke-test-${model}`,
+            { functionName: fn.name, qualifier: fn.version, input: event, triggers: { version: fn.version, sha256 } },
+            { parent },
+        );
+        return pulumi
+            .all([invocation.result, sha256, fn.version])
+            .apply(([answer, hex, version]) => checkSmokeAnswer(answer, hex, version));
+    });
+    return pulumi.all([fn.version, ...checked]).apply(([version]) => version);
+}

@@ -16,12 +16,13 @@ import { connectJobs, createJobs, JobsBase, JobsConnected } from "./jobs";
 import { createFunction } from "./lambdaFunction";
 import { createLiveImageTag } from "./liveImage";
 import { createLogGroup } from "./logGroup";
+import { createManyModelStore } from "./manyModels";
 import { createModelStore, ModelStore } from "./modelStore";
 import { createProvisionedConcurrency } from "./provisionedConcurrency";
 import { createRepository } from "./repository";
 import { BuildContext, ResolvedArgs } from "./resolved";
 import { createRole, FunctionRole } from "./role";
-import { createSmokeTest } from "./smokeTest";
+import { createSmokeTest, createSmokeTests } from "./smokeTest";
 
 /** What exists before the function: its image, model, logs, jobs' queues and buckets, role and capacity. */
 export interface Foundation {
@@ -42,7 +43,9 @@ export function buildFoundation(name: string, r: ResolvedArgs, ctx: BuildContext
     const account = accountOf(ctx.parent);
     const { repository, pullPolicy } = createRepository(name, r.image, r.security, account, ctx);
     const image = createImage(name, r.image, r.model, repository, ctx);
-    const model = createModelStore(name, r.model, r.security, ctx);
+    const model = r.repository
+        ? createManyModelStore(name, r.repository.models, r.repository.adoptedBucket, r.security, ctx)
+        : createModelStore(name, r.model, r.security, ctx);
     const logGroup = createLogGroup(name, r.observability, r.security, ctx);
     const jobs = createJobs(name, r.jobs, r.security, account, ctx);
     const capture = r.observability.dataCapture
@@ -103,7 +106,9 @@ export function buildRelease(
     ctx: BuildContext,
 ): Release {
     // No traffic reaches a version before its smoke test (if any) passed.
-    const version = createSmokeTest(name, r.rollout, { fn, sha256: f.model.sha256 }, ctx);
+    const version = r.repository
+        ? createSmokeTests(name, r.repository.smokeTests, fn, ctx)
+        : createSmokeTest(name, r.rollout, { fn, sha256: f.model.sha256 }, ctx);
     const alias = createAlias(name, r.rollout, { fn, version }, ctx);
     if (r.compute.provisionedConcurrency) {
         createProvisionedConcurrency(name, r.compute.provisionedConcurrency, { fn, alias }, ctx);

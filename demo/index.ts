@@ -6,12 +6,19 @@ import { packagePath } from "../components/packageRoot";
 
 const config = new pulumi.Config();
 
+// Several models behind the function (`models`), when the config lists them: [{"name", "modelPath"}].
+const models = config.getObject<{ name: string; modelPath: string }[]>("models");
+
 const inference = new InferenceFunction("inference", {
     // By default the iris pipeline converted to ONNX (app/convert.py): served by ONNX Runtime, nothing
     // unpickled. Each new version answers the sample in the model's signature (model.json) before traffic.
-    modelPath: config.get("modelPath") || packagePath("app", "model", "model.onnx"),
+    ...(models
+        ? { models }
+        : {
+              modelPath: config.get("modelPath") || packagePath("app", "model", "model.onnx"),
+              modelDelivery: config.get("modelDelivery") ?? "s3",
+          }),
     architecture: config.get("architecture") ?? "x86_64",
-    modelDelivery: config.get("modelDelivery") ?? "s3",
     enableFunctionUrl: config.getBoolean("enableFunctionUrl") ?? true,
     deploymentStrategy: config.get("deploymentStrategy") ?? "AllAtOnce",
     alarmActions: config.get("alarmTopicArn") ? [config.require("alarmTopicArn")] : undefined,

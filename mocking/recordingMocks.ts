@@ -16,6 +16,8 @@ export const ACCOUNT = "123456789012";
 export const REGION = "us-east-1";
 export const IMAGE_DIGEST = "sha256:" + "ab".repeat(32);
 export const ECR_PASSWORD = "ecr-token-password";
+/** The size S3 reports for an object adopted by key. */
+export const EXISTING_OBJECT_BYTES = 123456;
 export const EXISTING_OBJECT_VERSION = "existing-object-version";
 
 /**
@@ -80,7 +82,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                 break;
             case "aws:s3/bucketObjectv2:BucketObjectv2": {
                 // What S3 computes on receipt: the sha256 of the bytes uploaded, base64-encoded.
-                const body = fs.readFileSync(await args.inputs.source.path);
+                const content = args.inputs.content;
+                const body =
+                    typeof content === "string" ? Buffer.from(content) : fs.readFileSync(await args.inputs.source.path);
                 Object.assign(state, {
                     versionId: this.c("model version id", `version-of-${args.inputs.key}`),
                     checksumSha256: this.uploadedChecksum ?? crypto.createHash("sha256").update(body).digest("base64"),
@@ -196,6 +200,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                     bucket: args.inputs.bucket,
                     key: args.inputs.key,
                     versionId: EXISTING_OBJECT_VERSION,
+                    contentLength: EXISTING_OBJECT_BYTES,
                     arn: `arn:aws:s3:::${args.inputs.bucket}/${args.inputs.key}`,
                 };
             default:

@@ -6,7 +6,10 @@ import { plan } from "./run";
 
 /** Every option, with its help line; anything else is refused. */
 export const PLAN_OPTIONS: { [option: string]: { value?: string; help: string } } = {
-    "--model": { value: "PATH", help: "the model to plan for, with its model.json beside it; default the ONNX demo" },
+    "--model": {
+        value: "PATH",
+        help: "the model to plan for, with its model.json beside it; default the ONNX demo; NAME=PATH, once per model, plans several models behind one function (`models`)",
+    },
     "--delivery": { value: "s3|image", help: "where the function finds the model (modelDelivery); default s3" },
     "--json": { help: "print the plan as JSON for tooling" },
     "--mermaid": { help: "print the resource graph as a Mermaid flowchart" },
@@ -16,6 +19,8 @@ export const PLAN_OPTIONS: { [option: string]: { value?: string; help: string } 
 export interface PlanOptions {
     delivery: string;
     model?: string;
+    /** Several models (`--model NAME=PATH` given once per model). */
+    models?: { name: string; modelPath: string }[];
     format: "text" | "json" | "mermaid";
     help: boolean;
 }
@@ -36,7 +41,14 @@ export function parseOptions(argv: string[]): PlanOptions {
             if (value === undefined || value.startsWith("--")) {
                 throw new Error("--model takes the path of a model file");
             }
-            options.model = value;
+            const named = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,127})=(.+)$/.exec(value);
+            if (named) {
+                options.models = [...(options.models ?? []), { name: named[1], modelPath: named[2] }];
+            } else if (options.model !== undefined) {
+                throw new Error("--model is given once, or as NAME=PATH once per model");
+            } else {
+                options.model = value;
+            }
         } else if (arg === "--json" || arg === "--mermaid") {
             options.format = arg === "--json" ? "json" : "mermaid";
         } else if (arg === "--help" || arg === "-h") {
@@ -80,7 +92,10 @@ export async function main(argv: string[], command = "npm run plan"): Promise<nu
         return 0;
     }
     try {
-        const p = await plan(options.delivery, options.model);
+        if (options.models && options.model !== undefined) {
+            throw new Error("--model is given once, or as NAME=PATH once per model");
+        }
+        const p = await plan(options.delivery, options.model, options.models);
         if (options.format === "mermaid") {
             console.log(mermaid(p));
         } else if (options.format === "json") {

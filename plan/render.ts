@@ -79,11 +79,11 @@ function renderFeatures(s: PlannedModel["signature"]): string[] {
 }
 
 /** What the model's signature says, in a few lines. */
-export function renderModel({ path: modelPath, signature: s }: PlannedModel): string[] {
+export function renderModel({ path: modelPath, signature: s, name }: PlannedModel): string[] {
     const trained = Object.entries(s.versions?.trained_with ?? {})
         .map(([library, version]) => `${library} ${version}`)
         .join(", ");
-    const head = `Model: ${modelPath}`;
+    const head = name ? `Model ${name}: ${modelPath}` : `Model: ${modelPath}`;
     if (s.n_features === null) {
         return [
             head,
@@ -158,8 +158,7 @@ export function render(p: Plan): string {
         "Offline plan of the root program (demo/index.ts) — computed under Pulumi mocks; NOTHING WAS DEPLOYED.",
         "Values marked (known after deploy) are computed by AWS or the image build.",
         "",
-        ...renderModel(p.model),
-        "",
+        ...(p.models ?? [p.model]).flatMap((m) => [...renderModel(m), ""]),
     ];
     for (const r of p.resources) {
         const child = r.type !== "lambda-inference:index:InferenceFunction";

@@ -20,19 +20,35 @@ export const DEMO_MODEL = path.join(ROOT, "app", "model", "model.onnx");
  * compute is shown as such. Bad arguments, such as a model without its signature, fail as the deploy
  * would, before anything is planned.
  */
-export async function plan(delivery = "s3", modelPath = DEMO_MODEL): Promise<Plan> {
+export async function plan(
+    delivery = "s3",
+    modelPath = DEMO_MODEL,
+    models?: { name: string; modelPath: string }[],
+): Promise<Plan> {
     const mocks = new RecordingMocks(COMPUTED);
     await pulumi.runtime.setMocks(mocks, "lambda-inference-demo", "plan", false);
     pulumi.runtime.setConfig("lambda-inference-demo:modelDelivery", delivery);
     pulumi.runtime.setConfig("lambda-inference-demo:modelPath", path.resolve(modelPath));
+    if (models) {
+        const resolved = models.map((m) => ({ name: m.name, modelPath: path.resolve(m.modelPath) }));
+        pulumi.runtime.setConfig("lambda-inference-demo:models", JSON.stringify(resolved));
+    }
     recordLinks((link) => mocks.links.push(link));
     // The root program: demo/index.ts under ts-node, its compiled bin/demo/index.js in the package.
     require(path.join(__dirname, "..", "demo"));
     await settle();
-    const read = readSignature(path.resolve(modelPath));
-    if (!("signature" in read)) {
-        throw new Error(`modelPath ${read.problem}`);
-    }
-    const model = { path: path.resolve(modelPath), signature: read.signature };
-    return { model, resources: mocks.resources, checks: checks(mocks.resources), links: mocks.links };
+    const planned = (models ?? [{ name: "", modelPath }]).map(({ name, modelPath: file }) => {
+        const read = readSignature(path.resolve(file));
+        if (!("signature" in read)) {
+            throw new Error(`${name ? `model ${name}: ` : ""}modelPath ${read.problem}`);
+        }
+        return { path: path.resolve(file), signature: read.signature, ...(name ? { name } : {}) };
+    });
+    return {
+        model: planned[0],
+        ...(models ? { models: planned } : {}),
+        resources: mocks.resources,
+        checks: checks(mocks.resources),
+        links: mocks.links,
+    };
 }

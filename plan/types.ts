@@ -17,10 +17,14 @@ export interface Check {
 export interface PlannedModel {
     path: string;
     signature: Signature;
+    /** Its name, behind a function with many models. */
+    name?: string;
 }
 
 export interface Plan {
     model: PlannedModel;
+    /** Every model, behind a function with many models (`models`). */
+    models?: PlannedModel[];
     resources: Recorded[];
     checks: Check[];
     links: Link[];

@@ -58,6 +58,7 @@ const MODEL: { [example: string]: string | undefined } = {
     "existing-bucket": undefined, // adopted from a bucket: no signature, so no smoke event unless given
     "function-url": DEMO,
     "managed-instances": DEMO,
+    "many-models": undefined, // three models: each smoke-tested with its own sample (its own test below)
     provisioned: DEMO,
     snapstart: DEMO,
     "text-classifier": path.join(EXAMPLES, "text-classifier", "model", "model.onnx"),
@@ -117,6 +118,22 @@ describe("examples (each index.ts under mocks)", () => {
         assert.strictEqual(ofType("aws:lambda/provisionedConcurrencyConfig:ProvisionedConcurrencyConfig").length, 0);
     });
 
+    it("many-models: three models uploaded under their names, a manifest, each smoke-tested with its sample", async () => {
+        await runExample("many-models");
+        assert.deepStrictEqual(
+            ofType("aws:lambda/invocation:Invocation").map((i) => [i.name, JSON.parse(i.inputs.input).model]),
+            [
+                ["models-smoke-test-iris", "iris"],
+                ["models-smoke-test-wine", "wine"],
+                ["models-smoke-test-sentiment", "sentiment"],
+            ],
+        );
+        const env = one("aws:lambda/function:Function").inputs.environment.variables;
+        assert.strictEqual(JSON.parse(env.MODELS_MANIFEST).key, "models/manifest.json");
+        assert.strictEqual(env.PRELOAD_MODELS, "iris,wine");
+        assert.strictEqual(one("docker-build:index:Image").inputs.target, "onnx-text");
+    });
+
     it("covers every TypeScript example", () => {
         assert.deepStrictEqual(programs, Object.keys(MODEL));
     });
@@ -128,7 +145,7 @@ describe("examples (each index.ts under mocks)", () => {
             const smoke = ofType("aws:lambda/invocation:Invocation");
             const model = MODEL[example];
             if (model === undefined) {
-                assert.strictEqual(smoke.length, 0);
+                assert.strictEqual(smoke.length, example === "many-models" ? 3 : 0);
                 return;
             }
             const signature = JSON.parse(fs.readFileSync(path.join(path.dirname(model), "model.json"), "utf8"));

@@ -14,6 +14,8 @@ export interface BatchDefinitionArgs {
     maxConcurrency: number;
     toleratedFailurePercentage: number;
     passthroughColumns: string[];
+    /** A function with many models: the run's input names the model (`{"key": ..., "model": ...}`). */
+    namesModel?: boolean;
 }
 
 /** A literal inside an intrinsic function's single quotes: `'`, `{`, `}` and `\` are escaped. */
@@ -65,6 +67,7 @@ function scoreState(a: BatchDefinitionArgs, source: "object" | "prefix"): object
                 // machine is going on.
                 "executionArn.$": "$$.Execution.Id",
                 passthroughColumns: a.passthroughColumns,
+                ...(a.namesModel ? { "model.$": "$.model" } : {}),
             },
         },
         MaxConcurrency: a.maxConcurrency,

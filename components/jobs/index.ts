@@ -343,6 +343,7 @@ function createStateMachine(
                 maxConcurrency: b.maxConcurrency,
                 toleratedFailurePercentage: b.toleratedFailurePercentage,
                 passthroughColumns: b.passthroughColumns,
+                namesModel: b.namesModel,
             }),
         );
     const machine = new aws.sfn.StateMachine(

@@ -1,10 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { InferenceFunctionArgs } from "../args";
-import { ResolvedArgs } from "../resolved";
+import { ModelSettings, ResolvedArgs } from "../resolved";
 import { computeArea } from "./compute";
 import { imageArea, ownDockerfileSnapStartWarning } from "./image";
 import { jobsArea } from "./jobs";
 import { gatherFacts, largeModelWarning, modelArea } from "./model";
+import { imageModelOf, modelsArea, singleModelProblems } from "./models";
 import { networkArea } from "./network";
 import { observabilityArea, ownDockerfileCaptureWarning } from "./observability";
 import { Area, checked } from "./problems";
@@ -24,8 +25,15 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         Object.entries(args ?? {}).filter(([, v]) => v !== null && v !== undefined),
     ) as InferenceFunctionArgs;
     const compute = computeArea(a);
-    const facts = gatherFacts(name, a, compute.resolved?.ephemeralStorageSize);
-    const model = modelArea(a, facts, compute.resolved?.ephemeralStorageSize);
+    const tmpMb = compute.resolved?.ephemeralStorageSize;
+    // Many models (`models`): each judged as the single model is; the image serves the first one's format.
+    const many = a.models !== undefined ? modelsArea(name, a, tmpMb) : undefined;
+    const facts = many ? { componentName: name } : gatherFacts(name, a, tmpMb);
+    const model: Area<ModelSettings> = many
+        ? { problems: many.problems, resolved: many.resolved && imageModelOf(many.resolved) }
+        : (({ problems, resolved }) => ({ problems: [...problems, ...singleModelProblems(a)], resolved }))(
+              modelArea(a, facts, tmpMb),
+          );
     const areas = {
         image: imageArea(a, model.resolved),
         compute,
@@ -33,8 +41,9 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         model,
         rollout: rolloutArea(a, facts),
         security: securityArea(a),
-        observability: observabilityArea(a, model.resolved),
-        jobs: jobsArea(a, compute.resolved, model.resolved),
+        // What jobs and capture may write must cover none of the models.
+        observability: observabilityArea(a, many?.resolved?.models ?? model.resolved),
+        jobs: jobsArea(a, compute.resolved, many?.resolved?.models ?? model.resolved),
     };
     // In this order the problems are listed.
     const problems = Object.values(areas).flatMap((area: Area<unknown>) => area.problems);
@@ -49,6 +58,7 @@ export function validateArgs(name: string, args: InferenceFunctionArgs): Resolve
         compute: checked("compute", areas.compute.resolved),
         network: checked("network", areas.network.resolved),
         model: checked("model", areas.model.resolved),
+        repository: many?.resolved,
         rollout: checked("rollout", areas.rollout.resolved),
         security: checked("security", areas.security.resolved),
         observability: checked("observability", areas.observability.resolved),

@@ -6,7 +6,11 @@ import { AsyncSettings, BatchSettings, ComputeSettings, JobsSettings, ModelSetti
 import { modelCoverageProblem, parseS3Prefix, prefixProblem } from "./locations";
 import { Area, area, checked, integerProblem, numberProblem, objectProblem, oneOfProblem, Problem } from "./problems";
 
-function asyncProblems(q: AsyncInferenceArgs, timeout: number, model: ModelSettings | undefined): Problem[] {
+function asyncProblems(
+    q: AsyncInferenceArgs,
+    timeout: number,
+    model: ModelSettings | ModelSettings[] | undefined,
+): Problem[] {
     const at = (field: string) => `asyncInference.${field}`;
     const problems = [
         ...integerProblem(at("batchSize"), q.batchSize, 1, 10000),
@@ -62,7 +66,11 @@ function asyncProblems(q: AsyncInferenceArgs, timeout: number, model: ModelSetti
     return problems;
 }
 
-function batchProblems(b: BatchTransformArgs, maxBatchRows: number, model: ModelSettings | undefined): Problem[] {
+function batchProblems(
+    b: BatchTransformArgs,
+    maxBatchRows: number,
+    model: ModelSettings | ModelSettings[] | undefined,
+): Problem[] {
     const at = (field: string) => `batchTransform.${field}`;
     const problems = [
         ...oneOfProblem(at("inputFormat"), b.inputFormat, Object.keys(BATCH_FORMATS)),
@@ -124,7 +132,7 @@ function asyncOf(q: AsyncInferenceArgs, timeout: number): AsyncSettings {
     };
 }
 
-function batchOf(b: BatchTransformArgs): BatchSettings {
+function batchOf(b: BatchTransformArgs, namesModel: boolean): BatchSettings {
     const d = DEFAULTS.batchTransform;
     return {
         inputBucket: b.inputBucketName,
@@ -136,6 +144,7 @@ function batchOf(b: BatchTransformArgs): BatchSettings {
         maxConcurrency: b.maxConcurrency ?? d.maxConcurrency,
         toleratedFailurePercentage: b.toleratedFailurePercentage ?? d.toleratedFailurePercentage,
         passthroughColumns: b.passthroughColumns ?? [],
+        namesModel,
     };
 }
 
@@ -143,7 +152,7 @@ function batchOf(b: BatchTransformArgs): BatchSettings {
 export function jobsArea(
     a: InferenceFunctionArgs,
     compute: ComputeSettings | undefined,
-    model: ModelSettings | undefined,
+    model: ModelSettings | ModelSettings[] | undefined,
 ): Area<JobsSettings> {
     const q = a.asyncInference;
     const b = a.batchTransform;
@@ -162,6 +171,6 @@ export function jobsArea(
     }
     return area(problems, () => ({
         async: q && asyncOf(q, compute.timeout),
-        batch: b && batchOf(b),
+        batch: b && batchOf(b, a.models !== undefined),
     }));
 }

@@ -51,8 +51,12 @@ export function modelCoverageProblem(
     propertyPath: string,
     bucket: unknown,
     prefix: string,
-    model: ModelSettings | undefined,
+    model: ModelSettings | ModelSettings[] | undefined,
 ): Problem[] {
+    if (Array.isArray(model)) {
+        // Many models: none of them may be under the prefix.
+        return model.flatMap((m) => modelCoverageProblem(propertyPath, bucket, prefix, m)).slice(0, 1);
+    }
     const object = model && modelObject(model);
     if (object === undefined || !isKnown(bucket) || !isKnown(object.bucket) || bucket !== object.bucket) {
         return [];

@@ -42,7 +42,11 @@ function namespaceProblems(namespace: unknown): Problem[] {
     return [];
 }
 
-function captureProblems(c: DataCaptureArgs, prefix: string, model: ModelSettings | undefined): Problem[] {
+function captureProblems(
+    c: DataCaptureArgs,
+    prefix: string,
+    model: ModelSettings | ModelSettings[] | undefined,
+): Problem[] {
     const at = (field: string) => `dataCapture.${field}`;
     const { samplingPercentage: sampling, maxBufferSeconds: buffer } = CONTRACT.capture;
     const problems = [
@@ -66,7 +70,10 @@ function captureProblems(c: DataCaptureArgs, prefix: string, model: ModelSetting
     return problems;
 }
 
-function captureArea(a: InferenceFunctionArgs, model: ModelSettings | undefined): Area<DataCaptureSettings> {
+function captureArea(
+    a: InferenceFunctionArgs,
+    model: ModelSettings | ModelSettings[] | undefined,
+): Area<DataCaptureSettings> {
     const c = a.dataCapture;
     if (c === undefined) {
         return { problems: [] };
@@ -89,7 +96,7 @@ function captureArea(a: InferenceFunctionArgs, model: ModelSettings | undefined)
 /** Where the logs and metrics go, how long the logs stay, and what data capture keeps. */
 export function observabilityArea(
     a: InferenceFunctionArgs,
-    model: ModelSettings | undefined,
+    model: ModelSettings | ModelSettings[] | undefined,
 ): Area<ObservabilitySettings> {
     const capture = captureArea(a, model);
     const problems = [

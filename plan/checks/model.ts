@@ -1,4 +1,5 @@
 // Where the model is (a private bucket, or the image) and who may read it.
+import { CONTRACT } from "../../components/contract";
 import { MODEL_ENV_NAMES } from "../../components/defaults";
 import { Check, find, json, pass, Planned } from "../types";
 
@@ -53,13 +54,16 @@ export function s3ModelChecks({ resources, repo, env, policies }: Planned): Chec
                 : "role reads only the model object",
             modelRead !== undefined &&
                 readable.length === keys.length &&
-                readable.every((r, i) => typeof r === "string" && !r.includes("*") && r.endsWith(`/${keys[i]}`)),
+                readable.every((r) => typeof r === "string" && !r.includes("*")) &&
+                keys.every((k) => readable.some((r) => String(r).endsWith(`/${k}`))),
             readable.join(", "),
         ),
         pass(
             "function gets the model's location and identity",
-            MODEL_ENV_NAMES.every((k) => k in env),
-            `MODEL_SHA256=${env.MODEL_SHA256}`,
+            MODEL_ENV_NAMES.every((k) => k in env) || CONTRACT.environment.model.manifest in env,
+            env.MODEL_SHA256
+                ? `MODEL_SHA256=${env.MODEL_SHA256}`
+                : "MODELS_MANIFEST: the models' manifest and its sha256",
         ),
     ];
 }

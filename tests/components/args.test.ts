@@ -4,13 +4,14 @@ import { defaultText, documentedProperties } from "../argsDocs";
 describe("args: every argument is documented for every language's SDK", () => {
     const properties = documentedProperties();
 
-    it("reads the five argument interfaces", () => {
+    it("reads the six argument interfaces", () => {
         assert.deepStrictEqual([...new Set(properties.map((p) => p.owner))].sort(), [
             "AsyncInferenceArgs",
             "BatchTransformArgs",
             "CapacityProviderArgs",
             "DataCaptureArgs",
             "InferenceFunctionArgs",
+            "ModelEntryArgs",
         ]);
     });
 

@@ -47,7 +47,7 @@ describe("dashboard (off by default)", () => {
         const titles = widgets.slice(4).map((w: any) => w.properties.title);
         assert.deepStrictEqual(titles, [
             "Model latency against request latency, ms, per version",
-            "Rows scored per minute, per version and per model (sha256)",
+            "Rows scored per minute, per version and per model",
             "Answers by status class, per version",
             "Cold starts, per version",
         ]);
@@ -63,6 +63,11 @@ describe("dashboard (off by default)", () => {
         assert.strictEqual(
             widgets[5].properties.metrics[1][0].expression,
             `SEARCH('{"Team/ML#1",FunctionName,ModelSha256} MetricName="Rows" FunctionName="f"', 'Sum', 60)`,
+        );
+        // A function with many models: each model by its name.
+        assert.strictEqual(
+            widgets[5].properties.metrics[2][0].expression,
+            `SEARCH('{"Team/ML#1",FunctionName,ModelName} MetricName="Rows" FunctionName="f"', 'Sum', 60)`,
         );
         const ids = widgets.flatMap((w: any) =>
             (w.properties.metrics ?? []).map((m: any[]) => m[0].id).filter(Boolean),

@@ -10,6 +10,7 @@ const SECTIONS: { [owner: string]: { [key: string]: unknown } } = {
     BatchTransformArgs: DEFAULTS.batchTransform,
     DataCaptureArgs: DEFAULTS.dataCapture,
     CapacityProviderArgs: {},
+    ModelEntryArgs: {},
 };
 
 /** Defaults that are not one constant: each derived from something else, as its text says. */
@@ -24,6 +25,8 @@ const DERIVED: { [property: string]: RegExp } = {
     "InferenceFunctionArgs.smokeTestEvent": /^the sample in the model's signature$/,
     "AsyncInferenceArgs.visibilityTimeoutSeconds": new RegExp(`^six times \`timeout\``),
     "BatchTransformArgs.outputBucketName": /^the component's results bucket/,
+    "InferenceFunctionArgs.modelCacheBytes": /^half of `memorySize`$/,
+    "ModelEntryArgs.modelBucketName": /^the function's model bucket$/,
 };
 
 /** The constant a default's text states: a number, `a string`, true or false; undefined for anything else. */

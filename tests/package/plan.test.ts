@@ -68,6 +68,32 @@ describe("offline plan (npm run plan)", () => {
         );
     });
 
+    it("--model NAME=PATH, once per model: plans them behind one function, each with its signature", () => {
+        const text = path.join(ROOT, "examples", "text-classifier", "model", "model.onnx");
+        const plan = planJson(
+            "--model",
+            `iris=${path.join(ROOT, "app", "model", "model.onnx")}`,
+            "--model",
+            `sentiment=${text}`,
+        );
+        assert.deepStrictEqual(
+            plan.models.map((m: any) => [m.name, m.signature.sha256.slice(0, 12)]),
+            [
+                ["iris", "6e3839e72f7c"],
+                ["sentiment", "fcc9b90f3ff6"],
+            ],
+        );
+        assert.deepStrictEqual(
+            plan.checks.filter((c: any) => !c.pass && !c.advisory),
+            [],
+        );
+        const smoke = plan.resources.filter((r: any) => r.type === "aws:lambda/invocation:Invocation");
+        assert.deepStrictEqual(
+            smoke.map((r: any) => r.name),
+            ["inference-smoke-test-iris", "inference-smoke-test-sentiment"],
+        );
+    });
+
     it("--model: plans that model, with its sha256, signature and sample as the smoke test", () => {
         const model = path.join(ROOT, "examples", "your-own-model", "model", "model.onnx");
         const signature = JSON.parse(fs.readFileSync(path.join(path.dirname(model), "model.json"), "utf8"));

@@ -20,6 +20,9 @@ const INPUTS: { [name: string]: [type: string, plain: boolean] } = {
     modelBucketName: ["string", false],
     modelSha256: ["string", false],
     modelName: ["string", true],
+    models: ["array", true],
+    modelCacheBytes: ["number", true],
+    preloadModels: ["array", true],
     memorySize: ["number", true],
     timeout: ["number", true],
     ephemeralStorageSize: ["number", true],
@@ -133,6 +136,7 @@ describe("package schema (what `pulumi package add` gives other languages)", fun
             "lambda-inference:index:BatchTransformArgs",
             "lambda-inference:index:CapacityProviderArgs",
             "lambda-inference:index:DataCaptureArgs",
+            "lambda-inference:index:ModelEntryArgs",
         ]);
         for (const [token, t] of Object.entries<any>(types)) {
             for (const [field, p] of Object.entries<any>(t.properties)) {
