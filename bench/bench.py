@@ -17,6 +17,8 @@ P2.text / P1.text / P3.text  a transformer text classifier: one text vs tokenize
      the model in the image, the text stage's bytes (bench/text.py)
 P1.large / P6.large  a 300 MB ONNX model from S3 vs boto3+hash+ONNX Runtime, and its init's peak memory
      (bench/large.py)
+P1.multi / P2.multi  three models behind one function: a model's first request in a warm environment vs
+     the single-model cold init, and a warm request vs the single-model handler (bench/multi.py)
 P5   the batch transform's in-process path (read 100,000 CSV rows, validate, predict, write the lines) vs
      bare ONNX Runtime on the same matrix; its peak memory at 1,000,000 rows vs at 100,000 (flat: ~1)
 
@@ -35,6 +37,7 @@ import jobs
 import large
 import measure
 import mixed
+import multi
 import text
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -57,6 +60,8 @@ GOALS = {
     "P1.text.image": 0.25,
     "P1.large.s3": 0.6,
     "P6.large": 1.3,
+    "P1.multi.first_call": 0.5,
+    "P2.multi.single": 1.1,
 }
 
 
@@ -85,6 +90,9 @@ def ratios_of(results: dict[str, Any]) -> dict[str, float]:
     text = results["P2"]["text"]
     ratios["P2.text.single"] = text["handler_p50_us"] / text["direct_p50_us"]
     ratios["P1.text.image"] = results["P1"]["text_image"]["median_s"] / results["P1"]["seed"]["median_s"]
+    multi = results["multi"]
+    ratios["P1.multi.first_call"] = multi["first_call"]["median_s"] / results["P1"]["ours"]["onnx.image"]["median_s"]
+    ratios["P2.multi.single"] = multi["warm"]["many_p50_us"] / multi["warm"]["single_p50_us"]
     large_model = results["large"]
     ratios["P1.large.s3"] = large_model["ours_s"] / large_model["plain_s"]
     ratios["P6.large"] = large_model["ours_peak_bytes"] / large_model["model_bytes"]
@@ -190,6 +198,13 @@ def table(results: dict[str, Any], ratios: dict[str, float]) -> list[str]:
                  f"{text['direct_p50_us']:.1f} us", ratios["P2.text.single"], "P2.text.single"))  # fmt: skip
     rows.append(("P1.text.image text classifier in the image", f"{p1['text_image']['median_s'] * 1000:.0f} ms",
                  f"{seed_ms:.0f} ms", ratios["P1.text.image"], "P1.text.image"))  # fmt: skip
+    multi = results["multi"]
+    rows.append(("P1.multi.first_call a model's first request, warm environment",
+                 f"{multi['first_call']['median_s'] * 1000:.0f} ms",
+                 f"{p1['ours']['onnx.image']['median_s'] * 1000:.0f} ms", ratios["P1.multi.first_call"],
+                 "P1.multi.first_call"))  # fmt: skip
+    rows.append(("P2.multi.single one of three models vs one model", f"{multi['warm']['many_p50_us']:.1f} us",
+                 f"{multi['warm']['single_p50_us']:.1f} us", ratios["P2.multi.single"], "P2.multi.single"))  # fmt: skip
     large_model = results["large"]
     rows.append((f"P1.large.s3 {large_model['model_bytes'] / 1e6:.0f} MB ONNX from S3 vs boto3+hash+ORT",
                  f"{large_model['ours_s'] * 1000:.0f} ms", f"{large_model['plain_s'] * 1000:.0f} ms",
@@ -327,6 +342,8 @@ def main(argv: list[str] | None = None) -> None:
     print("P3 dependency payload ...", file=sys.stderr, flush=True)
     results["P3"] = measure.p3_payload()
     results["P3"]["ours_bytes"]["text"] = text.p3_text()
+    print("P1.multi/P2.multi three models behind one function ...", file=sys.stderr, flush=True)
+    results["multi"] = {"first_call": multi.p1_first_call(), "warm": multi.p2_multi(args.iterations)}
     print("P1.large a 300 MB model from S3 ...", file=sys.stderr, flush=True)
     results["large"] = large.p1_large()
     if args.no_containers:

@@ -16,7 +16,7 @@ interface Option {
     value?: string;
     help: string;
     /** An existing file (or folder), or a path to write, resolved against the current folder. */
-    kind?: "file" | "output" | "integer";
+    kind?: "file" | "output" | "integer" | "models";
     repeat?: boolean;
     required?: boolean;
 }
@@ -30,6 +30,13 @@ interface Command {
 }
 
 const MODEL: Option = { value: "FILE", help: "the model (.onnx, .joblib) with its model.json beside it", kind: "file" };
+/** The model, or several (NAME=FILE, once per model) behind one function, as `models` deploys them. */
+const MODELS: Option = {
+    value: "FILE",
+    help: "the model (.onnx, .joblib) with its model.json beside it; NAME=FILE, once per model, for several models behind one function",
+    kind: "models",
+    repeat: true,
+};
 const DOCKER: Option = { help: "run the function's image (built with Docker) instead of the local emulator" };
 
 /** The environment the Python tools run in: the package's app and local runner on the path. */
@@ -150,7 +157,7 @@ export const COMMANDS: { [name: string]: Command } = {
     invoke: {
         summary: "run the function locally once: the signature's sample (or --event files) answered and printed",
         options: {
-            "--model": { ...MODEL, required: true },
+            "--model": { ...MODELS, required: true },
             "--event": {
                 value: "FILE",
                 help: "an event to send instead of the sample (repeatable)",
@@ -165,7 +172,7 @@ export const COMMANDS: { [name: string]: Command } = {
     serve: {
         summary: "serve the model behind a local function URL until Ctrl-C",
         options: {
-            "--model": { ...MODEL, required: true },
+            "--model": { ...MODELS, required: true },
             "--port": { value: "N", help: "the local port (default 8080)", kind: "integer" },
             "--model-name": { value: "NAME", help: "the model's name in /v2 paths (default inference)" },
             "--capture": { value: "DIR", help: "keep data capture's records in DIR", kind: "output" },
@@ -208,7 +215,10 @@ export const COMMANDS: { [name: string]: Command } = {
     plan: {
         summary: "the offline plan of an InferenceFunction serving the model: its resources and secure defaults",
         options: {
-            "--model": { ...MODEL, help: "the model to plan for (default: the package's demo model)" },
+            "--model": {
+                ...MODELS,
+                help: "the model to plan for (default: the package's demo model); NAME=FILE, once per model, for several",
+            },
             "--delivery": { value: "s3|image", help: "where the function finds the model (default s3)" },
             "--json": { help: "print the plan as JSON" },
             "--mermaid": { help: "print the resource graph as a Mermaid flowchart" },
@@ -264,6 +274,13 @@ export class UsageError extends Error {
 }
 
 function resolved(command: string, option: string, given: string, kind: Option["kind"], cwd: string): string {
+    if (kind === "models") {
+        // NAME=FILE names one of several models; the file is still the user's, relative to where they stand.
+        const named = /^([A-Za-z0-9][A-Za-z0-9_.-]{0,127})=(.+)$/s.exec(given);
+        return named
+            ? `${named[1]}=${resolved(command, option, named[2], "file", cwd)}`
+            : resolved(command, option, given, "file", cwd);
+    }
     const full = path.resolve(cwd, given);
     if (kind === "integer") {
         if (!/^\d+$/.test(given)) {

@@ -7,6 +7,7 @@ Used by the runtime tests and by `npm start`. Every process is started in
 its own session and stopped by its pid; every wait is bounded.
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -193,6 +194,23 @@ class LocalLambda:
             MODEL_ENV.format: self.format_of(model_path),
             **({MODEL_ENV.files: json.dumps(files)} if files else {}),
         }
+
+    def upload_models(self, models: dict[str, str], bucket: str = "local-models") -> dict[str, str]:
+        """Stores many models as InferenceFunction does with `models` (each under models/<name>/, their list
+        in a manifest beside them); returns the MODELS_MANIFEST environment."""
+        items = []
+        for name, path in models.items():
+            env = self.upload_model(path, bucket, f"models/{name}/{os.path.basename(path)}")
+            files = json.loads(env.get(MODEL_ENV.files) or "{}")
+            size = os.path.getsize(path) + sum(os.path.getsize(os.path.join(os.path.dirname(path), f)) for f in files)
+            items.append({"name": name, "bucket": bucket, "key": env[MODEL_ENV.key],
+                          "versionId": env[MODEL_ENV.version_id], "sha256": env[MODEL_ENV.sha256],
+                          "format": env[MODEL_ENV.format], "bytes": size, "files": files})  # fmt: skip
+        body = json.dumps({"models": items}).encode()
+        version = self.s3_client().put_object(Bucket=bucket, Key="models/manifest.json", Body=body)["VersionId"]
+        manifest = {"bucket": bucket, "key": "models/manifest.json", "versionId": version,
+                    "sha256": hashlib.sha256(body).hexdigest()}  # fmt: skip
+        return {MODEL_ENV.manifest: json.dumps(manifest), MODEL_ENV.format: items[0]["format"]}
 
     def local_model(self, model_path: str) -> dict[str, str]:
         """The environment of modelDelivery "image": the file itself, its sha256 and format (no S3)."""

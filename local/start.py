@@ -366,10 +366,10 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog=f"{PROG} --", description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--model",
-        default=DEMO_MODEL,
+        action="append",
         metavar="PATH",
         help="serve this model, with its model.json beside it: .onnx (ONNX Runtime, the default demo) or .joblib "
-        "(scikit-learn)",
+        "(scikit-learn); NAME=PATH, given once per model, serves several models under their names, as `models` does",
     )
     parser.add_argument(
         "--model-name",
@@ -574,10 +574,75 @@ def captured(folder: str) -> str:
     return f"[start] captured records in {folder}: {listed}"
 
 
+def named_models(given: list[str]) -> dict[str, str] | None:
+    """NAME=PATH models (several models under their names); None for one model given by its path."""
+    if len(given) == 1 and "=" not in given[0]:
+        return None
+    models: dict[str, str] = {}
+    for item in given:
+        name, sep, path = item.partition("=")
+        if not sep or not MODEL_NAME.fullmatch(name) or name in models:
+            raise LocalRunError(f"--model {item!r}: several models are each given as NAME=PATH, with a unique name")
+        models[name] = os.path.abspath(path)
+    return models
+
+
+def run_many(args: argparse.Namespace, models: dict[str, str]) -> int:
+    """Several models behind one function, as `models` deploys them: each answers its own sample under its
+    name (or, with --serve, the local function URL serves them all)."""
+    if args.docker or args.delivery != "s3" or args.batch or args.queue:
+        raise LocalRunError(
+            "several models run from S3 on this machine: leave out --docker, --delivery, --batch, --queue"
+        )
+    signatures = {name: checked_signature(path) for name, path in models.items()}
+    events = [event for name, signature in signatures.items() for event in named_events(signature, name)]
+    unexpected: list[str] = []
+    with LocalLambda() as lam:
+        lam.start_s3(args.s3_port)
+        model_env = lam.upload_models(models)
+        print(f"[start] {len(models)} models in s3://local-models/models/: {', '.join(models)}", flush=True)
+        url = lam.start_function(model_env, free_port() if args.serve else args.port)
+        print(f"[start] Lambda runtime emulator: {url}", flush=True)
+        if args.serve:
+            first = next(iter(models))
+            serve_until_interrupted(lam, args.port or DEFAULT_SERVE_PORT, signatures[first], first)
+        else:
+            unexpected = run_events(lam, events, "s3")
+    print("[start] stopped every process it started", flush=True)
+    for line in unexpected:
+        print(f"{PROG}: exit 1: {line}", file=sys.stderr, flush=True)
+    return 1 if unexpected else 0
+
+
+def named_events(signature: dict[str, Any], name: str) -> list[Event]:
+    """A model's sample events in a function with many: each direct document names the model, each native
+    HTTP request goes to POST /models/{name}."""
+    named = []
+    for event in sample_events(signature, name):
+        body = event.event
+        if isinstance(body, dict) and "requestContext" in body:
+            if body.get("rawPath") == "/":
+                body = {**body, "rawPath": f"/models/{name}"}
+                body["requestContext"] = {**body["requestContext"], "http": {**body["requestContext"]["http"],
+                                                                             "path": f"/models/{name}"}}  # fmt: skip
+        elif isinstance(body, dict):
+            body = {**body, "model": name}
+        named.append(Event(f"[{name}] {event.label}", body, event.expect))
+    return named
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     check_jobs(args)
-    model = os.path.abspath(args.model)
+    models = named_models(args.model or [DEMO_MODEL])
+    # SIGTERM/SIGINT unwind through the context managers, which stop every process.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
+    return run_many(args, models) if models is not None else run_one(args)
+
+
+def run_one(args: argparse.Namespace) -> int:
+    """One model: its sample events, --serve, --batch or --queue, then the offline plan."""
+    model = os.path.abspath((args.model or [DEMO_MODEL])[0])
     signature = checked_signature(model)
     if not MODEL_NAME.fullmatch(args.model_name):
         raise LocalRunError(f"--model-name {args.model_name!r} is not a model name: letters, digits, '.', '_' and '-'")
@@ -586,8 +651,6 @@ def main(argv: list[str] | None = None) -> int:
     if serve_port is not None and not port_is_free(serve_port):
         raise LocalRunError(f"port {serve_port} is busy; choose another with --port or stop what uses it")
 
-    # SIGTERM/SIGINT unwind through the context manager, which stops every process.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(130))
     unexpected: list[str] = []
     with LocalLambda() as lam, contextlib.ExitStack() as stack:
         model_env = stage_model(lam, model, args)

@@ -34,6 +34,7 @@ def results():
             "text": {"words": 20, "direct_p50_us": 400.0, "handler_p50_us": 440.0},
         },
         "P3": {"seed_bytes": 100, "ours_bytes": {"onnx": 40, "sklearn": 90, "text": 20}},
+        "multi": {"first_call": {"median_s": 0.02}, "warm": {"single_p50_us": 20.0, "many_p50_us": 21.0}},
         "large": {
             "model_bytes": 300,
             "runs": 3,
@@ -78,7 +79,15 @@ def test_every_named_ratio_is_there_and_is_ours_over_the_baseline():
         "P3.text",
         "P1.large.s3",
         "P6.large",
+        "P1.multi.first_call",
+        "P2.multi.single",
     }
+
+
+def test_the_many_models_keys():
+    ratios = bench.ratios_of(results())
+    assert (ratios["P1.multi.first_call"], ratios["P2.multi.single"]) == (0.2, 1.05)
+    assert (bench.GOALS["P1.multi.first_call"], bench.GOALS["P2.multi.single"]) == (0.5, 1.1)
 
 
 def test_the_text_and_large_model_keys():

@@ -82,6 +82,13 @@ def test_convert_invoke_batch_and_plan_from_the_users_folder(project):
     planned = npx(project, "plan", "--model", "model/model.onnx")
     assert planned.returncode == 0, planned.stderr
     assert f"Model: {os.path.join(project, 'model', 'model.onnx')}" in planned.stdout
+    # Several models behind one function, each NAME=FILE relative to the user's folder.
+    many = npx(project, "invoke", "--model", "a=model/model.onnx", "--model", "b=model/model.onnx")
+    assert many.returncode == 0, many.stderr
+    assert "  [b] one row of the sample" in many.stdout
+    planned = npx(project, "plan", "--model", "a=model/model.onnx", "--model", "b=model/model.onnx")
+    assert planned.returncode == 0, planned.stderr
+    assert f"Model b: {os.path.join(project, 'model', 'model.onnx')}" in planned.stdout
     assert running(project) == []
 
 
