@@ -4,12 +4,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as crypto from "crypto";
-import * as fs from "fs";
-import * as path from "path";
 import { ownOrAdoptedBucket } from "./bucket";
 import { CONTRACT } from "./contract";
 import { existing, inS3, ModelInS3Store, normaliseVersionId, uploadInto } from "./modelStore";
 import { BuildContext, ModelSettings, SecuritySettings } from "./resolved";
+import { bytesWithFiles } from "./validation/model";
 
 /** Where the manifest goes in the model bucket: beside the models' own folders (`models/<name>/`). */
 export const MANIFEST_KEY = "models/manifest.json";
@@ -19,10 +18,7 @@ function bytesOf(model: ModelSettings): number {
     if (model.delivery === "existing") {
         return 0;
     }
-    const folder = path.dirname(model.path);
-    return [model.path, ...Object.keys(model.files).map((f) => path.join(folder, f))]
-        .map((f) => fs.statSync(f).size)
-        .reduce((x, y) => x + y, 0);
+    return bytesWithFiles(model.path, Object.keys(model.files));
 }
 
 /** One manifest item: what the app's repository reads (inference/repository.py). */
@@ -72,8 +68,7 @@ export function createManyModelStore(
         }
         if (model.delivery === "existing") {
             const found = existing(model, ctx);
-            const object = aws.s3.getObjectOutput({ bucket: found.bucketName, key: found.key }, { parent: ctx.parent });
-            return { store: found, bytes: object.contentLength };
+            return { store: found, bytes: found.bytes ?? pulumi.output(0) };
         }
         throw new Error(`model ${model.name}: a function with many models takes them from S3`);
     });

@@ -40,6 +40,8 @@ export interface ModelInS3Store {
     sha256: pulumi.Output<string>;
     /** Resources the function must wait for (the object and, if created, the bucket's settings). */
     dependencies: pulumi.Resource[];
+    /** An adopted object's size as S3 reports it (a function with many models budgets memory by it). */
+    bytes?: pulumi.Output<number>;
 }
 
 /** Where the function finds its model, and how it checks it. */
@@ -213,7 +215,10 @@ export function existing(model: ExistingModel, ctx: BuildContext): ModelInS3Stor
     const key = pulumi.output(model.key);
     const object = aws.s3.getObjectOutput({ bucket: bucketName, key }, { parent: ctx.parent });
     const versionId = object.versionId.apply(normaliseVersionId);
-    return inS3(bucketName, bucketArn, key, versionId, pulumi.output(model.sha256), []);
+    return {
+        ...inS3(bucketName, bucketArn, key, versionId, pulumi.output(model.sha256), []),
+        bytes: object.contentLength,
+    };
 }
 
 /**

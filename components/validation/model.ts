@@ -68,6 +68,12 @@ function sizeOf(modelPath: string): number | undefined {
     return stat?.isFile() ? stat.size : undefined;
 }
 
+/** The bytes of a model file and of the files its signature lists beside it (what /tmp and memory hold). */
+export function bytesWithFiles(modelPath: string, files: string[]): number {
+    const folder = path.dirname(modelPath);
+    return [modelPath, ...files.map((f) => path.join(folder, f))].map((f) => sizeOf(f) ?? 0).reduce((x, y) => x + y, 0);
+}
+
 /** A local model file: it exists, and fits where its delivery puts it (`tmpMb` undefined: /tmp is not known). */
 function fileProblems(modelPath: string, inImage: boolean, tmpMb: number | undefined): Problem[] {
     const size = sizeOf(modelPath);
@@ -221,10 +227,7 @@ function besideProblems(
             },
         ];
     }
-    const folder = path.dirname(path.resolve(a.modelPath));
-    const total = [path.resolve(a.modelPath), ...names.map((n) => path.join(folder, n))]
-        .map((f) => sizeOf(f) ?? 0)
-        .reduce((x, y) => x + y, 0);
+    const total = bytesWithFiles(path.resolve(a.modelPath), names);
     return !inImage && tmpMb !== undefined && total > tmpMb * 1024 * 1024
         ? [
               {

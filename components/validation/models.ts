@@ -2,13 +2,12 @@
 // arguments are (its file, signature, files beside it, key, sha256 and name), its problems named by its
 // place in the list; then what the list itself must be: within the contract's maximum, names unique, one
 // format for the one runtime the image serves, and none of the single model's arguments beside it.
-import * as fs from "fs";
 import * as path from "path";
 import { InferenceFunctionArgs, ModelEntryArgs } from "../args";
 import { CONTRACT } from "../contract";
 import { DEFAULTS } from "../defaults";
 import { ModelSettings, RepositorySettings } from "../resolved";
-import { gatherFacts, modelArea } from "./model";
+import { bytesWithFiles, gatherFacts, modelArea } from "./model";
 import { Area, area, Facts, integerProblem, isKnown, Problem, signatureOf } from "./problems";
 
 /** The single model's arguments, which `models` replaces. */
@@ -38,12 +37,17 @@ function at(i: number, problem: Problem): Problem {
     return { ...problem, propertyPath: `models[${i}].${field}` };
 }
 
-/** What the list must be, beside each entry's own problems. */
-function listProblems(a: InferenceFunctionArgs, models: ModelSettings[]): Problem[] {
-    const problems: Problem[] = SINGLE_ONLY.filter((p) => a[p] !== undefined).map((propertyPath) => ({
+/** The single model's arguments given beside `models`. */
+function singleOnlyProblems(a: InferenceFunctionArgs): Problem[] {
+    return SINGLE_ONLY.filter((p) => a[p] !== undefined).map((propertyPath) => ({
         propertyPath,
         reason: "is not used with models: each model is given in its entry (a smoke test is each model's own sample)",
     }));
+}
+
+/** What the list must be, beside each entry's own problems. */
+function listProblems(a: InferenceFunctionArgs, models: ModelSettings[]): Problem[] {
+    const problems: Problem[] = singleOnlyProblems(a);
     const names = models.map((m) => m.name);
     names.forEach((n, i) => {
         if (names.indexOf(n) !== i) {
@@ -77,12 +81,7 @@ function listProblems(a: InferenceFunctionArgs, models: ModelSettings[]): Proble
 function tmpProblems(models: ModelSettings[], tmpMb: number | undefined): Problem[] {
     const total = models
         .filter((m) => m.delivery === "upload")
-        .map((m) => {
-            const folder = path.dirname(m.path);
-            return [m.path, ...Object.keys(m.files).map((f) => path.join(folder, f))]
-                .map((f) => (fs.existsSync(f) ? fs.statSync(f).size : 0))
-                .reduce((x, y) => x + y, 0);
-        })
+        .map((m) => bytesWithFiles(m.path, Object.keys(m.files)))
         .reduce((x, y) => x + y, 0);
     return tmpMb !== undefined && total > tmpMb * 1024 * 1024
         ? [
@@ -128,15 +127,7 @@ export function modelsArea(
     });
     const problems = judged.flatMap((j) => j.problems);
     if (problems.length > 0) {
-        return {
-            problems: [
-                ...problems,
-                ...SINGLE_ONLY.filter((p) => a[p] !== undefined).map((propertyPath) => ({
-                    propertyPath,
-                    reason: "is not used with models: each model is given in its entry (a smoke test is each model's own sample)",
-                })),
-            ],
-        };
+        return { problems: [...problems, ...singleOnlyProblems(a)] };
     }
     const models = judged.map((j) => j.resolved as ModelSettings);
     const smokeTest = a.smokeTest ?? DEFAULTS.smokeTest;
