@@ -52,11 +52,13 @@ def _wait(request: Any, deadline: float | None) -> None:
 
 
 class _Sink:
-    """Where a hashed download's bytes go: the file, and the digest, written by a thread of its own so that the
-    CRT's event loop goes on receiving the next parts meanwhile (both release the GIL for large buffers). The
-    CRT delivers a GET's body in order; an out-of-order part would break the hash, so it fails the download."""
+    """Where a hashed download's bytes go: the file and the digest, each fed by a thread of its own, so that the
+    CRT's event loop goes on receiving the next parts while one part is written and another hashed (all three
+    release the GIL for large buffers; on two cores, writing then hashing in one thread made the download wait
+    for the sum of both). The CRT delivers a GET's body in order; an out-of-order part would break the hash, so
+    it fails the download."""
 
-    # Parts queued for the writer at most: a slow disk holds the download back rather than filling memory.
+    # Parts queued for each worker at most: a slow disk holds the download back rather than filling memory.
     QUEUED = 8
 
     def __init__(self, path: str, digest: Any):
@@ -67,10 +69,14 @@ class _Sink:
         self.path = path
         self.written = 0
         self.failure: OSError | None = None
-        self.queue: Any = queue.Queue(self.QUEUED)
-        self.thread = threading.Thread(target=self._drain, name="model-writer", daemon=True)
+        self.queues: tuple[Any, Any] = (queue.Queue(self.QUEUED), queue.Queue(self.QUEUED))
+        self.threads = (
+            threading.Thread(target=self._write, name="model-writer", daemon=True),
+            threading.Thread(target=self._hash, name="model-hasher", daemon=True),
+        )
         if digest is not None:
-            self.thread.start()
+            for thread in self.threads:
+                thread.start()
 
     def __enter__(self) -> "_Sink":
         return self
@@ -78,8 +84,9 @@ class _Sink:
     def __exit__(self, *exc: object) -> None:
         if self.digest is None:
             return
-        self.queue.put(None)
-        self.thread.join()
+        for queue, thread in zip(self.queues, self.threads, strict=True):
+            queue.put(None)
+            thread.join()
         if self.failure is not None and exc[0] is None:
             raise self.failure
 
@@ -87,18 +94,24 @@ class _Sink:
         if offset != self.written:
             raise OSError(f"the object's bytes arrived out of order (at {offset}, expected {self.written})")
         self.written += len(chunk)
-        self.queue.put(chunk)
+        for queue in self.queues:
+            queue.put(chunk)
 
-    def _drain(self) -> None:
+    def _write(self) -> None:
+        queue = self.queues[0]
         try:
             with open(self.path, "wb") as f:
-                while (chunk := self.queue.get()) is not None:
+                while (chunk := queue.get()) is not None:
                     f.write(chunk)
-                    self.digest.update(chunk)
         except OSError as e:
             self.failure = e
-            while self.queue.get() is not None:  # let the download finish; the error is raised at the end
+            while queue.get() is not None:  # let the download finish; the error is raised at the end
                 pass
+
+    def _hash(self) -> None:
+        queue = self.queues[1]
+        while (chunk := queue.get()) is not None:
+            self.digest.update(chunk)
 
 
 class S3Failure(Exception):
