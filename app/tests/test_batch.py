@@ -11,6 +11,7 @@ from sklearn.linear_model import LogisticRegression
 from support import DEMO_SHA256, Context, empty_s3, make_app, predictor_for
 
 from inference.jobs import JobLocations
+from inference.jsontext import compact
 from inference.protocols.native import lines as batch
 from inference.runtimes import sklearn as runtime_sklearn
 from inference.sources import item_batch
@@ -261,11 +262,23 @@ def test_the_columnar_path_writes_what_the_row_path_writes(app):
     fast = batch.score(core(app), items, ("id",))
     rows = batch.score_rows(core(app), items, ("id",))
     assert fast.errors == 0 and fast.rows == 12
-    assert fast.text == "".join(json.dumps(line, separators=(",", ":")) + "\n" for line in rows)
+    assert fast.text == "".join(compact(line) + "\n" for line in rows)
+    # UTF-8 as it is, the digits json writes (as values: orjson writes 6.2e-8 where json writes 6.2e-08).
+    assert fast.text.startswith('{"row":0,"id":"quote \\" and é","prediction":"setosa","probabilities":[')
+    assert [json.loads(line) for line in fast.text.splitlines()] == rows
     lists = [{"index": i, "row": r} for i, r in enumerate(IRIS)]
     assert batch.score(core(app), lists).text == "".join(
-        json.dumps(line, separators=(",", ":")) + "\n" for line in batch.score_rows(core(app), lists)
+        compact(line) + "\n" for line in batch.score_rows(core(app), lists)
     )
+
+
+def test_an_output_line_is_compact_utf8_json_with_json_s_digits_and_escapes():
+    """The lines' encoder (orjson, for speed) writes what json writes, but non-ASCII text as it is."""
+    values = [0.1, 1e-05, 6.20378131088728e-08, 1e22, -0.0, 3, True, None, "tab\t\u0001 é 😀 \\ \""]
+    assert [json.loads(compact(v)) for v in values] == values
+    assert compact({"a": values[-1]}) == json.dumps({"a": values[-1]}, ensure_ascii=False, separators=(",", ":"))
+    assert compact(2**70) == "1180591620717411303424"  # beyond 64 bits: through json
+    assert compact([float("nan")]) == "[null]"  # callers check finiteness before
 
 
 def test_a_regressor_and_numeric_ids():

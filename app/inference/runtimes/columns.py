@@ -30,7 +30,9 @@ def matrix_of_columns(columns: list[Any], dtype: type[np.floating[Any]]) -> npt.
 def texts(column: Any, feature: Feature) -> npt.NDArray[Any]:
     """A column of strings as a [rows, 1] string input; missing is the empty string, lowercased with Python's
     own str.lower when the model's vectorizer lowercased (ONNX Runtime lowercases ASCII only)."""
-    missing = any(v is None for v in column) if isinstance(column, np.ndarray) else None in column
+    if isinstance(column, np.ndarray):
+        column = column.tolist()  # a list's `in` runs at C speed, an object array's elements one call each
+    missing = None in column
     values = ["" if v is None else v for v in column] if missing else column
     if feature.lowercase:
         values = [v.lower() for v in values]

@@ -10,10 +10,10 @@ every input row has exactly one output line, its prediction or its error. The co
 `passthroughColumns` (ids, keys) are copied to the row's line and never reach the model.
 """
 
-import json
+import math
 from dataclasses import dataclass
 from itertools import chain
-from json.encoder import encode_basestring_ascii
+from json.encoder import encode_basestring
 from operator import itemgetter
 from typing import Any
 
@@ -22,6 +22,7 @@ import numpy.typing as npt
 
 from ...contract import BATCH_ITEM, BATCH_LINE
 from ...errors import RequestError
+from ...jsontext import compact
 from ...numbers import all_number_texts, number_text
 from ...runtimes import Prediction
 from ...runtimes.features import BOOLEAN, INTEGER, NUMBER, Feature, Table
@@ -32,8 +33,8 @@ from .format import ONE_ROW
 from .rows import listed
 from .typed import columns_of
 
-# An output line: compact JSON, strict (no NaN), one per input row.
-_encode = json.JSONEncoder(separators=(",", ":"), allow_nan=False).encode
+# An output line: compact JSON in UTF-8, one per input row (finite: a row whose answer is not is its error).
+_encode = compact
 _INDEX, _ROW = BATCH_ITEM.index, BATCH_ITEM.row
 _ERROR, _MESSAGE = BATCH_LINE.error, BATCH_LINE.message
 _NUMBERS = {int, float}
@@ -271,25 +272,37 @@ def _unwrapped(items: list[Any]) -> tuple[list[int], list[JSON]] | None:
     return (indexes, rows) if set(map(type, indexes)) == {int} else None
 
 
-def _vectors(values: list[list[Any]]) -> list[str] | None:
-    """Each row's vector as JSON text; None (the row path) when one holds NaN or infinity."""
+def _finite(values: Any) -> bool:
+    """Every number finite (NaN and infinity are not JSON); an integer beyond a float's range is left to the
+    row path too."""
     try:
-        return list(map(_encode, values))
-    except ValueError:
+        return all(map(math.isfinite, values))
+    except OverflowError:
+        return False
+
+
+def _vectors(values: list[list[Any]]) -> list[str] | None:
+    """Each row's vector as JSON text: flat vectors of numbers (embeddings) from one call, split; None (the row
+    path) when one holds NaN or infinity."""
+    cells = list(chain.from_iterable(values))
+    if not set(map(type, cells)) <= _NUMBERS:
+        return list(map(_encode, values))  # nested or mixed values, each encoded as it is
+    if not _finite(cells):
         return None
+    text = _encode(values)[2:-2]
+    return [f"[{vector}]" for vector in text.split("],[")] if values else []
 
 
 def _json_column(values: list[Any]) -> list[str] | None:
     """Each value as JSON text: strings and numbers at C speed, anything else (or NaN) left to the row path."""
     kinds = set(map(type, values))
     if kinds <= _STRINGS:
-        return list(map(encode_basestring_ascii, values))
+        return list(map(encode_basestring, values))  # escaped as orjson escapes them, one C call each
     if kinds <= _NUMBERS:
-        try:
-            return _encode(values)[1:-1].split(",") if values else []
-        except ValueError:  # NaN or infinity: not JSON
-            return None
-    if kinds == {list}:  # a vector per row (an embedding): each encoded as it is
+        if not values:
+            return []
+        return _encode(values)[1:-1].split(",") if _finite(values) else None
+    if kinds == {list}:  # a vector per row (an embedding)
         return _vectors(values)
     return _labels(values) if len(kinds) == 1 else None
 
@@ -412,7 +425,7 @@ def _lines(
     columns.append(predictions)
     keys = [BATCH_LINE.row, *passthrough, BATCH_LINE.prediction]
     if prediction.probabilities is not None:
-        text = _encode(prediction.probabilities.tolist())[2:-2]
+        text = _encode(prediction.probabilities.tolist())[2:-2]  # finite: checked above
         columns.append(text.split("],[") if text else [])
         keys.append(BATCH_LINE.probabilities)
     # {"row":{},"id":{},"prediction":{},"probabilities":[{}]}: each key encoded once, braces escaped for format().
