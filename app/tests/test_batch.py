@@ -274,7 +274,7 @@ def test_the_columnar_path_writes_what_the_row_path_writes(app):
 
 def test_an_output_line_is_compact_utf8_json_with_json_s_digits_and_escapes():
     """The lines' encoder (orjson, for speed) writes what json writes, but non-ASCII text as it is."""
-    values = [0.1, 1e-05, 6.20378131088728e-08, 1e22, -0.0, 3, True, None, "tab\t\u0001 é 😀 \\ \""]
+    values = [0.1, 1e-05, 6.20378131088728e-08, 1e22, -0.0, 3, True, None, 'tab\t\u0001 é 😀 \\ "']
     assert [json.loads(compact(v)) for v in values] == values
     assert compact({"a": values[-1]}) == json.dumps({"a": values[-1]}, ensure_ascii=False, separators=(",", ":"))
     assert compact(2**70) == "1180591620717411303424"  # beyond 64 bits: through json

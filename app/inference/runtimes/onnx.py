@@ -159,7 +159,9 @@ class OnnxPredictor:
     def _answer(self, outputs: list[Any], rows: int) -> Prediction:
         if not self.classifier:
             return Prediction(np.asarray(outputs[0]).reshape(rows, -1)[:, 0])
-        labels = np.asarray(outputs[0]).reshape(rows)
+        labels = np.asarray(outputs[0])
+        if labels.ndim != 1:  # a label per row, whatever shape the graph gives them ([rows] nearly always)
+            labels = labels.reshape(rows)
         return Prediction(labels, np.asarray(outputs[1]) if self.has_proba else None)
 
     def predict_columns(self, columns: list[Any]) -> Prediction:

@@ -141,7 +141,7 @@ def _headers(event: dict[str, JSON], kind: EventKind, multi: bool) -> dict[str, 
     headers = event.get("headers")
     # Function URLs and HTTP APIs (payload 2.0) send lower-case names and string values already.
     if kind == "function-url" and type(headers) is dict and _plain(headers):
-        return cast(dict[str, str], headers)
+        return cast("dict[str, str]", headers)
     return _str_map(headers)
 
 
@@ -168,7 +168,7 @@ def adapt(event: dict[str, JSON]) -> tuple[Request, Sender]:
     kind = _kind(event)
     assert kind is not None
     if kind == "function-url":
-        http = cast(dict[str, JSON], cast(dict[str, JSON], event["requestContext"])["http"])
+        http = cast("dict[str, JSON]", cast("dict[str, JSON]", event["requestContext"])["http"])
         method, path = http.get("method", ""), event.get("rawPath", http.get("path", "/"))
     else:
         method, path = event.get("httpMethod", ""), event.get("path", "/")

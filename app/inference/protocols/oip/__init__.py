@@ -253,7 +253,7 @@ class OipProtocol:
             model_ms=model_ms,
             request=document,
             request_binary=binary,
-            values=sum(array.size for array in arrays),
+            values=sum([array.size for array in arrays]),
         )
 
     def _answer_of(
