@@ -93,18 +93,20 @@ describe("app/Dockerfile", () => {
                 assert.ok(locked.includes(`${pin} \\`), `${pin} is in ${format}.txt`);
             }
         }
-        // ONNX Runtime declares its tooling's dependencies; inference needs numpy only. awscrt is the S3 client.
+        // ONNX Runtime declares its tooling's dependencies; inference needs numpy only. awscrt is the S3 client,
+        // orjson writes the batch transform's lines.
         assert.match(args(stage("onnx-deps").find((i) => i.getKeyword() === "RUN")!), / --no-deps /);
         const onnxPins = fs.readFileSync(path.join(APP, "requirements", "onnx.in"), "utf8");
         assert.deepStrictEqual(
             onnxPins.split("\n").filter((l) => l && !l.startsWith("#")),
-            ["onnxruntime==1.32.0", "numpy==2.3.5", "awscrt==0.38.1"],
+            ["onnxruntime==1.32.0", "numpy==2.3.5", "awscrt==0.38.1", "orjson==3.13.0"],
         );
         const sklearnPins = fs.readFileSync(path.join(APP, "requirements", "sklearn.in"), "utf8");
         assert.ok(!/onnx/.test(sklearnPins) && !/scikit-learn|scipy|pandas/.test(onnxPins));
         // A pipeline fitted on a DataFrame of several types is given a DataFrame by the scikit-learn runtime.
         assert.ok(/^pandas==/m.test(sklearnPins), "the scikit-learn runtime builds DataFrames");
         assert.ok(/^awscrt==0\.38\.1$/m.test(sklearnPins), "both runtimes fetch from S3 with the same client");
+        assert.ok(/^orjson==3\.13\.0$/m.test(sklearnPins), "both runtimes write batch lines with the same encoder");
         // What the contract says each format's image serves is what its requirements pin.
         for (const [format, { serves }] of Object.entries(CONTRACT.formats)) {
             const pins = fs.readFileSync(path.join(APP, "requirements", `${format}.in`), "utf8");
