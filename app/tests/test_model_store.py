@@ -353,6 +353,52 @@ def test_a_models_files_come_with_it_from_beside_its_key_each_verified(s3, downl
         fetch(ModelSource.from_env({**environment, "MODEL_FILES": json.dumps(wrong)}), str(tmp_path / "x"), downloader)
 
 
+class _Side:
+    """A downloader whose downloads must overlap: each waits for the others at a barrier (a serial fetch would
+    time out there), then writes its bytes, or fails for the keys in `failing`."""
+
+    def __init__(self, data: dict[str, bytes], failing: dict[str, S3Failure]):
+        import threading
+
+        self.data, self.failing = data, failing
+        self.barrier = threading.Barrier(len(data), timeout=5)
+
+    def download(self, bucket, key, version_id, path, *, deadline=None, digest=None):
+        self.barrier.wait()
+        if key in self.failing:
+            raise self.failing[key]
+        with open(path, "wb") as f:
+            f.write(self.data[key])
+        digest.update(self.data[key])
+
+
+def _parts(tmp_path, failing=()):
+    data = {"m/model.onnx": b"graph", "m/model.onnx.data": b"weights" * 10, "m/tokenizer.json": b"{}"}
+    files = {k.split("/")[1]: {"sha256": sha(v)} for k, v in data.items() if not k.endswith("model.onnx")}
+    environment = {"MODEL_BUCKET": BUCKET, "MODEL_KEY": "m/model.onnx", "MODEL_SHA256": sha(data["m/model.onnx"]),
+                   "MODEL_FILES": json.dumps(files)}  # fmt: skip
+    source = ModelSource.from_env(environment)
+    errors = {k: S3Failure("NoSuchKey", 404, "gone") for k in failing}
+    return source, _Side(data, errors)
+
+
+def test_a_models_parts_download_side_by_side_each_verified(tmp_path):
+    source, side = _parts(tmp_path)
+    path = fetch(source, str(tmp_path / "cache"), side)  # type: ignore[arg-type]
+    folder = os.path.dirname(path)
+    assert sorted(os.listdir(folder)) == ["model.onnx", "model.onnx.data", "tokenizer.json"]
+    assert (tmp_path / "cache" / folder / "model.onnx.data").read_bytes() == b"weights" * 10
+
+
+def test_when_parts_fail_the_first_in_the_models_order_is_named_and_the_others_stay_cached(tmp_path):
+    source, side = _parts(tmp_path, failing=("m/tokenizer.json", "m/model.onnx.data"))
+    with pytest.raises(ModelLoadError) as info:
+        fetch(source, str(tmp_path / "cache"), side)  # type: ignore[arg-type]
+    assert str(info.value) == f"model not found at s3://{BUCKET}/m/model.onnx.data (version latest): NoSuchKey"
+    folder = next(f for f in os.listdir(tmp_path / "cache") if not f.endswith(".lock"))
+    assert sorted(os.listdir(tmp_path / "cache" / folder)) == ["model.onnx"]  # verified, renamed; no partial file
+
+
 def test_a_hashed_download_writes_and_hashes_each_part_in_order_and_refuses_a_gap(tmp_path):
     from inference.storage.s3 import _Sink
 

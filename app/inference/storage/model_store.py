@@ -242,12 +242,40 @@ def fetch(
         return parts[0][1]
     lock = os.path.join(cache_dir, f"model-{source.sha256}{LOCK_SUFFIX}")
     with download_lock(lock, deadline, source.describe()):
-        for part, path in parts:
-            # Another process may have fetched it while this one waited.
-            if not _verified_copy(part, path):
-                remove_partial_downloads(os.path.dirname(path))
-                _download(part, path, downloader or S3Client.from_env(os.environ), deadline)
+        # Another process may have fetched some while this one waited.
+        missing = [(part, path) for part, path in parts if not _verified_copy(part, path)]
+        for folder in sorted({os.path.dirname(path) for _, path in missing}):
+            remove_partial_downloads(folder)
+        _download_all(missing, downloader or S3Client.from_env(os.environ), deadline)
     return parts[0][1]
+
+
+def _download_all(missing: list[tuple[ModelSource, str]], downloader: S3Client, deadline: float | None) -> None:
+    """Every missing part at once: a model's graph, its tokenizer and config download beside its weights
+    rather than one after another, each verified and renamed on its own. When parts fail, the others still
+    end (a verified one stays cached) and the failure of the first part, in the model's order, is raised."""
+    if len(missing) <= 1:
+        for part, path in missing:
+            _download(part, path, downloader, deadline)
+        return
+    import threading  # noqa: PLC0415 - only a model with files beside it pays for it
+
+    failures: dict[int, BaseException] = {}
+
+    def one(index: int) -> None:
+        try:
+            _download(*missing[index], downloader, deadline)
+        except BaseException as e:  # noqa: BLE001 - raised below, in the calling thread
+            failures[index] = e
+
+    others = [threading.Thread(target=one, args=(i,), name="model-part", daemon=True) for i in range(1, len(missing))]
+    for thread in others:
+        thread.start()
+    one(0)
+    for thread in others:
+        thread.join()
+    if failures:
+        raise failures[min(failures)]
 
 
 def _cached_parts(source: ModelSource, cache_dir: str) -> list[tuple[ModelSource, str]]:

@@ -15,6 +15,7 @@ moto_server in local runs and tests; requests then use path-style addresses.
 import contextlib
 import os
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -63,7 +64,6 @@ class _Sink:
 
     def __init__(self, path: str, digest: Any):
         import queue  # noqa: PLC0415 - only a hashed download pays for it
-        import threading  # noqa: PLC0415
 
         self.digest = digest
         self.path = path
@@ -155,6 +155,8 @@ class S3Client:
     endpoint: str | None = None  # scheme://host[:port] of another S3 API
     _clients: dict[str, Any] = field(default_factory=dict)
     _bootstrap: Any = None
+    # A model's parts download from threads of their own (model_store.py): one client is made for them all.
+    _lock: Any = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @staticmethod
     def from_env(env: Env) -> "S3Client":
@@ -168,6 +170,10 @@ class S3Client:
         self._bootstrap = None
 
     def _client(self, region: str) -> Any:
+        with self._lock:
+            return self._client_locked(region)
+
+    def _client_locked(self, region: str) -> Any:
         from awscrt import auth, io, s3  # noqa: PLC0415 - only the S3 path pays for the CRT
 
         if self._bootstrap is None:
