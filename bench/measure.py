@@ -2,6 +2,7 @@
 
 import contextlib
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -280,16 +281,30 @@ def p2_protocol(model: Any, bare: Any, iterations: int) -> dict[str, Any]:
     return results
 
 
+def _read_text(path: str) -> str | None:
+    if not os.path.isfile(path):
+        return None
+    with open(path) as f:
+        return f.read()
+
+
 def installed_bytes(requirements: str, name: str, runtime: str | None, no_deps: bool = False) -> int:
     """Bytes after pruning. The wheels (CPython 3.12, manylinux x86_64: what the Lambda image installs) are
-    fetched once into .bench/<name>-raw; every run copies them and applies the Dockerfile's own pruning afresh."""
+    fetched into .bench/<name>-raw once per version of the requirements (a changed lock fetches them again);
+    every run copies them and applies the Dockerfile's own pruning afresh."""
     raw, pruned = os.path.join(BENCH, f"{name}-raw"), os.path.join(BENCH, name)
-    if not os.path.isdir(raw):
+    with open(requirements, "rb") as f:
+        stamp = hashlib.sha256(f.read()).hexdigest()
+    fetched = raw + ".sha256"  # beside the wheels, so it is not counted among them
+    if not os.path.isdir(raw) or _read_text(fetched) != stamp:
+        shutil.rmtree(raw, ignore_errors=True)
         tags = ("manylinux2014", "manylinux_2_17", "manylinux_2_27", "manylinux_2_28")
         subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
                         "--no-warn-conflicts", "--only-binary=:all:", "--python-version=3.12", "--implementation=cp",
                         *[f"--platform={t}_x86_64" for t in tags], *(["--no-deps"] if no_deps else []),
                         "--target", raw, "-r", requirements], check=True)  # fmt: skip
+        with open(fetched, "w") as f:
+            f.write(stamp)
     shutil.rmtree(pruned, ignore_errors=True)
     shutil.copytree(raw, pruned, symlinks=True)
     prune_site_packages.prune(pruned, runtime)  # the very code the Dockerfile runs
