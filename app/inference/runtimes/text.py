@@ -156,6 +156,10 @@ class TextPredictor:
 
     def __init__(self, session: Any, folder: str, describe: str, settings: TextSettings, max_chars: int):
         self.session = session
+        # As runtimes/onnx.py does: the C++ session directly, without the wrapper's per-call check of the feeds'
+        # names, which are the graph's own here.
+        native = getattr(session, "_sess", None)
+        self._run: Any = (lambda names, feeds: native.run(names, feeds, None)) if native is not None else session.run
         self.settings = settings
         self.max_chars = max_chars
         config = _read_json(os.path.join(folder, CONFIG_FILE), describe)
@@ -211,7 +215,7 @@ class TextPredictor:
     def predict_columns(self, columns: list[Any]) -> Prediction:
         texts = ["" if t is None else str(t) for t in columns[0]]
         feeds, truncated = self._encode(texts)
-        (values,) = self.session.run([self.output], feeds)
+        (values,) = self._run([self.output], feeds)
         details: dict[str, JSON] = {"maxLength": self.max_length, "truncated": list[JSON](truncated)}
         if self.classifier:
             probabilities = _softmax(np.asarray(values, dtype=np.float64))
