@@ -5,7 +5,6 @@ field (a direct invoke, a queued message's input); `POST /v2/repository/index` l
 state. The server's own routes (`GET /v2`, `/v2/health/*`) need no model. An unknown name is a 404 listing
 what is served; a model that cannot be loaded is a 503 naming it, for that model only."""
 
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -37,9 +36,7 @@ class _Shape:
         return oip.error_reply(e, self.route) if self.kind == "oip" else native.error_reply(e)
 
     def encode(self, reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
-        if self.kind == "oip":
-            return oip_encoding.encode(reply)
-        return json.dumps(reply.body, allow_nan=False), native.CONTENT_TYPE, reply.headers
+        return oip_encoding.encode(reply) if self.kind == "oip" else native.encode(reply)
 
     def refusal(self, e: RequestError) -> Reply:
         return self.reply(e)

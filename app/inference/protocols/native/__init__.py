@@ -17,6 +17,11 @@ ROUTE = "native"
 CONTENT_TYPE = "application/json"
 
 
+def encode(reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
+    """A native reply's body: its document as strict JSON (outputs were checked finite)."""
+    return json.dumps(reply.body, allow_nan=False), CONTENT_TYPE, reply.headers
+
+
 def error_reply(e: RequestError) -> Reply:
     return Reply(e.status, {"error": e.code, "message": e.message}, route=ROUTE, error=e.code)
 
@@ -57,7 +62,7 @@ class NativeProtocol:
         return self.answer_document(document)
 
     def encode(self, reply: Reply) -> tuple[str | bytes, str, dict[str, str] | None]:
-        return json.dumps(reply.body, allow_nan=False), CONTENT_TYPE, reply.headers
+        return encode(reply)
 
     def refusal(self, e: RequestError) -> Reply:
         return error_reply(e)
