@@ -10,7 +10,6 @@ every input row has exactly one output line, its prediction or its error. The co
 `passthroughColumns` (ids, keys) are copied to the row's line and never reach the model.
 """
 
-import math
 from dataclasses import dataclass
 from itertools import chain
 from json.encoder import encode_basestring
@@ -23,7 +22,7 @@ import numpy.typing as npt
 from ...contract import BATCH_ITEM, BATCH_LINE
 from ...errors import RequestError
 from ...jsontext import compact
-from ...numbers import all_number_texts, number_text
+from ...numbers import FLOAT_MAX, all_number_texts, number_text, within
 from ...runtimes import Prediction
 from ...runtimes.features import BOOLEAN, INTEGER, NUMBER, Feature, Table
 from ...types import JSON
@@ -38,6 +37,8 @@ _encode = compact
 _INDEX, _ROW = BATCH_ITEM.index, BATCH_ITEM.row
 _ERROR, _MESSAGE = BATCH_LINE.error, BATCH_LINE.message
 _NUMBERS = {int, float}
+# JSON numbers: finite, and (an integer) within a double's range.
+_DOUBLE_MAX = FLOAT_MAX[np.float64]
 _STRINGS = {str}
 
 
@@ -272,22 +273,13 @@ def _unwrapped(items: list[Any]) -> tuple[list[int], list[JSON]] | None:
     return (indexes, rows) if set(map(type, indexes)) == {int} else None
 
 
-def _finite(values: Any) -> bool:
-    """Every number finite (NaN and infinity are not JSON); an integer beyond a float's range is left to the
-    row path too."""
-    try:
-        return all(map(math.isfinite, values))
-    except OverflowError:
-        return False
-
-
 def _vectors(values: list[list[Any]]) -> list[str] | None:
     """Each row's vector as JSON text: flat vectors of numbers (embeddings) from one call, split; None (the row
     path) when one holds NaN or infinity."""
     cells = list(chain.from_iterable(values))
     if not set(map(type, cells)) <= _NUMBERS:
         return list(map(_encode, values))  # nested or mixed values, each encoded as it is
-    if not _finite(cells):
+    if not within(cells, _DOUBLE_MAX):
         return None
     text = _encode(values)[2:-2]
     return [f"[{vector}]" for vector in text.split("],[")] if values else []
@@ -301,7 +293,7 @@ def _json_column(values: list[Any]) -> list[str] | None:
     if kinds <= _NUMBERS:
         if not values:
             return []
-        return _encode(values)[1:-1].split(",") if _finite(values) else None
+        return _encode(values)[1:-1].split(",") if within(values, _DOUBLE_MAX) else None
     if kinds == {list}:  # a vector per row (an embedding)
         return _vectors(values)
     return _labels(values) if len(kinds) == 1 else None
