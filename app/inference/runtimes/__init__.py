@@ -27,6 +27,14 @@ from .features import Table
 from .spec import TensorSpec
 
 
+def session_run(session: Any) -> Any:
+    """An ONNX Runtime session's run(output names, feeds). InferenceSession.run checks the feeds' names on every
+    call before its C++ session runs; a runtime that feeds the graph its own names calls that session directly
+    when it is there."""
+    native = getattr(session, "_sess", None)
+    return (lambda names, feeds: native.run(names, feeds, None)) if native is not None else session.run
+
+
 @dataclass(slots=True)
 class Prediction:
     """Labels for a classifier, values for a regressor; probabilities when the classifier has them."""

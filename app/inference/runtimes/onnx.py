@@ -21,7 +21,7 @@ import numpy.typing as npt
 import onnxruntime as ort
 
 from ..errors import BadRequest, ModelLoadError
-from . import Prediction, text
+from . import Prediction, session_run, text
 from .columns import Feeds, lowercased, matrix_of_columns
 from .features import MATRIX, NUMBER, Feature, Table
 from .spec import TensorSpec
@@ -134,10 +134,7 @@ class OnnxPredictor:
         self.has_proba = (
             self.classifier and len(outputs) == 2 and metadata.get(METADATA_PREFIX + "probabilities") != "false"
         )
-        # InferenceSession.run checks the feed's names on every call before its C++ session runs; the names
-        # here are the graph's own, so the request path calls that session directly when it is there.
-        native = getattr(session, "_sess", None)
-        self._run: Any = (lambda names, feeds: native.run(names, feeds, None)) if native is not None else session.run
+        self._run: Any = session_run(session)
 
     def _rows(self, table: Table | None, inputs: list[Any]) -> None:
         """What the native contract needs: the features, and how rows of them become the model's inputs."""

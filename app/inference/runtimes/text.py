@@ -20,7 +20,7 @@ import numpy.typing as npt
 from ..contract import POOLINGS, TEXT_ENV, TEXT_TASKS
 from ..errors import ConfigError, ModelLoadError
 from ..types import JSON, Env
-from . import Prediction
+from . import Prediction, session_run
 from .features import STRING, TEXT, Feature, Table
 from .spec import TensorSpec
 
@@ -156,10 +156,7 @@ class TextPredictor:
 
     def __init__(self, session: Any, folder: str, describe: str, settings: TextSettings, max_chars: int):
         self.session = session
-        # As runtimes/onnx.py does: the C++ session directly, without the wrapper's per-call check of the feeds'
-        # names, which are the graph's own here.
-        native = getattr(session, "_sess", None)
-        self._run: Any = (lambda names, feeds: native.run(names, feeds, None)) if native is not None else session.run
+        self._run: Any = session_run(session)
         self.settings = settings
         self.max_chars = max_chars
         config = _read_json(os.path.join(folder, CONFIG_FILE), describe)
