@@ -103,7 +103,7 @@ def served_model(predictor: Predictor, name: str = MODEL_NAME_DEFAULT, sha256: s
     return ServedModel(name, predictor, sha256)
 
 
-def _load(env: Env, settings: Settings) -> ServedModel:
+def _load(env: Env, settings: Settings, storage: S3Client) -> ServedModel:
     """The model, fetched and verified within the init budget, then loaded by its runtime."""
     source = model_store.ModelSource.from_env(env)
     fmt = model_format(env, source.local_path or source.key or "")
@@ -111,7 +111,7 @@ def _load(env: Env, settings: Settings) -> ServedModel:
     loader = runtime(fmt)
     # The download gets the budget less what init has spent and a tenth kept for loading the model.
     deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
-    path = model_store.fetch(source, model_store.cache_dir_of(env), S3Client.from_env(env), deadline)
+    path = model_store.fetch(source, model_store.cache_dir_of(env), storage, deadline)
     compute = Compute.from_env(env)
     predictor = loader.load(path, source.describe(), threads=compute.threads)
     warning = compute.memory_warning(os.path.getsize(path))
@@ -148,12 +148,10 @@ def _capture(capture: CaptureSettings | None, settings: Settings, served: Served
     return Capture(capture, model)
 
 
-def _entry_loader(env: Env, settings: Settings) -> "repository.Loader":
+def _entry_loader(env: Env, compute: Compute, storage: S3Client) -> "repository.Loader":
     """How a function with many models loads one on first use: fetched (once for every process of the
     environment), verified, loaded by its format's runtime."""
-    compute = Compute.from_env(env)
     cache = model_store.cache_dir_of(env)
-    storage = S3Client.from_env(env)
 
     def load(entry: "repository.Entry") -> ServedModel:
         model_store.refuse_unverified_pickle(entry.source, entry.format)
@@ -164,18 +162,21 @@ def _entry_loader(env: Env, settings: Settings) -> "repository.Loader":
     return load
 
 
-def _many(env: Env, settings: Settings, manifest: model_store.ModelSource, limits: Limits) -> "ManyModels":
+def _many(
+    env: Env, settings: Settings, manifest: model_store.ModelSource, limits: Limits, storage: S3Client
+) -> "ManyModels":
     """The repository of a function with many models: its manifest fetched and verified, the models it names
     in PRELOAD_MODELS loaded now, the others on first use."""
     from .protocols.many import ManyModels  # noqa: PLC0415 - only a function with many models pays for it
 
     deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
-    path = model_store.fetch(manifest, model_store.cache_dir_of(env), S3Client.from_env(env), deadline)
+    path = model_store.fetch(manifest, model_store.cache_dir_of(env), storage, deadline)
     with open(path) as f:
         entries = repository.read_manifest(f.read())
+    compute = Compute.from_env(env)
     # Without Lambda's memory size (a local run), the component's default memory.
-    budget = repository.cache_bytes(env, Compute.from_env(env).memory_mb or DEFAULT_MEMORY_MB)
-    models = repository.Repository(entries, _entry_loader(env, settings), budget)
+    budget = repository.cache_bytes(env, compute.memory_mb or DEFAULT_MEMORY_MB)
+    models = repository.Repository(entries, _entry_loader(env, compute, storage), budget)
     for name in repository.preloaded(env, entries):
         try:
             models.get(name)
@@ -193,10 +194,12 @@ def build(env: Env) -> App:
     settings = Settings.from_env(env)
     capture = CaptureSettings.from_env(env)
     jobs = JobLocations.from_env(env)
+    # One S3 client for the model's download and the jobs' reads and writes: one set of connections.
+    storage = S3Client.from_env(env)
     manifest = repository.manifest_source(env)
     if manifest is not None:
-        return _build_many(env, settings, manifest, limits=limits, capture=capture, jobs=jobs)
-    served = _load(env, settings)
+        return _build_many(env, settings, manifest, limits=limits, capture=capture, jobs=jobs, storage=storage)
+    served = _load(env, settings, storage)
     metrics = Metrics(
         settings.metrics_namespace, settings.function_name, settings.function_version, served.short_sha or "none"
     )
@@ -207,7 +210,7 @@ def build(env: Env) -> App:
         metrics=metrics,
         capture=_capture(capture, settings, served),
         jobs=jobs,
-        storage=S3Client.from_env(env),
+        storage=storage,
     )
     snapstart.register(app)
     return app
@@ -221,14 +224,15 @@ def _build_many(
     limits: Limits,
     capture: CaptureSettings | None,
     jobs: JobLocations,
+    storage: S3Client,
 ) -> App:
     """The App of a function with many models: one router before each model's protocols."""
-    router = _many(env, settings, manifest, limits)
+    router = _many(env, settings, manifest, limits, storage)
     metrics = Metrics(settings.metrics_namespace, settings.function_name, settings.function_version, "", many=True)
     metrics.init_type = env.get(LAMBDA_ENV.initialization_type) or INIT_ON_DEMAND
     identity = ServedModel(settings.model_name, None, manifest.sha256)  # type: ignore[arg-type]
     app = assemble_many(router, metrics=metrics, capture=_capture(capture, settings, identity), jobs=jobs,
-                        storage=S3Client.from_env(env))  # fmt: skip
+                        storage=storage)  # fmt: skip
     snapstart.register(app)
     return app
 
