@@ -13,11 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .contract import CACHE_SHARE_OF_MEMORY, LOG, MAX_MODELS, MODEL_NAME_PATTERN, REPOSITORY_ENV
+from .contract import CACHE_SHARE_OF_MEMORY, LOG, MAX_MODELS, MODEL_ENV, MODEL_NAME_PATTERN, REPOSITORY_ENV
 from .errors import ConfigError, InitError, ModelLoadError, NotFound, Unavailable
 from .logs import log
 from .models import ServedModel
-from .storage.model_store import FILE_NAME, SHA256_HEX, ModelFile, ModelSource
+from .storage.model_store import SHA256_HEX, ModelSource, first_bad_file, model_files
 from .types import JSON, Env
 
 READY, UNLOADED, UNAVAILABLE = "READY", "UNLOADED", "UNAVAILABLE"
@@ -49,18 +49,12 @@ def _entry(item: Any, at: str) -> Entry:
     if not isinstance(sha, str) or not SHA256_HEX.fullmatch(sha):
         raise ConfigError(f"{at} ({name}).sha256 must be 64 hex characters")
     files = item.get("files") or {}
-    if not isinstance(files, dict) or not all(
-        FILE_NAME.fullmatch(n) and isinstance(f, dict) and SHA256_HEX.fullmatch(str(f.get("sha256")))
-        for n, f in files.items()
-    ):
+    if not isinstance(files, dict) or first_bad_file(files) is not None:
         raise ConfigError(f"{at} ({name}).files must map file names to their sha256")
     size = item.get("bytes")
     if not isinstance(size, int) or size < 0:
         raise ConfigError(f"{at} ({name}).bytes must be the model's size in bytes")
-    source = ModelSource(
-        bucket, key, item.get("versionId") or None, sha,
-        files=tuple(ModelFile(n, f["sha256"], f.get("versionId") or None) for n, f in files.items()),
-    )  # fmt: skip
+    source = ModelSource(bucket, key, item.get("versionId") or None, sha, files=model_files(files))
     return Entry(name, source, str(item.get("format") or "onnx"), size)
 
 
@@ -181,8 +175,6 @@ class Repository:
 
 def manifest_source(env: Env) -> ModelSource | None:
     """MODELS_MANIFEST: {"bucket", "key", "versionId", "sha256"} of the manifest object; None without it."""
-    from .contract import MODEL_ENV  # noqa: PLC0415
-
     raw = env.get(MODEL_ENV.manifest) or ""
     if not raw:
         return None

@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from ..contract import FORMATS, MODEL_ENV, SETTINGS_ENV
 from ..errors import ConfigError, ModelLoadError
@@ -62,13 +63,28 @@ def files_from_env(env: Env) -> tuple[ModelFile, ...]:
         listed = None
     if not isinstance(listed, dict):
         raise ConfigError(f"{MODEL_ENV.files} must be a JSON object of file names; got {raw[:100]!r}")
-    files = []
+    bad = first_bad_file(listed)
+    if bad is not None:
+        raise ConfigError(f"{MODEL_ENV.files}: {bad!r} must be a file name with a sha256 of 64 hex characters")
+    return model_files(listed)
+
+
+def first_bad_file(listed: dict[str, Any]) -> str | None:
+    """The first name of `{name: {"sha256", "versionId"?}}` (MODEL_FILES, a manifest's `files`) that is not a
+    plain file name with a sha256 of 64 hex characters; None when all are."""
     for name, spec in listed.items():
         sha = spec.get("sha256") if isinstance(spec, dict) else None
         if not FILE_NAME.fullmatch(name) or not isinstance(sha, str) or not SHA256_HEX.fullmatch(sha):
-            raise ConfigError(f"{MODEL_ENV.files}: {name!r} must be a file name with a sha256 of 64 hex characters")
+            return name
+    return None
+
+
+def model_files(listed: dict[str, Any]) -> tuple[ModelFile, ...]:
+    """The files of `{name: {"sha256", "versionId"?}}`, each already checked by first_bad_file."""
+    files = []
+    for name, spec in listed.items():
         version = spec.get("versionId")
-        files.append(ModelFile(name, sha, version if isinstance(version, str) and version else None))
+        files.append(ModelFile(name, spec["sha256"], version if isinstance(version, str) and version else None))
     return tuple(files)
 
 
