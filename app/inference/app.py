@@ -31,10 +31,9 @@ from .types import JSON, Env
 
 if TYPE_CHECKING:
     from .capture.writer import Capture
+    from .prefetch import Download
     from .protocols.many import ManyModels
 
-# Of the init budget, the share kept for loading the model after the download.
-LOAD_SHARE = 0.1
 # The component's memorySize default: what a local run without AWS_LAMBDA_FUNCTION_MEMORY_SIZE budgets for.
 DEFAULT_MEMORY_MB = 1024
 
@@ -103,15 +102,17 @@ def served_model(predictor: Predictor, name: str = MODEL_NAME_DEFAULT, sha256: s
     return ServedModel(name, predictor, sha256)
 
 
-def _load(env: Env, settings: Settings, storage: S3Client) -> ServedModel:
-    """The model, fetched and verified within the init budget, then loaded by its runtime."""
+def _load(env: Env, settings: Settings, storage: S3Client, download: "Download | None") -> ServedModel:
+    """The model, fetched and verified within the init budget (or taken from the download init began before
+    its imports), then loaded by its runtime."""
     source = model_store.ModelSource.from_env(env)
     fmt = model_format(env, source.local_path or source.key or "")
     model_store.refuse_unverified_pickle(source, fmt)
     loader = runtime(fmt)
-    # The download gets the budget less what init has spent and a tenth kept for loading the model.
-    deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
-    path = model_store.fetch(source, model_store.cache_dir_of(env), storage, deadline)
+    if download is not None and download.source == source:
+        path = download.path()
+    else:
+        path = model_store.fetch(source, model_store.cache_dir_of(env), storage, settings.download_deadline)
     compute = Compute.from_env(env)
     predictor = loader.load(path, source.describe(), threads=compute.threads)
     warning = compute.memory_warning(os.path.getsize(path))
@@ -169,8 +170,7 @@ def _many(
     in PRELOAD_MODELS loaded now, the others on first use."""
     from .protocols.many import ManyModels  # noqa: PLC0415 - only a function with many models pays for it
 
-    deadline = INIT_STARTED + settings.init_budget_seconds * (1 - LOAD_SHARE)
-    path = model_store.fetch(manifest, model_store.cache_dir_of(env), storage, deadline)
+    path = model_store.fetch(manifest, model_store.cache_dir_of(env), storage, settings.download_deadline)
     with open(path) as f:
         entries = repository.read_manifest(f.read())
     compute = Compute.from_env(env)
@@ -187,19 +187,20 @@ def _many(
     return ManyModels(models, limits)
 
 
-def build(env: Env) -> App:
-    """Everything Lambda's init phase does: settings, runtime, model, within the init budget."""
+def build(env: Env, download: "Download | None" = None) -> App:
+    """Everything Lambda's init phase does: settings, runtime, model, within the init budget. `download` is the
+    model's fetch that handler.py began from the same environment before importing this module."""
     # Settings first: a mistake there is reported before minutes of model download.
     limits = Limits.from_env(env)
     settings = Settings.from_env(env)
     capture = CaptureSettings.from_env(env)
     jobs = JobLocations.from_env(env)
     # One S3 client for the model's download and the jobs' reads and writes: one set of connections.
-    storage = S3Client.from_env(env)
+    storage = download.storage if download is not None else S3Client.from_env(env)
     manifest = repository.manifest_source(env)
     if manifest is not None:
         return _build_many(env, settings, manifest, limits=limits, capture=capture, jobs=jobs, storage=storage)
-    served = _load(env, settings, storage)
+    served = _load(env, settings, storage, download)
     metrics = Metrics(
         settings.metrics_namespace, settings.function_name, settings.function_version, served.short_sha or "none"
     )

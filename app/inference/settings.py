@@ -5,6 +5,7 @@ checked against the contract's range or pattern."""
 import re
 from dataclasses import dataclass
 
+from . import INIT_STARTED
 from .contract import (
     INIT_BUDGET_SECONDS,
     LAMBDA_ENV,
@@ -20,6 +21,8 @@ from .types import Env
 
 NAMESPACE = re.compile(METRICS_NAMESPACE_PATTERN)
 MODEL_NAME = re.compile(MODEL_NAME_PATTERN)
+# Of the init budget, the share kept for loading the model after the download.
+LOAD_SHARE = 0.1
 
 
 def _namespace(env: Env) -> str:
@@ -62,6 +65,12 @@ class Settings:
     """How long init may take before it gives up on the model (the download gets what is left)."""
     model_name: str
     """The model's name in the inference protocol's paths (/v2/models/{name})."""
+
+    @property
+    def download_deadline(self) -> float:
+        """When the model's download gives up (a time.perf_counter() value): the init budget from the package's
+        first import, less a tenth kept for loading the model."""
+        return INIT_STARTED + self.init_budget_seconds * (1 - LOAD_SHARE)
 
     @staticmethod
     def from_env(env: Env) -> "Settings":

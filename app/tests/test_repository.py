@@ -134,7 +134,7 @@ def many(endpoint, monkeypatch, tmp_path):
 
     def make(items=items, **env):
         # Init's budget counts from this build, as it would from the function's first import.
-        monkeypatch.setattr("inference.app.INIT_STARTED", time.perf_counter())
+        monkeypatch.setattr("inference.settings.INIT_STARTED", time.perf_counter())
         body = json.dumps({"models": items}).encode()
         version = s3.put_object(Bucket=BUCKET, Key="models/manifest.json", Body=body)["VersionId"]
         manifest = {"bucket": BUCKET, "key": "models/manifest.json", "versionId": version, "sha256": sha(body)}
