@@ -101,6 +101,33 @@ class TestHttpRules:
             "the body is not valid JSON",
         )
 
+    @pytest.mark.parametrize(
+        "body",
+        [
+            '{"features": [99999999999999999999, -9223372036854775809, 18446744073709551615]}',
+            '{"features": [NaN, Infinity, -Infinity, 1e400]}',
+            '{"features": ["\\ud800"]}',
+            '\ufeff{"features": [1]}',
+            '{"features": [0.1, 1e-400, -0, 1.0, 12345678901234567890.5]}',
+            '{"features": {"a": 1, "a": 2}}',
+            "[" * 5000 + "]" * 5000,
+        ],
+        ids=["beyond 64 bits", "non-finite", "lone surrogate", "byte-order mark", "floats", "repeated key", "deep"],
+    )
+    def test_every_body_is_read_as_json_reads_it(self, body):
+        """The C-speed reader (orjson) must never answer otherwise than json: big integers stay integers."""
+        limits = Limits(max_batch_rows=3, max_body_bytes=1 << 20)
+        # json reads text as it is, and bytes in whichever UTF it finds (a byte-order mark allowed).
+        for event, raw in ((url_event(body), body), (url_event(body, b64=True), body.encode("utf-8", "surrogatepass"))):
+            try:
+                expected = json.loads(raw)
+            except (ValueError, RecursionError):
+                assert bad(document_from_http, event, limits)[1] == "invalid_json"
+                continue
+            got = document_from_http(event, limits)
+            assert json.dumps(got) == json.dumps(expected)
+            assert [type(v) for v in got["features"]] == [type(v) for v in expected["features"]]
+
     def test_body_cap_plain_and_base64(self):
         big = json.dumps({"features": [1.0] * 60})
         assert len(big) > 200

@@ -6,8 +6,11 @@ protocol asks for it. The HTTP source builds one from its event; nothing here kn
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from ..contract import NATIVE_MANY_ROWS, NATIVE_ONE_ROW
 from ..errors import BadRequest, MethodNotAllowed
@@ -40,11 +43,30 @@ def _has_named_rows(document: JSON) -> bool:
     )
 
 
+# Nineteen digits in a row may be an integer beyond 64 bits, which orjson reads as a float: json reads it whole.
+_LONG_DIGITS_TEXT, _LONG_DIGITS = re.compile(r"[0-9]{19}"), re.compile(rb"[0-9]{19}")
+
+
+def _loads(raw: str | bytes) -> JSON:
+    """json.loads's very result, at C speed where that is certain: orjson reads a body five times as fast, and
+    agrees with json wherever it accepts one, but for integers beyond 64 bits (read as floats; such a body is
+    read by json). What orjson refuses (NaN and infinities, lone surrogates, a byte-order mark, deep nesting,
+    text that is not JSON) json reads or refuses in its own way, so every body gets json's answer."""
+    long_digits = _LONG_DIGITS_TEXT.search(raw) if isinstance(raw, str) else _LONG_DIGITS.search(raw)
+    if long_digits is None:
+        try:
+            document: JSON = orjson.loads(raw)
+            return document
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)  # type: ignore[no-any-return]
+
+
 def parse_json(raw: str | bytes) -> JSON:
     """A request body as JSON, or 400 invalid_json. An object that repeats a key remembers which: a body with
     named rows is read again with the hook that notices (a Python call per object, too slow for every body)."""
     try:
-        document: JSON = json.loads(raw)
+        document = _loads(raw)
         if _has_named_rows(document):
             document = json.loads(raw, object_pairs_hook=_object)
     except (ValueError, RecursionError):
