@@ -84,7 +84,7 @@ class RecordingEnv(dict):
 def test_the_names_in_the_code_are_the_contracts():
     assert literal_names() <= contract_names()
     sections = (MODEL_ENV, SETTINGS_ENV, JOBS_ENV, CAPTURE_ENV, S3_ENV, TEXT_ENV, LAMBDA_ENV, EXTENSIONS_ENV)
-    declared = {getattr(section, f) for section in sections for f in section.__slots__}
+    declared = {name for section in sections for name in section}
     assert declared | {limit.name for limit in LIMITS.values()} == contract_names()
 
 
@@ -99,7 +99,7 @@ def test_init_reads_only_what_the_contract_declares():
     asked = env.asked | s3.asked
     assert asked <= contract_names()
     assert {MODEL_ENV.path, MODEL_ENV.sha256, MODEL_ENV.format, MODEL_ENV.bucket, "AWS_ENDPOINT_URL_S3"} <= asked
-    lambda_sets = {getattr(LAMBDA_ENV, f) for f in LAMBDA_ENV.__slots__}
+    lambda_sets = set(LAMBDA_ENV)
     assert {SETTINGS_ENV.metrics_namespace, SETTINGS_ENV.init_budget_seconds, *lambda_sets} <= asked
     assert {JOBS_ENV.async_output_uri, JOBS_ENV.async_input_prefixes, JOBS_ENV.batch_output_uri} <= asked
     assert {CAPTURE_ENV.uri, CAPTURE_ENV.dir} <= asked
