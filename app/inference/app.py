@@ -133,17 +133,20 @@ def _load(env: Env, settings: Settings, storage: S3Client, download: "Download |
     return ServedModel(settings.model_name, predictor, source.sha256, source.version_id or None)
 
 
-def _capture(capture: CaptureSettings | None, settings: Settings, served: ServedModel) -> "Capture | None":
-    """Data capture, when the environment turns it on. Its thread, queue and socket are imported only by a
+def _capture(
+    capture: CaptureSettings | None, settings: Settings, sha256: str | None, version_id: str | None
+) -> "Capture | None":
+    """Data capture, when the environment turns it on, its records naming what was served: the model's (or, with
+    many models, the manifest's) sha256 and S3 version. Its thread, queue and socket are imported only by a
     function that captures (about 8 ms of init)."""
     if capture is None:
         return None
     from .capture.writer import Capture  # noqa: PLC0415
 
     model: dict[str, JSON] = {
-        "name": served.name,
-        "sha256": served.sha256,
-        "versionId": served.version_id,
+        "name": settings.model_name,
+        "sha256": sha256,
+        "versionId": version_id,
         "functionVersion": settings.function_version,
     }
     return Capture(capture, model)
@@ -209,7 +212,7 @@ def build(env: Env, download: "Download | None" = None) -> App:
         served,
         limits,
         metrics=metrics,
-        capture=_capture(capture, settings, served),
+        capture=_capture(capture, settings, served.sha256, served.version_id),
         jobs=jobs,
         storage=storage,
     )
@@ -231,9 +234,8 @@ def _build_many(
     router = _many(env, settings, manifest, limits, storage)
     metrics = Metrics(settings.metrics_namespace, settings.function_name, settings.function_version, "", many=True)
     metrics.init_type = env.get(LAMBDA_ENV.initialization_type) or INIT_ON_DEMAND
-    identity = ServedModel(settings.model_name, None, manifest.sha256)  # type: ignore[arg-type]
-    app = assemble_many(router, metrics=metrics, capture=_capture(capture, settings, identity), jobs=jobs,
-                        storage=storage)  # fmt: skip
+    recorder = _capture(capture, settings, manifest.sha256, manifest.version_id)
+    app = assemble_many(router, metrics=metrics, capture=recorder, jobs=jobs, storage=storage)
     snapstart.register(app)
     return app
 

@@ -246,3 +246,18 @@ def test_a_queued_message_names_its_model_in_its_input(many):
     assert (written["id"], written["predictions"]) == ("q1", ["setosa"])
     refused = json.loads(many.s3.get_object(Bucket=BUCKET, Key="async/q2.json")["Body"].read())
     assert refused["error"] == "model_required"
+
+
+def test_capture_names_the_manifest_a_function_with_many_models_serves(many, tmp_path):
+    """Each model's answer names that model; capture's records name what the function serves as a whole: the
+    manifest, by its sha256 and S3 version."""
+    app = many(CAPTURE_URI="s3://bucket/capture/", CAPTURE_DIR=str(tmp_path / "spool"))
+    capture = app.services.observer.capture
+    assert capture is not None
+    manifest = many.s3.get_object(Bucket=BUCKET, Key="models/manifest.json")
+    assert capture._model == {
+        "name": "model",
+        "sha256": sha(manifest["Body"].read()),
+        "versionId": manifest["VersionId"],
+        "functionVersion": "$LATEST",
+    }
