@@ -23,6 +23,8 @@ MODEL = METRIC_DIMENSIONS["model"]
 MODEL_NAME = METRIC_DIMENSIONS["modelName"]
 INIT_TYPE = METRIC_DIMENSIONS["initType"]
 COLD_START = "ColdStart"
+# The most kinds of answer (status, cold start, HTTP, route) whose fixed text a Metrics keeps.
+MAX_KINDS = 256
 
 
 class Metrics:
@@ -49,6 +51,7 @@ class Metrics:
         self._directives = ', "CloudWatchMetrics": ' + json.dumps([directive, starts]) + "}, "
         self.init_type = INIT_ON_DEMAND
         self._message = json.dumps(LOG.request)
+        self._parts: dict[tuple[int, bool, bool, str], tuple[str, str, str]] = {}
 
     def _fields(self) -> str:
         return json.dumps(self._dimensions)[1:-1]
@@ -80,21 +83,34 @@ class Metrics:
     ) -> str:
         """The request's log line: its fields, and the metric values EMF publishes (latencies in ms to the
         microsecond). Formatted by hand (every value is a number, a boolean or a JSON-quoted string) since
-        it is written on every request."""
-        level = "INFO" if status < 500 else "ERROR"
+        it is written on every request; what depends only on the kind of answer is formatted once per kind."""
+        kind = (status, cold, http, route)
+        parts = self._parts.get(kind) or self._parts_of(kind)
         error_field = f', "error": {quoted(error)}' if error is not None else ""
         if self._many:
             error_field += f', "{MODEL_NAME}": {quoted(model or "none")}'
+        latency, count = f"{request_ms:.3f}", str(int(rows))
         return (
-            f"{self._head}{int(time.time() * 1000)}{self._fixed}"
-            f'"level": "{level}", "message": {self._message}, "requestId": {quoted(request_id)}, '
-            f'"coldStart": {"true" if cold else "false"}, "http": {"true" if http else "false"}, '
-            f'"route": {quoted(route)}, "status": {int(status)}, "rows": {int(rows)}, '
-            f'"latencyMs": {request_ms:.3f}{error_field}, '
-            f'"RequestLatency": {request_ms:.3f}, "ModelLatency": {model_ms:.3f}, "Rows": {int(rows)}, '
-            f'"Status2xx": {1 if 200 <= status < 300 else 0}, "Status4xx": {1 if 400 <= status < 500 else 0}, '
-            f'"Status5xx": {1 if status >= 500 else 0}, "ColdStart": {1 if cold else 0}}}'
+            f"{self._head}{int(time.time() * 1000)}{self._fixed}{parts[0]}{quoted(request_id)}{parts[1]}{count}"
+            f', "latencyMs": {latency}{error_field}, "RequestLatency": {latency}, "ModelLatency": {model_ms:.3f}, '
+            f'"Rows": {count}{parts[2]}'
         )
+
+    def _parts_of(self, kind: tuple[int, bool, bool, str]) -> tuple[str, str, str]:
+        """The fixed text of a line around its request id, rows and latencies, for one kind of answer."""
+        status, cold, http, route = kind
+        level = "INFO" if status < 500 else "ERROR"
+        parts = (
+            f'"level": "{level}", "message": {self._message}, "requestId": ',
+            f', "coldStart": {"true" if cold else "false"}, "http": {"true" if http else "false"}, '
+            f'"route": {quoted(route)}, "status": {int(status)}, "rows": ',
+            f', "Status2xx": {1 if 200 <= status < 300 else 0}, "Status4xx": {1 if 400 <= status < 500 else 0}, '
+            f'"Status5xx": {1 if status >= 500 else 0}, "ColdStart": {1 if cold else 0}}}',
+        )
+        # Statuses, routes and the two flags make few kinds; the bound only guards against a surprise.
+        if len(self._parts) < MAX_KINDS:
+            self._parts[kind] = parts
+        return parts
 
     def dropped_record(self, count: int) -> str:
         """How many capture records were dropped since the last such line (a full spool): one metric record,

@@ -197,3 +197,34 @@ def test_init_writes_the_function_version_from_lambda_into_every_record(monkeypa
     assert (record["FunctionName"], record["Version"]) == ("scorer-fn", "42")
     assert record["_aws"]["CloudWatchMetrics"][0]["Namespace"] == "Team/Models"
     assert re.fullmatch(r"[0-9a-f]{12}", record["ModelSha256"])
+
+
+def test_each_kind_of_answer_writes_the_same_line_whether_its_text_is_kept_or_not(monkeypatch):
+    """The text that depends only on the kind of answer (status, cold, HTTP, route) is formatted once per kind,
+    for a bounded number of kinds; beyond the bound each line is formatted whole, and reads the same."""
+    monkeypatch.setattr("inference.metrics.MAX_KINDS", 2)
+    monkeypatch.setattr("inference.metrics.time.time", lambda: 1700000000.5)
+    metrics = Metrics("N", "f", "3", "abc")
+    kinds = [(200, True, True, "native"), (400, False, True, "infer"), (503, False, False, "queue"),
+             (200, False, False, 'odd"route')]  # fmt: skip
+    first = [metrics.record(request_id="r", cold=c, http=h, route=r, status=s, rows=2, request_ms=1.5, model_ms=0.25,
+                            error=None if s == 200 else "bad") for s, c, h, r in kinds]  # fmt: skip
+    again = [metrics.record(request_id="r", cold=c, http=h, route=r, status=s, rows=2, request_ms=1.5, model_ms=0.25,
+                            error=None if s == 200 else "bad") for s, c, h, r in kinds]  # fmt: skip
+    assert first == again
+    assert len(metrics._parts) == 2
+    for line, (status, cold, http, route) in zip(first, kinds, strict=True):
+        record = json.loads(line)
+        assert emf_problems(line) == []
+        assert (record["status"], record["coldStart"], record["http"], record["route"]) == (status, cold, http, route)
+        assert (record["level"], record["Status5xx"], record["ColdStart"]) == (
+            "ERROR" if status >= 500 else "INFO",
+            int(status >= 500),
+            int(cold),
+        )
+        assert (record["latencyMs"], record["RequestLatency"], record["ModelLatency"], record["Rows"]) == (
+            1.5,
+            1.5,
+            0.25,
+            2,
+        )
