@@ -9,7 +9,7 @@ threads than that only switch.
 
 import math
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .contract import LAMBDA_ENV
 from .types import Env
@@ -20,8 +20,7 @@ MAX_VCPUS = 6
 MEMORY_ENV, MAX_CONCURRENCY_ENV = LAMBDA_ENV.memory_size, LAMBDA_ENV.max_concurrency
 
 
-@dataclass(frozen=True, slots=True)
-class Compute:
+class Compute(NamedTuple):
     vcpus: float
     processes: int
     memory_mb: int | None

@@ -2,15 +2,14 @@
 BATCH_OUTPUT_URI): a message or a batch naming a location outside them is refused by the app, as the
 role's permissions would refuse it."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .contract import JOBS_ENV
 from .storage.s3uri import S3Uri, prefixes_from_env
 from .types import Env
 
 
-@dataclass(frozen=True, slots=True)
-class JobLocations:
+class JobLocations(NamedTuple):
     queue_output: S3Uri | None = None
     """Where queued messages' results go."""
     queue_inputs: tuple[S3Uri, ...] = ()

@@ -1,7 +1,7 @@
 """The limits on what one request may carry, from the contract's defaults and ranges, settable through
 the function's environment (the component checks the same ranges at deploy)."""
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .contract import LIMITS, Limit
 from .errors import ConfigError
@@ -19,8 +19,7 @@ def _setting(env: Env, limit: Limit) -> int:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Limits:
+class Limits(NamedTuple):
     max_batch_rows: int = LIMITS["max_batch_rows"].default
     """Rows in one request: a native batch, or the open first dimension of a protocol input."""
     max_body_bytes: int = LIMITS["max_body_bytes"].default

@@ -3,7 +3,7 @@ settings the component gives it (the metrics namespace, the init budget, the mod
 checked against the contract's range or pattern."""
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import INIT_STARTED
 from .contract import (
@@ -56,8 +56,7 @@ def _model_name(env: Env) -> str:
     return model_name
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
+class Settings(NamedTuple):
     function_name: str
     function_version: str
     metrics_namespace: str

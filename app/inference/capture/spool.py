@@ -6,7 +6,7 @@ Standard library only: the extension must not pay for numpy.
 """
 
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..contract import (
     CAPTURE_CONTENTS,
@@ -38,8 +38,7 @@ model is cached there. Beyond it, records are dropped and counted."""
 CONTENTS = CAPTURE_CONTENTS
 
 
-@dataclass(frozen=True, slots=True)
-class CaptureSettings:
+class CaptureSettings(NamedTuple):
     destination: S3Uri | None
     """Where the extension uploads (CAPTURE_URI); None locally, where the spool is the destination."""
     percentage: float

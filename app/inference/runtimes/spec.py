@@ -2,9 +2,8 @@
 datatypes the Open Inference Protocol names (which every runtime's types map onto). Below both the
 runtimes, which declare them, and the protocol's codec, which checks requests against them."""
 
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -50,8 +49,7 @@ def castable(given: str, declared: str) -> bool:
     return bool(np.can_cast(DATATYPES[given], DATATYPES[declared], casting="safe"))
 
 
-@dataclass(frozen=True, slots=True)
-class TensorSpec:
+class TensorSpec(NamedTuple):
     """A tensor the model takes or gives: its name, datatype and shape, -1 for a dimension of any size."""
 
     name: str

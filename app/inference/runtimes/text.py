@@ -11,8 +11,7 @@ the longest in the request and truncated to the model's maximum length, which th
 
 import json
 import os
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -34,8 +33,7 @@ DEFAULT_MAX_LENGTH = 512
 PAD_TOKENS = ("[PAD]", "<pad>")
 
 
-@dataclass(frozen=True, slots=True)
-class TextSettings:
+class TextSettings(NamedTuple):
     pooling: str = MEAN
     normalize: bool = True
 

@@ -21,8 +21,7 @@ import os
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..contract import FORMATS, MODEL_ENV, SETTINGS_ENV
 from ..errors import ConfigError, ModelLoadError
@@ -39,8 +38,7 @@ LOCK_POLL_SECONDS = 0.01
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 
 
-@dataclass(frozen=True)
-class ModelFile:
+class ModelFile(NamedTuple):
     """A file the model needs beside it (a text model's tokenizer.json, config.json), verified like the model."""
 
     name: str
@@ -88,8 +86,7 @@ def model_files(listed: dict[str, Any]) -> tuple[ModelFile, ...]:
     return tuple(files)
 
 
-@dataclass(frozen=True)
-class ModelSource:
+class ModelSource(NamedTuple):
     bucket: str | None
     key: str | None
     version_id: str | None

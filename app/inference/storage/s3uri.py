@@ -6,7 +6,7 @@ app beats an AccessDenied from S3.
 """
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..errors import ConfigError, Forbidden
 from ..types import Env
@@ -15,8 +15,7 @@ from ..types import Env
 _BUCKET = re.compile(r"[a-z0-9][a-z0-9.\-]{1,61}[a-z0-9]")
 
 
-@dataclass(frozen=True, slots=True)
-class S3Uri:
+class S3Uri(NamedTuple):
     bucket: str
     key: str
 

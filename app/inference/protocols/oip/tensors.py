@@ -10,7 +10,7 @@ what the model declares; nothing of the data goes into a message.
 import struct
 from dataclasses import dataclass
 from math import prod
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -44,8 +44,7 @@ MAX_RANK = 32
 """The most dimensions a tensor may have (numpy holds 64; no model takes more than a few)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Bounds:
+class Bounds(NamedTuple):
     """What one request's tensors may hold, checked from their headers before any data is read."""
 
     max_elements: int
