@@ -22,7 +22,7 @@ from .models import Models, ServedModel
 from .observer import Observer
 from .protocols import Protocols
 from .runtimes import Predictor, model_format, runtime
-from .settings import Settings
+from .settings import InitSettings, Settings
 from .sources import SOURCES, Services, Source
 from .storage import model_store
 from .storage.runs import StepFunctionsRuns
@@ -194,10 +194,7 @@ def build(env: Env, download: "Download | None" = None) -> App:
     """Everything Lambda's init phase does: settings, runtime, model, within the init budget. `download` is the
     model's fetch that handler.py began from the same environment before importing this module."""
     # Settings first: a mistake there is reported before minutes of model download.
-    limits = Limits.from_env(env)
-    settings = Settings.from_env(env)
-    capture = CaptureSettings.from_env(env)
-    jobs = JobLocations.from_env(env)
+    limits, settings, capture, jobs = InitSettings.from_env(env)
     # One S3 client for the model's download and the jobs' reads and writes: one set of connections.
     storage = download.storage if download is not None else S3Client.from_env(env)
     manifest = repository.manifest_source(env)

@@ -5,19 +5,16 @@ second. For a model in S3, handler.py begins the download before those imports, 
 that they happen while the bytes arrive and the cold start costs the longer of the two rather than their
 sum. This module imports neither numpy nor a runtime, or there would be nothing to overlap.
 
-The download begins only when the cheap checks of the environment pass (the limits, the settings, capture,
-the jobs' locations, the model's location); otherwise nothing starts and build() reports the mistake as it
+The download begins only when the cheap checks of the environment pass (InitSettings, the model's
+location), the very checks build() makes first; otherwise nothing starts and build() reports the mistake as it
 always has. build() then takes the download's verified file, or raises its error, as the download would have
 in its own place: the same lock, cache, deadline and checksum (model_store.fetch).
 """
 
 import threading
 
-from .capture.spool import CaptureSettings
 from .contract import MODEL_ENV
-from .jobs import JobLocations
-from .limits import Limits
-from .settings import Settings
+from .settings import InitSettings
 from .storage import model_store
 from .storage.s3 import S3Client
 from .types import Env
@@ -57,10 +54,7 @@ def begin(env: Env) -> Download | None:
     if env.get(MODEL_ENV.path) or env.get(MODEL_ENV.manifest):
         return None
     try:
-        Limits.from_env(env)
-        CaptureSettings.from_env(env)
-        JobLocations.from_env(env)
-        settings = Settings.from_env(env)
+        settings = InitSettings.from_env(env).settings
         source = model_store.ModelSource.from_env(env)
         return Download(source, model_store.cache_dir_of(env), S3Client.from_env(env), settings.download_deadline)
     except Exception:  # noqa: BLE001 - whatever fails here, build() meets again and reports in its order

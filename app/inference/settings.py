@@ -6,6 +6,7 @@ import re
 from typing import NamedTuple
 
 from . import INIT_STARTED
+from .capture.spool import CaptureSettings
 from .contract import (
     INIT_BUDGET_SECONDS,
     LAMBDA_ENV,
@@ -17,6 +18,8 @@ from .contract import (
     SETTINGS_ENV,
 )
 from .errors import ConfigError
+from .jobs import JobLocations
+from .limits import Limits
 from .types import Env
 
 NAMESPACE = re.compile(METRICS_NAMESPACE_PATTERN)
@@ -79,4 +82,21 @@ class Settings(NamedTuple):
             metrics_namespace=_namespace(env),
             init_budget_seconds=_init_budget(env),
             model_name=_model_name(env),
+        )
+
+
+class InitSettings(NamedTuple):
+    """Everything init reads of the environment before the model, each checked: a mistake here is reported before
+    any download (and keeps handler.py from beginning one)."""
+
+    limits: Limits
+    settings: Settings
+    capture: CaptureSettings | None
+    jobs: JobLocations
+
+    @staticmethod
+    def from_env(env: Env) -> "InitSettings":
+        # Read in this order: the first mistake is the one reported.
+        return InitSettings(
+            Limits.from_env(env), Settings.from_env(env), CaptureSettings.from_env(env), JobLocations.from_env(env)
         )
