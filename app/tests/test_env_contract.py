@@ -28,6 +28,8 @@ from inference.storage import model_store
 from inference.storage.s3 import S3Client
 
 ENV_PREFIXES = ("MODEL_", "AWS_", "MAX_", "CAPTURE_")
+# The AWS CRT's error names (AWS_ERROR_S3_SLOW_DOWN, ...): never an environment variable.
+NOT_ENV_PREFIXES = ("AWS_ERROR_",)
 
 
 def contract_names():
@@ -52,6 +54,7 @@ def literal_names():
                 if isinstance(node, ast.Constant)
                 and isinstance(node.value, str)
                 and node.value.startswith(ENV_PREFIXES)
+                and not node.value.startswith(NOT_ENV_PREFIXES)
                 and node.value.replace("_", "").isalnum()
                 and node.value.isupper()
             }

@@ -9,6 +9,7 @@ import os
 import joblib
 import numpy as np
 import pytest
+from awscrt.exceptions import AwsCrtError
 from awscrt.s3 import S3ResponseError
 from support import empty_s3, free_port
 
@@ -238,6 +239,18 @@ class TestS3Errors:
         assert (failure.code, failure.status, failure.message) == ("AccessDenied", 403, "Access Denied")
         bare = S3ResponseError(code=1, name="X", message="m", status_code=404, headers=[], body=None)
         assert s3_download._failure(bare).code == "404"
+
+    @pytest.mark.parametrize(
+        "name, code, status",
+        [("AWS_ERROR_S3_SLOW_DOWN", "SlowDown", 503), ("AWS_ERROR_S3_INTERNAL_ERROR", "InternalError", 500)],
+    )
+    def test_retries_run_out_read_as_s3s_own_answer(self, name, code, status):
+        failure = s3_download._failure(AwsCrtError(code=14342, name=name, message="Response code indicates x"))
+        assert (failure.code, failure.status, failure.message) == (
+            code,
+            status,
+            f"S3 still answered {status} after 5 retries",
+        )
 
 
 class TestAddresses:

@@ -124,6 +124,13 @@ class S3Failure(Exception):
         self.message = message  # S3's <Message>, or the CRT's description
 
 
+# The CRT's errors for an S3 that kept answering 5xx until the retries ran out, as S3's code and status.
+_RETRIES_EXHAUSTED = {
+    "AWS_ERROR_S3_SLOW_DOWN": ("SlowDown", 503),
+    "AWS_ERROR_S3_INTERNAL_ERROR": ("InternalError", 500),
+}
+
+
 def _xml_field(body: bytes | None, name: str) -> str:
     match = re.search(rf"<{name}>([^<]*)</{name}>".encode(), body or b"")
     return match.group(1).decode("utf-8", "replace") if match else ""
@@ -137,7 +144,13 @@ def _failure(error: Exception) -> S3Failure:
         status = int(error.status_code) if error.status_code is not None else None
         code = _xml_field(error.body, "Code") or (str(status) if status else error.name)
         return S3Failure(code, status, _xml_field(error.body, "Message"))
-    return S3Failure(getattr(error, "name", type(error).__name__), None, getattr(error, "message", str(error)))
+    name = getattr(error, "name", type(error).__name__)
+    if name in _RETRIES_EXHAUSTED:
+        # The CRT gives up on a throttled or failing S3 with its own error, not S3's answer: said as S3's
+        # code, so that it reads the same whichever way the retries end.
+        code, status = _RETRIES_EXHAUSTED[name]
+        return S3Failure(code, status, f"S3 still answered {status} after {MAX_RETRIES} retries")
+    return S3Failure(name, None, getattr(error, "message", str(error)))
 
 
 def _region_of(error: Exception) -> str | None:
