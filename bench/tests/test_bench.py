@@ -146,3 +146,16 @@ def test_the_container_keys_when_containers_ran():
     assert bench.GOALS["P5.batch.onnx"] == 3.0
     assert ratios["P2.oip.single"] == 0.45 and ratios["P2.oip.binary_10k.vs_onnx"] == 2.6
     assert bench.GOALS["P2.oip.single"] == 0.5 and bench.GOALS["P2.onnx.single"] == 0.3
+
+
+def test_a_cold_start_is_timed_to_its_ready_line_not_to_the_process_exit():
+    """P1.large's processes take time to exit after init (the CRT's threads join); Lambda never waits for that."""
+    import time
+
+    import large
+
+    started = time.perf_counter()
+    seconds, peak = large._ready([sys.executable, "-c", "import time\nprint('ready', flush=True)\ntime.sleep(1.5)"], {})
+    whole = time.perf_counter() - started
+    assert seconds < whole - 1.0, (seconds, whole)
+    assert peak > 1 << 20
