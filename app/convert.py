@@ -25,6 +25,9 @@ Runs in the project's venv (the converters are development requirements; the Lam
 them). MODEL.joblib is your own file: loading it runs its pickle, as training's own tools do.
 """
 
+import inference  # noqa: F401 - first: it turns ONNX Runtime's telemetry off before onnxruntime loads
+
+# isort: split
 import argparse
 import os
 import sys

@@ -210,13 +210,18 @@ describe("app/Dockerfile", () => {
         assert.strictEqual(CONTRACT.formats.onnx.pathInImage, "/var/task/model/model.onnx");
     });
 
-    it("pins one BLAS/OpenMP thread in the base every target shares", () => {
+    it("pins one BLAS/OpenMP thread and turns ONNX Runtime's telemetry off in the base every target shares", () => {
         const env = stage("base")
             .filter((i) => i.getKeyword() === "ENV")
             .map(args)
             .join(" ");
-        for (const name of ["OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1", "MKL_NUM_THREADS=1"]) {
-            assert.ok(env.includes(name), name);
+        for (const name of [
+            "OMP_NUM_THREADS=1",
+            "OPENBLAS_NUM_THREADS=1",
+            "MKL_NUM_THREADS=1",
+            "ORT_DISABLE_TELEMETRY=1",
+        ]) {
+            assert.ok(env.split(/\s+/).includes(name), name);
         }
     });
 
