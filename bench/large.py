@@ -96,23 +96,9 @@ def _sha256(path: str) -> str:
 
 
 def _ready(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
-    """(seconds from spawning to the 'ready' line, peak resident bytes of that process up to it). A cold start ends
-    when init does: the process's exit after it (the CRT's threads joining take ~0.4 s) is not counted, as
-    measure.ready_seconds counts none for the other cold starts."""
-    code = argv[-1] + "\n" + REPORT
-    start = time.perf_counter()
-    proc = subprocess.Popen([*argv[:-1], code], env=env, cwd=measure.APP, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)  # fmt: skip
-    assert proc.stdout is not None and proc.stderr is not None
-    seconds = None
-    lines = []
-    for line in proc.stdout:
-        if line.strip() == "ready" and seconds is None:
-            seconds = time.perf_counter() - start
-        lines.append(line)
-    proc.wait(timeout=60)
-    if proc.returncode != 0 or seconds is None:
-        raise RuntimeError(f"{argv[:2]} failed: {proc.stderr.read()[-2000:]}")
+    """(seconds from spawning to the 'ready' line, peak resident bytes of that process up to it). The exit after
+    the line is not counted (measure.ready_output), as Lambda never waits for it."""
+    seconds, lines = measure.ready_output([*argv[:-1], argv[-1] + "\n" + REPORT], env, measure.APP)
     return seconds, json.loads(lines[-1])["peak_kb"] * 1024
 
 

@@ -42,18 +42,25 @@ def seed_model() -> str:
 
 def ready_seconds(argv: list[str], env: dict[str, str], cwd: str) -> float:
     """Wall time from spawning a fresh interpreter to its 'ready' line."""
+    return ready_output(argv, env, cwd)[0]
+
+
+def ready_output(argv: list[str], env: dict[str, str], cwd: str) -> tuple[float, list[str]]:
+    """(wall time from spawning a fresh interpreter to its 'ready' line, every line it printed). A cold start
+    ends when init does: what the process does after the line, its exit included, is not counted."""
     start = time.perf_counter()
     proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     elapsed = None
     assert proc.stdout is not None and proc.stderr is not None
+    lines = []
     for line in proc.stdout:
-        if line.strip() == "ready":
+        if line.strip() == "ready" and elapsed is None:
             elapsed = time.perf_counter() - start
-            break
+        lines.append(line)
     proc.wait(timeout=60)
     if proc.returncode != 0 or elapsed is None:
-        raise RuntimeError(f"{argv} failed: {proc.stderr.read()}")
-    return elapsed
+        raise RuntimeError(f"{argv[:2]} failed: {proc.stderr.read()[-2000:]}")
+    return elapsed, lines
 
 
 def p1_cold_init(runs: int) -> dict[str, Any]:

@@ -149,7 +149,7 @@ def test_the_container_keys_when_containers_ran():
 
 
 def test_a_cold_start_is_timed_to_its_ready_line_not_to_the_process_exit():
-    """P1.large's processes take time to exit after init (the CRT's threads join); Lambda never waits for that."""
+    """A process may take time to exit after init (P1.large's did, ~0.4 s); Lambda never waits for that."""
     import time
 
     import large
